@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import * as m001 from './001_core.js';
+
+/** A static map rather than a folder scan: works the same under tsx, vitest and compiled output. */
+export const migrations: Record<string, Migration> = {
+  '001_core': m001,
+};

@@ -1,0 +1,104 @@
+import helmet from '@fastify/helmet';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+} from 'fastify-type-provider-zod';
+import type { Config } from './config.js';
+import type { Db } from './db/connection.js';
+import { registerAuth } from './http/auth.js';
+import { registerErrorHandling } from './http/errors.js';
+import { registerIdempotency } from './http/idempotency.js';
+import { problemSchema } from './http/problem.js';
+import { apiKeyRoutes } from './modules/api-keys/routes.js';
+import { collectionRoutes } from './modules/collections/routes.js';
+import { deviceRoutes } from './modules/devices/routes.js';
+import { donorRoutes } from './modules/donors/routes.js';
+import { healthRoutes } from './modules/health/routes.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    db: Db;
+    config: Config;
+  }
+}
+
+export interface AppDeps {
+  db: Db;
+  config: Config;
+  logger?: FastifyServerOptions['logger'];
+}
+
+export const API_PREFIX = '/api/v1';
+
+/** The application as tests and the server both build it: no port, no migration, no process. */
+export async function buildApp({ db, config, logger = false }: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger,
+    bodyLimit: 1024 * 1024,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+  });
+  app.decorate('db', db);
+  app.decorate('config', config);
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  // JSON only: a text/plain body is answered 415, not half-understood.
+  app.removeContentTypeParser('text/plain');
+  registerErrorHandling(app);
+
+  await app.register(helmet, { contentSecurityPolicy: false, crossOriginResourcePolicy: false });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: "Ordi'Pratique tracker API",
+        version: '1.0.0',
+        description: 'Follows every donated computer from the donor to a trainee’s home.',
+        license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
+      },
+      servers: [{ url: config.publicUrl }],
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  await app.register(async (api) => {
+    documentErrorsAndRoles(api);
+    registerAuth(api);
+    registerIdempotency(api);
+    api.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+    await api.register(healthRoutes);
+    await api.register(apiKeyRoutes);
+    await api.register(donorRoutes);
+    await api.register(collectionRoutes);
+    await api.register(deviceRoutes);
+  }, { prefix: API_PREFIX });
+
+  // Health at the root too, for load balancers and the Dockerfile's HEALTHCHECK.
+  await app.register(async (root) => {
+    registerAuth(root);
+    await root.register(healthRoutes);
+  });
+  return app;
+}
+
+/** Every operation documents its problem answers and, when restricted, the roles it admits. */
+function documentErrorsAndRoles(api: FastifyInstance): void {
+  api.addHook('onRoute', (route) => {
+    if (!route.schema || route.schema.hide) return;
+    const schema = route.schema as { response?: Record<string, unknown>; description?: string };
+    schema.response = { ...schema.response, '4XX': problemSchema, '5XX': problemSchema };
+    const roles = route.config?.roles;
+    if (roles && !route.config?.public) {
+      const who = `Roles: ${['admin', ...roles.filter((r) => r !== 'admin')].join(', ')}.`;
+      schema.description = schema.description ? `${schema.description}\n\n${who}` : who;
+    }
+  });
+}

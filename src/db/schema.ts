@@ -1,0 +1,114 @@
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/**
+ * Table types, written by hand so that one interface serves SQLite and PostgreSQL:
+ * times are ISO-8601 strings, dates `YYYY-MM-DD` strings, booleans 0 | 1.
+ */
+export interface Database {
+  api_keys: ApiKeyTable;
+  counters: CounterTable;
+  donors: DonorTable;
+  collections: CollectionTable;
+  devices: DeviceTable;
+  device_events: DeviceEventTable;
+  idempotency_keys: IdempotencyKeyTable;
+}
+
+export interface ApiKeyTable {
+  id: string;
+  name: string;
+  role: string;
+  key_hash: string;
+  key_prefix: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+export interface CounterTable {
+  name: string;
+  value: number;
+}
+
+export interface DonorTable {
+  id: string;
+  name: string;
+  kind: string;
+  siret: string | null;
+  address_line: string | null;
+  postcode: string | null;
+  city: string | null;
+  contact_name: string | null;
+  contact_email: string | null;
+  contact_phone: string | null;
+  notes: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CollectionTable {
+  id: string;
+  donor_id: string;
+  collected_on: string;
+  address_line: string | null;
+  postcode: string | null;
+  city: string | null;
+  notes: string | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DeviceTable {
+  id: string;
+  asset_number: number;
+  asset_tag: string;
+  kind: string;
+  brand: string | null;
+  model: string | null;
+  serial_number: string | null;
+  cpu: string | null;
+  ram_gb: number | null;
+  storage_gb: number | null;
+  storage_type: string | null;
+  os: string | null;
+  grade: string | null;
+  weight_kg: number | null;
+  notes: string | null;
+  status: string;
+  origin: string;
+  collection_id: string | null;
+  donor_id: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DeviceEventTable {
+  id: Generated<number>;
+  device_id: string;
+  type: string;
+  from_status: string | null;
+  to_status: string | null;
+  at: string;
+  actor: string;
+  data: string | null;
+}
+
+export interface IdempotencyKeyTable {
+  api_key_id: string;
+  key: string;
+  request_hash: string;
+  state: 'running' | 'done';
+  response_status: number | null;
+  response_type: string | null;
+  response_body: string | null;
+  created_at: string;
+}
+
+export type DonorRow = Selectable<DonorTable>;
+export type CollectionRow = Selectable<CollectionTable>;
+export type DeviceRow = Selectable<DeviceTable>;
+export type NewDevice = Insertable<DeviceTable>;
+export type DeviceUpdate = Updateable<DeviceTable>;
+export type DeviceEventRow = Selectable<DeviceEventTable>;
+export type ApiKeyRow = Selectable<ApiKeyTable>;

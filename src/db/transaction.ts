@@ -1,0 +1,31 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Db } from './connection.js';
+import type { Database } from './schema.js';
+
+export type Trx = Transaction<Database>;
+export type Executor = Kysely<Database>;
+
+/** One state change, one transaction: commits when `work` resolves, rolls back when it throws. */
+export function inTransaction<T>(db: Db, work: (trx: Trx) => Promise<T>): Promise<T> {
+  return db.kysely.transaction().execute(work);
+}
+
+/**
+ * Takes `count` consecutive numbers of a named sequence inside the caller's transaction and
+ * returns the first. The counter row stays locked until commit (row lock on PostgreSQL, the
+ * write lock on SQLite), so concurrent transactions and app instances never get the same
+ * number, and a rolled-back transaction gives its numbers back unused.
+ */
+export async function takeNumbers(trx: Trx, name: string, count: number): Promise<number> {
+  const row = await trx
+    .updateTable('counters')
+    .set({ value: sql`value + ${count}` })
+    .where('name', '=', name)
+    .returning('value')
+    .executeTakeFirstOrThrow();
+  return Number(row.value) - count + 1;
+}
+
+export function nowIso(): string {
+  return new Date().toISOString();
+}

@@ -1,0 +1,48 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { authenticateKey, type Actor } from '../modules/api-keys/service.js';
+import type { Role } from '../modules/api-keys/schemas.js';
+import { ProblemError } from './problem.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor: Actor;
+  }
+  interface FastifyContextConfig {
+    /** Roles allowed on the route; `admin` is always allowed. Unset: any valid key. */
+    roles?: readonly Role[];
+    /** No API key needed (health, OpenAPI document). */
+    public?: boolean;
+  }
+}
+
+export const ANY_ROLE: readonly Role[] = ['admin', 'collector', 'reconditioner', 'installer', 'viewer'];
+
+function bearer(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (!header) return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match?.[1];
+}
+
+/**
+ * Checked in onRequest, before the body is even parsed: a caller without the right gets
+ * 401 or 403, never a validation answer that would reveal the route's shape.
+ */
+export function registerAuth(app: FastifyInstance): void {
+  app.decorateRequest('actor', undefined as unknown as Actor);
+  app.addHook('onRequest', async (request, reply) => {
+    const config = request.routeOptions.config;
+    if (config.public || request.is404) return;
+    const secret = bearer(request);
+    const actor = secret ? await authenticateKey(app.db, secret) : undefined;
+    if (!actor) {
+      reply.header('WWW-Authenticate', 'Bearer realm="ordipratique"');
+      throw new ProblemError(401, secret ? 'The API key is unknown or revoked' : 'An API key is required: Authorization: Bearer <key>');
+    }
+    request.actor = actor;
+    const roles = config.roles ?? ANY_ROLE;
+    if (actor.role !== 'admin' && !roles.includes(actor.role)) {
+      throw new ProblemError(403, `The role ${actor.role} may not do this; allowed: ${['admin', ...roles.filter((r) => r !== 'admin')].join(', ')}`);
+    }
+  });
+}

@@ -1,0 +1,11 @@
+import type { Role } from '../modules/api-keys/schemas.js';
+
+/** Who may change what; `admin` may always. Reads are open to every role unless a route says otherwise. */
+export const WRITERS = {
+  donors: ['collector'],
+  collections: ['collector'],
+  intake: ['collector'],
+  deviceEdit: ['collector', 'reconditioner'],
+  scrap: ['collector', 'reconditioner'],
+  admin: ['admin'],
+} as const satisfies Record<string, readonly Role[]>;

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+
+export const ROLES = ['admin', 'collector', 'reconditioner', 'installer', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+export const roleSchema = z.enum(ROLES);
+
+export const createApiKeySchema = z.strictObject({
+  name: z.string().trim().min(1).max(100).describe('Who or what uses the key; recorded as the actor of every event'),
+  role: roleSchema,
+});
+export type CreateApiKey = z.infer<typeof createApiKeySchema>;
+
+export const apiKeySchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    role: roleSchema,
+    keyPrefix: z.string().describe('The first characters of the secret, to tell keys apart'),
+    createdAt: z.string(),
+    revokedAt: z.string().nullable(),
+  })
+  .meta({ id: 'ApiKey' });
+export type ApiKey = z.infer<typeof apiKeySchema>;
+
+export const createdApiKeySchema = apiKeySchema
+  .extend({ key: z.string().describe('The secret, shown this once only') })
+  .meta({ id: 'CreatedApiKey' });

@@ -1,0 +1,97 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Db } from '../../db/connection.js';
+import { newId } from '../../db/ids.js';
+import type { ApiKeyRow } from '../../db/schema.js';
+import { cachedSqlite } from '../../db/statements.js';
+import { nowIso } from '../../db/transaction.js';
+import { notFound } from '../../http/problem.js';
+import type { ApiKey, CreateApiKey, Role } from './schemas.js';
+
+export interface Actor {
+  keyId: string;
+  name: string;
+  role: Role;
+}
+
+/** Keys carry 256 random bits, so a plain SHA-256 is enough to store them (no slow hash needed). */
+export function hashKey(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+function toApiKey(row: ApiKeyRow): ApiKey {
+  return {
+    id: row.id,
+    name: row.name,
+    role: row.role as Role,
+    keyPrefix: row.key_prefix,
+    createdAt: row.created_at,
+    revokedAt: row.revoked_at,
+  };
+}
+
+export async function createApiKey(db: Db, input: CreateApiKey, secret = `opk_${randomBytes(32).toString('base64url')}`) {
+  const row: ApiKeyRow = {
+    id: newId(),
+    name: input.name,
+    role: input.role,
+    key_hash: hashKey(secret),
+    key_prefix: secret.slice(0, 10),
+    created_at: nowIso(),
+    revoked_at: null,
+  };
+  await db.kysely.insertInto('api_keys').values(row).execute();
+  return { ...toApiKey(row), key: secret };
+}
+
+export async function listApiKeys(db: Db): Promise<ApiKey[]> {
+  const rows = await db.kysely.selectFrom('api_keys').selectAll().orderBy('id').execute();
+  return rows.map(toApiKey);
+}
+
+export async function revokeApiKey(db: Db, id: string): Promise<void> {
+  const result = await db.kysely
+    .updateTable('api_keys')
+    .set({ revoked_at: nowIso() })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) === 0) throw notFound(`Active API key ${id}`);
+}
+
+/** Looked up on every request, so a revoked key stops working at once on every instance. */
+export async function authenticateKey(db: Db, secret: string): Promise<Actor | undefined> {
+  const hash = hashKey(secret);
+  const text = 'select id, name, role, key_hash from api_keys where key_hash = ? and revoked_at is null';
+  const statement = cachedSqlite(db, text);
+  const row = (statement
+    ? statement.get(hash)
+    : await db.kysely
+        .selectFrom('api_keys')
+        .select(['id', 'name', 'role', 'key_hash'])
+        .where('key_hash', '=', hash)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst()) as Pick<ApiKeyRow, 'id' | 'name' | 'role' | 'key_hash'> | undefined;
+  if (!row || !timingSafeEqual(Buffer.from(row.key_hash), Buffer.from(hash))) return undefined;
+  return { keyId: row.id, name: row.name, role: row.role as Role };
+}
+
+export async function countActiveKeys(db: Db): Promise<number> {
+  const row = await db.kysely
+    .selectFrom('api_keys')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('revoked_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+/** For automated set-ups: makes sure an admin key with exactly this secret exists. */
+export async function ensureAdminKey(db: Db, secret: string): Promise<boolean> {
+  if (await authenticateKey(db, secret)) return false;
+  const existing = await db.kysely.selectFrom('api_keys').select('id').where('key_hash', '=', hashKey(secret)).executeTakeFirst();
+  if (existing) {
+    await db.kysely.updateTable('api_keys').set({ revoked_at: null, role: 'admin' }).where('id', '=', existing.id).execute();
+  } else {
+    await createApiKey(db, { name: 'admin (ADMIN_API_KEY)', role: 'admin' }, secret);
+  }
+  return true;
+}

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { pageQuerySchema } from '../../http/pagination.js';
+import { id, isoDate, line, optional, postcode, text } from '../../shared/fields.js';
+import { DONOR_KINDS } from '../donors/schemas.js';
+
+export const createCollectionSchema = z.strictObject({
+  donorId: id,
+  collectedOn: isoDate,
+  addressLine: optional(line(200)).describe("Where the machines were picked up; defaults to the donor's address"),
+  postcode: optional(postcode),
+  city: optional(line(100)),
+  notes: optional(text()),
+});
+export type CreateCollection = z.infer<typeof createCollectionSchema>;
+
+export const collectionSchema = z
+  .object({
+    id: z.string(),
+    donorId: z.string(),
+    donor: z.object({ id: z.string(), name: z.string(), kind: z.enum(DONOR_KINDS) }),
+    collectedOn: z.string(),
+    addressLine: z.string().nullable(),
+    postcode: z.string().nullable(),
+    city: z.string().nullable(),
+    notes: z.string().nullable(),
+    deviceCount: z.number().int(),
+    totalWeightKg: z.number(),
+    createdBy: z.string(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Collection' });
+export type Collection = z.infer<typeof collectionSchema>;
+
+export const listCollectionsQuerySchema = pageQuerySchema.extend({
+  donorId: id.optional(),
+  from: isoDate.optional().describe('Collected on or after'),
+  to: isoDate.optional().describe('Collected on or before'),
+});
+export type ListCollectionsQuery = z.infer<typeof listCollectionsQuerySchema>;

@@ -1,0 +1,132 @@
+import { PostgresAdapter, sql } from 'kysely';
+import type { DeviceRow } from '../../db/schema.js';
+import { nowIso, type Trx } from '../../db/transaction.js';
+import { conflict, notFound } from '../../http/problem.js';
+import type { Actor } from '../api-keys/service.js';
+import type { DeviceStatus } from './schemas.js';
+
+/**
+ * The lifecycle, written once: every action that moves a device names the statuses it may
+ * start from and the one it leads to. Every module moves devices through `transition`.
+ */
+export const TRANSITIONS = {
+  dispatch: { from: ['collected', 'returned'], to: 'shipped' },
+  deliver: { from: ['shipped'], to: 'ready' },
+  recondition: { from: ['collected', 'returned'], to: 'ready' },
+  schedule: { from: ['ready'], to: 'reserved' },
+  cancel: { from: ['reserved'], to: 'ready' },
+  complete: { from: ['reserved'], to: 'installed' },
+  return: { from: ['installed'], to: 'returned' },
+  scrap: { from: ['collected', 'ready', 'returned'], to: 'scrapped' },
+} as const satisfies Record<string, { from: readonly DeviceStatus[]; to: DeviceStatus }>;
+
+export type Action = keyof typeof TRANSITIONS;
+
+export function allowedActions(status: string): Action[] {
+  return (Object.keys(TRANSITIONS) as Action[]).filter((action) => (TRANSITIONS[action].from as readonly string[]).includes(status));
+}
+
+export function illegalTransition(device: Pick<DeviceRow, 'id' | 'asset_tag' | 'status'>, action: Action) {
+  const allowed = allowedActions(device.status);
+  return conflict(
+    `Cannot ${action} ${device.asset_tag}: it is ${device.status}; allowed from ${device.status}: ${allowed.join(', ') || 'nothing'}`,
+    { deviceId: device.id, assetTag: device.asset_tag, currentStatus: device.status, allowedActions: allowed },
+  );
+}
+
+export interface NewEvent {
+  deviceId: string;
+  type: string;
+  fromStatus: string | null;
+  toStatus: string | null;
+  actor: string;
+  details?: Record<string, unknown> | null;
+  at?: string;
+}
+
+/**
+ * Appends events inside the caller's transaction. On PostgreSQL an identity value is taken
+ * before commit, so ids could commit out of order and a feed reader could skip one: a
+ * transaction-scoped advisory lock makes event-writing transactions commit in id order.
+ * (SQLite has a single writer, so the order holds by construction.)
+ */
+export async function appendEvents(trx: Trx, events: NewEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  if (trx.getExecutor().adapter instanceof PostgresAdapter) {
+    await sql`select pg_advisory_xact_lock(7140001)`.execute(trx);
+  }
+  const at = nowIso();
+  for (let i = 0; i < events.length; i += 1000) {
+    await trx
+      .insertInto('device_events')
+      .values(
+        events.slice(i, i + 1000).map((e) => ({
+          device_id: e.deviceId,
+          type: e.type,
+          from_status: e.fromStatus,
+          to_status: e.toStatus,
+          at: e.at ?? at,
+          actor: e.actor,
+          data: e.details ? JSON.stringify(e.details) : null,
+        })),
+      )
+      .execute();
+  }
+}
+
+/**
+ * Moves devices for one action inside the caller's transaction: checks each current status,
+ * updates it only if it is still that status (so of two racing requests exactly one wins),
+ * and appends one event per device. Throws 409 naming the status when a device may not move.
+ */
+export async function transition(
+  trx: Trx,
+  deviceIds: string[],
+  action: Action,
+  actor: Actor,
+  details: Record<string, unknown> | null = null,
+  extraChanges: Partial<Pick<DeviceRow, 'grade' | 'os' | 'notes'>> = {},
+): Promise<DeviceRow[]> {
+  const rule = TRANSITIONS[action];
+  const ids = [...new Set(deviceIds)].sort();
+  if (ids.length === 0) return [];
+  const before = await lockDevices(trx, ids);
+  for (const id of ids) {
+    const row = before.get(id);
+    if (!row) throw notFound(`Device ${id}`);
+    if (!(rule.from as readonly string[]).includes(row.status)) throw illegalTransition(row, action);
+  }
+  const now = nowIso();
+  const moved: DeviceRow[] = [];
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    moved.push(
+      ...(await trx
+        .updateTable('devices')
+        .set({ ...extraChanges, status: rule.to, version: sql`version + 1`, updated_at: now })
+        .where('id', 'in', chunk)
+        .where('status', 'in', rule.from)
+        .returningAll()
+        .execute()),
+    );
+  }
+  // Unreachable while rows are locked, but a lost race must never pass silently.
+  if (moved.length !== ids.length) throw conflict(`Another request changed these devices meanwhile; retry`);
+  await appendEvents(
+    trx,
+    moved.map((row) => ({ deviceId: row.id, type: action, fromStatus: before.get(row.id)!.status, toStatus: rule.to, actor: actor.name, details, at: now })),
+  );
+  return moved;
+}
+
+/** Reads the devices and, on PostgreSQL, locks their rows in id order (no deadlock between two batches). */
+export async function lockDevices(trx: Trx, ids: string[]): Promise<Map<string, DeviceRow>> {
+  const rows: DeviceRow[] = [];
+  const postgres = trx.getExecutor().adapter instanceof PostgresAdapter;
+  for (let i = 0; i < ids.length; i += 500) {
+    let select = trx.selectFrom('devices').selectAll().where('id', 'in', ids.slice(i, i + 500)).orderBy('id');
+    if (postgres) select = select.forUpdate();
+    rows.push(...(await select.execute()));
+  }
+  return new Map(rows.map((r) => [r.id, r]));
+}

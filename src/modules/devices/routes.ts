@@ -1,0 +1,84 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { WRITERS } from '../../http/roles.js';
+import { pageQuerySchema, pageSchema } from '../../http/pagination.js';
+import { idParams } from '../../shared/fields.js';
+import { intakeDevices } from './intake.js';
+import {
+  codeParams,
+  deviceSchema,
+  eventSchema,
+  intakeBodySchema,
+  listDevicesQuerySchema,
+  scrapSchema,
+  updateDeviceSchema,
+} from './schemas.js';
+import { etagOf, getDeviceRow, listDeviceEvents, listDevices, resolveCode, scrapDevice, toDevice, updateDevice } from './service.js';
+
+export async function deviceRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const tags = ['devices'];
+
+  app.post('/collections/:id/devices', {
+    config: { roles: WRITERS.intake, idempotent: true },
+    schema: {
+      tags,
+      summary: 'Register collected devices (one, or up to 500 at once: all or nothing)',
+      description: 'Each device gets the next asset tag. Send `Idempotency-Key` so that a repeated scan creates nothing twice.',
+      params: idParams,
+      body: intakeBodySchema,
+      response: { 201: z.union([deviceSchema, z.object({ items: z.array(deviceSchema) })]) },
+    },
+  }, async (request, reply) => {
+    const batch = Array.isArray(request.body);
+    const items = Array.isArray(request.body) ? request.body : [request.body];
+    const rows = await intakeDevices(app.db, request.params.id, items, request.actor, app.config.assetTagPrefix);
+    return reply.code(201).send(batch ? { items: rows.map(toDevice) } : toDevice(rows[0]));
+  });
+
+  app.get('/devices', {
+    schema: { tags, summary: 'List devices', querystring: listDevicesQuerySchema, response: { 200: pageSchema(deviceSchema) } },
+  }, async (request) => listDevices(app.db, request.query));
+
+  app.get('/devices/:id', {
+    schema: { tags, summary: 'Get a device (with an ETag)', params: idParams, response: { 200: deviceSchema, 304: z.null() } },
+  }, async (request, reply) => {
+    const row = await getDeviceRow(app.db.kysely, request.params.id);
+    const etag = etagOf(row);
+    reply.header('ETag', etag).header('Cache-Control', 'private, no-cache');
+    if (request.headers['if-none-match']?.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) {
+      return reply.code(304).send(null);
+    }
+    return toDevice(row);
+  });
+
+  app.patch('/devices/:id', {
+    config: { roles: WRITERS.deviceEdit },
+    schema: {
+      tags,
+      summary: 'Change descriptive fields (never the status)',
+      description: 'Send the ETag you read as `If-Match`: a device changed meanwhile answers 412.',
+      params: idParams,
+      headers: z.object({ 'if-match': z.string().max(200).optional() }),
+      body: updateDeviceSchema,
+      response: { 200: deviceSchema },
+    },
+  }, async (request, reply) => {
+    const row = await updateDevice(app.db, request.params.id, request.body, request.headers['if-match'], request.actor);
+    return reply.header('ETag', etagOf(row)).send(toDevice(row));
+  });
+
+  app.get('/devices/:id/events', {
+    schema: { tags, summary: "A device's history, oldest first", params: idParams, querystring: pageQuerySchema, response: { 200: pageSchema(eventSchema) } },
+  }, async (request) => listDeviceEvents(app.db, request.params.id, request.query.limit, request.query.cursor));
+
+  app.post('/devices/:id/scrap', {
+    config: { roles: WRITERS.scrap },
+    schema: { tags, summary: 'Scrap a device (sent to recycling)', params: idParams, body: scrapSchema, response: { 200: deviceSchema } },
+  }, async (request) => toDevice(await scrapDevice(app.db, request.params.id, request.body.reason, request.body.notes, request.actor)));
+
+  app.get('/scan/:code', {
+    schema: { tags, summary: 'Find a device by asset tag, serial number or label URL', params: codeParams, response: { 200: deviceSchema } },
+  }, async (request) => toDevice(await resolveCode(app.db, request.params.code)));
+}

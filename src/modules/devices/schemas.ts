@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import { pageQuerySchema } from '../../http/pagination.js';
+import { line, optional, text } from '../../shared/fields.js';
+
+export const DEVICE_KINDS = ['laptop', 'desktop', 'all_in_one', 'monitor', 'tablet', 'smartphone', 'printer', 'peripheral', 'other'] as const;
+export const DEVICE_STATUSES = ['collected', 'shipped', 'ready', 'reserved', 'installed', 'returned', 'scrapped'] as const;
+export const GRADES = ['A', 'B', 'C', 'parts'] as const;
+export const ORIGINS = ['donation', 'reconditioner'] as const;
+export const STORAGE_TYPES = ['hdd', 'ssd', 'nvme', 'emmc', 'none', 'other'] as const;
+/** Kinds that hold user data, so must be erased before reuse. */
+export const DATA_BEARING_KINDS: readonly DeviceKind[] = ['laptop', 'desktop', 'all_in_one', 'tablet', 'smartphone'];
+
+export type DeviceKind = (typeof DEVICE_KINDS)[number];
+export type DeviceStatus = (typeof DEVICE_STATUSES)[number];
+
+/** Trimmed, upper-cased, inner spaces removed: what a scanner, a label and a person type all match. */
+export function normaliseSerial(serial: string): string {
+  return serial.trim().toUpperCase().replace(/\s+/g, '');
+}
+
+export const serialNumber = z
+  .string()
+  .max(100)
+  .transform(normaliseSerial)
+  .refine((s) => s.length > 0, 'must not be empty')
+  .refine((s) => /^[\x21-\x7e]+$/.test(s), 'only letters, digits and ASCII punctuation')
+  .meta({ example: '5CG1234XYZ' });
+
+export const specsSchema = z.strictObject({
+  cpu: optional(line(120)).meta({ example: 'Intel Core i5-8350U' }),
+  ramGb: optional(z.number().min(0).max(4096)),
+  storageGb: optional(z.number().min(0).max(1_000_000)),
+  storageType: optional(z.enum(STORAGE_TYPES)),
+  os: optional(line(120)).meta({ example: 'Linux Mint 22' }),
+});
+
+export const intakeDeviceSchema = z
+  .strictObject({
+    kind: z.enum(DEVICE_KINDS),
+    brand: optional(line(100)).meta({ example: 'HP' }),
+    model: optional(line(100)).meta({ example: 'EliteBook 840 G5' }),
+    serialNumber: optional(serialNumber),
+    specs: optional(specsSchema),
+    grade: optional(z.enum(GRADES)),
+    weightKg: optional(z.number().min(0).max(500)),
+    notes: optional(text()),
+  })
+  .meta({ id: 'DeviceIntake' });
+export type DeviceIntake = z.infer<typeof intakeDeviceSchema>;
+
+export const MAX_BATCH = 500;
+export const intakeBodySchema = z.union([intakeDeviceSchema, z.array(intakeDeviceSchema).min(1).max(MAX_BATCH)]);
+
+export const updateDeviceSchema = intakeDeviceSchema
+  .partial()
+  .refine((patch) => Object.keys(patch).length > 0, 'give at least one field to change');
+export type DeviceUpdateInput = z.infer<typeof updateDeviceSchema>;
+
+export const deviceSchema = z
+  .object({
+    id: z.string(),
+    assetTag: z.string().meta({ example: 'OP-000042' }),
+    kind: z.enum(DEVICE_KINDS),
+    brand: z.string().nullable(),
+    model: z.string().nullable(),
+    serialNumber: z.string().nullable(),
+    specs: z.object({
+      cpu: z.string().nullable(),
+      ramGb: z.number().nullable(),
+      storageGb: z.number().nullable(),
+      storageType: z.string().nullable(),
+      os: z.string().nullable(),
+    }),
+    grade: z.enum(GRADES).nullable(),
+    weightKg: z.number().nullable(),
+    notes: z.string().nullable(),
+    status: z.enum(DEVICE_STATUSES),
+    origin: z.enum(ORIGINS),
+    collectionId: z.string().nullable(),
+    donorId: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Device' });
+export type Device = z.infer<typeof deviceSchema>;
+
+const csv = <T extends readonly [string, ...string[]]>(values: T) =>
+  z
+    .string()
+    .transform((s) => s.split(',').map((v) => v.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(values)).min(1));
+
+export const listDevicesQuerySchema = pageQuerySchema.extend({
+  status: csv(DEVICE_STATUSES).optional().describe('One status or several, comma-separated'),
+  kind: csv(DEVICE_KINDS).optional().describe('One kind or several, comma-separated'),
+  donorId: z.string().max(64).optional(),
+  collectionId: z.string().max(64).optional(),
+  q: z.string().trim().min(1).max(100).optional().describe('Part of the asset tag, serial number, brand or model'),
+});
+export type ListDevicesQuery = z.infer<typeof listDevicesQuerySchema>;
+
+export const scrapSchema = z.strictObject({ reason: line(500), notes: optional(text()) });
+
+export const eventSchema = z
+  .object({
+    id: z.string().describe('Also the change feed cursor'),
+    deviceId: z.string(),
+    assetTag: z.string(),
+    type: z.string(),
+    fromStatus: z.enum(DEVICE_STATUSES).nullable(),
+    toStatus: z.enum(DEVICE_STATUSES).nullable(),
+    at: z.string(),
+    actor: z.string(),
+    details: z.record(z.string(), z.unknown()).nullable(),
+  })
+  .meta({ id: 'DeviceEvent' });
+export type DeviceEvent = z.infer<typeof eventSchema>;
+
+export const codeParams = z.object({
+  code: z.string().min(1).max(500).describe('Asset tag, serial number or the whole label URL (URL-encoded)'),
+});

@@ -1,0 +1,229 @@
+import { sql } from 'kysely';
+import type { Db } from '../../db/connection.js';
+import { isUniqueViolation } from '../../db/errors.js';
+import type { DeviceEventRow, DeviceRow, DeviceTable } from '../../db/schema.js';
+import { cachedSqlite } from '../../db/statements.js';
+import { inTransaction, nowIso, type Executor } from '../../db/transaction.js';
+import { decodeCursor, toPage } from '../../http/pagination.js';
+import { ProblemError, conflict, notFound } from '../../http/problem.js';
+import { containsPattern, lowerLike } from '../../shared/search.js';
+import type { Actor } from '../api-keys/service.js';
+import { appendEvents, transition } from './lifecycle.js';
+import {
+  normaliseSerial,
+  type Device,
+  type DeviceEvent,
+  type DeviceUpdateInput,
+  type ListDevicesQuery,
+} from './schemas.js';
+
+export function toDevice(row: DeviceRow): Device {
+  return {
+    id: row.id,
+    assetTag: row.asset_tag,
+    kind: row.kind as Device['kind'],
+    brand: row.brand,
+    model: row.model,
+    serialNumber: row.serial_number,
+    specs: { cpu: row.cpu, ramGb: row.ram_gb, storageGb: row.storage_gb, storageType: row.storage_type, os: row.os },
+    grade: row.grade as Device['grade'],
+    weightKg: row.weight_kg,
+    notes: row.notes,
+    status: row.status as Device['status'],
+    origin: row.origin as Device['origin'],
+    collectionId: row.collection_id,
+    donorId: row.donor_id,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** Descriptive columns from an intake or a patch; undefined means "not given". */
+export function descriptiveColumns(input: DeviceUpdateInput): Partial<DeviceTable> {
+  const specs = input.specs;
+  const columns: Partial<DeviceTable> = {
+    kind: input.kind,
+    brand: input.brand,
+    model: input.model,
+    serial_number: input.serialNumber,
+    cpu: specs === null ? null : specs?.cpu,
+    ram_gb: specs === null ? null : specs?.ramGb,
+    storage_gb: specs === null ? null : specs?.storageGb,
+    storage_type: specs === null ? null : specs?.storageType,
+    os: specs === null ? null : specs?.os,
+    grade: input.grade,
+    weight_kg: input.weightKg,
+    notes: input.notes,
+  };
+  return Object.fromEntries(Object.entries(columns).filter(([, v]) => v !== undefined));
+}
+
+export function etagOf(row: Pick<DeviceRow, 'version'>): string {
+  return `"${row.version}"`;
+}
+
+export async function getDeviceRow(db: Executor, id: string): Promise<DeviceRow> {
+  const row = await db.selectFrom('devices').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw notFound(`Device ${id}`);
+  return row;
+}
+
+/** Throws 409 naming the live device that already holds one of these serial numbers. */
+export async function assertSerialsFree(db: Executor, serials: (string | null | undefined)[], exceptId?: string): Promise<void> {
+  const wanted = serials.filter((s): s is string => !!s);
+  if (wanted.length === 0) return;
+  const seen = new Map<string, number>();
+  wanted.forEach((serial, index) => {
+    if (seen.has(serial)) {
+      throw new ProblemError(409, `Serial number ${serial} appears twice in this request`, { serialNumber: serial }, [
+        { path: `${index}.serialNumber`, message: `same serial as item ${seen.get(serial)}` },
+      ]);
+    }
+    seen.set(serial, index);
+  });
+  let query = db
+    .selectFrom('devices')
+    .select(['id', 'asset_tag', 'serial_number', 'status'])
+    .where('serial_number', 'in', wanted)
+    .where('status', '<>', 'scrapped');
+  if (exceptId) query = query.where('id', '<>', exceptId);
+  const holder = await query.executeTakeFirst();
+  if (holder) throw serialTaken(holder);
+}
+
+function serialTaken(holder: Pick<DeviceRow, 'id' | 'asset_tag' | 'serial_number' | 'status'>) {
+  return conflict(`Serial number ${holder.serial_number} is already registered as ${holder.asset_tag} (${holder.status})`, {
+    serialNumber: holder.serial_number,
+    assetTag: holder.asset_tag,
+    deviceId: holder.id,
+  });
+}
+
+/** A concurrent insert of the same serial slipped past the check: answer as the check would have. */
+export async function rethrowSerialRace(db: Db, error: unknown, serials: (string | null | undefined)[]): Promise<never> {
+  if (isUniqueViolation(error)) {
+    const wanted = serials.filter((s): s is string => !!s);
+    const holder = wanted.length
+      ? await db.kysely
+          .selectFrom('devices')
+          .select(['id', 'asset_tag', 'serial_number', 'status'])
+          .where('serial_number', 'in', wanted)
+          .where('status', '<>', 'scrapped')
+          .executeTakeFirst()
+      : undefined;
+    if (holder) throw serialTaken(holder);
+    throw conflict('A concurrent request registered the same device; retry');
+  }
+  throw error;
+}
+
+export async function updateDevice(db: Db, id: string, patch: DeviceUpdateInput, ifMatch: string | undefined, actor: Actor) {
+  const changes = descriptiveColumns(patch);
+  try {
+    return await inTransaction(db, async (trx) => {
+      const before = await getDeviceRow(trx, id);
+      if (ifMatch !== undefined && !matchesEtag(ifMatch, before)) {
+        throw new ProblemError(412, `The device changed since you read it (now ${etagOf(before)}); read it again`, { etag: etagOf(before) });
+      }
+      if (changes.serial_number && changes.serial_number !== before.serial_number) {
+        await assertSerialsFree(trx, [changes.serial_number], id);
+      }
+      const after = await trx
+        .updateTable('devices')
+        .set({ ...changes, version: sql`version + 1`, updated_at: nowIso() })
+        .where('id', '=', id)
+        .where('version', '=', before.version)
+        .returningAll()
+        .executeTakeFirst();
+      if (!after) throw new ProblemError(412, 'The device changed while this request ran; read it again');
+      const changed = Object.keys(changes).filter((column) => before[column as keyof DeviceRow] !== after[column as keyof DeviceRow]);
+      await appendEvents(trx, [{ deviceId: id, type: 'update', fromStatus: after.status, toStatus: after.status, actor: actor.name, details: { changed } }]);
+      return after;
+    });
+  } catch (error) {
+    return rethrowSerialRace(db, error, [changes.serial_number]);
+  }
+}
+
+function matchesEtag(header: string, row: DeviceRow): boolean {
+  return header.split(',').map((t) => t.trim().replace(/^W\//, '')).some((t) => t === '*' || t === etagOf(row));
+}
+
+export async function scrapDevice(db: Db, id: string, reason: string, notes: string | null | undefined, actor: Actor) {
+  const [row] = await inTransaction(db, (trx) => transition(trx, [id], 'scrap', actor, { reason, ...(notes ? { notes } : {}) }));
+  return row;
+}
+
+export async function listDevices(db: Db, query: ListDevicesQuery) {
+  const after = decodeCursor<number>(query.cursor, 'number');
+  let select = db.kysely.selectFrom('devices').selectAll().orderBy('asset_number').limit(query.limit + 1);
+  if (after !== undefined) select = select.where('asset_number', '>', after);
+  if (query.status) select = select.where('status', 'in', query.status);
+  if (query.kind) select = select.where('kind', 'in', query.kind);
+  if (query.donorId) select = select.where('donor_id', '=', query.donorId);
+  if (query.collectionId) select = select.where('collection_id', '=', query.collectionId);
+  if (query.q) {
+    const pattern = containsPattern(normaliseSerialOrText(query.q));
+    const plain = containsPattern(query.q);
+    select = select.where((eb) =>
+      eb.or([lowerLike('asset_tag', plain), lowerLike('serial_number', pattern), lowerLike('brand', plain), lowerLike('model', plain)]),
+    );
+  }
+  return toPage(await select.execute(), query.limit, (r) => r.asset_number, toDevice);
+}
+
+function normaliseSerialOrText(q: string): string {
+  return normaliseSerial(q) || q;
+}
+
+/** Label URL (`…/d/OP-000042`), asset tag in any case, or serial number, in that order. */
+export async function resolveCode(db: Db, rawCode: string): Promise<DeviceRow> {
+  let code = rawCode.trim();
+  const fromUrl = /\/d\/([^/?#\s]+)\/?(?:[?#].*)?$/.exec(code);
+  if (fromUrl) code = decodeURIComponent(fromUrl[1]);
+  const tag = code.toUpperCase();
+  const serial = normaliseSerial(code);
+  const byTag = cachedSqlite(db, 'select * from devices where asset_tag = ?');
+  const bySerial = cachedSqlite(db, `select * from devices where serial_number = ? order by status = 'scrapped', asset_number desc limit 1`);
+  const row = (byTag && bySerial
+    ? (byTag.get(tag) ?? bySerial.get(serial))
+    : ((await db.kysely.selectFrom('devices').selectAll().where('asset_tag', '=', tag).executeTakeFirst()) ??
+      (await db.kysely
+        .selectFrom('devices')
+        .selectAll()
+        .where('serial_number', '=', serial)
+        .orderBy(sql`status = 'scrapped'`)
+        .orderBy('asset_number', 'desc')
+        .executeTakeFirst()))) as DeviceRow | undefined;
+  if (!row) throw new ProblemError(404, `No device has the asset tag or serial number ${JSON.stringify(rawCode.slice(0, 100))}`);
+  return row;
+}
+
+function toEvent(row: DeviceEventRow & { asset_tag: string }): DeviceEvent {
+  return {
+    id: String(row.id),
+    deviceId: row.device_id,
+    assetTag: row.asset_tag,
+    type: row.type,
+    fromStatus: row.from_status as DeviceEvent['fromStatus'],
+    toStatus: row.to_status as DeviceEvent['toStatus'],
+    at: row.at,
+    actor: row.actor,
+    details: row.data ? (JSON.parse(row.data) as Record<string, unknown>) : null,
+  };
+}
+
+export async function listDeviceEvents(db: Db, deviceId: string, limit: number, cursor?: string) {
+  await getDeviceRow(db.kysely, deviceId);
+  const after = decodeCursor<number>(cursor, 'number');
+  let select = db.kysely
+    .selectFrom('device_events')
+    .innerJoin('devices', 'devices.id', 'device_events.device_id')
+    .selectAll('device_events')
+    .select('devices.asset_tag')
+    .where('device_events.device_id', '=', deviceId)
+    .orderBy('device_events.id')
+    .limit(limit + 1);
+  if (after !== undefined) select = select.where('device_events.id', '>', after);
+  return toPage(await select.execute(), limit, (r) => Number(r.id), toEvent);
+}

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { pageQuerySchema } from '../../http/pagination.js';
+import { email, line, optional, phone, postcode, siret, text } from '../../shared/fields.js';
+
+export const DONOR_KINDS = ['company', 'public_body', 'association', 'other'] as const;
+
+const donorFields = {
+  name: line(200).meta({ example: 'Savoie Technolac SAS' }),
+  kind: z.enum(DONOR_KINDS),
+  siret: optional(siret),
+  addressLine: optional(line(200)),
+  postcode: optional(postcode),
+  city: optional(line(100)),
+  contactName: optional(line(200)),
+  contactEmail: optional(email),
+  contactPhone: optional(phone),
+  notes: optional(text()),
+};
+
+export const createDonorSchema = z.strictObject(donorFields);
+export const updateDonorSchema = z
+  .strictObject({ ...donorFields, name: donorFields.name.optional(), kind: donorFields.kind.optional() })
+  .refine((patch) => Object.keys(patch).length > 0, 'give at least one field to change');
+export type CreateDonor = z.infer<typeof createDonorSchema>;
+export type UpdateDonor = z.infer<typeof updateDonorSchema>;
+
+export const donorSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    kind: z.enum(DONOR_KINDS),
+    siret: z.string().nullable(),
+    addressLine: z.string().nullable(),
+    postcode: z.string().nullable(),
+    city: z.string().nullable(),
+    contactName: z.string().nullable(),
+    contactEmail: z.string().nullable(),
+    contactPhone: z.string().nullable(),
+    notes: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Donor' });
+export type Donor = z.infer<typeof donorSchema>;
+
+export const listDonorsQuerySchema = pageQuerySchema.extend({
+  q: z.string().trim().max(100).optional().describe('Part of the name, city or SIRET'),
+  kind: z.enum(DONOR_KINDS).optional(),
+});
+export type ListDonorsQuery = z.infer<typeof listDonorsQuerySchema>;

@@ -1,0 +1,29 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { sql } from 'kysely';
+import { z } from 'zod';
+import { sendProblem } from '../../http/problem.js';
+
+export async function healthRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const config = { public: true };
+  const tags = ['health'];
+
+  app.get('/health', {
+    config,
+    schema: { tags, summary: 'The process is up', security: [], response: { 200: z.object({ status: z.literal('ok') }) } },
+  }, async () => ({ status: 'ok' as const }));
+
+  app.get('/ready', {
+    config,
+    schema: { tags, summary: 'The database answers', security: [], response: { 200: z.object({ status: z.literal('ready'), database: z.string() }) } },
+  }, async (request, reply) => {
+    try {
+      await sql`select 1`.execute(app.db.kysely);
+      return { status: 'ready' as const, database: app.db.dialect };
+    } catch (error) {
+      request.log.warn({ err: error }, 'database not reachable');
+      return sendProblem(reply, 503, 'The database is not reachable');
+    }
+  });
+}

@@ -1,0 +1,57 @@
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import PDFDocument from 'pdfkit';
+
+const require = createRequire(import.meta.url);
+const fontDir = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf').replace(/DejaVuSans\.ttf$/, '');
+
+/** Read once per process; pdfkit embeds only the glyphs a document uses. */
+const FONTS = {
+  regular: fs.readFileSync(`${fontDir}DejaVuSans.ttf`),
+  bold: fs.readFileSync(`${fontDir}DejaVuSans-Bold.ttf`),
+  condensed: fs.readFileSync(`${fontDir}DejaVuSansCondensed.ttf`),
+  condensedBold: fs.readFileSync(`${fontDir}DejaVuSansCondensed-Bold.ttf`),
+};
+export type FontName = keyof typeof FONTS;
+
+export const MM = 72 / 25.4;
+export const mm = (value: number) => value * MM;
+
+export interface PdfOptions {
+  title: string;
+  subject?: string;
+  /** Page size in points, or a named size; A4 by default. */
+  size?: [number, number] | 'A4';
+  margin?: number;
+  /** Keep pages in memory to number them at the end ("page n/N"); off for streamed documents. */
+  bufferPages?: boolean;
+}
+
+/** A French document with the embedded DejaVu fonts (accents, €, œ) registered as regular/bold/condensed. */
+export function createPdf(options: PdfOptions): PDFKit.PDFDocument {
+  const doc = new PDFDocument({
+    size: options.size ?? 'A4',
+    margin: options.margin ?? mm(18),
+    bufferPages: options.bufferPages ?? false,
+    autoFirstPage: true,
+    lang: 'fr-FR',
+    info: { Title: options.title, Subject: options.subject ?? options.title, Author: "Ordi'Pratique", Creator: "Ordi'Pratique tracker" },
+  });
+  for (const [name, data] of Object.entries(FONTS)) doc.registerFont(name, data);
+  doc.font('regular');
+  return doc;
+}
+
+/** Fits text on one line of `width`: shrinks down to `minSize`, then cuts with an ellipsis. */
+export function fitText(doc: PDFKit.PDFDocument, text: string, width: number, size: number, minSize = size * 0.7): { text: string; size: number } {
+  let fontSize = size;
+  doc.fontSize(fontSize);
+  while (doc.widthOfString(text) > width && fontSize > minSize) {
+    fontSize = Math.max(minSize, fontSize - 0.5);
+    doc.fontSize(fontSize);
+  }
+  if (doc.widthOfString(text) <= width) return { text, size: fontSize };
+  let cut = text;
+  while (cut.length > 0 && doc.widthOfString(`${cut}…`) > width) cut = cut.slice(0, -1);
+  return { text: cut.length ? `${cut.trimEnd()}…` : '', size: fontSize };
+}

@@ -1,0 +1,52 @@
+import closeWithGrace from 'close-with-grace';
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { createDb } from './db/connection.js';
+import { migrateToLatest } from './db/migrate.js';
+import { loggerOptions } from './logger.js';
+import { countActiveKeys, ensureAdminKey } from './modules/api-keys/service.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const db = createDb(config.databaseUrl);
+  const applied = await migrateToLatest(db.kysely);
+  const app = await buildApp({ db, config, logger: loggerOptions(config) });
+  if (applied.length) app.log.info({ migrations: applied }, 'database migrated');
+  if (config.adminApiKey && (await ensureAdminKey(db, config.adminApiKey))) app.log.info('admin API key from ADMIN_API_KEY registered');
+
+  closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+    if (err) app.log.error({ err }, 'closing after an error');
+    else app.log.info({ signal }, 'closing: finishing in-flight requests');
+    await app.close();
+    await db.close();
+  });
+
+  await app.listen({ port: config.port, host: config.host });
+  if ((await countActiveKeys(db)) === 0) {
+    console.log(
+      [
+        '',
+        'No API key exists yet. Create an admin key with:',
+        '  npm run api-key -- create --name "your name" --role admin',
+        '(or start with ADMIN_API_KEY=<a secret of 24+ characters>), then call the API with',
+        `  curl -H "Authorization: Bearer <key>" ${config.publicUrl}/api/v1/donors`,
+        `API documentation: ${config.publicUrl}/docs`,
+        '',
+      ].join('\n'),
+    );
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

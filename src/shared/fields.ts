@@ -1,0 +1,68 @@
+import { z } from 'zod';
+
+// Field rules shared by every module's schemas: one definition, one error message.
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+// eslint-disable-next-line no-control-regex
+const CONTROL_BUT_NEWLINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+/** One line of text: trimmed, no control characters. */
+export const line = (max = 200) =>
+  z.string().trim().min(1, 'must not be empty').max(max).refine((s) => !CONTROL.test(s), 'must not contain control characters');
+
+/** Free text such as notes: line breaks allowed. */
+export const text = (max = 2000) =>
+  z.string().trim().max(max).refine((s) => !CONTROL_BUT_NEWLINES.test(s), 'must not contain control characters');
+
+export const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'not a real date')
+  .meta({ format: 'date', example: '2026-11-23' });
+
+export const isoDateTime = z.iso.datetime({ offset: true }).meta({ example: '2026-11-23T09:30:00Z' });
+
+export const id = z.string().min(1).max(64).regex(/^[0-9a-z]+$/, 'not an id of this API');
+export const idParams = z.object({ id });
+
+export const postcode = z
+  .string()
+  .trim()
+  .regex(/^(?:0[1-9]|[1-8]\d|9[0-8])\d{3}$/, 'expected a French postcode (5 digits)')
+  .meta({ example: '73000' });
+
+export const email = z.string().trim().max(254).pipe(z.email('expected an e-mail address')).meta({ example: 'contact@example.fr' });
+
+/** French phone numbers, stored in the usual national layout `04 79 96 86 00`. */
+export const phone = z
+  .string()
+  .trim()
+  .max(30)
+  .transform((s) => s.replace(/[\s.\-()]/g, '').replace(/^(?:\+|00)33/, '0'))
+  .refine((s) => /^0[1-9]\d{8}$/.test(s), 'expected a French phone number such as 04 79 96 86 00')
+  .transform((s) => s.replace(/(\d{2})(?=\d)/g, '$1 '))
+  .meta({ example: '04 79 96 86 00' });
+
+/** Luhn checksum; La Poste's establishments (SIREN 356000000) use their own rule. */
+export function isValidSiret(siret: string): boolean {
+  if (!/^\d{14}$/.test(siret)) return false;
+  if (siret.startsWith('356000000')) return [...siret].reduce((sum, d) => sum + Number(d), 0) % 5 === 0;
+  let sum = 0;
+  for (let i = 0; i < 14; i++) {
+    let digit = Number(siret[13 - i]);
+    if (i % 2 === 1) digit = digit * 2 > 9 ? digit * 2 - 9 : digit * 2;
+    sum += digit;
+  }
+  return sum % 10 === 0;
+}
+
+export const siret = z
+  .string()
+  .transform((s) => s.replace(/\s/g, ''))
+  .refine((s) => /^\d{14}$/.test(s), 'expected 14 digits')
+  .refine(isValidSiret, 'checksum does not match: check the digits')
+  .meta({ example: '21730065600015' });
+
+/** Optional on create, clearable with null on update. */
+export const optional = <T extends z.ZodType>(schema: T) => schema.nullish();

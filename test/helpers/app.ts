@@ -1,0 +1,102 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
+import supertest from 'supertest';
+import { afterAll, beforeAll } from 'vitest';
+import { buildApp } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { createDb, type Db } from '../../src/db/connection.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
+import { createApiKey } from '../../src/modules/api-keys/service.js';
+import { ROLES, type Role } from '../../src/modules/api-keys/schemas.js';
+
+export const dialect = process.env.TEST_DIALECT === 'postgres' ? 'postgres' : 'sqlite';
+
+export interface TestDatabase {
+  url: string;
+  drop(): Promise<void>;
+}
+
+/** A fresh database per test file: a temporary SQLite file, or a PostgreSQL schema of its own. */
+export async function freshDatabase(): Promise<TestDatabase> {
+  if (dialect === 'postgres') {
+    const base = process.env.TEST_DATABASE_URL;
+    if (!base) throw new Error('TEST_DATABASE_URL is required for the PostgreSQL run');
+    const schema = `t_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: base });
+    await admin.connect();
+    await admin.query(`create schema ${schema}`);
+    await admin.end();
+    const url = new URL(base);
+    url.searchParams.set('schema', schema);
+    return {
+      url: url.toString(),
+      drop: async () => {
+        const client = new pg.Client({ connectionString: base });
+        await client.connect();
+        await client.query(`drop schema ${schema} cascade`);
+        await client.end();
+      },
+    };
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ordipratique-test-'));
+  return { url: `sqlite:${path.join(dir, 'test.sqlite')}`, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+export type AuthedAgent = ReturnType<typeof authed>;
+
+export interface TestContext {
+  app: FastifyInstance;
+  db: Db;
+  config: Config;
+  keys: Record<Role, string>;
+  /** supertest against the app, authenticated with the role's key (admin by default). */
+  api(role?: Role): AuthedAgent;
+  /** supertest without credentials. */
+  anonymous(): supertest.Agent;
+}
+
+function authed(app: FastifyInstance, key: string) {
+  const agent = supertest(app.server);
+  const withKey = (test: supertest.Test) => test.set('Authorization', `Bearer ${key}`);
+  return {
+    get: (url: string) => withKey(agent.get(url)),
+    post: (url: string) => withKey(agent.post(url)),
+    put: (url: string) => withKey(agent.put(url)),
+    patch: (url: string) => withKey(agent.patch(url)),
+    delete: (url: string) => withKey(agent.delete(url)),
+  };
+}
+
+/** Builds the app on a fresh, migrated database for the current test file. */
+export function useTestApp(env: Record<string, string> = {}): TestContext {
+  const ctx = {} as TestContext;
+  let database: TestDatabase | undefined;
+  beforeAll(async () => {
+    database = await freshDatabase();
+    const config = loadConfig({ PUBLIC_URL: 'https://ordi.example.fr', ...env, DATABASE_URL: database.url });
+    const db = createDb(config.databaseUrl);
+    await migrateToLatest(db.kysely);
+    const app = await buildApp({ db, config });
+    await app.ready();
+    const keys = {} as Record<Role, string>;
+    for (const role of ROLES) keys[role] = (await createApiKey(db, { name: `test ${role}`, role })).key;
+    Object.assign(ctx, {
+      app,
+      db,
+      config,
+      keys,
+      api: (role: Role = 'admin') => authed(app, keys[role]),
+      anonymous: () => supertest.agent(app.server),
+    });
+  });
+  afterAll(async () => {
+    await ctx.app?.close();
+    await ctx.db?.close();
+    await database?.drop();
+  });
+  return ctx;
+}
