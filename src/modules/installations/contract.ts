@@ -62,7 +62,7 @@ export const KIND_LABELS: Record<string, string> = {
   peripheral: 'Périphérique',
   other: 'Autre matériel',
 };
-const GRADE_LABELS: Record<string, string> = { A: 'A — très bon', B: 'B — bon', C: 'C — correct', parts: 'pièces' };
+const GRADE_LABELS: Record<string, string> = { A: 'A', B: 'B', C: 'C', parts: 'pièces' };
 const REMOVED = 'donnée supprimée (RGPD)';
 
 export function describeSpecs(item: KitItem): string {
@@ -164,11 +164,11 @@ function drawKit(doc: PDFKit.PDFDocument, facts: ContractFacts): void {
   ]);
   doc.moveDown(0.3);
   drawTable(doc, [
-    { header: 'Étiquette', width: mm(23) },
-    { header: 'Matériel', width: mm(45) },
-    { header: 'N° de série', width: mm(33) },
-    { header: 'Caractéristiques', width: mm(53) },
-    { header: 'État', width: mm(20) },
+    { header: 'Étiquette', width: mm(21) },
+    { header: 'Matériel', width: mm(39) },
+    { header: 'N° de série', width: mm(30) },
+    { header: 'Caractéristiques', width: mm(70) },
+    { header: 'État', width: mm(14) },
   ], rows, 8);
   doc.moveDown(0.3);
 }
