@@ -47,15 +47,16 @@ describe('beneficiaries', () => {
     const b = await createBeneficiary(ctx);
     for (const role of ['viewer', 'collector', 'reconditioner'] as const) {
       const api = ctx.api(role);
-      for (const res of [
-        await api.get('/api/v1/beneficiaries'),
-        await api.get(`/api/v1/beneficiaries/${b.id}`),
-        await api.get(`/api/v1/beneficiaries/${b.id}/export`),
-        await api.post('/api/v1/beneficiaries').send(beneficiaryInput()),
-        await api.patch(`/api/v1/beneficiaries/${b.id}`).send({ notes: 'x' }),
-        await api.post(`/api/v1/beneficiaries/${b.id}/anonymise`),
-      ]) {
-        expect(res.status, `${role} ${res.req.method} ${res.req.path}`).toBe(403);
+      const answers = {
+        list: await api.get('/api/v1/beneficiaries'),
+        get: await api.get(`/api/v1/beneficiaries/${b.id}`),
+        export: await api.get(`/api/v1/beneficiaries/${b.id}/export`),
+        create: await api.post('/api/v1/beneficiaries').send(beneficiaryInput()),
+        patch: await api.patch(`/api/v1/beneficiaries/${b.id}`).send({ notes: 'x' }),
+        anonymise: await api.post(`/api/v1/beneficiaries/${b.id}/anonymise`),
+      };
+      for (const [what, res] of Object.entries(answers)) {
+        expect(res.status, `${role} ${what}`).toBe(403);
         expect(JSON.stringify(res.body)).not.toContain('Benali');
       }
     }

@@ -17,7 +17,7 @@ const beneficiaryFields = {
   notes: optional(text()),
 };
 
-export const createBeneficiarySchema = z.strictObject(beneficiaryFields).meta({ id: 'BeneficiaryInput' });
+export const createBeneficiarySchema = z.strictObject(beneficiaryFields);
 export const updateBeneficiarySchema = z
   .strictObject(beneficiaryFields)
   .partial()

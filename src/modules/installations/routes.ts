@@ -39,8 +39,10 @@ export async function installationRoutes(fastify: FastifyInstance) {
     schema: { tags, summary: 'Get an installation', params: idParams, response: { 200: installationSchema } },
   }, async (request) => getInstallation(app.db, request.params.id));
 
+  // Not idempotent-replayed: the stored answer would keep the signer's name past an anonymisation.
+  // A repeated completion is answered 409 instead.
   app.post('/installations/:id/complete', {
-    config: { roles, idempotent: true },
+    config: { roles },
     schema: {
       tags,
       summary: 'Record the installation: devices installed, contract numbered and frozen',

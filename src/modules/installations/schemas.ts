@@ -21,8 +21,7 @@ export const scheduleSchema = z
       .optional()
       .describe('Admin only: schedule despite unfinished training or an active installation; the reason is recorded'),
   })
-  .refine((b) => (b.code === undefined) !== (b.deviceId === undefined), { message: 'give either code or deviceId', path: ['code'] })
-  .meta({ id: 'InstallationSchedule' });
+  .refine((b) => (b.code === undefined) !== (b.deviceId === undefined), { message: 'give either code or deviceId', path: ['code'] });
 export type ScheduleInput = z.infer<typeof scheduleSchema>;
 
 export const signatureSchema = z.strictObject({
@@ -47,8 +46,7 @@ export const completeSchema = z
     installedOn: isoDate,
     installedBy: line(200).describe('The BLÉ staff member, printed in the signature block').meta({ example: 'Julien Morel' }),
     signature: signatureSchema.optional(),
-  })
-  .meta({ id: 'InstallationCompletion' });
+  });
 export type CompleteInput = z.infer<typeof completeSchema>;
 
 export const cancelSchema = z.strictObject({ reason: optional(text(500)) });
@@ -61,8 +59,7 @@ export const returnSchema = z
     accessoriesReturned: z.array(line(100)).max(30).default([]),
     scope: z.enum(['kit', 'device']).default('kit').describe('`kit`: every device of the loan still out; `device`: this one only'),
     receivedBy: optional(line(200)).describe('The BLÉ staff member who takes the equipment back (the API key name otherwise)'),
-  })
-  .meta({ id: 'DeviceReturn' });
+  });
 export type ReturnInput = z.infer<typeof returnSchema>;
 
 export const installationDeviceSchema = z.object({
