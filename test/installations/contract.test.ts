@@ -106,6 +106,15 @@ describe('the loan contract', () => {
     }
   });
 
+  it('when two completions race, then one numbers the contract and the other gets 409', async () => {
+    const { installation } = await scheduleKit(ctx);
+    const answers = await Promise.all([complete(installation.id), complete(installation.id, { installedBy: 'Sophie Girard' })]);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
+    const winner = answers.find((a) => a.status === 200)!;
+    const pdf = await download(installation.id);
+    expect(await pdfText(pdf)).toContain(winner.body.installedBy);
+  });
+
   it('when the signature is not a real PNG, too large or damaged, then 400 and the installation stays scheduled', async () => {
     const { installation } = await scheduleKit(ctx);
     const png = signaturePng();
