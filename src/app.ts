@@ -15,10 +15,12 @@ import { registerErrorHandling } from './http/errors.js';
 import { registerIdempotency } from './http/idempotency.js';
 import { problemSchema } from './http/problem.js';
 import { apiKeyRoutes } from './modules/api-keys/routes.js';
+import { beneficiaryRoutes } from './modules/beneficiaries/routes.js';
 import { collectionRoutes } from './modules/collections/routes.js';
 import { deviceRoutes } from './modules/devices/routes.js';
 import { donorRoutes } from './modules/donors/routes.js';
 import { healthRoutes } from './modules/health/routes.js';
+import { installationRoutes } from './modules/installations/routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -79,6 +81,8 @@ export async function buildApp({ db, config, logger = false }: AppDeps): Promise
     await api.register(donorRoutes);
     await api.register(collectionRoutes);
     await api.register(deviceRoutes);
+    await api.register(beneficiaryRoutes);
+    await api.register(installationRoutes);
   }, { prefix: API_PREFIX });
 
   // Health at the root too, for load balancers and the Dockerfile's HEALTHCHECK.

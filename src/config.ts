@@ -16,6 +16,8 @@ const envSchema = z.object({
     .default('OP'),
   ADMIN_API_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  CONTRACT_TEMPLATE: z.string().min(1).optional(),
+  RETENTION_MONTHS: z.coerce.number().int().min(1).max(600).default(24),
 });
 
 export interface Config {
@@ -26,6 +28,10 @@ export interface Config {
   assetTagPrefix: string;
   adminApiKey?: string;
   logLevel: (typeof LOG_LEVELS)[number];
+  /** Path of the loan contract template; `templates/contract.fr.md` when unset. */
+  contractTemplate?: string;
+  /** Months after the last contact before a beneficiary is anonymised (CNIL délibération 2023-095). */
+  retentionMonths: number;
 }
 
 export class ConfigError extends Error {}
@@ -49,5 +55,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     assetTagPrefix: e.ASSET_TAG_PREFIX,
     adminApiKey: e.ADMIN_API_KEY,
     logLevel: e.LOG_LEVEL,
+    contractTemplate: e.CONTRACT_TEMPLATE,
+    retentionMonths: e.RETENTION_MONTHS,
   };
 }

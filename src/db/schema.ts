@@ -12,6 +12,10 @@ export interface Database {
   devices: DeviceTable;
   device_events: DeviceEventTable;
   idempotency_keys: IdempotencyKeyTable;
+  beneficiaries: BeneficiaryTable;
+  installations: InstallationTable;
+  installation_devices: InstallationDeviceTable;
+  audit_log: AuditLogTable;
 }
 
 export interface ApiKeyTable {
@@ -112,3 +116,79 @@ export type NewDevice = Insertable<DeviceTable>;
 export type DeviceUpdate = Updateable<DeviceTable>;
 export type DeviceEventRow = Selectable<DeviceEventTable>;
 export type ApiKeyRow = Selectable<ApiKeyTable>;
+
+export interface BeneficiaryTable {
+  id: string;
+  reference: string;
+  first_name: string | null;
+  last_name: string | null;
+  address_line: string | null;
+  postcode: string | null;
+  city: string | null;
+  phone: string | null;
+  email: string | null;
+  neighbourhood: string | null;
+  prescriber: string | null;
+  training_completed_on: string | null;
+  consent_recorded_on: string | null;
+  notes: string | null;
+  created_at: string;
+  updated_at: string;
+  anonymised_at: string | null;
+}
+
+export interface InstallationTable {
+  id: string;
+  beneficiary_id: string;
+  status: 'scheduled' | 'completed' | 'cancelled' | 'closed';
+  scheduled_on: string;
+  /** JSON array of text. */
+  accessories: string;
+  override_reason: string | null;
+  override_by: string | null;
+  installed_on: string | null;
+  installed_by: string | null;
+  signed_by: string | null;
+  signed_at: string | null;
+  signature_png: Buffer | null;
+  contract_number: string | null;
+  contract_pdf: Buffer | null;
+  contract_sha256: string | null;
+  contract_original_sha256: string | null;
+  contract_template_version: string | null;
+  contract_template: string | null;
+  contract_snapshot: string | null;
+  contract_frozen_at: string | null;
+  contract_redacted_at: string | null;
+  cancelled_at: string | null;
+  cancel_reason: string | null;
+  closed_at: string | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface InstallationDeviceTable {
+  installation_id: string;
+  device_id: string;
+  role: 'main' | 'extra';
+  returned_on: string | null;
+  return_reason: string | null;
+  return_condition: string | null;
+  /** JSON array of text. */
+  accessories_returned: string | null;
+  returned_by: string | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: string;
+  actor: string;
+  action: string;
+  subject: string;
+  data: string | null;
+}
+
+export type BeneficiaryRow = Selectable<BeneficiaryTable>;
+export type InstallationRow = Selectable<InstallationTable>;
+export type InstallationDeviceRow = Selectable<InstallationDeviceTable>;

@@ -8,4 +8,6 @@ export const WRITERS = {
   deviceEdit: ['collector', 'reconditioner'],
   scrap: ['collector', 'reconditioner'],
   admin: ['admin'],
+  beneficiaries: ['installer'],
+  installations: ['installer'],
 } as const satisfies Record<string, readonly Role[]>;

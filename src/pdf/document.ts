@@ -4,13 +4,18 @@ import PDFDocument from 'pdfkit';
 
 const require = createRequire(import.meta.url);
 const fontDir = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf').replace(/DejaVuSans\.ttf$/, '');
+// pdfkit's own font engine, resolved from pdfkit so the versions always match.
+const fontkit = createRequire(require.resolve('pdfkit'))('fontkit') as { create(buffer: Buffer): unknown };
 
-/** Read once per process; pdfkit embeds only the glyphs a document uses. */
+/**
+ * Read and parsed once per process (parsing DejaVu costs ~35 ms a font, every document
+ * otherwise); pdfkit accepts a parsed font and embeds only the glyphs a document uses.
+ */
 const FONTS = {
-  regular: fs.readFileSync(`${fontDir}DejaVuSans.ttf`),
-  bold: fs.readFileSync(`${fontDir}DejaVuSans-Bold.ttf`),
-  condensed: fs.readFileSync(`${fontDir}DejaVuSansCondensed.ttf`),
-  condensedBold: fs.readFileSync(`${fontDir}DejaVuSansCondensed-Bold.ttf`),
+  regular: fontkit.create(fs.readFileSync(`${fontDir}DejaVuSans.ttf`)),
+  bold: fontkit.create(fs.readFileSync(`${fontDir}DejaVuSans-Bold.ttf`)),
+  condensed: fontkit.create(fs.readFileSync(`${fontDir}DejaVuSansCondensed.ttf`)),
+  condensedBold: fontkit.create(fs.readFileSync(`${fontDir}DejaVuSansCondensed-Bold.ttf`)),
 };
 export type FontName = keyof typeof FONTS;
 
@@ -37,7 +42,7 @@ export function createPdf(options: PdfOptions): PDFKit.PDFDocument {
     lang: 'fr-FR',
     info: { Title: options.title, Subject: options.subject ?? options.title, Author: "Ordi'Pratique", Creator: "Ordi'Pratique tracker" },
   });
-  for (const [name, data] of Object.entries(FONTS)) doc.registerFont(name, data);
+  for (const [name, font] of Object.entries(FONTS)) doc.registerFont(name, font as PDFKit.Mixins.PDFFontSource);
   doc.font('regular');
   return doc;
 }

@@ -85,8 +85,11 @@ export function drawTable(doc: PDFKit.PDFDocument, columns: Column[], rows: stri
   return doc.y;
 }
 
-/** Two signature boxes side by side, each with its caption and an optional printed name. */
-export function drawSignatureBoxes(doc: PDFKit.PDFDocument, boxes: { caption: string; name?: string }[]): void {
+/**
+ * Two signature boxes side by side, each with its caption and an optional printed name.
+ * Returns each box's signing area, e.g. to draw a captured signature into it.
+ */
+export function drawSignatureBoxes(doc: PDFKit.PDFDocument, boxes: { caption: string; name?: string }[]): { x: number; y: number; width: number; height: number }[] {
   const left = doc.page.margins.left;
   const width = doc.page.width - left - doc.page.margins.right;
   const gap = mm(8);
@@ -103,6 +106,7 @@ export function drawSignatureBoxes(doc: PDFKit.PDFDocument, boxes: { caption: st
   });
   doc.x = left;
   doc.y = top + height + mm(4);
+  return boxes.map((_, i) => ({ x: left + i * (boxWidth + gap), y: top + mm(14), width: boxWidth, height: height - mm(14) }));
 }
 
 /** French number formatting for documents (1 234,5). */

@@ -1,0 +1,218 @@
+import { createPdf, mm } from '../../pdf/document.js';
+import { drawHeader, drawSignatureBoxes, drawTable, frDate, frNumber, numberPages } from '../../pdf/layout.js';
+import { renderPdf } from '../../pdf/send.js';
+import type { ProgrammeIdentity } from '../../shared/identity.js';
+import { fill, type Block, type ContractTemplate, type Placeholder } from './template.js';
+
+export interface KitItem {
+  assetTag: string;
+  role: 'main' | 'extra';
+  kind: string;
+  brand: string | null;
+  model: string | null;
+  serialNumber: string | null;
+  cpu: string | null;
+  ramGb: number | null;
+  storageGb: number | null;
+  storageType: string | null;
+  os: string | null;
+  grade: string | null;
+}
+
+/** What a contract says apart from the person: stored with the frozen PDF, so it holds no personal data. */
+export interface ContractFacts {
+  number: string | null;
+  scheduledOn: string;
+  installedOn: string | null;
+  staffName: string | null;
+  beneficiaryReference: string;
+  kit: KitItem[];
+  accessories: string[];
+  retentionMonths: number;
+  identity: ProgrammeIdentity;
+}
+
+export interface ContractPerson {
+  fullName: string;
+  addressLine: string | null;
+  postcode: string | null;
+  city: string | null;
+  phone: string | null;
+}
+
+export interface ContractSignature {
+  png: Buffer;
+  signedBy: string;
+  signedAt: string;
+}
+
+export type ContractRendering =
+  | { mode: 'draft'; person: ContractPerson }
+  | { mode: 'final'; person: ContractPerson; signature: ContractSignature | null }
+  | { mode: 'redacted'; redactedOn: string; originalSha256: string | null };
+
+export const KIND_LABELS: Record<string, string> = {
+  laptop: 'Ordinateur portable',
+  desktop: 'Ordinateur fixe',
+  all_in_one: 'Ordinateur tout-en-un',
+  monitor: 'Écran',
+  tablet: 'Tablette',
+  smartphone: 'Smartphone',
+  printer: 'Imprimante',
+  peripheral: 'Périphérique',
+  other: 'Autre matériel',
+};
+const GRADE_LABELS: Record<string, string> = { A: 'A', B: 'B', C: 'C', parts: 'pièces' };
+const REMOVED = 'donnée supprimée (RGPD)';
+
+export function describeSpecs(item: KitItem): string {
+  const storage = item.storageGb ? `${frNumber(item.storageGb, 0)} Go${item.storageType ? ` ${item.storageType.toUpperCase()}` : ''}` : null;
+  return [item.cpu, item.ramGb ? `${frNumber(item.ramGb)} Go RAM` : null, storage, item.os].filter(Boolean).join(' · ') || '—';
+}
+
+function values(facts: ContractFacts, rendering: ContractRendering): Record<Placeholder, string> {
+  const { identity } = facts;
+  const person = rendering.mode === 'redacted' ? null : rendering.person;
+  const address = person ? [person.addressLine, [person.postcode, person.city].filter(Boolean).join(' ')].filter(Boolean).join(', ') : REMOVED;
+  const lender = identity.lender;
+  return {
+    'programme.name': identity.programmeName,
+    'programme.funding': identity.funding,
+    'lender.name': lender.name,
+    'lender.address': `${lender.addressLine}, ${lender.postcode} ${lender.city}`,
+    'lender.city': lender.city,
+    'lender.phone': lender.phone,
+    'lender.email': lender.email ?? identity.coordinator.email ?? '—',
+    'coordinator.name': identity.coordinator.name,
+    'coordinator.phone': identity.coordinator.phone,
+    'coordinator.email': identity.coordinator.email ?? identity.coordinator.phone,
+    'beneficiary.name': person?.fullName ?? REMOVED,
+    'beneficiary.address': address || '—',
+    'beneficiary.phone': person ? (person.phone ?? '—') : REMOVED,
+    'beneficiary.reference': facts.beneficiaryReference,
+    'contract.number': facts.number ?? 'PROJET (numéro attribué à la signature)',
+    'contract.date': facts.installedOn ? frDate(facts.installedOn) : '____ / ____ / ________',
+    'installation.scheduledOn': frDate(facts.scheduledOn),
+    'installation.date': facts.installedOn ? frDate(facts.installedOn) : `prévue le ${frDate(facts.scheduledOn)}`,
+    'staff.name': facts.staffName ?? '______________________',
+    'kit.accessories': facts.accessories.length ? facts.accessories.join(', ') : 'aucun',
+    'found.phone': identity.foundPhone,
+    'retention.months': String(facts.retentionMonths),
+  };
+}
+
+/** Renders the loan contract: a draft marked PROJET on every page, the final signed copy, or its redacted copy. */
+export function renderContract(template: ContractTemplate, facts: ContractFacts, rendering: ContractRendering): Promise<Buffer> {
+  const doc = createPdf({ title: facts.number ? `Contrat de prêt n° ${facts.number}` : 'Contrat de prêt (projet)', subject: template.title, bufferPages: true });
+  const vals = values(facts, rendering);
+  const width = doc.page.width - doc.page.margins.left - doc.page.margins.right;
+  return renderPdf(doc, () => {
+    const title = template.blocks.find((b): b is Extract<Block, { kind: 'title' }> => b.kind === 'title')?.text ?? template.title;
+    const subtitle = rendering.mode === 'draft'
+      ? 'PROJET — à signer ; le numéro de contrat est attribué à la signature'
+      : `Contrat n° ${facts.number}${rendering.mode === 'redacted' ? ' — copie anonymisée' : ''}`;
+    drawHeader(doc, facts.identity.lender, fill(title, vals), subtitle);
+    if (rendering.mode === 'redacted') {
+      doc.font('regular').fontSize(8.5).fillColor('#555555').text(
+        `Copie anonymisée le ${frDate(rendering.redactedOn)} : l'identité, l'adresse, les coordonnées et la signature de l'emprunteur ont été supprimées.` +
+          (rendering.originalSha256 ? ` Empreinte SHA-256 du contrat signé : ${rendering.originalSha256}.` : ''),
+        { width },
+      ).fillColor('black').moveDown(0.8);
+    }
+    for (const block of template.blocks) {
+      if (block.kind === 'title') continue;
+      if (block.kind === 'heading') {
+        if (doc.y > doc.page.height - doc.page.margins.bottom - mm(25)) doc.addPage();
+        doc.moveDown(0.4).font('bold').fontSize(10.5).text(fill(block.text, vals), doc.page.margins.left, doc.y, { width }).moveDown(0.3);
+      } else if (block.kind === 'paragraph') {
+        drawRich(doc, fill(block.text, vals), width);
+        doc.moveDown(0.5);
+      } else if (block.kind === 'bullets') {
+        doc.font('regular').fontSize(9.5).list(block.items.map((item) => fill(item, vals).replace(/\*\*/g, '')), doc.page.margins.left, doc.y, { width, bulletRadius: 1.5, textIndent: mm(4) });
+        doc.moveDown(0.5);
+      } else if (block.kind === 'kit') {
+        drawKit(doc, facts);
+      } else {
+        drawSignatures(doc, facts, rendering);
+      }
+    }
+    if (rendering.mode === 'draft') watermark(doc, 'PROJET');
+    const numberText = rendering.mode === 'draft' ? 'PROJET — contrat non numéroté' : `Contrat n° ${facts.number}${rendering.mode === 'redacted' ? ' (copie anonymisée)' : ''}`;
+    numberPages(doc, (page, total) => `${numberText} — page ${page}/${total}`);
+  });
+}
+
+/** A paragraph where `**…**` is bold. */
+function drawRich(doc: PDFKit.PDFDocument, text: string, width: number): void {
+  const parts = text.split('**');
+  doc.fontSize(9.5);
+  doc.x = doc.page.margins.left;
+  parts.forEach((part, i) => {
+    if (part === '' && i < parts.length - 1) return;
+    doc.font(i % 2 === 1 ? 'bold' : 'regular').text(part, { width, continued: i < parts.length - 1, align: 'left' });
+  });
+  doc.font('regular');
+}
+
+function drawKit(doc: PDFKit.PDFDocument, facts: ContractFacts): void {
+  const rows = facts.kit.map((item) => [
+    item.assetTag,
+    [KIND_LABELS[item.kind] ?? item.kind, item.brand, item.model].filter(Boolean).join(' '),
+    item.serialNumber ?? '—',
+    describeSpecs(item),
+    item.grade ? (GRADE_LABELS[item.grade] ?? item.grade) : '—',
+  ]);
+  doc.moveDown(0.3);
+  drawTable(doc, [
+    { header: 'Étiquette', width: mm(21) },
+    { header: 'Matériel', width: mm(39) },
+    { header: 'N° de série', width: mm(30) },
+    { header: 'Caractéristiques', width: mm(70) },
+    { header: 'État', width: mm(14) },
+  ], rows, 8);
+  doc.moveDown(0.3);
+}
+
+function drawSignatures(doc: PDFKit.PDFDocument, facts: ContractFacts, rendering: ContractRendering): void {
+  const width = doc.page.width - doc.page.margins.left - doc.page.margins.right;
+  doc.moveDown(0.5);
+  const borrower = rendering.mode === 'redacted' ? REMOVED : rendering.person.fullName;
+  const [, borrowerBox] = drawSignatureBoxes(doc, [
+    { caption: `Pour le prêteur (${facts.identity.lender.name})`, name: facts.staffName ?? 'Nom : ______________________' },
+    { caption: "L'emprunteur", name: borrower },
+  ]);
+  doc.font('regular').fontSize(8).fillColor('#555555');
+  if (rendering.mode === 'final' && rendering.signature) {
+    const pad = mm(1.5);
+    doc.image(rendering.signature.png, borrowerBox.x + pad, borrowerBox.y + pad, {
+      fit: [borrowerBox.width - 2 * pad, borrowerBox.height - 2 * pad],
+      align: 'center',
+      valign: 'center',
+    });
+    const at = new Date(rendering.signature.signedAt);
+    const when = `${frDate(at.toISOString())} à ${at.toISOString().slice(11, 16)} UTC`;
+    doc.text(`Signature de l'emprunteur recueillie sur tablette : ${rendering.signature.signedBy}, le ${when}.`, doc.page.margins.left, doc.y, { width });
+  } else if (rendering.mode === 'redacted') {
+    doc.text("Signature manuscrite ou tablette de l'emprunteur supprimée lors de l'anonymisation.", doc.page.margins.left, doc.y, { width });
+  }
+  doc.fillColor('black');
+}
+
+/** A large, light, diagonal word across every buffered page. */
+function watermark(doc: PDFKit.PDFDocument, word: string): void {
+  const range = doc.bufferedPageRange();
+  for (let i = range.start; i < range.start + range.count; i++) {
+    doc.switchToPage(i);
+    const bottom = doc.page.margins.bottom;
+    doc.page.margins.bottom = 0;
+    const { width, height } = doc.page;
+    doc.save();
+    doc.rotate(-45, { origin: [width / 2, height / 2] });
+    doc.font('bold').fontSize(110).fillColor('#c8102e').fillOpacity(0.12);
+    const textWidth = doc.widthOfString(word);
+    doc.text(word, width / 2 - textWidth / 2, height / 2 - 55, { lineBreak: false });
+    doc.restore();
+    doc.page.margins.bottom = bottom;
+  }
+  doc.fillColor('black').fillOpacity(1);
+}

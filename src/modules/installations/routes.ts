@@ -1,0 +1,94 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { pageSchema } from '../../http/pagination.js';
+import { WRITERS } from '../../http/roles.js';
+import { sendPdfBuffer } from '../../pdf/send.js';
+import { idParams } from '../../shared/fields.js';
+import { returnDevice, returnReceiptPdf } from './returns.js';
+import { cancelSchema, completeSchema, installationSchema, listInstallationsQuerySchema, returnSchema, scheduleSchema } from './schemas.js';
+import { cancelInstallation, completeInstallation, contractPdf, getInstallation, listInstallations, scheduleInstallation } from './service.js';
+
+const pdf = z.any().describe('A PDF document').meta({ contentMediaType: 'application/pdf' });
+
+export async function installationRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const tags = ['installations'];
+  const roles = WRITERS.installations;
+
+  app.post('/installations', {
+    config: { roles, idempotent: true },
+    schema: {
+      tags,
+      summary: 'Schedule a home installation: reserves the whole kit',
+      description:
+        'Refused with 409 when a device is not ready, the beneficiary has not completed the training, or already holds an active installation. ' +
+        'An admin may override the last two with `override.reason`, which is recorded.',
+      body: scheduleSchema,
+      response: { 201: installationSchema },
+    },
+  }, async (request, reply) => reply.code(201).send(await scheduleInstallation(app.db, request.body, request.actor)));
+
+  app.get('/installations', {
+    config: { roles },
+    schema: { tags, summary: 'List installations', querystring: listInstallationsQuerySchema, response: { 200: pageSchema(installationSchema) } },
+  }, async (request) => listInstallations(app.db, request.query));
+
+  app.get('/installations/:id', {
+    config: { roles },
+    schema: { tags, summary: 'Get an installation', params: idParams, response: { 200: installationSchema } },
+  }, async (request) => getInstallation(app.db, request.params.id));
+
+  // Not idempotent-replayed: the stored answer would keep the signer's name past an anonymisation.
+  // A repeated completion is answered 409 instead.
+  app.post('/installations/:id/complete', {
+    config: { roles },
+    schema: {
+      tags,
+      summary: 'Record the installation: devices installed, contract numbered and frozen',
+      description: 'The optional tablet signature is drawn into the contract. The final PDF is rendered once; every later download returns the same bytes.',
+      params: idParams,
+      body: completeSchema,
+      response: { 200: installationSchema },
+    },
+  }, async (request) => completeInstallation(app.db, request.params.id, request.body, request.actor, app.config));
+
+  app.post('/installations/:id/cancel', {
+    config: { roles },
+    schema: { tags, summary: 'Cancel a scheduled installation: the kit is ready again', params: idParams, body: cancelSchema, response: { 200: installationSchema } },
+  }, async (request) => cancelInstallation(app.db, request.params.id, request.body.reason, request.actor));
+
+  app.get('/installations/:id/contract.pdf', {
+    config: { roles },
+    schema: {
+      tags,
+      summary: 'The loan contract: a draft marked PROJET before completion, then the frozen signed copy',
+      params: idParams,
+      produces: ['application/pdf'],
+      response: { 200: pdf },
+    },
+  }, async (request, reply) => {
+    const contract = await contractPdf(app.db, request.params.id, app.config);
+    if (contract.sha256) reply.header('ETag', `"${contract.sha256}"`);
+    return sendPdfBuffer(reply, contract.bytes, contract.filename);
+  });
+
+  app.get('/installations/:id/return-receipt.pdf', {
+    config: { roles },
+    schema: { tags, summary: 'The return slip for what came back', params: idParams, produces: ['application/pdf'], response: { 200: pdf } },
+  }, async (request, reply) => {
+    const receipt = await returnReceiptPdf(app.db, request.params.id);
+    return sendPdfBuffer(reply, receipt.bytes, receipt.filename);
+  });
+
+  app.post('/devices/:id/return', {
+    config: { roles },
+    schema: {
+      tags: ['devices', ...tags],
+      summary: 'Take back a loaned kit, or one device of it (installed → returned)',
+      params: idParams,
+      body: returnSchema,
+      response: { 200: installationSchema },
+    },
+  }, async (request) => returnDevice(app.db, request.params.id, request.body, request.actor));
+}

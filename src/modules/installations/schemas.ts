@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import { pageQuerySchema } from '../../http/pagination.js';
+import { id, isoDate, isoDateTime, line, optional, text } from '../../shared/fields.js';
+import { MAX_SIGNATURE_BASE64, decodeSignaturePng } from './signature.js';
+
+export const INSTALLATION_STATUSES = ['scheduled', 'completed', 'cancelled', 'closed'] as const;
+export type InstallationStatus = (typeof INSTALLATION_STATUSES)[number];
+
+const code = z.string().trim().min(1).max(500).describe('Asset tag, serial number or label URL');
+
+export const scheduleSchema = z
+  .strictObject({
+    code: code.optional().describe('The main device: asset tag, serial number or label URL (or give deviceId)'),
+    deviceId: id.optional(),
+    beneficiaryId: id,
+    scheduledOn: isoDate,
+    accessories: z.array(line(100)).max(30).default([]).meta({ example: ['chargeur', 'souris', 'sacoche'] }),
+    extraDevices: z.array(code).max(20).default([]).describe('Further devices of the kit (e.g. a monitor), each by code'),
+    override: z
+      .strictObject({ reason: line(500) })
+      .optional()
+      .describe('Admin only: schedule despite unfinished training or an active installation; the reason is recorded'),
+  })
+  .refine((b) => (b.code === undefined) !== (b.deviceId === undefined), { message: 'give either code or deviceId', path: ['code'] });
+export type ScheduleInput = z.infer<typeof scheduleSchema>;
+
+export const signatureSchema = z.strictObject({
+  imagePng: z
+    .string()
+    .max(MAX_SIGNATURE_BASE64, 'the signature image is too large')
+    .transform((value, ctx) => {
+      const png = decodeSignaturePng(value);
+      if (typeof png === 'string') {
+        ctx.addIssue({ code: 'custom', message: `the signature ${png}` });
+        return z.NEVER;
+      }
+      return png;
+    })
+    .describe('The signature drawn on the tablet: a PNG image, base64-encoded (at most 256 KiB)'),
+  signedBy: line(200).describe('Who signed on the tablet'),
+  signedAt: isoDateTime,
+});
+
+export const completeSchema = z
+  .strictObject({
+    installedOn: isoDate,
+    installedBy: line(200).describe('The BLÉ staff member, printed in the signature block').meta({ example: 'Julien Morel' }),
+    signature: signatureSchema.optional(),
+  });
+export type CompleteInput = z.infer<typeof completeSchema>;
+
+export const cancelSchema = z.strictObject({ reason: optional(text(500)) });
+
+export const returnSchema = z
+  .strictObject({
+    returnedOn: isoDate,
+    reason: line(500).meta({ example: 'fin du prêt' }),
+    condition: line(500).describe('State of the returned equipment').meta({ example: 'bon état, rayure sur le capot' }),
+    accessoriesReturned: z.array(line(100)).max(30).default([]),
+    scope: z.enum(['kit', 'device']).default('kit').describe('`kit`: every device of the loan still out; `device`: this one only'),
+    receivedBy: optional(line(200)).describe('The BLÉ staff member who takes the equipment back (the API key name otherwise)'),
+  });
+export type ReturnInput = z.infer<typeof returnSchema>;
+
+export const installationDeviceSchema = z.object({
+  deviceId: z.string(),
+  assetTag: z.string(),
+  kind: z.string(),
+  serialNumber: z.string().nullable(),
+  status: z.string(),
+  role: z.enum(['main', 'extra']),
+  returnedOn: z.string().nullable(),
+  returnReason: z.string().nullable(),
+  returnCondition: z.string().nullable(),
+  accessoriesReturned: z.array(z.string()).nullable(),
+});
+
+export const installationSchema = z
+  .object({
+    id: z.string(),
+    beneficiaryId: z.string(),
+    beneficiaryReference: z.string(),
+    status: z.enum(INSTALLATION_STATUSES),
+    scheduledOn: z.string(),
+    accessories: z.array(z.string()),
+    devices: z.array(installationDeviceSchema),
+    override: z.object({ reason: z.string(), by: z.string() }).nullable(),
+    installedOn: z.string().nullable(),
+    installedBy: z.string().nullable(),
+    signedBy: z.string().nullable(),
+    signedAt: z.string().nullable(),
+    hasSignature: z.boolean(),
+    contractNumber: z.string().nullable(),
+    contractSha256: z.string().nullable().describe('Of the PDF as downloaded now'),
+    contractOriginalSha256: z.string().nullable().describe('Of the signed PDF, kept after a redaction'),
+    contractTemplateVersion: z.string().nullable(),
+    contractFrozenAt: z.string().nullable(),
+    contractRedactedAt: z.string().nullable(),
+    cancelledAt: z.string().nullable(),
+    closedAt: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Installation' });
+export type Installation = z.infer<typeof installationSchema>;
+
+export const listInstallationsQuerySchema = pageQuerySchema.extend({
+  status: z.enum(INSTALLATION_STATUSES).optional(),
+  beneficiaryId: id.optional(),
+});
+export type ListInstallationsQuery = z.infer<typeof listInstallationsQuerySchema>;

@@ -1,0 +1,181 @@
+import { createHash } from 'node:crypto';
+import type { Config } from '../../config.js';
+import type { Db } from '../../db/connection.js';
+import { takeNumberFrom } from '../../db/counters.js';
+import { newId } from '../../db/ids.js';
+import { inTransaction, nowIso, type Trx } from '../../db/transaction.js';
+import { decodeCursor, toPage } from '../../http/pagination.js';
+import { badRequest, conflict, forbidden } from '../../http/problem.js';
+import type { Actor } from '../api-keys/service.js';
+import { getBeneficiaryRow } from '../beneficiaries/service.js';
+import { transition } from '../devices/lifecycle.js';
+import { resolveCode } from '../devices/service.js';
+import { renderContract } from './contract.js';
+import { contractFacts, currentTemplate, personOf } from './documents.js';
+import type { CompleteInput, ListInstallationsQuery, ScheduleInput } from './schemas.js';
+import { getLightInstallation, installationDevices, loadInstallation, lockRow, selectInstallations, toInstallation, type LightInstallation } from './store.js';
+
+export const ACTIVE_STATUSES = ['scheduled', 'completed'] as const;
+
+/** `2026-000042`: the year of installation and a per-year number from the database, never reused. */
+export function formatContractNumber(year: number, n: number): string {
+  return `${year}-${String(n).padStart(6, '0')}`;
+}
+
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+/** Events name the beneficiary by reference only. */
+function eventDetails(installation: Pick<LightInstallation, 'id' | 'beneficiary_reference'>, extra: Record<string, unknown> = {}) {
+  return { installationId: installation.id, beneficiaryReference: installation.beneficiary_reference, ...extra };
+}
+
+export async function scheduleInstallation(db: Db, input: ScheduleInput, actor: Actor) {
+  if (input.override && actor.role !== 'admin') throw forbidden('Only an admin may override the scheduling rules');
+  const mainId = input.deviceId ?? (await resolveCode(db, input.code!)).id;
+  const extraIds: string[] = [];
+  for (const code of input.extraDevices) extraIds.push((await resolveCode(db, code)).id);
+  const all = [mainId, ...extraIds];
+  const repeated = all.findIndex((deviceId, i) => all.indexOf(deviceId) !== i);
+  if (repeated >= 0) {
+    throw badRequest('The same device appears twice in the kit', [{ path: repeated === 0 ? 'code' : `extraDevices.${repeated - 1}`, message: 'already in the kit' }]);
+  }
+
+  return inTransaction(db, async (trx) => {
+    await lockRow(trx, 'beneficiaries', input.beneficiaryId);
+    const beneficiary = await getBeneficiaryRow(trx, input.beneficiaryId);
+    if (beneficiary.anonymised_at) throw conflict(`Beneficiary ${beneficiary.reference} is anonymised`);
+    const reasons: { rule: string; detail: string }[] = [];
+    if (!beneficiary.training_completed_on) reasons.push({ rule: 'training_not_completed', detail: 'has not completed the training' });
+    const active = await trx
+      .selectFrom('installations')
+      .select(['id', 'status'])
+      .where('beneficiary_id', '=', beneficiary.id)
+      .where('status', 'in', ACTIVE_STATUSES)
+      .executeTakeFirst();
+    if (active) reasons.push({ rule: 'active_installation', detail: `already holds installation ${active.id} (${active.status})` });
+    if (reasons.length && !input.override) {
+      throw conflict(`Beneficiary ${beneficiary.reference} ${reasons.map((r) => r.detail).join(' and ')}; an admin may override with a reason`, {
+        beneficiaryReference: beneficiary.reference,
+        rules: reasons.map((r) => r.rule),
+        ...(active ? { activeInstallationId: active.id } : {}),
+      });
+    }
+
+    const id = newId();
+    const now = nowIso();
+    await transition(trx, all, 'schedule', actor, eventDetails({ id, beneficiary_reference: beneficiary.reference }));
+    await trx
+      .insertInto('installations')
+      .values({
+        id,
+        beneficiary_id: beneficiary.id,
+        status: 'scheduled',
+        scheduled_on: input.scheduledOn,
+        accessories: JSON.stringify(input.accessories),
+        override_reason: input.override && reasons.length ? input.override.reason : null,
+        override_by: input.override && reasons.length ? actor.name : null,
+        created_by: actor.name,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    await trx
+      .insertInto('installation_devices')
+      .values(all.map((deviceId, i) => ({ installation_id: id, device_id: deviceId, role: i === 0 ? ('main' as const) : ('extra' as const) })))
+      .execute();
+    return loadInstallation(trx, id);
+  });
+}
+
+async function lockScheduled(trx: Trx, id: string, action: string): Promise<LightInstallation> {
+  await lockRow(trx, 'installations', id);
+  const installation = await getLightInstallation(trx, id);
+  if (installation.status !== 'scheduled') {
+    throw conflict(`Cannot ${action} installation ${id}: it is ${installation.status}`, { currentStatus: installation.status });
+  }
+  return installation;
+}
+
+async function deviceIdsOf(trx: Trx, installationId: string): Promise<string[]> {
+  const rows = await trx.selectFrom('installation_devices').select('device_id').where('installation_id', '=', installationId).execute();
+  return rows.map((r) => r.device_id);
+}
+
+export async function cancelInstallation(db: Db, id: string, reason: string | null | undefined, actor: Actor) {
+  return inTransaction(db, async (trx) => {
+    const installation = await lockScheduled(trx, id, 'cancel');
+    await transition(trx, await deviceIdsOf(trx, id), 'cancel', actor, eventDetails(installation));
+    const now = nowIso();
+    await trx.updateTable('installations').set({ status: 'cancelled', cancelled_at: now, cancel_reason: reason ?? null, updated_at: now }).where('id', '=', id).execute();
+    return loadInstallation(trx, id);
+  });
+}
+
+/**
+ * Installs the kit and freezes the contract: the number is taken from the database, the PDF is
+ * rendered once with the signature and stored with its SHA-256, the template's version and
+ * wording, and the non-personal facts it states. Later downloads return these bytes.
+ */
+export async function completeInstallation(db: Db, id: string, input: CompleteInput, actor: Actor, config: Config) {
+  const template = currentTemplate(config);
+  return inTransaction(db, async (trx) => {
+    const installation = await lockScheduled(trx, id, 'complete');
+    const beneficiary = await getBeneficiaryRow(trx, installation.beneficiary_id);
+    const year = Number(input.installedOn.slice(0, 4));
+    const number = formatContractNumber(year, await takeNumberFrom(trx, `contract:${year}`));
+    await transition(trx, await deviceIdsOf(trx, id), 'complete', actor, eventDetails(installation, { contractNumber: number }));
+    const facts = await contractFacts(trx, installation, config, { number, installedOn: input.installedOn, staffName: input.installedBy });
+    const signature = input.signature ? { png: input.signature.imagePng, signedBy: input.signature.signedBy, signedAt: input.signature.signedAt } : null;
+    const pdf = await renderContract(template, facts, { mode: 'final', person: personOf(beneficiary), signature });
+    const now = nowIso();
+    await trx
+      .updateTable('installations')
+      .set({
+        status: 'completed',
+        installed_on: input.installedOn,
+        installed_by: input.installedBy,
+        signed_by: signature?.signedBy ?? null,
+        signed_at: signature?.signedAt ?? null,
+        signature_png: signature?.png ?? null,
+        contract_number: number,
+        contract_pdf: pdf,
+        contract_sha256: sha256(pdf),
+        contract_template_version: template.version,
+        contract_template: template.source,
+        contract_snapshot: JSON.stringify(facts),
+        contract_frozen_at: now,
+        updated_at: now,
+      })
+      .where('id', '=', id)
+      .execute();
+    return loadInstallation(trx, id);
+  });
+}
+
+/** The frozen bytes once completed; before that, a draft rendered from the current template. */
+export async function contractPdf(db: Db, id: string, config: Config): Promise<{ bytes: Buffer; filename: string; sha256?: string }> {
+  const installation = await getLightInstallation(db.kysely, id);
+  if (installation.status === 'cancelled') throw conflict(`Installation ${id} was cancelled: it has no contract`, { currentStatus: 'cancelled' });
+  if (installation.contract_number) {
+    const row = await db.kysely.selectFrom('installations').select(['contract_pdf', 'contract_sha256']).where('id', '=', id).executeTakeFirstOrThrow();
+    return { bytes: Buffer.from(row.contract_pdf!), filename: `contrat-${installation.contract_number}.pdf`, sha256: row.contract_sha256 ?? undefined };
+  }
+  const beneficiary = await getBeneficiaryRow(db.kysely, installation.beneficiary_id);
+  const bytes = await renderContract(currentTemplate(config), await contractFacts(db.kysely, installation, config), { mode: 'draft', person: personOf(beneficiary) });
+  return { bytes, filename: `contrat-projet-${installation.beneficiary_reference}.pdf` };
+}
+
+export async function getInstallation(db: Db, id: string) {
+  return loadInstallation(db.kysely, id);
+}
+
+export async function listInstallations(db: Db, query: ListInstallationsQuery) {
+  const after = decodeCursor<string>(query.cursor, 'string');
+  let select = selectInstallations(db.kysely).orderBy('installations.id').limit(query.limit + 1);
+  if (after) select = select.where('installations.id', '>', after);
+  if (query.status) select = select.where('installations.status', '=', query.status);
+  if (query.beneficiaryId) select = select.where('installations.beneficiary_id', '=', query.beneficiaryId);
+  const rows = await select.execute();
+  const devices = await installationDevices(db.kysely, rows.slice(0, query.limit).map((r) => r.id));
+  return toPage(rows, query.limit, (r) => r.id, (r) => toInstallation(r, devices));
+}

@@ -1,0 +1,95 @@
+import { PostgresAdapter, sql } from 'kysely';
+import type { InstallationRow } from '../../db/schema.js';
+import type { Executor } from '../../db/transaction.js';
+import { notFound } from '../../http/problem.js';
+import type { Installation } from './schemas.js';
+
+/** Every column but the large ones (PDF, signature, template, snapshot), which only downloads read. */
+export const LIGHT_COLUMNS = [
+  'id', 'beneficiary_id', 'status', 'scheduled_on', 'accessories', 'override_reason', 'override_by', 'installed_on',
+  'installed_by', 'signed_by', 'signed_at', 'contract_number', 'contract_sha256', 'contract_original_sha256',
+  'contract_template_version', 'contract_frozen_at', 'contract_redacted_at', 'cancelled_at', 'cancel_reason', 'closed_at',
+  'created_by', 'created_at', 'updated_at',
+] as const;
+export type LightInstallation = Pick<InstallationRow, (typeof LIGHT_COLUMNS)[number]> & { has_signature: number; beneficiary_reference: string };
+
+export function selectInstallations(db: Executor) {
+  return db
+    .selectFrom('installations')
+    .innerJoin('beneficiaries', 'beneficiaries.id', 'installations.beneficiary_id')
+    .select(LIGHT_COLUMNS.map((c) => `installations.${c}` as const))
+    .select('beneficiaries.reference as beneficiary_reference')
+    .select(sql<number>`case when installations.signature_png is null then 0 else 1 end`.as('has_signature'));
+}
+
+export async function getLightInstallation(db: Executor, id: string): Promise<LightInstallation> {
+  const row = await selectInstallations(db).where('installations.id', '=', id).executeTakeFirst();
+  if (!row) throw notFound(`Installation ${id}`);
+  return row;
+}
+
+export async function installationDevices(db: Executor, installationIds: string[]) {
+  if (installationIds.length === 0) return [];
+  return db
+    .selectFrom('installation_devices')
+    .innerJoin('devices', 'devices.id', 'installation_devices.device_id')
+    .selectAll('installation_devices')
+    .select(['devices.asset_tag', 'devices.kind', 'devices.serial_number', 'devices.status', 'devices.asset_number'])
+    .where('installation_devices.installation_id', 'in', installationIds)
+    .orderBy('installation_devices.installation_id')
+    .orderBy(sql`case when installation_devices.role = 'main' then 0 else 1 end`)
+    .orderBy('devices.asset_number')
+    .execute();
+}
+type DeviceLine = Awaited<ReturnType<typeof installationDevices>>[number];
+
+export function toInstallation(row: LightInstallation, devices: DeviceLine[]): Installation {
+  return {
+    id: row.id,
+    beneficiaryId: row.beneficiary_id,
+    beneficiaryReference: row.beneficiary_reference,
+    status: row.status,
+    scheduledOn: row.scheduled_on,
+    accessories: JSON.parse(row.accessories) as string[],
+    devices: devices.filter((d) => d.installation_id === row.id).map((d) => ({
+      deviceId: d.device_id,
+      assetTag: d.asset_tag,
+      kind: d.kind,
+      serialNumber: d.serial_number,
+      status: d.status,
+      role: d.role,
+      returnedOn: d.returned_on,
+      returnReason: d.return_reason,
+      returnCondition: d.return_condition,
+      accessoriesReturned: d.accessories_returned ? (JSON.parse(d.accessories_returned) as string[]) : null,
+    })),
+    override: row.override_reason ? { reason: row.override_reason, by: row.override_by ?? '' } : null,
+    installedOn: row.installed_on,
+    installedBy: row.installed_by,
+    signedBy: row.signed_by,
+    signedAt: row.signed_at,
+    hasSignature: Number(row.has_signature) === 1,
+    contractNumber: row.contract_number,
+    contractSha256: row.contract_sha256,
+    contractOriginalSha256: row.contract_original_sha256,
+    contractTemplateVersion: row.contract_template_version,
+    contractFrozenAt: row.contract_frozen_at,
+    contractRedactedAt: row.contract_redacted_at,
+    cancelledAt: row.cancelled_at,
+    closedAt: row.closed_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export async function loadInstallation(db: Executor, id: string): Promise<Installation> {
+  const row = await getLightInstallation(db, id);
+  return toInstallation(row, await installationDevices(db, [id]));
+}
+
+/** Locks a row until commit on PostgreSQL (SQLite transactions already hold the write lock). */
+export async function lockRow(db: Executor, table: 'installations' | 'beneficiaries', id: string): Promise<void> {
+  if (db.getExecutor().adapter instanceof PostgresAdapter) {
+    await sql`select id from ${sql.table(table)} where id = ${id} for update`.execute(db);
+  }
+}

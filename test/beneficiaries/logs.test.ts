@@ -1,0 +1,59 @@
+import { Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import supertest from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { createDb, type Db } from '../../src/db/connection.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
+import { loggerOptions } from '../../src/logger.js';
+import { createApiKey } from '../../src/modules/api-keys/service.js';
+import { freshDatabase, type TestDatabase } from '../helpers/app.js';
+import { beneficiaryInput } from '../helpers/installations.js';
+
+// The server's logger settings, at the most verbose level, writing into memory.
+const lines: string[] = [];
+const sink = new Writable({ write(chunk, _encoding, done) { lines.push(chunk.toString()); done(); } });
+let app: FastifyInstance;
+let db: Db;
+let database: TestDatabase;
+let key: string;
+
+beforeAll(async () => {
+  database = await freshDatabase();
+  const config = loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'trace' });
+  db = createDb(config.databaseUrl);
+  await migrateToLatest(db.kysely);
+  app = await buildApp({ db, config, logger: { ...(loggerOptions(config) as object), level: 'trace', stream: sink } });
+  await app.ready();
+  key = (await createApiKey(db, { name: 'log test', role: 'installer' })).key;
+});
+afterAll(async () => {
+  await app?.close();
+  await db?.close();
+  await database?.drop();
+});
+
+const PERSONAL = ['Aïcha', 'Benali', 'Bon Pasteur', '06 12 34 56 78', '0612345678', 'aicha.benali@example.fr', 'Préfère', 'Zoé', 'Kowalczyk', 'Faubourg'];
+
+describe('logs', () => {
+  it('when beneficiaries are created, read, searched, patched and refused, then no name, address or contact reaches the log', async () => {
+    const api = supertest(app.server);
+    const auth = { Authorization: `Bearer ${key}` };
+    const created = await api.post('/api/v1/beneficiaries').set(auth).send(beneficiaryInput());
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    expect((await api.get(`/api/v1/beneficiaries/${id}`).set(auth)).status).toBe(200);
+    expect((await api.get('/api/v1/beneficiaries?q=Benali').set(auth)).status).toBe(200);
+    expect((await api.patch(`/api/v1/beneficiaries/${id}`).set(auth).send({ firstName: 'Zoé', lastName: 'Kowalczyk', addressLine: '3 rue du Faubourg' })).status).toBe(200);
+    const invalid = await api.post('/api/v1/beneficiaries').set(auth).send(beneficiaryInput({ firstName: 'Zoé', lastName: 'Kowalczyk', phone: 'Zoé 0612345678', postcode: 'Faubourg' }));
+    expect(invalid.status).toBe(400);
+    expect((await api.post('/api/v1/beneficiaries').set(auth).set('Content-Type', 'application/json').send('{"firstName": "Aïcha Benali", ')).status).toBe(400);
+    expect((await api.get(`/api/v1/beneficiaries/${id}/export`).set(auth)).status).toBe(200);
+
+    const log = lines.join('');
+    expect(lines.length).toBeGreaterThan(10); // the capture works: requests were logged
+    expect(log).toContain(created.body.id);
+    for (const value of PERSONAL) expect(log, value).not.toContain(value);
+  });
+});
