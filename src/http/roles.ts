@@ -8,4 +8,10 @@ export const WRITERS = {
   deviceEdit: ['collector', 'reconditioner'],
   scrap: ['collector', 'reconditioner'],
   admin: ['admin'],
+  erasure: ['collector', 'reconditioner'],
+  recondition: ['collector', 'reconditioner'],
+  shipments: ['collector'],
+  acknowledge: ['reconditioner'],
+  deliveries: ['reconditioner', 'collector'],
+  exchangeTerms: ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
