@@ -81,7 +81,7 @@ export async function shipmentRoutes(fastify: FastifyInstance) {
       body: acknowledgeSchema,
       response: { 200: shipmentSummarySchema },
     },
-  }, async (request) => acknowledgeShipment(app.db, request.params.id, request.body.missing, request.body.notes, request.actor));
+  }, async (request) => acknowledgeShipment(app.db, request.params.id, request.body?.missing ?? [], request.body?.notes, request.actor));
 
   app.get('/shipments/:id/manifest.pdf', {
     schema: { tags, summary: 'The handover slip (PDF, French)', params: idParams, produces: ['application/pdf'], response: { 200: z.any().describe('PDF document') } },

@@ -19,12 +19,14 @@ export const addItemsSchema = z.strictObject({
 
 export const dispatchSchema = z
   .strictObject({ dispatchedOn: isoDate.optional().describe('Handover date (today by default); credits use the terms in force that day') })
-  .optional();
+  .nullish();
 
-export const acknowledgeSchema = z.strictObject({
-  missing: z.array(code).max(500).default([]).describe('Codes of devices that did not arrive'),
-  notes: optional(text()),
-});
+export const acknowledgeSchema = z
+  .strictObject({
+    missing: z.array(code).max(500).default([]).describe('Codes of devices that did not arrive'),
+    notes: optional(text()),
+  })
+  .nullish();
 
 export const shipmentItemSchema = z.object({
   deviceId: z.string(),

@@ -1,4 +1,4 @@
-import { PostgresAdapter } from 'kysely';
+import { PostgresAdapter, sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { newId } from '../../db/ids.js';
@@ -49,7 +49,8 @@ async function totalsFor(db: Executor, ids: string[]): Promise<Map<string, Total
       eb.fn.countAll<number>().as('count'),
       eb.fn.sum<number>('shipment_items.missing').as('missing'),
       eb.fn.sum<number | null>('devices.weight_kg').as('weight'),
-      eb.fn.sum<number | null>('shipment_items.credits_milli').as('credits'),
+      // Net of devices reported missing: their credits were reversed.
+      eb.fn.sum<number | null>(sql`case when shipment_items.missing = 0 then shipment_items.credits_milli else 0 end`).as('credits'),
     ])
     .where('shipment_items.shipment_id', 'in', ids)
     .groupBy('shipment_items.shipment_id')
