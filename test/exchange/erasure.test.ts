@@ -96,4 +96,24 @@ describe('in-house reconditioning and the purge rule', () => {
     expect(again.status).toBe(409);
     expect(again.body.currentStatus).toBe('ready');
   });
+
+  it('when a device comes back from a home, then an erasure from before its installation no longer qualifies', async () => {
+    const [device] = await intake(ctx);
+    await ctx.api('reconditioner').post(`/api/v1/devices/${device.id}/erasure`).send(erasureInput()).expect(201);
+    // Installations and returns belong to issue 5: stand in for them with its events and the status they leave.
+    const at = new Date().toISOString();
+    await ctx.db.kysely.updateTable('devices').set({ status: 'returned' }).where('id', '=', device.id).execute();
+    await ctx.db.kysely.insertInto('device_events').values([
+      { device_id: device.id, type: 'complete', from_status: 'reserved', to_status: 'installed', at, actor: 'test installer', data: JSON.stringify({ beneficiaryReference: 'B-2025-0009' }) },
+      { device_id: device.id, type: 'return', from_status: 'installed', to_status: 'returned', at, actor: 'test installer', data: null },
+    ]).execute();
+    const refused = await ctx.api('collector').post(`/api/v1/devices/${device.id}/recondition`).send({ grade: 'B' });
+    expect(refused.status).toBe(409);
+    expect(refused.body.detail).toContain('since it came back from a home');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await ctx.api('reconditioner').post(`/api/v1/devices/${device.id}/erasure`).send(erasureInput()).expect(201);
+    const res = await ctx.api('collector').post(`/api/v1/devices/${device.id}/recondition`).send({ grade: 'B' });
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('ready');
+  });
 });

@@ -44,9 +44,9 @@ export async function renderManifest(db: Db, shipmentId: string): Promise<{ byte
       [
         { header: 'N°', width: mm(10), align: 'right' },
         { header: 'Étiquette', width: mm(24) },
-        { header: 'Type', width: mm(28) },
-        { header: 'Marque / modèle', width: mm(44) },
-        { header: 'N° de série', width: mm(40) },
+        { header: 'Type', width: mm(34) },
+        { header: 'Marque / modèle', width: mm(40) },
+        { header: 'N° de série', width: mm(38) },
         { header: 'Poids (kg)', width: mm(16), align: 'right' },
         { header: 'Reçu', width: mm(12) },
       ],
