@@ -3,7 +3,7 @@ import type { Db } from '../../db/connection.js';
 import { inTransaction, nowIso } from '../../db/transaction.js';
 import { ProblemError, conflict, type FieldError } from '../../http/problem.js';
 import type { Actor } from '../api-keys/service.js';
-import { appendEvents } from '../devices/lifecycle.js';
+import { appendEvents, lockDevices } from '../devices/lifecycle.js';
 import { appendEntries } from '../exchange/ledger.js';
 import { lockLedger, today } from '../exchange/terms.js';
 import type { ShipmentSummary } from './schemas.js';
@@ -25,7 +25,7 @@ export async function acknowledgeShipment(db: Db, shipmentId: string, missingCod
     const items = await trx.selectFrom('shipment_items').select(['device_id', 'credits_milli']).where('shipment_id', '=', shipmentId).execute();
     const credits = new Map(items.map((i) => [i.device_id, Number(i.credits_milli ?? 0)]));
     const errors: FieldError[] = [];
-    const missing = new Map<string, { id: string; kind: string; status: string }>();
+    const missing = new Map<string, { id: string; kind: string }>();
     missingCodes.forEach((code, index) => {
       const device = resolved.get(code);
       if (!device) errors.push({ path: `missing.${index}`, message: 'no device has this code' });
@@ -36,15 +36,20 @@ export async function acknowledgeShipment(db: Db, shipmentId: string, missingCod
 
     const now = nowIso();
     const ids = [...missing.keys()].sort();
+    const locked = await lockDevices(trx, ids);
+    for (const device of locked.values()) {
+      if (device.status !== 'shipped') {
+        throw conflict(`${device.asset_tag} cannot be reported missing: it is ${device.status}, so it was received`, { deviceId: device.id, assetTag: device.asset_tag, currentStatus: device.status });
+      }
+    }
     for (let i = 0; i < ids.length; i += 500) {
       const chunk = ids.slice(i, i + 500);
       await trx.updateTable('shipment_items').set({ missing: 1 }).where('shipment_id', '=', shipmentId).where('device_id', 'in', chunk).execute();
       await trx.updateTable('devices').set({ missing_since: now, version: sql`version + 1`, updated_at: now }).where('id', 'in', chunk).execute();
     }
-    const current = await trx.selectFrom('devices').select(['id', 'status']).where('id', 'in', ids.length ? ids : ['']).execute();
     await appendEvents(
       trx,
-      current.map((d) => ({ deviceId: d.id, type: 'missing', fromStatus: d.status, toStatus: d.status, actor: actor.name, details: { shipmentId, reference: shipment.reference }, at: now })),
+      ids.map((id) => ({ deviceId: id, type: 'missing', fromStatus: 'shipped', toStatus: 'shipped', actor: actor.name, details: { shipmentId, reference: shipment.reference }, at: now })),
     );
     await lockLedger(trx);
     await appendEntries(
