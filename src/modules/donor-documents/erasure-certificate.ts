@@ -64,7 +64,9 @@ export async function renderErasureCertificate(db: Db, collectionId: string): Pr
     for (const text of donorLines(donor)) doc.text(text);
     doc.text(`Collecte du ${frDate(collection.collected_on)} — ${devices.length} appareil(s), dont ${lines.length} porteur(s) de données`);
     doc.moveDown(0.6).text(
-      complete
+      lines.length === 0
+        ? 'Aucun appareil de cette collecte ne porte de données (écrans, imprimantes, périphériques) : aucun effacement n’est requis.'
+        : complete
         ? `Les supports de données des ${lines.length} appareil(s) ci-dessous ont été effacés selon les méthodes de la norme NIST SP 800-88 Rév. 2 (septembre 2025) indiquées, avec le résultat « réussi ».`
         : `Certificat partiel : ${lines.length - pending} appareil(s) effacé(s), ${pending} en attente d’un effacement réussi. Un certificat complet sera établi lorsque tous auront été effacés.`,
     );
