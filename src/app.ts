@@ -21,6 +21,12 @@ import { deviceRoutes } from './modules/devices/routes.js';
 import { donorRoutes } from './modules/donors/routes.js';
 import { healthRoutes } from './modules/health/routes.js';
 import { installationRoutes } from './modules/installations/routes.js';
+import { deliveryRoutes } from './modules/deliveries/routes.js';
+import { donorDocumentRoutes } from './modules/donor-documents/routes.js';
+import { erasureRoutes } from './modules/erasure/routes.js';
+import { exchangeRoutes } from './modules/exchange/routes.js';
+import { reconditioningRoutes } from './modules/reconditioning/routes.js';
+import { shipmentRoutes } from './modules/shipments/routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -83,6 +89,12 @@ export async function buildApp({ db, config, logger = false }: AppDeps): Promise
     await api.register(deviceRoutes);
     await api.register(beneficiaryRoutes);
     await api.register(installationRoutes);
+    await api.register(erasureRoutes);
+    await api.register(reconditioningRoutes);
+    await api.register(shipmentRoutes);
+    await api.register(deliveryRoutes);
+    await api.register(exchangeRoutes);
+    await api.register(donorDocumentRoutes);
   }, { prefix: API_PREFIX });
 
   // Health at the root too, for load balancers and the Dockerfile's HEALTHCHECK.

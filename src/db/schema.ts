@@ -16,6 +16,14 @@ export interface Database {
   installations: InstallationTable;
   installation_devices: InstallationDeviceTable;
   audit_log: AuditLogTable;
+  erasure_records: ErasureRecordTable;
+  shipments: ShipmentTable;
+  shipment_items: ShipmentItemTable;
+  deliveries: DeliveryTable;
+  delivery_items: DeliveryItemTable;
+  exchange_terms: ExchangeTermsTable;
+  exchange_entries: ExchangeEntryTable;
+  certificates: CertificateTable;
 }
 
 export interface ApiKeyTable {
@@ -85,6 +93,8 @@ export interface DeviceTable {
   version: number;
   created_at: string;
   updated_at: string;
+  /** Set when the reconditioner reported the device as not received (issue 4). */
+  missing_since: string | null;
 }
 
 export interface DeviceEventTable {
@@ -192,3 +202,102 @@ export interface AuditLogTable {
 export type BeneficiaryRow = Selectable<BeneficiaryTable>;
 export type InstallationRow = Selectable<InstallationTable>;
 export type InstallationDeviceRow = Selectable<InstallationDeviceTable>;
+export interface ErasureRecordTable {
+  id: string;
+  device_id: string;
+  method: string;
+  tool: string;
+  performed_at: string;
+  operator: string;
+  result: string;
+  verification: string | null;
+  /** JSON array of {serialNumber, capacityGb, type}. */
+  storage: string;
+  tool_report_sha256: string | null;
+  notes: string | null;
+  supersedes_id: string | null;
+  delivery_id: string | null;
+  recorded_by: string;
+  created_at: string;
+}
+
+export interface ShipmentTable {
+  id: string;
+  reference: string;
+  notes: string | null;
+  status: string;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+  dispatched_on: string | null;
+  dispatched_at: string | null;
+  dispatched_by: string | null;
+  acknowledged_at: string | null;
+  acknowledged_by: string | null;
+  acknowledge_notes: string | null;
+}
+
+export interface ShipmentItemTable {
+  shipment_id: string;
+  device_id: string;
+  /** 1 while the shipment is open: a device sits in one open shipment at most. */
+  is_open: number;
+  missing: number;
+  credits_milli: number | null;
+  added_at: string;
+}
+
+export interface DeliveryTable {
+  id: string;
+  reference: string;
+  received_on: string;
+  notes: string | null;
+  created_by: string;
+  created_at: string;
+}
+
+export interface DeliveryItemTable {
+  delivery_id: string;
+  device_id: string;
+  is_new: number;
+  position: number;
+}
+
+export interface ExchangeTermsTable {
+  id: Generated<number>;
+  effective_on: string;
+  /** JSON object kind → credits in thousandths. */
+  credits_milli: string;
+  notes: string | null;
+  created_by: string;
+  created_at: string;
+}
+
+export interface ExchangeEntryTable {
+  id: number;
+  type: string;
+  occurred_on: string;
+  units_milli: number;
+  balance_milli: number;
+  shipment_id: string | null;
+  delivery_id: string | null;
+  device_id: string | null;
+  kind: string | null;
+  reason: string | null;
+  created_by: string;
+  created_at: string;
+}
+
+export interface CertificateTable {
+  id: string;
+  number: number;
+  collection_id: string;
+  content_sha256: string;
+  complete: number;
+  device_count: number;
+  issued_at: string;
+}
+
+export type ErasureRecordRow = Selectable<ErasureRecordTable>;
+export type ShipmentRow = Selectable<ShipmentTable>;
+export type ExchangeEntryRow = Selectable<ExchangeEntryTable>;

@@ -10,4 +10,10 @@ export const WRITERS = {
   admin: ['admin'],
   beneficiaries: ['installer'],
   installations: ['installer'],
+  erasure: ['collector', 'reconditioner'],
+  recondition: ['collector', 'reconditioner'],
+  shipments: ['collector'],
+  acknowledge: ['reconditioner'],
+  deliveries: ['reconditioner', 'collector'],
+  exchangeTerms: ['admin'],
 } as const satisfies Record<string, readonly Role[]>;

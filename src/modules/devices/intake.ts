@@ -54,6 +54,7 @@ export async function insertNewDevices(trx: Trx, items: DeviceIntake[], options:
     version: 1,
     created_at: now,
     updated_at: now,
+    missing_since: null,
   }));
   // 23 columns a row: chunks stay far below both databases' bound-parameter limits.
   for (let i = 0; i < rows.length; i += 250) {

@@ -80,6 +80,7 @@ export const deviceSchema = z
     donorId: z.string().nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
+    missingSince: z.string().nullable().describe('When the reconditioner reported this device as not received; null otherwise'),
   })
   .meta({ id: 'Device' });
 export type Device = z.infer<typeof deviceSchema>;

@@ -35,6 +35,7 @@ export function toDevice(row: DeviceRow): Device {
     donorId: row.donor_id,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    missingSince: row.missing_since ?? null,
   };
 }
 

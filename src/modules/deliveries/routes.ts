@@ -1,0 +1,31 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { WRITERS } from '../../http/roles.js';
+import { pageSchema } from '../../http/pagination.js';
+import { idParams } from '../../shared/fields.js';
+import { createDeliverySchema, deliverySchema, deliverySummarySchema, listDeliveriesQuerySchema } from './schemas.js';
+import { createDelivery, getDelivery, listDeliveries } from './service.js';
+
+export async function deliveryRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const tags = ['deliveries'];
+
+  app.post('/deliveries', {
+    config: { roles: WRITERS.deliveries, idempotent: true },
+    schema: {
+      tags,
+      summary: 'Receive reconditioned computers (all or nothing)',
+      description: 'An item is `{code}` — a device we shipped, back reconditioned — or a new unit (intake shape) that gets an asset tag with `origin: reconditioner`. All become `ready`. Each item may carry `erasure`, the reconditioner’s attestation.',
+      body: createDeliverySchema,
+      response: { 201: deliverySchema },
+    },
+  }, async (request, reply) => reply.code(201).send(await createDelivery(app.db, request.body, request.actor, app.config.assetTagPrefix)));
+
+  app.get('/deliveries', {
+    schema: { tags, summary: 'List deliveries', querystring: listDeliveriesQuerySchema, response: { 200: pageSchema(deliverySummarySchema) } },
+  }, async (request) => listDeliveries(app.db, request.query.limit, request.query.cursor));
+
+  app.get('/deliveries/:id', {
+    schema: { tags, summary: 'A delivery with its devices', params: idParams, response: { 200: deliverySchema } },
+  }, async (request) => getDelivery(app.db, request.params.id));
+}

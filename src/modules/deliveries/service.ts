@@ -1,0 +1,135 @@
+import { sql } from 'kysely';
+import type { Db } from '../../db/connection.js';
+import { newId } from '../../db/ids.js';
+import type { DeviceRow } from '../../db/schema.js';
+import { inTransaction, nowIso, type Executor } from '../../db/transaction.js';
+import { decodeCursor, toPage } from '../../http/pagination.js';
+import { ProblemError, notFound, type FieldError } from '../../http/problem.js';
+import type { Actor } from '../api-keys/service.js';
+import { insertNewDevices } from '../devices/intake.js';
+import { lockDevices, transition } from '../devices/lifecycle.js';
+import type { DeviceIntake } from '../devices/schemas.js';
+import { rethrowSerialRace, toDevice } from '../devices/service.js';
+import { insertErasure } from '../erasure/service.js';
+import { appendEntries } from '../exchange/ledger.js';
+import { lockLedger } from '../exchange/terms.js';
+import { resolveCodes } from '../shipments/items.js';
+import type { CreateDelivery, Delivery, DeliverySummary } from './schemas.js';
+
+type Item = CreateDelivery['items'][number];
+const isReturn = (item: Item): item is Extract<Item, { code: string }> => 'code' in item;
+
+/**
+ * Reconditioned computers received from the reconditioner, all or nothing: devices we shipped
+ * come back `ready` (a missing flag is cleared), new units get an asset tag with origin
+ * `reconditioner`. Each unit received is one unit off the exchange balance.
+ */
+export async function createDelivery(db: Db, input: CreateDelivery, actor: Actor, prefix: string): Promise<Delivery> {
+  const codes = input.items.filter(isReturn).map((i) => i.code);
+  const resolved = await resolveCodes(db, codes);
+  const errors: FieldError[] = [];
+  const seen = new Set<string>();
+  input.items.forEach((item, index) => {
+    if (!isReturn(item)) return;
+    const device = resolved.get(item.code);
+    if (!device) errors.push({ path: `items.${index}.code`, message: 'no device has this code' });
+    else if (seen.has(device.id)) errors.push({ path: `items.${index}.code`, message: `${device.asset_tag} appears twice` });
+    else seen.add(device.id);
+  });
+  if (errors.length) throw new ProblemError(422, 'Some delivered codes are unknown or repeated', {}, errors);
+  const newItems = input.items.filter((i) => !isReturn(i));
+
+  try {
+    const deliveryId = await inTransaction(db, async (trx) => {
+      const deliveryId = newId();
+      const now = nowIso();
+      const details = { deliveryId, reference: input.reference };
+      const returnedIds = [...seen];
+      // Lock order shared by every writer: devices, then counters, then the event lock.
+      await lockDevices(trx, [...returnedIds].sort());
+      const created = await insertNewDevices(
+        trx,
+        newItems.map(({ erasure: _erasure, ...device }) => device as DeviceIntake),
+        { prefix, status: 'ready', origin: 'reconditioner', collectionId: null, donorId: null, eventType: 'deliver', details },
+        actor,
+      );
+      const returned = await transition(trx, returnedIds, 'deliver', actor, details);
+      const found = returned.filter((d) => d.missing_since).map((d) => d.id);
+      if (found.length) {
+        await trx.updateTable('devices').set({ missing_since: null, version: sql`version + 1` }).where('id', 'in', found).execute();
+      }
+      const byCode = new Map(returned.map((d) => [d.id, d]));
+      let nextNew = 0;
+      const ordered: { device: DeviceRow; isNew: boolean; item: Item }[] = input.items.map((item) => {
+        if (isReturn(item)) return { device: byCode.get(resolved.get(item.code)!.id)!, isNew: false, item };
+        return { device: created[nextNew++], isNew: true, item };
+      });
+      await trx.insertInto('deliveries').values({ id: deliveryId, reference: input.reference, received_on: input.receivedOn, notes: input.notes ?? null, created_by: actor.name, created_at: now }).execute();
+      await trx
+        .insertInto('delivery_items')
+        .values(ordered.map((o, position) => ({ delivery_id: deliveryId, device_id: o.device.id, is_new: o.isNew ? 1 : 0, position })))
+        .execute();
+      for (const o of ordered) {
+        if (o.item.erasure) await insertErasure(trx, o.device.id, o.item.erasure, actor, deliveryId);
+      }
+      await lockLedger(trx);
+      await appendEntries(
+        trx,
+        ordered.map((o) => ({ type: 'receipt', occurredOn: input.receivedOn, unitsMilli: -1000, deliveryId, deviceId: o.device.id, kind: o.device.kind })),
+        actor,
+      );
+      return deliveryId;
+    });
+    return getDelivery(db, deliveryId);
+  } catch (error) {
+    return rethrowSerialRace(db, error, newItems.map((i) => (i as DeviceIntake).serialNumber));
+  }
+}
+
+type DeliveryRow = { id: string; reference: string; received_on: string; notes: string | null; created_by: string; created_at: string };
+
+async function countsFor(db: Executor, ids: string[]) {
+  if (ids.length === 0) return new Map<string, { count: number; fresh: number }>();
+  const rows = await db
+    .selectFrom('delivery_items')
+    .select((eb) => ['delivery_id', eb.fn.countAll<number>().as('count'), eb.fn.sum<number>('is_new').as('fresh')])
+    .where('delivery_id', 'in', ids)
+    .groupBy('delivery_id')
+    .execute();
+  return new Map(rows.map((r) => [r.delivery_id, { count: Number(r.count), fresh: Number(r.fresh ?? 0) }]));
+}
+
+function toSummary(row: DeliveryRow, counts = { count: 0, fresh: 0 }): DeliverySummary {
+  return {
+    id: row.id, reference: row.reference, receivedOn: row.received_on, notes: row.notes,
+    itemCount: counts.count, newUnits: counts.fresh, returnedUnits: counts.count - counts.fresh,
+    createdBy: row.created_by, createdAt: row.created_at,
+  };
+}
+
+export async function getDelivery(db: Db, id: string): Promise<Delivery> {
+  const row = await db.kysely.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw notFound(`Delivery ${id}`);
+  const items = await db.kysely
+    .selectFrom('delivery_items')
+    .innerJoin('devices', 'devices.id', 'delivery_items.device_id')
+    .selectAll('devices')
+    .select('delivery_items.is_new')
+    .where('delivery_items.delivery_id', '=', id)
+    .orderBy('delivery_items.position')
+    .execute();
+  const fresh = items.filter((i) => i.is_new === 1).length;
+  return {
+    ...toSummary(row, { count: items.length, fresh }),
+    items: items.map(({ is_new, ...device }) => ({ isNew: is_new === 1, device: toDevice(device) })),
+  };
+}
+
+export async function listDeliveries(db: Db, limit: number, cursor?: string) {
+  const after = decodeCursor<string>(cursor, 'string');
+  let select = db.kysely.selectFrom('deliveries').selectAll().orderBy('id').limit(limit + 1);
+  if (after) select = select.where('id', '>', after);
+  const rows = await select.execute();
+  const counts = await countsFor(db.kysely, rows.map((r) => r.id));
+  return toPage(rows, limit, (r) => r.id, (r) => toSummary(r, counts.get(r.id)));
+}

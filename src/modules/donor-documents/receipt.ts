@@ -1,0 +1,59 @@
+import type { Db } from '../../db/connection.js';
+import { createPdf, mm } from '../../pdf/document.js';
+import { drawHeader, drawSignatureBoxes, drawTable, frDate, frNumber, numberPages } from '../../pdf/layout.js';
+import { renderPdf } from '../../pdf/send.js';
+import { programmeIdentity } from '../../shared/identity.js';
+import { kindLabelFr } from '../../shared/kinds-fr.js';
+import { totalsByKind } from '../shipments/manifest.js';
+import { collectionData, donorLines } from './collection-data.js';
+
+const weight = (kg: number | null) => (kg === null ? '—' : frNumber(kg, 2));
+
+/** Attestation de collecte: what the régie took from the donor, device by device, with totals. */
+export async function renderCollectionReceipt(db: Db, collectionId: string): Promise<{ bytes: Buffer; filename: string }> {
+  const { collection, donor, devices } = await collectionData(db, collectionId);
+  const identity = programmeIdentity();
+  const totalWeight = Math.round(devices.reduce((sum, d) => sum + (d.weight_kg ?? 0), 0) * 1000) / 1000;
+  const doc = createPdf({ title: `Attestation de collecte — ${donor.name}`, bufferPages: true });
+  const bytes = await renderPdf(doc, () => {
+    drawHeader(doc, identity.collector, 'Attestation de collecte', `Collecte du ${frDate(collection.collected_on)}`);
+    doc.font('regular').fontSize(9.5);
+    for (const text of donorLines(donor)) doc.text(text);
+    const place = [collection.address_line, [collection.postcode, collection.city].filter(Boolean).join(' ')].filter(Boolean).join(', ');
+    if (place) doc.text(`Lieu de collecte : ${place}`);
+    doc.moveDown(0.6).text(
+      `${identity.collector.name} atteste avoir collecté le ${frDate(collection.collected_on)} auprès de ${donor.name} les ${devices.length} appareil(s) ` +
+        `ci-dessous, d’un poids total de ${frNumber(totalWeight, 2)} kg, en vue de leur réemploi dans le cadre du programme ${identity.programmeName}.`,
+    );
+    doc.moveDown(0.8);
+    drawTable(
+      doc,
+      [
+        { header: 'N°', width: mm(10), align: 'right' },
+        { header: 'Étiquette', width: mm(24) },
+        { header: 'Type', width: mm(30) },
+        { header: 'Marque / modèle', width: mm(50) },
+        { header: 'N° de série', width: mm(42) },
+        { header: 'Poids (kg)', width: mm(18), align: 'right' },
+      ],
+      devices.map((d, i) => [String(i + 1), d.asset_tag, kindLabelFr(d.kind), [d.brand, d.model].filter(Boolean).join(' ') || '—', d.serial_number ?? '—', weight(d.weight_kg)]),
+    );
+    doc.moveDown(0.5).font('bold').fontSize(11).text('Totaux');
+    doc.moveDown(0.3);
+    drawTable(
+      doc,
+      [{ header: 'Type', width: mm(60) }, { header: 'Nombre', width: mm(25), align: 'right' }, { header: 'Poids (kg)', width: mm(30), align: 'right' }],
+      [
+        ...totalsByKind(devices.map((d) => ({ kind: d.kind as never, weightKg: d.weight_kg }))).map((t) => [kindLabelFr(t.kind), String(t.count), weight(t.weightKg)]),
+        ['Total', String(devices.length), weight(totalWeight)],
+      ],
+    );
+    doc.moveDown(1);
+    drawSignatureBoxes(doc, [
+      { caption: 'Pour le donateur', name: donor.name },
+      { caption: 'Pour la régie', name: identity.collector.name },
+    ]);
+    numberPages(doc, (n, total) => `Attestation de collecte — ${donor.name} — ${frDate(collection.collected_on)} — page ${n}/${total}`);
+  });
+  return { bytes, filename: `attestation-collecte-${collection.collected_on}.pdf` };
+}

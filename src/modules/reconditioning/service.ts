@@ -1,0 +1,55 @@
+import type { Db } from '../../db/connection.js';
+import type { DeviceRow } from '../../db/schema.js';
+import { inTransaction, type Trx } from '../../db/transaction.js';
+import { conflict, notFound } from '../../http/problem.js';
+import type { Actor } from '../api-keys/service.js';
+import { illegalTransition, lockDevices, transition, TRANSITIONS } from '../devices/lifecycle.js';
+import { DATA_BEARING_KINDS, type DeviceKind } from '../devices/schemas.js';
+import { QUALIFYING_METHODS, type ErasureMethod } from '../erasure/schemas.js';
+import { countingRecord, erasureRecordsOf, standardOf } from '../erasure/service.js';
+import type { ReconditionInput } from './schemas.js';
+
+/**
+ * In-house reconditioning (collected or returned → ready). Media leaving the donor's control
+ * for reuse must be purged: a data-bearing device needs, as the record that counts, a passing
+ * Purge (or a Destroy of storage since replaced), recorded after it last left a home.
+ */
+export async function reconditionDevice(db: Db, id: string, input: ReconditionInput, actor: Actor): Promise<DeviceRow> {
+  return inTransaction(db, async (trx) => {
+    const device = (await lockDevices(trx, [id])).get(id);
+    if (!device) throw notFound(`Device ${id}`);
+    if (!(TRANSITIONS.recondition.from as readonly string[]).includes(device.status)) throw illegalTransition(device, 'recondition');
+    const erasureId = await assertPurged(trx, device);
+    const changes = { grade: input.grade, ...(input.os ? { os: input.os } : {}), ...(input.notes ? { notes: input.notes } : {}) };
+    const [row] = await transition(trx, [id], 'recondition', actor, { grade: input.grade, ...(input.os ? { os: input.os } : {}), ...(erasureId ? { erasureId } : {}) }, changes);
+    return row;
+  });
+}
+
+async function assertPurged(trx: Trx, device: DeviceRow): Promise<string | null> {
+  if (!DATA_BEARING_KINDS.includes(device.kind as DeviceKind)) return null;
+  const records = (await erasureRecordsOf(trx, [device.id])).get(device.id) ?? [];
+  const lastInHome = await trx
+    .selectFrom('device_events')
+    .select('at')
+    .where('device_id', '=', device.id)
+    .where('type', 'in', ['complete', 'return'])
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  const eligible = lastInHome ? records.filter((r) => r.created_at > lastInHome.at) : records;
+  const counting = countingRecord(eligible);
+  const extra = { deviceId: device.id, assetTag: device.asset_tag, currentStatus: device.status, missing: 'erasure' };
+  const need = `a ${device.kind} must have a passing NIST SP 800-88 Purge erasure (or a Destroy of storage that was replaced)`;
+  if (!counting) {
+    const failed = eligible.some((r) => r.result === 'failed');
+    const since = lastInHome ? ' recorded since it came back from a home' : '';
+    throw conflict(`Cannot recondition ${device.asset_tag}: ${need}${since}; ${failed ? 'its erasure records failed' : 'it has no erasure record'}`, extra);
+  }
+  if (!QUALIFYING_METHODS.includes(counting.method as ErasureMethod)) {
+    throw conflict(`Cannot recondition ${device.asset_tag}: ${need}; the record that counts is a ${standardOf(counting.method)}, which does not qualify`, {
+      ...extra,
+      erasureId: counting.id,
+    });
+  }
+  return counting.id;
+}

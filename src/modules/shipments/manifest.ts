@@ -1,0 +1,82 @@
+import type { Db } from '../../db/connection.js';
+import { createPdf, mm } from '../../pdf/document.js';
+import { drawHeader, drawSignatureBoxes, drawTable, frDate, frNumber, numberPages } from '../../pdf/layout.js';
+import { renderPdf } from '../../pdf/send.js';
+import { programmeIdentity } from '../../shared/identity.js';
+import { kindLabelFr } from '../../shared/kinds-fr.js';
+import type { ShipmentItem } from './schemas.js';
+import { getShipment } from './service.js';
+
+export function totalsByKind(items: Pick<ShipmentItem, 'kind' | 'weightKg'>[]): { kind: string; count: number; weightKg: number }[] {
+  const totals = new Map<string, { count: number; weight: number }>();
+  for (const item of items) {
+    const t = totals.get(item.kind) ?? { count: 0, weight: 0 };
+    t.count += 1;
+    t.weight += item.weightKg ?? 0;
+    totals.set(item.kind, t);
+  }
+  return [...totals].map(([kind, t]) => ({ kind, count: t.count, weightKg: Math.round(t.weight * 1000) / 1000 })).sort((a, b) => b.count - a.count);
+}
+
+const weight = (kg: number | null) => (kg === null ? '—' : frNumber(kg, 2));
+
+/** The handover slip, in French: one line per device, totals by kind and weight, both parties' signatures. */
+export async function renderManifest(db: Db, shipmentId: string): Promise<{ bytes: Buffer; filename: string }> {
+  const shipment = await getShipment(db, shipmentId);
+  const identity = programmeIdentity();
+  const doc = createPdf({ title: `Bordereau d'expédition ${shipment.reference}`, bufferPages: true });
+  const bytes = await renderPdf(doc, () => {
+    const subtitle = shipment.dispatchedOn
+      ? `Expédition ${shipment.reference} du ${frDate(shipment.dispatchedOn)}`
+      : `Expédition ${shipment.reference} — brouillon, non encore expédiée`;
+    drawHeader(doc, identity.collector, 'Bordereau de remise au reconditionneur', subtitle);
+    const r = identity.reconditioner;
+    doc.font('regular').fontSize(9.5)
+      .text(`Remis par : ${identity.collector.name}, ${identity.collector.addressLine}, ${identity.collector.postcode} ${identity.collector.city}`)
+      .text(`Reçu par : ${r.name}, ${r.addressLine}, ${r.postcode} ${r.city} · ${r.phone}`)
+      .text(`Programme : ${identity.programmeName}`);
+    if (shipment.acknowledgedAt) {
+      doc.text(`Réception confirmée le ${frDate(shipment.acknowledgedAt)} par ${shipment.acknowledgedBy}${shipment.missingCount ? ` — ${shipment.missingCount} appareil(s) non reçu(s)` : ''}`);
+    }
+    doc.moveDown(0.8);
+    drawTable(
+      doc,
+      [
+        { header: 'N°', width: mm(10), align: 'right' },
+        { header: 'Étiquette', width: mm(24) },
+        { header: 'Type', width: mm(34) },
+        { header: 'Marque / modèle', width: mm(40) },
+        { header: 'N° de série', width: mm(38) },
+        { header: 'Poids (kg)', width: mm(16), align: 'right' },
+        { header: 'Reçu', width: mm(12) },
+      ],
+      shipment.items.map((item, i) => [
+        String(i + 1),
+        item.assetTag,
+        kindLabelFr(item.kind),
+        [item.brand, item.model].filter(Boolean).join(' ') || '—',
+        item.serialNumber ?? '—',
+        weight(item.weightKg),
+        shipment.acknowledgedAt ? (item.missing ? 'manquant' : 'oui') : '',
+      ]),
+    );
+    doc.moveDown(0.5).font('bold').fontSize(11).text('Totaux');
+    doc.moveDown(0.3);
+    const totals = totalsByKind(shipment.items);
+    drawTable(
+      doc,
+      [{ header: 'Type', width: mm(60) }, { header: 'Nombre', width: mm(25), align: 'right' }, { header: 'Poids (kg)', width: mm(30), align: 'right' }],
+      [
+        ...totals.map((t) => [kindLabelFr(t.kind), String(t.count), weight(t.weightKg)]),
+        ['Total', String(shipment.itemCount), weight(shipment.totalWeightKg)],
+      ],
+    );
+    doc.moveDown(1);
+    drawSignatureBoxes(doc, [
+      { caption: 'Remis par (la régie)', name: identity.collector.name },
+      { caption: 'Reçu par (le reconditionneur)', name: r.name },
+    ]);
+    numberPages(doc, (n, total) => `Bordereau ${shipment.reference} — page ${n}/${total}`);
+  });
+  return { bytes, filename: `bordereau-${shipment.reference}.pdf` };
+}

@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../helpers/app.js';
+import { deviceInput, intake } from '../helpers/factories.js';
+import { pdfText } from '../helpers/pdf.js';
+import { addCodes, getPdf, openShipment } from './helpers.js';
+
+const ctx = useTestApp();
+
+describe('shipments to the reconditioner', () => {
+  it('when a mixed batch of codes is scanned, then each code gets its own answer and the good ones are added', async () => {
+    const [a, b, c, scrapped] = await intake(ctx, [deviceInput(), deviceInput(), deviceInput(), deviceInput()]);
+    await ctx.api('collector').post(`/api/v1/devices/${scrapped.id}/scrap`).send({ reason: 'Carte mère HS' }).expect(200);
+    const shipment = await openShipment(ctx);
+    await addCodes(ctx, shipment.id, [c.assetTag]);
+    const res = await ctx.api('collector').post(`/api/v1/shipments/${shipment.id}/items`).send({
+      codes: [a.assetTag.toLowerCase(), 'OP-999999', b.serialNumber, `https://ordi.example.fr/d/${a.assetTag}`, c.assetTag, scrapped.assetTag],
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.results.map((r: { outcome: string }) => r.outcome)).toEqual([
+      'added', 'not_found', 'added', 'already_in_shipment', 'already_in_shipment', 'not_eligible',
+    ]);
+    expect(res.body.results[5]).toMatchObject({ deviceId: scrapped.id, status: 'scrapped' });
+    expect(res.body.shipment.itemCount).toBe(3);
+    const read = await ctx.api('viewer').get(`/api/v1/shipments/${shipment.id}`);
+    expect(read.body.items.map((i: { deviceId: string }) => i.deviceId).sort()).toEqual([a.id, b.id, c.id].sort());
+  });
+
+  it('when a device sits in another open shipment, then it is not eligible and that shipment is named', async () => {
+    const [device] = await intake(ctx);
+    const first = await openShipment(ctx);
+    const second = await openShipment(ctx);
+    await addCodes(ctx, first.id, [device.assetTag]);
+    const [result] = await addCodes(ctx, second.id, [device.assetTag]);
+    expect(result).toMatchObject({ outcome: 'not_eligible', shipmentId: first.id, status: 'collected' });
+  });
+
+  it('when two shipments scan the same device at once, then exactly one gets it', async () => {
+    const [device] = await intake(ctx);
+    const shipments = [await openShipment(ctx), await openShipment(ctx)];
+    const answers = await Promise.all(shipments.map((s) => ctx.api('collector').post(`/api/v1/shipments/${s.id}/items`).send({ codes: [device.assetTag] })));
+    expect(answers.map((a) => a.body.results[0].outcome).sort()).toEqual(['added', 'not_eligible']);
+  });
+
+  it('when an empty shipment is dispatched, then 409 and it stays open', async () => {
+    const [device] = await intake(ctx);
+    const shipment = await openShipment(ctx);
+    await addCodes(ctx, shipment.id, [device.assetTag]);
+    await ctx.api('collector').delete(`/api/v1/shipments/${shipment.id}/items/${device.id}`).expect(204);
+    const res = await ctx.api('collector').post(`/api/v1/shipments/${shipment.id}/dispatch`);
+    expect(res.status).toBe(409);
+    expect(res.body.detail).toContain('empty');
+    expect((await ctx.api().get(`/api/v1/shipments/${shipment.id}`)).body.status).toBe('open');
+    expect((await ctx.api().get(`/api/v1/devices/${device.id}`)).body.status).toBe('collected');
+  });
+
+  it('when a shipment is dispatched, then its devices are shipped and it can no longer change', async () => {
+    const devices = await intake(ctx, [deviceInput(), deviceInput({ kind: 'monitor' })]);
+    const [other] = await intake(ctx);
+    const shipment = await openShipment(ctx, { reference: 'EXP-TEST-FROZEN' });
+    await addCodes(ctx, shipment.id, devices.map((d) => d.assetTag));
+    const res = await ctx.api('collector').post(`/api/v1/shipments/${shipment.id}/dispatch`).send({});
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'dispatched', itemCount: 2, dispatchedBy: 'test collector', credits: 1.25 });
+    for (const device of devices) {
+      expect((await ctx.api().get(`/api/v1/devices/${device.id}`)).body.status).toBe('shipped');
+      const events = await ctx.api().get(`/api/v1/devices/${device.id}/events`);
+      expect(events.body.items.at(-1)).toMatchObject({ type: 'dispatch', fromStatus: 'collected', toStatus: 'shipped', details: { shipmentId: shipment.id } });
+    }
+    const add = await ctx.api('collector').post(`/api/v1/shipments/${shipment.id}/items`).send({ codes: [other.assetTag] });
+    const remove = await ctx.api('collector').delete(`/api/v1/shipments/${shipment.id}/items/${devices[0].id}`);
+    const again = await ctx.api('collector').post(`/api/v1/shipments/${shipment.id}/dispatch`);
+    expect([add.status, remove.status, again.status]).toEqual([409, 409, 409]);
+    expect(add.body.detail).toContain('can no longer change');
+    expect((await ctx.api().get(`/api/v1/shipments/${shipment.id}`)).body.itemCount).toBe(2);
+  });
+
+  it('when two shipments holding the same device are dispatched at once, then exactly one takes it', async () => {
+    const [shared] = await intake(ctx);
+    const [a, b] = [await openShipment(ctx), await openShipment(ctx)];
+    await addCodes(ctx, a.id, [shared.assetTag]);
+    // Forge the overlap the API refuses, to prove the dispatch itself cannot hand a device over twice.
+    await ctx.db.kysely.insertInto('shipment_items').values({ shipment_id: b.id, device_id: shared.id, is_open: 1, missing: 0, credits_milli: null, added_at: new Date().toISOString() }).execute();
+    const answers = await Promise.all([a, b].map((s) => ctx.api('collector').post(`/api/v1/shipments/${s.id}/dispatch`)));
+    expect(answers.map((r) => r.status).sort()).toEqual([200, 409]);
+    const loser = answers.find((r) => r.status === 409)!;
+    expect(loser.body).toMatchObject({ currentStatus: 'shipped', deviceId: shared.id });
+    const events = await ctx.api().get(`/api/v1/devices/${shared.id}/events`);
+    expect(events.body.items.filter((e: { type: string }) => e.type === 'dispatch')).toHaveLength(1);
+    const statuses = await Promise.all([a, b].map(async (s) => (await ctx.api().get(`/api/v1/shipments/${s.id}`)).body.status));
+    expect(statuses.sort()).toEqual(['dispatched', 'open']);
+    const entries = await ctx.api().get('/api/v1/exchange/entries?limit=500');
+    expect(entries.body.items.filter((e: { deviceId: string }) => e.deviceId === shared.id)).toHaveLength(1);
+  });
+
+  it('when the reconditioner acknowledges with missing codes, then those devices are flagged and the shipment names who confirmed', async () => {
+    const devices = await intake(ctx, [deviceInput(), deviceInput(), deviceInput({ kind: 'monitor' })]);
+    const shipment = await openShipment(ctx);
+    await addCodes(ctx, shipment.id, devices.map((d) => d.assetTag));
+    const early = await ctx.api('reconditioner').post(`/api/v1/shipments/${shipment.id}/acknowledge`).send({});
+    expect(early.status).toBe(409);
+    await ctx.api('collector').post(`/api/v1/shipments/${shipment.id}/dispatch`).expect(200);
+    const forbidden = await ctx.api('collector').post(`/api/v1/shipments/${shipment.id}/acknowledge`).send({});
+    expect(forbidden.status).toBe(403);
+    const stranger = await ctx.api('reconditioner').post(`/api/v1/shipments/${shipment.id}/acknowledge`).send({ missing: ['OP-999998'] });
+    expect(stranger.status).toBe(422);
+    expect(stranger.body.errors).toEqual([{ path: 'missing.0', message: 'no device has this code' }]);
+
+    const res = await ctx.api('reconditioner').post(`/api/v1/shipments/${shipment.id}/acknowledge`).send({ missing: [devices[1].serialNumber], notes: 'Carton 3 absent' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'test reconditioner', missingCount: 1, credits: 1.25 });
+    expect(Date.parse(res.body.acknowledgedAt)).not.toBeNaN();
+    const missing = (await ctx.api().get(`/api/v1/devices/${devices[1].id}`)).body;
+    expect(missing).toMatchObject({ status: 'shipped', missingSince: res.body.acknowledgedAt });
+    expect((await ctx.api().get(`/api/v1/devices/${devices[0].id}`)).body.missingSince).toBeNull();
+    const events = await ctx.api().get(`/api/v1/devices/${devices[1].id}/events`);
+    expect(events.body.items.at(-1)).toMatchObject({ type: 'missing', fromStatus: 'shipped', toStatus: 'shipped' });
+    const read = await ctx.api().get(`/api/v1/shipments/${shipment.id}`);
+    expect(read.body.items.filter((i: { missing: boolean }) => i.missing).map((i: { deviceId: string }) => i.deviceId)).toEqual([devices[1].id]);
+    const twice = await ctx.api('reconditioner').post(`/api/v1/shipments/${shipment.id}/acknowledge`).send({});
+    expect(twice.status).toBe(409);
+  });
+
+  it('when the manifest is downloaded, then it lists every device with serials and totals in French', async () => {
+    const devices = await intake(ctx, [
+      deviceInput({ brand: 'Lenovo', model: 'ThinkPad T480', weightKg: 1.6 }),
+      deviceInput({ kind: 'monitor', brand: 'Dell', model: 'P2419H', weightKg: 3.4 }),
+      deviceInput({ kind: 'monitor', brand: 'Dell', model: 'P2419H', weightKg: 3.4 }),
+    ]);
+    const shipment = await openShipment(ctx, { reference: 'EXP-2025-ÉTÉ' });
+    await addCodes(ctx, shipment.id, devices.map((d) => d.assetTag));
+    await ctx.api('collector').post(`/api/v1/shipments/${shipment.id}/dispatch`).send({ dispatchedOn: '2025-07-15' }).expect(200);
+    const res = await getPdf(ctx, `/api/v1/shipments/${shipment.id}/manifest.pdf`);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('application/pdf');
+    const text = await pdfText(res.body);
+    expect(text).toContain('Bordereau de remise au reconditionneur');
+    expect(text).toContain('Expédition EXP-2025-ÉTÉ du 15/07/2025');
+    for (const device of devices) {
+      expect(text).toContain(device.assetTag);
+      expect(text).toContain(device.serialNumber!);
+    }
+    expect(text).toContain('Lenovo ThinkPad T480');
+    expect(text).toMatch(/Écran 2 6,8/);
+    expect(text).toMatch(/Total 3 8,4/);
+    expect(text).toContain('Reçu par (le reconditionneur)');
+    expect(text).toContain('TRIRA');
+    expect(text).toContain('page 1/1');
+  });
+
+  it('when a viewer tries to open a shipment, then 403', async () => {
+    const res = await ctx.api('viewer').post('/api/v1/shipments').send({});
+    expect(res.status).toBe(403);
+  });
+});
