@@ -1,7 +1,9 @@
 import type { Migration } from 'kysely';
 import * as m001 from './001_core.js';
+import * as m006 from './006_inventory_indexes.js';
 
 /** A static map rather than a folder scan: works the same under tsx, vitest and compiled output. */
 export const migrations: Record<string, Migration> = {
   '001_core': m001,
+  '006_inventory_indexes': m006,
 };

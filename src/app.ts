@@ -19,6 +19,8 @@ import { collectionRoutes } from './modules/collections/routes.js';
 import { deviceRoutes } from './modules/devices/routes.js';
 import { donorRoutes } from './modules/donors/routes.js';
 import { healthRoutes } from './modules/health/routes.js';
+import { inventoryRoutes } from './modules/inventory/routes.js';
+import { reportRoutes } from './modules/reports/routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -79,6 +81,8 @@ export async function buildApp({ db, config, logger = false }: AppDeps): Promise
     await api.register(donorRoutes);
     await api.register(collectionRoutes);
     await api.register(deviceRoutes);
+    await api.register(inventoryRoutes);
+    await api.register(reportRoutes);
   }, { prefix: API_PREFIX });
 
   // Health at the root too, for load balancers and the Dockerfile's HEALTHCHECK.
