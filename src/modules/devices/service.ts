@@ -174,7 +174,12 @@ export function filterDevices<O>(select: SelectQueryBuilder<Database, 'devices',
       eb.or([lowerLike('asset_tag', plain), lowerLike('serial_number', pattern), lowerLike('brand', plain), lowerLike('model', plain)]),
     );
   }
-  if (query.updatedSince) select = select.where('updated_at', '>=', query.updatedSince);
+  if (query.updatedSince) {
+    // As a subquery, so that the planner reads the few recent changes from the updated_at index
+    // instead of walking every device in asset tag order.
+    const since = query.updatedSince;
+    select = select.where('asset_number', 'in', (eb) => eb.selectFrom('devices as changed').select('changed.asset_number').where('changed.updated_at', '>=', since));
+  }
   return select;
 }
 

@@ -23,7 +23,8 @@ export async function awaitingErasure(db: Db): Promise<AwaitingErasure[]> {
       and not exists (
         select 1 from device_events er
         where er.device_id = d.id and er.type = 'erasure'
-          and er.id > (
+          -- unary plus: a filter on the (rare) erasure events found, not an index bound to compute for every device
+          and +er.id > (
             select max(s.id) from device_events s
             where s.device_id = d.id and s.to_status = d.status
               and (s.from_status is null or s.from_status <> s.to_status)

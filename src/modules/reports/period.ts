@@ -27,3 +27,26 @@ export function toPeriod(from: string | undefined, to: string | undefined, today
   const untilAt = new Date(Date.parse(`${end}T00:00:00Z`) + 86_400_000).toISOString();
   return { from: start, to: end, fromAt: `${start}T00:00:00.000Z`, untilAt, months };
 }
+
+export interface MonthRange {
+  month: string;
+  /** First and last day of the month inside the period. */
+  from: string;
+  to: string;
+  /** The same as instants: [fromAt, untilAt). */
+  fromAt: string;
+  untilAt: string;
+}
+
+/** The period cut into its months, the first and last clipped to the period. */
+export function monthRanges(period: Period): MonthRange[] {
+  return period.months.map((month) => {
+    const [year, m] = month.split('-').map(Number);
+    const next = m === 12 ? `${year + 1}-01` : `${year}-${String(m + 1).padStart(2, '0')}`;
+    const lastDay = new Date(Date.parse(`${next}-01T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    const from = `${month}-01` < period.from ? period.from : `${month}-01`;
+    const to = lastDay > period.to ? period.to : lastDay;
+    const untilAt = `${next}-01T00:00:00.000Z` > period.untilAt ? period.untilAt : `${next}-01T00:00:00.000Z`;
+    return { month, from, to, fromAt: `${from}T00:00:00.000Z`, untilAt };
+  });
+}
