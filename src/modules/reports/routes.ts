@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { preferredType } from '../../http/negotiate.js';
 import { contentDisposition, renderPdf, sendPdfBuffer } from '../../pdf/send.js';
 import { CSV_CONTENT_TYPE } from '../../shared/csv.js';
@@ -39,6 +40,7 @@ export async function reportRoutes(fastify: FastifyInstance) {
       summary: 'The programme’s figures as a one-page French PDF, for the funder’s report',
       querystring: reportQuerySchema.pick({ from: true, to: true }),
       produces: ['application/pdf'],
+      response: { 200: z.string().meta({ format: 'binary', description: 'The PDF document' }) },
     },
   }, async (request, reply) => {
     const report = await programmeReport(app.db, toPeriod(request.query.from, request.query.to));
