@@ -126,6 +126,11 @@ describe('CSV export of the inventory', () => {
     expect(row).toMatchObject({ assetTag: device.assetTag, weightKg: '2,25', brand: 'Dell; Inc.', 'specs.ramGb': '8' });
   });
 
+  it('when no device matches, then the CSV still holds its header', async () => {
+    const { bytes } = await csvBytes('/api/v1/devices?donorId=nobody');
+    expect(bytes.toString('utf8')).toMatch(/^\uFEFFid,assetTag,.*,notes\r\n$/);
+  });
+
   it('when no API key is sent, then the export is refused', async () => {
     const res = await ctx.anonymous().get('/api/v1/devices?format=csv');
     expect(res.status).toBe(401);
