@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as m001 from './001_core.js';
 import * as m004 from './004_exchange.js';
 import * as m005 from './005_installations.js';
+import * as m006 from './006_inventory_indexes.js';
 
 /** A static map rather than a folder scan: works the same under tsx, vitest and compiled output. */
 export const migrations: Record<string, Migration> = {
   '001_core': m001,
   '004_exchange': m004,
   '005_installations': m005,
+  '006_inventory_indexes': m006,
 };

@@ -27,6 +27,8 @@ import { erasureRoutes } from './modules/erasure/routes.js';
 import { exchangeRoutes } from './modules/exchange/routes.js';
 import { reconditioningRoutes } from './modules/reconditioning/routes.js';
 import { shipmentRoutes } from './modules/shipments/routes.js';
+import { inventoryRoutes } from './modules/inventory/routes.js';
+import { reportRoutes } from './modules/reports/routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -95,6 +97,8 @@ export async function buildApp({ db, config, logger = false }: AppDeps): Promise
     await api.register(deliveryRoutes);
     await api.register(exchangeRoutes);
     await api.register(donorDocumentRoutes);
+    await api.register(inventoryRoutes);
+    await api.register(reportRoutes);
   }, { prefix: API_PREFIX });
 
   // Health at the root too, for load balancers and the Dockerfile's HEALTHCHECK.

@@ -4,13 +4,15 @@ import { z } from 'zod';
 import { WRITERS } from '../../http/roles.js';
 import { pageQuerySchema, pageSchema } from '../../http/pagination.js';
 import { idParams } from '../../shared/fields.js';
+import { preferredType } from '../../http/negotiate.js';
+import { sendDevicesCsv } from '../inventory/csv.js';
+import { deviceListQuerySchema } from '../inventory/schemas.js';
 import { intakeDevices } from './intake.js';
 import {
   codeParams,
   deviceSchema,
   eventSchema,
   intakeBodySchema,
-  listDevicesQuerySchema,
   scrapSchema,
   updateDeviceSchema,
 } from './schemas.js';
@@ -38,8 +40,17 @@ export async function deviceRoutes(fastify: FastifyInstance) {
   });
 
   app.get('/devices', {
-    schema: { tags, summary: 'List devices', querystring: listDevicesQuerySchema, response: { 200: pageSchema(deviceSchema) } },
-  }, async (request) => listDevices(app.db, request.query));
+    schema: {
+      tags,
+      summary: 'List devices (JSON pages, or every match as CSV)',
+      description: 'With `Accept: text/csv` or `format=csv`, streams every matching device as CSV (UTF-8 with BOM, RFC 4180); `cursor` and `limit` are then ignored.',
+      querystring: deviceListQuerySchema,
+      response: { 200: pageSchema(deviceSchema) },
+    },
+  }, async (request, reply) => {
+    if (preferredType(request, ['application/json', 'text/csv']) === 'text/csv') return sendDevicesCsv(reply, app.db, request.query);
+    return listDevices(app.db, request.query);
+  });
 
   app.get('/devices/:id', {
     schema: { tags, summary: 'Get a device (with an ETag)', params: idParams, response: { 200: deviceSchema, 304: z.null() } },

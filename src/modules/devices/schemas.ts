@@ -97,6 +97,11 @@ export const listDevicesQuerySchema = pageQuerySchema.extend({
   donorId: z.string().max(64).optional(),
   collectionId: z.string().max(64).optional(),
   q: z.string().trim().min(1).max(100).optional().describe('Part of the asset tag, serial number, brand or model'),
+  updatedSince: z.iso
+    .datetime({ offset: true })
+    .transform((s) => new Date(s).toISOString())
+    .optional()
+    .describe('Only devices changed at or after this instant (ISO-8601)'),
 });
 export type ListDevicesQuery = z.infer<typeof listDevicesQuerySchema>;
 

@@ -1,7 +1,7 @@
-import { sql } from 'kysely';
+import { sql, type SelectQueryBuilder } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import { isUniqueViolation } from '../../db/errors.js';
-import type { DeviceEventRow, DeviceRow, DeviceTable } from '../../db/schema.js';
+import type { Database, DeviceEventRow, DeviceRow, DeviceTable } from '../../db/schema.js';
 import { cachedSqlite } from '../../db/statements.js';
 import { inTransaction, nowIso, type Executor } from '../../db/transaction.js';
 import { decodeCursor, toPage } from '../../http/pagination.js';
@@ -159,6 +159,11 @@ export async function listDevices(db: Db, query: ListDevicesQuery) {
   const after = decodeCursor<number>(query.cursor, 'number');
   let select = db.kysely.selectFrom('devices').selectAll().orderBy('asset_number').limit(query.limit + 1);
   if (after !== undefined) select = select.where('asset_number', '>', after);
+  return toPage(await filterDevices(select, query).execute(), query.limit, (r) => r.asset_number, toDevice);
+}
+
+/** The list's filters, shared by the JSON pages and the CSV export. */
+export function filterDevices<O>(select: SelectQueryBuilder<Database, 'devices', O>, query: Omit<ListDevicesQuery, 'limit' | 'cursor'>) {
   if (query.status) select = select.where('status', 'in', query.status);
   if (query.kind) select = select.where('kind', 'in', query.kind);
   if (query.donorId) select = select.where('donor_id', '=', query.donorId);
@@ -170,7 +175,13 @@ export async function listDevices(db: Db, query: ListDevicesQuery) {
       eb.or([lowerLike('asset_tag', plain), lowerLike('serial_number', pattern), lowerLike('brand', plain), lowerLike('model', plain)]),
     );
   }
-  return toPage(await select.execute(), query.limit, (r) => r.asset_number, toDevice);
+  if (query.updatedSince) {
+    // As a subquery, so that the planner reads the few recent changes from the updated_at index
+    // instead of walking every device in asset tag order.
+    const since = query.updatedSince;
+    select = select.where('asset_number', 'in', (eb) => eb.selectFrom('devices as changed').select('changed.asset_number').where('changed.updated_at', '>=', since));
+  }
+  return select;
 }
 
 function normaliseSerialOrText(q: string): string {
@@ -200,7 +211,7 @@ export async function resolveCode(db: Db, rawCode: string): Promise<DeviceRow> {
   return row;
 }
 
-function toEvent(row: DeviceEventRow & { asset_tag: string }): DeviceEvent {
+export function toEvent(row: DeviceEventRow & { asset_tag: string }): DeviceEvent {
   return {
     id: String(row.id),
     deviceId: row.device_id,

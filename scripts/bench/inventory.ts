@@ -1,0 +1,258 @@
+/**
+ * Inventory benchmark: 100,000 devices and 500,000 events in SQLite, then, against the app
+ * running in a child process (so that its resident memory is measured alone, from /proc):
+ *   - the CSV export of all 100,000 devices (rows/s, peak resident memory of the server),
+ *   - a filtered list page of 50 (p50/p99 over HTTP with keep-alive, auth included),
+ *   - the programme report, the inventory summary and the change feed (ms).
+ * The database is seeded once by another child process and kept in data/bench-inventory.sqlite
+ * for the next runs; pass --reseed to rebuild it (needed after a new index migration).
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { createDb, openSqlite } from '../../src/db/connection.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
+import { newId } from '../../src/db/ids.js';
+import { createApiKey } from '../../src/modules/api-keys/service.js';
+
+const DEVICES = 100_000;
+const EVENTS = 500_000;
+const FILE = path.resolve('data/bench-inventory.sqlite');
+const KINDS = ['laptop', 'laptop', 'laptop', 'desktop', 'desktop', 'all_in_one', 'monitor', 'tablet', 'smartphone', 'printer'];
+const GRADES = ['A', 'B', 'B', 'C', 'parts', null];
+const DAY = 86_400_000;
+
+/** Paths through the lifecycle (event types after intake) and how many devices take each. */
+const PATHS: [weight: number, status: string, steps: [string, string][]][] = [
+  [15, 'collected', []],
+  [10, 'shipped', [['dispatch', 'shipped']]],
+  [20, 'ready', [['dispatch', 'shipped'], ['deliver', 'ready']]],
+  [5, 'reserved', [['recondition', 'ready'], ['schedule', 'reserved']]],
+  [30, 'installed', [['dispatch', 'shipped'], ['deliver', 'ready'], ['schedule', 'reserved'], ['complete', 'installed']]],
+  [5, 'returned', [['recondition', 'ready'], ['schedule', 'reserved'], ['complete', 'installed'], ['return', 'returned']]],
+  [15, 'scrapped', [['scrap', 'scrapped']]],
+];
+
+function seed(file: string): void {
+  const sqlite = openSqlite(file);
+  sqlite.pragma('synchronous = OFF');
+  let random = 42;
+  const rand = () => ((random = (random * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  const start = Date.parse('2024-01-01T08:00:00Z');
+  const now = new Date().toISOString();
+
+  const donors = Array.from({ length: 300 }, (_, i) => newId() + i);
+  const insertDonor = sqlite.prepare(`insert into donors (id, name, kind, created_at, updated_at) values (?, ?, 'company', ?, ?)`);
+  const collections = Array.from({ length: 5000 }, (_, i) => ({
+    id: newId() + i,
+    donor: donors[i % donors.length],
+    on: new Date(start + Math.floor((i / 5000) * 1000) * DAY).toISOString().slice(0, 10),
+  }));
+  const insertCollection = sqlite.prepare(`insert into collections (id, donor_id, collected_on, created_by, created_at, updated_at) values (?, ?, ?, 'bench', ?, ?)`);
+  sqlite.transaction(() => {
+    donors.forEach((id, i) => insertDonor.run(id, `Donateur ${i}`, now, now));
+    for (const c of collections) insertCollection.run(c.id, c.donor, c.on, now, now);
+  })();
+
+  const insertDevice = sqlite.prepare(`insert into devices (id, asset_number, asset_tag, kind, brand, model, serial_number, cpu, ram_gb, storage_gb,
+    storage_type, os, grade, weight_kg, notes, status, origin, collection_id, donor_id, version, created_at, updated_at)
+    values (?, ?, ?, ?, ?, ?, ?, 'Intel Core i5-8350U', 8, 256, 'ssd', 'Windows 10', ?, ?, ?, ?, 'donation', ?, ?, 1, ?, ?)`);
+  const events: [at: string, device: string, type: string, from: string | null, to: string | null][] = [];
+  const totalWeight = PATHS.reduce((s, p) => s + p[0], 0);
+  sqlite.transaction(() => {
+    for (let n = 1; n <= DEVICES; n++) {
+      const collection = collections[Math.floor(((n - 1) / DEVICES) * collections.length)];
+      const id = newId() + n.toString(36);
+      let pick = rand() * totalWeight;
+      const route = PATHS.find((p) => (pick -= p[0]) < 0) ?? PATHS[0];
+      let t = Date.parse(`${collection.on}T09:00:00Z`) + Math.floor(rand() * 3600_000);
+      const deviceEvents: typeof events = [[new Date(t).toISOString(), id, 'intake', null, 'collected']];
+      let status = 'collected';
+      for (const [type, to] of route[2]) {
+        t += Math.floor((1 + rand() * 20) * DAY);
+        deviceEvents.push([new Date(t).toISOString(), id, type, status, to]);
+        status = to;
+      }
+      while (deviceEvents.length < EVENTS / DEVICES) {
+        t += Math.floor(rand() * 5 * DAY);
+        deviceEvents.push([new Date(t).toISOString(), id, 'update', status, status]);
+      }
+      events.push(...deviceEvents);
+      const kind = KINDS[n % KINDS.length];
+      const updated = deviceEvents[deviceEvents.length - 1][0];
+      insertDevice.run(id, n, `OP-${String(n).padStart(6, '0')}`, kind, n % 3 ? 'HP' : 'Dell', `Modèle ${n % 97}`, `SN${n}X${Math.floor(rand() * 1e9)}`,
+        GRADES[n % GRADES.length], kind === 'monitor' ? 4.5 : 1 + (n % 20) / 10, n % 50 ? null : 'clavier QWERTY, "touche" manquante', status,
+        collection.id, collection.donor, deviceEvents[0][0], updated);
+    }
+  })();
+  // Ids in time order, as they would have been committed.
+  events.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const insertEvent = sqlite.prepare(`insert into device_events (device_id, type, from_status, to_status, at, actor, data) values (?, ?, ?, ?, ?, 'bench', null)`);
+  for (let i = 0; i < events.length; i += 50_000) {
+    sqlite.transaction(() => {
+      for (const [at, device, type, from, to] of events.slice(i, i + 50_000)) insertEvent.run(device, type, from, to, at);
+    })();
+  }
+  sqlite.pragma('optimize');
+  sqlite.close();
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+/** The server side, in a child process so that its resident memory is the app's alone. */
+async function serve(file: string) {
+  const config = loadConfig({ DATABASE_URL: `sqlite:${file}`, PUBLIC_URL: 'https://ordi.example.fr', LOG_LEVEL: 'error' });
+  const db = createDb(config.databaseUrl);
+  await migrateToLatest(db.kysely);
+  const app = await buildApp({ db, config });
+  const { key } = await createApiKey(db, { name: 'bench viewer', role: 'viewer' });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as AddressInfo;
+  process.stdout.write(`${JSON.stringify({ port, key })}\n`);
+  process.on('SIGTERM', () => void app.close().then(() => db.close()).then(() => process.exit(0)));
+}
+
+/** VmRSS (now) and VmHWM (peak since start) of a process, in MB, from /proc. */
+function memoryOf(pid: number): { rss: number; peak: number } {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN);
+  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+}
+
+async function main() {
+  if (process.argv[2] === '--seed-only') {
+    for (const suffix of ['', '-wal', '-shm']) fs.rmSync(process.argv[3] + suffix, { force: true });
+    const db = createDb(`sqlite:${process.argv[3]}`);
+    await migrateToLatest(db.kysely);
+    await db.close();
+    seed(process.argv[3]);
+    return;
+  }
+  if (process.argv[2] === '--serve') return serve(process.argv[3]);
+
+  const counts = () => {
+    if (!fs.existsSync(FILE)) return undefined;
+    const sqlite = openSqlite(FILE);
+    try {
+      return sqlite.prepare('select (select count(*) from devices) as devices, (select count(*) from device_events) as events').get() as { devices: number; events: number };
+    } catch {
+      return undefined;
+    } finally {
+      sqlite.close();
+    }
+  };
+  const existing = counts();
+  if (process.argv.includes('--reseed') || existing?.devices !== DEVICES || existing?.events !== EVENTS) {
+    const started = Date.now();
+    console.log(`seeding ${DEVICES} devices and ${EVENTS} events into ${FILE} …`);
+    execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--seed-only', FILE], { stdio: 'inherit' });
+    console.log(`seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
+
+  const server = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--serve', FILE], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const { port, key } = await new Promise<{ port: number; key: string }>((resolve, reject) => {
+    let out = '';
+    server.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('\n')) resolve(JSON.parse(out.split('\n')[0]));
+    });
+    server.on('exit', (code) => reject(new Error(`the server exited (${code})`)));
+  });
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const headers = { authorization: `Bearer ${key}` };
+  const get = (url: string, onChunk?: (chunk: Buffer) => void) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      http.get({ host: '127.0.0.1', port, path: url, headers, agent }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => (onChunk ? onChunk(chunk) : chunks.push(chunk)));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+        res.on('error', reject);
+      }).on('error', reject);
+    });
+  const timeIt = async (url: string, runs: number) => {
+    const all: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const start = process.hrtime.bigint();
+      const res = await get(url);
+      all.push(Number(process.hrtime.bigint() - start) / 1e6);
+      if (res.status !== 200) throw new Error(`${url} answered ${res.status}: ${res.body.slice(0, 300)}`);
+    }
+    all.sort((a, b) => a - b);
+    return { median: percentile(all, 50), p99: percentile(all, 99), max: all[all.length - 1] };
+  };
+
+  try {
+    // 1. CSV export of everything, streamed over a socket; the server's memory read from /proc
+    const before = memoryOf(server.pid!);
+    let bytes = 0;
+    let lines = 0;
+    const t0 = process.hrtime.bigint();
+    const csv = await get('/api/v1/devices?format=csv', (chunk) => {
+      bytes += chunk.length;
+      for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
+    });
+    const csvSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    const after = memoryOf(server.pid!);
+    if (csv.status !== 200) throw new Error(`CSV answered ${csv.status}`);
+    const rows = lines - 1; // the seeded notes hold no line break: one line per device after the header
+
+    // 2. Filtered list pages of 50
+    const first = JSON.parse((await get('/api/v1/devices?status=ready&limit=500')).body) as { nextCursor: string };
+    const donors = await get('/api/v1/devices?limit=1&status=installed');
+    const donor = (JSON.parse(donors.body) as { items: { donorId: string }[] }).items[0].donorId;
+    const queries = [
+      'status=ready&kind=laptop',
+      'status=ready,reserved&kind=desktop,all_in_one',
+      `donorId=${donor}&status=installed`,
+      'kind=tablet&status=collected',
+      `status=ready&kind=laptop&cursor=${first.nextCursor}`,
+      'status=installed&kind=laptop&q=dell',
+    ];
+    for (let i = 0; i < 300; i++) await get(`/api/v1/devices?${queries[i % queries.length]}&limit=50`);
+    const times: number[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const start = process.hrtime.bigint();
+      const res = await get(`/api/v1/devices?${queries[i % queries.length]}&limit=50`);
+      times.push(Number(process.hrtime.bigint() - start) / 1e6);
+      if (res.status !== 200) throw new Error(`list answered ${res.status}: ${res.body}`);
+    }
+    times.sort((a, b) => a - b);
+    const p99 = percentile(times, 99);
+    const recent = new Date(Date.now() - 30 * DAY).toISOString();
+    const since = await timeIt(`/api/v1/devices?updatedSince=${recent}&limit=50`, 50);
+
+    // 3. Reports and feed
+    const report = await timeIt('/api/v1/reports/summary?from=2024-01-01&to=2026-12-31', 21);
+    const reportPdf = await timeIt('/api/v1/reports/summary.pdf?from=2024-01-01&to=2026-12-31', 5);
+    const inventory = await timeIt('/api/v1/inventory/summary', 5);
+    const feed = await timeIt('/api/v1/events?after=250000&limit=1000', 20);
+
+    const verdict = (ok: boolean) => (ok ? 'ok' : 'OVER TARGET');
+    console.log(`\nInventory benchmark — SQLite, ${DEVICES.toLocaleString('en')} devices, ${EVENTS.toLocaleString('en')} events (machine load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs)`);
+    console.log(`list page of 50 with filters, over HTTP (${times.length} requests): p50 ${percentile(times, 50).toFixed(2)} ms, p99 ${p99.toFixed(2)} ms (target < 15 ms: ${verdict(p99 < 15)})`);
+    console.log(`  updatedSince (last 30 days) page of 50: median ${since.median.toFixed(2)} ms, p99 ${since.p99.toFixed(2)} ms`);
+    console.log(`CSV export: ${rows.toLocaleString('en')} rows, ${(bytes / 1e6).toFixed(1)} MB in ${csvSeconds.toFixed(2)} s = ${Math.round(rows / csvSeconds).toLocaleString('en')} rows/s (target ≥ 50,000: ${verdict(rows / csvSeconds >= 50_000)})`);
+    console.log(`  server resident memory: ${before.rss.toFixed(0)} MB before, ${after.rss.toFixed(0)} MB after, peak ${after.peak.toFixed(0)} MB (target < 200 MB: ${verdict(after.peak < 200)})`);
+    console.log(`programme report, 36 months (JSON): median ${report.median.toFixed(1)} ms, max ${report.max.toFixed(1)} ms (target < 200 ms: ${verdict(report.median < 200)})`);
+    console.log(`programme report PDF: median ${reportPdf.median.toFixed(1)} ms`);
+    console.log(`inventory summary: median ${inventory.median.toFixed(1)} ms`);
+    console.log(`change feed page of 1000: median ${feed.median.toFixed(1)} ms`);
+    if (rows !== DEVICES) throw new Error(`the CSV held ${rows} rows, not ${DEVICES}`);
+  } finally {
+    agent.destroy();
+    server.kill('SIGTERM');
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,75 @@
+import { sql } from 'kysely';
+import type { Db } from '../../db/connection.js';
+import { DEVICE_KINDS, DEVICE_STATUSES, type DeviceKind, type DeviceStatus } from '../devices/schemas.js';
+import { awaitingErasure } from './erasure.js';
+import type { InventorySummary } from './schemas.js';
+
+const DAY_MS = 86_400_000;
+
+export async function inventorySummary(db: Db, now = new Date()): Promise<InventorySummary> {
+  const [counts, readyStock, erasure, oldest] = await Promise.all([
+    countsByStatusAndKind(db),
+    readyStockByKindAndGrade(db),
+    awaitingErasure(db),
+    Promise.all(DEVICE_STATUSES.map((status) => oldestInStatus(db, status))),
+  ]);
+  return {
+    total: Object.values(counts).reduce((sum, s) => sum + s.total, 0),
+    byStatus: counts,
+    readyStock,
+    awaitingErasure: { total: erasure.reduce((sum, r) => sum + r.count, 0), items: erasure },
+    oldestByStatus: oldest
+      .filter((o) => o !== undefined)
+      .map((o) => ({ ...o, waitingDays: Math.max(0, Math.floor((now.getTime() - Date.parse(o.since)) / DAY_MS)) })),
+  };
+}
+
+async function countsByStatusAndKind(db: Db): Promise<InventorySummary['byStatus']> {
+  const rows = await db.kysely
+    .selectFrom('devices')
+    .select(['status', 'kind', (eb) => eb.fn.countAll<number>().as('count')])
+    .groupBy(['status', 'kind'])
+    .execute();
+  const zeros = () => Object.fromEntries(DEVICE_KINDS.map((k) => [k, 0])) as Record<DeviceKind, number>;
+  const byStatus = Object.fromEntries(DEVICE_STATUSES.map((s) => [s, { total: 0, byKind: zeros() }])) as InventorySummary['byStatus'];
+  for (const row of rows) {
+    const entry = byStatus[row.status as DeviceStatus];
+    entry.byKind[row.kind as DeviceKind] = Number(row.count);
+    entry.total += Number(row.count);
+  }
+  return byStatus;
+}
+
+async function readyStockByKindAndGrade(db: Db): Promise<InventorySummary['readyStock']> {
+  const rows = await db.kysely
+    .selectFrom('devices')
+    .select(['kind', 'grade', (eb) => eb.fn.countAll<number>().as('count')])
+    .where('status', '=', 'ready')
+    .groupBy(['kind', 'grade'])
+    .orderBy('kind')
+    .orderBy('grade')
+    .execute();
+  return rows.map((r) => ({ kind: r.kind as DeviceKind, grade: r.grade as InventorySummary['readyStock'][number]['grade'], count: Number(r.count) }));
+}
+
+/**
+ * The device that has been in `status` longest: walks the events that moved a device into that
+ * status, oldest first, and stops at the first one that is still the device's latest move.
+ */
+async function oldestInStatus(db: Db, status: DeviceStatus) {
+  const result = await sql<{ device_id: string; asset_tag: string; at: string }>`
+    select e.device_id, d.asset_tag, e.at
+    from device_events e
+    join devices d on d.id = e.device_id
+    where e.to_status = ${status} and d.status = ${status}
+      and (e.from_status is null or e.from_status <> e.to_status)
+      and not exists (
+        select 1 from device_events l
+        where l.device_id = e.device_id and l.id > e.id and l.to_status is not null
+          and (l.from_status is null or l.from_status <> l.to_status)
+      )
+    order by e.id
+    limit 1`.execute(db.kysely);
+  const row = result.rows[0];
+  return row ? { status, deviceId: row.device_id, assetTag: row.asset_tag, since: row.at } : undefined;
+}

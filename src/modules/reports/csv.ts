@@ -1,0 +1,19 @@
+import { stringify } from 'csv-stringify/sync';
+import { csvOptions, type CsvDelimiter } from '../../shared/csv.js';
+import { REPORT_FIGURES, type ProgrammeReport } from './schemas.js';
+
+/**
+ * The report in long form, one figure a line, so that new figures add lines, never columns:
+ * `month` is `YYYY-MM` or `total`; `breakdown` is a device kind for the by-kind figures.
+ */
+export function reportCsv(report: ProgrammeReport, delimiter: CsvDelimiter): string {
+  const rows: (string | number)[][] = [];
+  for (const figure of REPORT_FIGURES) rows.push(['total', figure, '', report.totals[figure]]);
+  for (const k of report.collectedByKind) {
+    rows.push(['total', 'devicesCollected', k.kind, k.units], ['total', 'weightKgCollected', k.kind, k.weightKg]);
+  }
+  for (const month of report.byMonth) {
+    for (const figure of REPORT_FIGURES) rows.push([month.month, figure, '', month[figure]]);
+  }
+  return stringify(rows, csvOptions(delimiter, ['month', 'metric', 'breakdown', 'value']));
+}

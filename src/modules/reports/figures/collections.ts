@@ -1,0 +1,71 @@
+import type { DeviceKind } from '../../devices/schemas.js';
+import { monthRanges } from '../period.js';
+import { addTo, round3, type FigureGroup, type Figures } from './types.js';
+
+export const COLLECTION_KEYS = ['donors', 'collections', 'devicesCollected', 'weightKgCollected'] as const;
+type Key = (typeof COLLECTION_KEYS)[number];
+
+export interface CollectedByKind {
+  kind: DeviceKind;
+  units: number;
+  weightKg: number;
+}
+
+/** Donors who gave, collections made and devices collected (units, kg), by the collection's date. */
+export const collectionFigures: Figures<Key, { collectedByKind: CollectedByKind[] }> = async (db, period) => {
+  const collections = await db.kysely
+    .selectFrom('collections')
+    .select(['donor_id', 'collected_on'])
+    .where('collected_on', '>=', period.from)
+    .where('collected_on', '<=', period.to)
+    .execute();
+  // One query per month (see movements.ts): each reads its collections' devices from a covering index.
+  const devices = (
+    await Promise.all(
+      monthRanges(period).map(async (range) =>
+        (
+          await db.kysely
+            .selectFrom('collections')
+            .innerJoin('devices', 'devices.collection_id', 'collections.id')
+            .select((eb) => ['devices.kind', eb.fn.countAll<number>().as('units'), eb.fn.coalesce(eb.fn.sum<number>('devices.weight_kg'), eb.val(0)).as('weight')])
+            .where('collections.collected_on', '>=', range.from)
+            .where('collections.collected_on', '<=', range.to)
+            .groupBy('devices.kind')
+            .execute()
+        ).map((row) => ({ ...row, month: range.month })),
+      ),
+    )
+  ).flat();
+  const group: FigureGroup<Key> = {
+    totals: { donors: new Set(collections.map((c) => c.donor_id)).size, collections: collections.length, devicesCollected: 0, weightKgCollected: 0 },
+    byMonth: new Map(),
+  };
+  const donorsByMonth = new Map<string, Set<string>>();
+  for (const c of collections) {
+    const month = c.collected_on.slice(0, 7);
+    addTo(group.byMonth, month, 'collections', 1);
+    donorsByMonth.set(month, (donorsByMonth.get(month) ?? new Set()).add(c.donor_id));
+  }
+  for (const [month, donors] of donorsByMonth) addTo(group.byMonth, month, 'donors', donors.size);
+
+  const byKind = new Map<DeviceKind, CollectedByKind>();
+  for (const row of devices) {
+    const units = Number(row.units);
+    const weight = Number(row.weight);
+    addTo(group.byMonth, row.month, 'devicesCollected', units);
+    addTo(group.byMonth, row.month, 'weightKgCollected', weight);
+    group.totals.devicesCollected += units;
+    group.totals.weightKgCollected += weight;
+    const kind = row.kind as DeviceKind;
+    const entry = byKind.get(kind) ?? { kind, units: 0, weightKg: 0 };
+    entry.units += units;
+    entry.weightKg += weight;
+    byKind.set(kind, entry);
+  }
+  group.totals.weightKgCollected = round3(group.totals.weightKgCollected);
+  for (const entry of group.byMonth.values()) if (entry.weightKgCollected !== undefined) entry.weightKgCollected = round3(entry.weightKgCollected);
+  const collectedByKind = [...byKind.values()]
+    .map((k) => ({ ...k, weightKg: round3(k.weightKg) }))
+    .sort((a, b) => b.units - a.units || a.kind.localeCompare(b.kind));
+  return { ...group, collectedByKind };
+};

@@ -1,0 +1,52 @@
+import { badRequest } from '../../http/problem.js';
+
+/** A report's period: whole UTC days, `to` included. */
+export interface Period {
+  from: string;
+  to: string;
+  /** `from` at 00:00 UTC and the day after `to` at 00:00 UTC, to compare with event times. */
+  fromAt: string;
+  untilAt: string;
+  /** Every month of the period, `YYYY-MM`. */
+  months: string[];
+}
+
+const MAX_MONTHS = 120;
+
+export function toPeriod(from: string | undefined, to: string | undefined, today = new Date()): Period {
+  const end = to ?? today.toISOString().slice(0, 10);
+  const start = from ?? `${end.slice(0, 4)}-01-01`;
+  if (start > end) throw badRequest('`from` must not be after `to`', [{ path: 'query.from', message: 'after to' }]);
+  const months: string[] = [];
+  let [year, month] = start.slice(0, 7).split('-').map(Number);
+  while (`${year}-${String(month).padStart(2, '0')}` <= end.slice(0, 7)) {
+    months.push(`${year}-${String(month).padStart(2, '0')}`);
+    if (months.length > MAX_MONTHS) throw badRequest(`A report covers at most ${MAX_MONTHS} months`, [{ path: 'query.from', message: 'period too long' }]);
+    [year, month] = month === 12 ? [year + 1, 1] : [year, month + 1];
+  }
+  const untilAt = new Date(Date.parse(`${end}T00:00:00Z`) + 86_400_000).toISOString();
+  return { from: start, to: end, fromAt: `${start}T00:00:00.000Z`, untilAt, months };
+}
+
+export interface MonthRange {
+  month: string;
+  /** First and last day of the month inside the period. */
+  from: string;
+  to: string;
+  /** The same as instants: [fromAt, untilAt). */
+  fromAt: string;
+  untilAt: string;
+}
+
+/** The period cut into its months, the first and last clipped to the period. */
+export function monthRanges(period: Period): MonthRange[] {
+  return period.months.map((month) => {
+    const [year, m] = month.split('-').map(Number);
+    const next = m === 12 ? `${year + 1}-01` : `${year}-${String(m + 1).padStart(2, '0')}`;
+    const lastDay = new Date(Date.parse(`${next}-01T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    const from = `${month}-01` < period.from ? period.from : `${month}-01`;
+    const to = lastDay > period.to ? period.to : lastDay;
+    const untilAt = `${next}-01T00:00:00.000Z` > period.untilAt ? period.untilAt : `${next}-01T00:00:00.000Z`;
+    return { month, from, to, fromAt: `${from}T00:00:00.000Z`, untilAt };
+  });
+}

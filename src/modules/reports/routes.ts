@@ -1,0 +1,50 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { preferredType } from '../../http/negotiate.js';
+import { contentDisposition, renderPdf, sendPdfBuffer } from '../../pdf/send.js';
+import { CSV_CONTENT_TYPE } from '../../shared/csv.js';
+import { reportCsv } from './csv.js';
+import { toPeriod } from './period.js';
+import { createReportPdf, drawReport, reportFilename } from './pdf.js';
+import { reportQuerySchema, reportSchema } from './schemas.js';
+import { programmeReport } from './service.js';
+
+export async function reportRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const tags = ['reports'];
+
+  app.get('/reports/summary', {
+    schema: {
+      tags,
+      summary: 'The programme’s figures for a period, and by month',
+      description: 'JSON by default; CSV with `Accept: text/csv` or `format=csv` (one figure a line: `month`, `metric`, `breakdown`, `value`). No personal data.',
+      querystring: reportQuerySchema,
+      response: { 200: reportSchema },
+    },
+  }, async (request, reply) => {
+    const report = await programmeReport(app.db, toPeriod(request.query.from, request.query.to));
+    if (preferredType(request, ['application/json', 'text/csv']) === 'text/csv') {
+      return reply
+        .header('Content-Type', CSV_CONTENT_TYPE)
+        .header('Content-Disposition', contentDisposition(reportFilename(report, 'csv'), 'attachment'))
+        // A string with its own content type is sent as is; the JSON schema does not apply.
+        .send(reportCsv(report, request.query.delimiter) as never);
+    }
+    return report;
+  });
+
+  app.get('/reports/summary.pdf', {
+    schema: {
+      tags,
+      summary: 'The programme’s figures as a one-page French PDF, for the funder’s report',
+      querystring: reportQuerySchema.pick({ from: true, to: true }),
+      produces: ['application/pdf'],
+      response: { 200: z.string().meta({ format: 'binary', description: 'The PDF document' }) },
+    },
+  }, async (request, reply) => {
+    const report = await programmeReport(app.db, toPeriod(request.query.from, request.query.to));
+    const bytes = await renderPdf(createReportPdf(report), (doc) => drawReport(doc, report));
+    return sendPdfBuffer(reply, bytes, reportFilename(report, 'pdf'));
+  });
+}

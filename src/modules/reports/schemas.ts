@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { isoDate } from '../../shared/fields.js';
+import { DEVICE_KINDS } from '../devices/schemas.js';
+
+export const reportQuerySchema = z.object({
+  from: isoDate.optional().describe('First day (UTC), included; default 1 January of `to`’s year'),
+  to: isoDate.optional().describe('Last day (UTC), included; default today'),
+  format: z.enum(['json', 'csv']).optional().describe('`csv` answers CSV (same as `Accept: text/csv`)'),
+  delimiter: z.enum(['comma', 'semicolon']).default('comma').describe('CSV only: `semicolon` (with decimal commas) for a French Excel'),
+});
+export type ReportQuery = z.infer<typeof reportQuerySchema>;
+
+const count = z.number().int();
+const figures = {
+  donors: count.describe('Distinct donors with a collection in the period'),
+  collections: count,
+  devicesCollected: count.describe('Donated devices, by their collection’s date'),
+  weightKgCollected: z.number().describe('Their declared weight, kg'),
+  shipped: count.describe('Dispatched to the reconditioner'),
+  receivedReconditioned: count.describe('Received from the reconditioner, ready to install'),
+  reconditionedInHouse: count,
+  installed: count.describe('Installations completed (contract signed)'),
+  returns: count,
+  scrapped: count,
+};
+export const REPORT_FIGURES = Object.keys(figures) as (keyof typeof figures)[];
+
+export const reportSchema = z
+  .object({
+    period: z.object({ from: z.string(), to: z.string() }),
+    totals: z.object(figures),
+    collectedByKind: z.array(z.object({ kind: z.enum(DEVICE_KINDS), units: count, weightKg: z.number() })),
+    byMonth: z.array(z.object({ month: z.string().meta({ example: '2026-03' }), ...figures })).describe('Every month of the period, zeros included'),
+  })
+  .meta({ id: 'ProgrammeReport' });
+export type ProgrammeReport = z.infer<typeof reportSchema>;

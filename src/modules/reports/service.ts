@@ -1,0 +1,24 @@
+import type { Db } from '../../db/connection.js';
+import { collectionFigures } from './figures/collections.js';
+import { movementFigures } from './figures/movements.js';
+import type { Period } from './period.js';
+import { REPORT_FIGURES, type ProgrammeReport } from './schemas.js';
+
+type Figure = (typeof REPORT_FIGURES)[number];
+
+/**
+ * The programme's figures for a period. Each group of figures is its own small query
+ * (`figures/*.ts`); this only runs them and lays their totals and months side by side.
+ */
+export async function programmeReport(db: Db, period: Period): Promise<ProgrammeReport> {
+  const [collections, movements] = await Promise.all([collectionFigures(db, period), movementFigures(db, period)]);
+  const groups = [collections, movements];
+  const totals = Object.assign({}, ...groups.map((g) => g.totals)) as Record<Figure, number>;
+  const byMonth = period.months.map((month) => {
+    const row = { month } as { month: string } & Record<Figure, number>;
+    for (const figure of REPORT_FIGURES) row[figure] = 0;
+    for (const group of groups) Object.assign(row, group.byMonth.get(month));
+    return row;
+  });
+  return { period: { from: period.from, to: period.to }, totals, collectedByKind: collections.collectedByKind, byMonth };
+}

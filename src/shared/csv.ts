@@ -1,0 +1,24 @@
+import type { Options } from 'csv-stringify';
+
+export const CSV_DELIMITERS = { comma: ',', semicolon: ';' } as const;
+export type CsvDelimiter = keyof typeof CSV_DELIMITERS;
+
+/**
+ * RFC 4180 (CRLF, quotes doubled) in UTF-8 with a BOM so that Excel reads accents right. Cells
+ * starting with = + - @ tab or CR get a leading apostrophe so that a spreadsheet never runs them
+ * as formulas. With `;` as delimiter numbers take a decimal comma, as a French Excel expects.
+ */
+export function csvOptions(delimiter: CsvDelimiter, columns: string[]): Options {
+  const decimalComma = delimiter === 'semicolon';
+  return {
+    bom: true,
+    header: true,
+    columns,
+    delimiter: CSV_DELIMITERS[delimiter],
+    record_delimiter: 'windows',
+    escape_formulas: true,
+    cast: { number: (value) => (decimalComma ? String(value).replace('.', ',') : String(value)) },
+  };
+}
+
+export const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8; header=present';

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../helpers/app.js';
+import { deviceInput, intake } from '../helpers/factories.js';
+import { move, recordErasure } from '../helpers/lifecycle.js';
+
+const ctx = useTestApp();
+
+const zeros = { laptop: 0, desktop: 0, all_in_one: 0, monitor: 0, tablet: 0, smartphone: 0, printer: 0, peripheral: 0, other: 0 };
+
+describe('inventory summary', () => {
+  it('when devices have moved through the lifecycle, then the summary counts them as worked out by hand', async () => {
+    const [l1, l2, , d1, m1, m2] = await intake(ctx, [
+      deviceInput({ kind: 'laptop' }),
+      deviceInput({ kind: 'laptop' }),
+      deviceInput({ kind: 'laptop' }),
+      deviceInput({ kind: 'desktop', grade: 'A' }),
+      deviceInput({ kind: 'monitor', grade: null }),
+      deviceInput({ kind: 'monitor' }),
+    ]);
+    // l1: erased, reconditioned, installed and returned (its old erasure no longer counts)
+    await recordErasure(ctx, l1.id, 'collected');
+    await move(ctx, [l1.id], 'recondition', 'schedule', 'complete', 'return');
+    await recordErasure(ctx, l2.id, 'collected'); // l2 erased, still collected
+    await move(ctx, [d1.id], 'recondition'); // ready, grade A
+    await move(ctx, [m2.id], 'scrap');
+
+    const res = await ctx.api('viewer').get('/api/v1/inventory/summary');
+    expect(res.status).toBe(200);
+    expect(res.body.total).toBe(6);
+    expect(res.body.byStatus).toEqual({
+      collected: { total: 3, byKind: { ...zeros, laptop: 2, monitor: 1 } },
+      shipped: { total: 0, byKind: zeros },
+      ready: { total: 1, byKind: { ...zeros, desktop: 1 } },
+      reserved: { total: 0, byKind: zeros },
+      installed: { total: 0, byKind: zeros },
+      returned: { total: 1, byKind: { ...zeros, laptop: 1 } },
+      scrapped: { total: 1, byKind: { ...zeros, monitor: 1 } },
+    });
+    expect(res.body.readyStock).toEqual([{ kind: 'desktop', grade: 'A', count: 1 }]);
+    // the third laptop (collected, never erased) and l1 (returned since its erasure); monitors hold no data.
+    expect(res.body.awaitingErasure).toEqual({
+      total: 2,
+      items: [
+        { kind: 'laptop', status: 'collected', count: 1 },
+        { kind: 'laptop', status: 'returned', count: 1 },
+      ],
+    });
+    const oldest = Object.fromEntries(res.body.oldestByStatus.map((o: { status: string; assetTag: string }) => [o.status, o.assetTag]));
+    // Same intake batch: l2 is the first of those still collected.
+    expect(oldest).toEqual({ collected: l2.assetTag, ready: d1.assetTag, returned: l1.assetTag, scrapped: m2.assetTag });
+    expect(res.body.oldestByStatus[0]).toMatchObject({ status: 'collected', deviceId: l2.id, waitingDays: 0, since: expect.any(String) });
+    expect(m1.status).toBe('collected');
+  });
+
+  it('when the oldest device of a status leaves it and comes back, then the next one becomes the oldest', async () => {
+    const [a, b] = await intake(ctx, [deviceInput({ kind: 'tablet' }), deviceInput({ kind: 'tablet' })]);
+    await move(ctx, [a.id, b.id], 'recondition');
+    await move(ctx, [a.id], 'schedule');
+    await move(ctx, [b.id], 'schedule');
+    const oldestReserved = async () =>
+      (await ctx.api('viewer').get('/api/v1/inventory/summary')).body.oldestByStatus.find((o: { status: string }) => o.status === 'reserved').assetTag;
+    expect(await oldestReserved()).toBe(a.assetTag);
+    await move(ctx, [a.id], 'cancel', 'schedule');
+    expect(await oldestReserved()).toBe(b.assetTag);
+  });
+
+  it('when nothing changed, then If-None-Match answers 304; after a change, 200 with a new ETag', async () => {
+    const first = await ctx.api('viewer').get('/api/v1/inventory/summary');
+    const etag = first.headers.etag;
+    expect(etag).toMatch(/^"[\w-]+"$/);
+    const again = await ctx.api('viewer').get('/api/v1/inventory/summary').set('If-None-Match', etag);
+    expect(again.status).toBe(304);
+    expect(again.text ?? '').toBe('');
+    await intake(ctx, [deviceInput({ kind: 'printer' })]);
+    const changed = await ctx.api('viewer').get('/api/v1/inventory/summary').set('If-None-Match', etag);
+    expect(changed.status).toBe(200);
+    expect(changed.headers.etag).not.toBe(etag);
+    expect(changed.body.byStatus.collected.byKind.printer).toBe(1);
+  });
+
+  it('when a device is read with its ETag, then If-None-Match answers 304 until it changes', async () => {
+    const [device] = await intake(ctx);
+    const read = await ctx.api('viewer').get(`/api/v1/devices/${device.id}`);
+    expect((await ctx.api('viewer').get(`/api/v1/devices/${device.id}`).set('If-None-Match', read.headers.etag)).status).toBe(304);
+    await ctx.api('collector').patch(`/api/v1/devices/${device.id}`).send({ grade: 'C' });
+    expect((await ctx.api('viewer').get(`/api/v1/devices/${device.id}`).set('If-None-Match', read.headers.etag)).status).toBe(200);
+  });
+});
