@@ -19,6 +19,8 @@ import { collectionRoutes } from './modules/collections/routes.js';
 import { deviceRoutes } from './modules/devices/routes.js';
 import { donorRoutes } from './modules/donors/routes.js';
 import { healthRoutes } from './modules/health/routes.js';
+import { labelTargetRoutes } from './modules/labels/public-routes.js';
+import { labelRoutes } from './modules/labels/routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -79,6 +81,7 @@ export async function buildApp({ db, config, logger = false }: AppDeps): Promise
     await api.register(donorRoutes);
     await api.register(collectionRoutes);
     await api.register(deviceRoutes);
+    await api.register(labelRoutes);
   }, { prefix: API_PREFIX });
 
   // Health at the root too, for load balancers and the Dockerfile's HEALTHCHECK.
@@ -86,6 +89,8 @@ export async function buildApp({ db, config, logger = false }: AppDeps): Promise
     registerAuth(root);
     await root.register(healthRoutes);
   });
+  // The page a label opens: public by nature, so registered without the auth hook.
+  await app.register(labelTargetRoutes);
   return app;
 }
 

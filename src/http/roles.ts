@@ -8,4 +8,5 @@ export const WRITERS = {
   deviceEdit: ['collector', 'reconditioner'],
   scrap: ['collector', 'reconditioner'],
   admin: ['admin'],
+  labels: ['collector', 'reconditioner', 'installer'],
 } as const satisfies Record<string, readonly Role[]>;
