@@ -10,28 +10,36 @@ export interface QrOptions {
  * Draws a QR code as vector rectangles from qrcode's module matrix (no bitmap: crisp at any
  * size and any printer resolution). `size` is the whole square, quiet zone included.
  * Returns the module size, so callers can check a code stays scannable.
+ *
+ * Fast enough for a thousand labels a second: the text is one byte-mode segment (qrcode's
+ * optimal segmentation costs more than the rest of the code), and the modules are written in
+ * module units under one transform, as a single content string.
  */
 export function drawQr(doc: PDFKit.PDFDocument, text: string, x: number, y: number, size: number, options: QrOptions = {}): number {
   const quiet = options.quietZone ?? 4;
-  const qr = QRCode.create(text, { errorCorrectionLevel: options.errorCorrectionLevel ?? 'M' });
+  const qr = QRCode.create([{ data: Buffer.from(text, 'utf8'), mode: 'byte' }], { errorCorrectionLevel: options.errorCorrectionLevel ?? 'M' });
   const count = qr.modules.size;
+  const bits = qr.modules.data;
   const module = size / (count + 2 * quiet);
-  const origin = { x: x + quiet * module, y: y + quiet * module };
-  doc.save();
+  // Runs of dark modules become one rectangle; a hair of overlap (0.01 pt) avoids seams when rasterised.
+  const height = (1 + 0.01 / module).toFixed(4);
+  const rects: string[] = [];
   for (let row = 0; row < count; row++) {
     let col = 0;
     while (col < count) {
-      if (!qr.modules.get(row, col)) {
+      if (!bits[row * count + col]) {
         col++;
         continue;
       }
       const start = col;
-      while (col < count && qr.modules.get(row, col)) col++;
-      // Runs of dark modules become one rectangle; a hair of overlap avoids seams when rasterised.
-      doc.rect(origin.x + start * module, origin.y + row * module, (col - start) * module, module + 0.01);
+      while (col < count && bits[row * count + col]) col++;
+      rects.push(`${start} ${row} ${col - start} ${height} re`);
     }
   }
-  doc.fillColor('black').fill();
+  doc.save();
+  doc.fillColor('black');
+  doc.transform(module, 0, 0, module, x + quiet * module, y + quiet * module);
+  doc.addContent(`${rects.join('\n')}\nf`);
   doc.restore();
   return module;
 }

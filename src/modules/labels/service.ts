@@ -31,8 +31,9 @@ export interface LabelJob {
 export function listFormats() {
   return {
     items: FORMAT_IDS.map((formatId) => {
-      const { edgeMm: _edge, ...format } = FORMATS[formatId];
-      return { ...format, labelsPerPage: labelsPerPage(FORMATS[formatId]), default: formatId === DEFAULT_FORMAT };
+      const format = FORMATS[formatId];
+      // edgeMm is a drawing choice, not geometry: the response schema leaves it out.
+      return { ...format, labelsPerPage: labelsPerPage(format), default: formatId === DEFAULT_FORMAT };
     }),
   };
 }
