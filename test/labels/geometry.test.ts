@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../helpers/app.js';
 import { intake } from '../helpers/factories.js';
-import { binaryParser } from '../helpers/pdf.js';
-import { drawnShapes, type RectMm } from './pdf-geometry.js';
+import { asBuffer, drawnShapes, type RectMm } from './pdf-geometry.js';
 
 /**
  * The makers' published templates, written out here independently of the code:
@@ -34,7 +33,7 @@ function expectSameRect(actual: RectMm, expected: RectMm, what: string) {
 const ctx = useTestApp();
 
 async function getPdf(url: string) {
-  const res = await ctx.api('installer').get(url).buffer(true).parse(binaryParser);
+  const res = await ctx.api('installer').get(url).buffer(true).parse(asBuffer);
   expect(res.status, res.body.toString().slice(0, 300)).toBe(200);
   return res.body as Buffer;
 }

@@ -3,9 +3,19 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import jsQR from 'jsqr';
+import jsqr from 'jsqr';
 import { OPS, getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { PNG } from 'pngjs';
+import type supertest from 'supertest';
+import { binaryParser } from '../helpers/pdf.js';
+
+// jsqr is a CommonJS bundle: its function is `default` under Node's loader, the import itself under vitest's interop.
+type JsQr = typeof jsqr.default;
+const jsqrExport = jsqr as unknown as JsQr | { default: JsQr };
+const jsQR: JsQr = typeof jsqrExport === 'function' ? jsqrExport : jsqrExport.default;
+
+/** The shared binary parser, typed as supertest's `parse` wants it. */
+export const asBuffer = binaryParser as unknown as Parameters<supertest.Test['parse']>[0];
 
 const run = promisify(execFile);
 export const PT_PER_MM = 72 / 25.4;

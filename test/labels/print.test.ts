@@ -1,8 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from '../helpers/app.js';
 import { deviceInput, intake } from '../helpers/factories.js';
-import { binaryParser } from '../helpers/pdf.js';
-import { decodeQr, hasInk, rasterise, textBoxes, type RectMm, type TextBox } from './pdf-geometry.js';
+import { asBuffer, decodeQr, hasInk, rasterise, textBoxes, type RectMm, type TextBox } from './pdf-geometry.js';
 
 interface Format {
   id: string;
@@ -32,7 +31,7 @@ const inside = (box: RectMm, rect: RectMm) =>
   box.x >= rect.x - 0.01 && box.y >= rect.y - 0.01 && box.x + box.width <= rect.x + rect.width + 0.01 && box.y + box.height <= rect.y + rect.height + 0.01;
 
 async function print(body: Record<string, unknown>) {
-  const res = await ctx.api('collector').post('/api/v1/labels').send(body).buffer(true).parse(binaryParser);
+  const res = await ctx.api('collector').post('/api/v1/labels').send(body).buffer(true).parse(asBuffer);
   expect(res.status, res.body.toString().slice(0, 300)).toBe(200);
   expect(res.headers['content-type']).toBe('application/pdf');
   return res.body as Buffer;

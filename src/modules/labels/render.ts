@@ -159,21 +159,39 @@ export function drawCalibration(doc: PDFKit.PDFDocument, format: LabelFormat, of
     doc.lineWidth(0.3).moveTo(cx - 4, cy).lineTo(cx + 4, cy).moveTo(cx, cy - 4).lineTo(cx, cy + 4).stroke();
   });
 
-  const wording = labelWording();
-  const first = cells[0];
-  const caption = [
-    fillIn(wording.calibrationTitle, { format: format.name }),
-    fillIn(wording.calibrationHint, { x: signed(dx), y: signed(dy) }),
-  ];
-  const captionWidth = mm(first.width) - mm(TEXT_PAD_MM) * 2;
-  let captionTop = mm(first.y + first.height) - mm(TEXT_PAD_MM) - 2 * 5.5 * LINE;
-  for (const text of caption) {
-    doc.font('condensed');
-    const fitted = fitText(doc, text, captionWidth, 5.5, 3.5);
-    doc.fontSize(fitted.size).fillColor('#000000').text(fitted.text, mm(first.x) + mm(TEXT_PAD_MM), captionTop, { lineBreak: false });
-    captionTop += 5.5 * LINE;
-  }
+  drawCalibrationCaption(doc, format, dx, dy);
   doc.fillColor('#000000');
+}
+
+/** Title, offsets and how to use the page: below the last row on a sheet, inside the label on a roll. */
+function drawCalibrationCaption(doc: PDFKit.PDFDocument, format: LabelFormat, dx: number, dy: number): void {
+  const wording = labelWording();
+  const lines = [
+    { text: fillIn(wording.calibrationTitle, { format: format.name }), font: 'condensedBold' as const },
+    { text: fillIn(wording.calibrationOffsets, { x: signed(dx), y: signed(dy) }), font: 'condensed' as const },
+  ];
+  let left: number;
+  let top: number;
+  let width: number;
+  let size: number;
+  if (format.kind === 'sheet') {
+    lines.push({ text: wording.calibrationHint, font: 'condensed' });
+    left = mm(15);
+    width = mm(format.pageWidthMm - 30);
+    top = mm(format.marginTopMm + format.rows * format.pitchYMm + 1.5);
+    size = 7;
+  } else {
+    left = mm(format.edgeMm + 4);
+    width = mm(format.labelWidthMm - format.edgeMm * 2 - 5);
+    top = mm(format.labelHeightMm - format.edgeMm) - 2 * 5 * LINE;
+    size = 5;
+  }
+  for (const line of lines) {
+    doc.font(line.font);
+    const fitted = fitText(doc, line.text, width, size, size * 0.6);
+    doc.fontSize(fitted.size).fillColor('#000000').text(fitted.text, left, top, { lineBreak: false });
+    top += size * LINE;
+  }
 }
 
 /**

@@ -8,6 +8,7 @@ const wordingSchema = z.object({
   kinds: z.record(z.enum(DEVICE_KINDS), z.string()),
   foundLine: z.string(),
   calibrationTitle: z.string(),
+  calibrationOffsets: z.string(),
   calibrationHint: z.string(),
 });
 export type LabelWording = z.infer<typeof wordingSchema>;
