@@ -1,4 +1,4 @@
-import { Migrator, type Kysely, type MigrationProvider } from 'kysely';
+import { Migrator, PostgresAdapter, sql, type Kysely, type MigrationProvider } from 'kysely';
 import { migrations } from '../../migrations/index.js';
 import type { Database } from './schema.js';
 
@@ -6,7 +6,12 @@ const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 /** Runs every pending migration; throws with the failing migration's name. */
 export async function migrateToLatest(kysely: Kysely<Database>): Promise<string[]> {
-  const migrator = new Migrator({ db: kysely, provider });
+  // Kysely looks for its own tables in every schema unless told which one: with several schemas
+  // in one PostgreSQL database (the test suite's), it would find another schema's lock table.
+  const migrationTableSchema = kysely.getExecutor().adapter instanceof PostgresAdapter
+    ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(kysely)).rows[0]?.schema
+    : undefined;
+  const migrator = new Migrator({ db: kysely, provider, migrationTableSchema });
   const { error, results = [] } = await migrator.migrateToLatest();
   const failed = results.find((r) => r.status === 'Error');
   if (error) {
