@@ -41,6 +41,11 @@ const memory = (field: 'VmRSS' | 'VmHWM') => {
   const status = fs.readFileSync(`/proc/${server.pid}/status`, 'utf8');
   return Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) * 1024;
 };
+/** The server's CPU time in ms (user + system), from /proc: less sensitive than wall time to a busy machine. */
+const cpuMs = () => {
+  const fields = fs.readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks of 10 ms (CLK_TCK = 100)
+};
 const MB = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 for (let i = 0; ; i++) {
   try {
@@ -103,14 +108,16 @@ function printLabels(): Promise<{ totalMs: number; firstByteMs: number; bytes: n
 }
 
 const pages = pageCount(FORMATS[FORMAT], LABELS);
-console.log(`labels bench: ${LABELS} labels on ${FORMAT} (${pages} pages) through HTTP, ${RUNS} runs`);
+console.log(`labels bench: ${LABELS} labels on ${FORMAT} (${pages} pages) through HTTP, ${RUNS} runs; load average ${os.loadavg()[0].toFixed(1)} on ${os.availableParallelism()} CPUs`);
 for (let run = 1; run <= RUNS; run++) {
+  const cpuBefore = cpuMs();
   const r = await printLabels();
+  const cpu = cpuMs() - cpuBefore;
   if (r.status !== 200) throw new Error(`status ${r.status}`);
   const seconds = r.totalMs / 1000;
   console.log(
     `run ${run}${run === 1 ? ' (cold)' : '       '}: total ${r.totalMs.toFixed(0)} ms, first byte ${r.firstByteMs.toFixed(0)} ms, ` +
-      `${(pages / seconds).toFixed(0)} pages/s, ${(LABELS / seconds).toFixed(0)} labels/s, ${(r.bytes / 1024).toFixed(0)} KiB`,
+      `${(pages / seconds).toFixed(0)} pages/s, ${(LABELS / seconds).toFixed(0)} labels/s, server CPU ${cpu} ms, ${(r.bytes / 1024).toFixed(0)} KiB`,
   );
 }
 clearInterval(sampler);

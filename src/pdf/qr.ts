@@ -21,20 +21,31 @@ export function drawQr(doc: PDFKit.PDFDocument, text: string, x: number, y: numb
   const count = qr.modules.size;
   const bits = qr.modules.data;
   const module = size / (count + 2 * quiet);
-  // Runs of dark modules become one rectangle; a hair of overlap (0.01 pt) avoids seams when rasterised.
-  const height = (1 + 0.01 / module).toFixed(4);
+  // Runs of dark modules become rectangles, and a run repeated on the rows below grows taller
+  // instead of starting a new one; a hair of overlap (0.01 pt) avoids seams when rasterised.
+  const overlap = 0.01 / module;
   const rects: string[] = [];
-  for (let row = 0; row < count; row++) {
+  let open = new Map<number, { start: number; length: number; row: number }>();
+  const close = (run: { start: number; length: number; row: number }, endRow: number) =>
+    rects.push(`${run.start} ${run.row} ${run.length} ${(endRow - run.row + overlap).toFixed(3)} re`);
+  for (let row = 0; row <= count; row++) {
+    const next = new Map<number, { start: number; length: number; row: number }>();
     let col = 0;
-    while (col < count) {
+    while (row < count && col < count) {
       if (!bits[row * count + col]) {
         col++;
         continue;
       }
       const start = col;
       while (col < count && bits[row * count + col]) col++;
-      rects.push(`${start} ${row} ${col - start} ${height} re`);
+      const above = open.get(start);
+      if (above && above.length === col - start) {
+        next.set(start, above);
+        open.delete(start);
+      } else next.set(start, { start, length: col - start, row });
     }
+    for (const run of open.values()) close(run, row);
+    open = next;
   }
   doc.save();
   doc.fillColor('black');
