@@ -25,27 +25,32 @@ export function drawQr(doc: PDFKit.PDFDocument, text: string, x: number, y: numb
   // instead of starting a new one; a hair of overlap (0.01 pt) avoids seams when rasterised.
   const overlap = 0.01 / module;
   const rects: string[] = [];
-  let open = new Map<number, { start: number; length: number; row: number }>();
-  const close = (run: { start: number; length: number; row: number }, endRow: number) =>
-    rects.push(`${run.start} ${run.row} ${run.length} ${(endRow - run.row + overlap).toFixed(3)} re`);
+  // For each start column, the length of the run open there (0: none) and the row it began on.
+  let openLength = new Uint16Array(count);
+  let openRow = new Uint16Array(count);
+  let nextLength = new Uint16Array(count);
+  let nextRow = new Uint16Array(count);
   for (let row = 0; row <= count; row++) {
-    const next = new Map<number, { start: number; length: number; row: number }>();
-    let col = 0;
-    while (row < count && col < count) {
+    nextLength.fill(0);
+    for (let col = 0; row < count && col < count; ) {
       if (!bits[row * count + col]) {
         col++;
         continue;
       }
       const start = col;
       while (col < count && bits[row * count + col]) col++;
-      const above = open.get(start);
-      if (above && above.length === col - start) {
-        next.set(start, above);
-        open.delete(start);
-      } else next.set(start, { start, length: col - start, row });
+      const length = col - start;
+      nextLength[start] = length;
+      if (openLength[start] === length) {
+        nextRow[start] = openRow[start];
+        openLength[start] = 0;
+      } else nextRow[start] = row;
     }
-    for (const run of open.values()) close(run, row);
-    open = next;
+    for (let start = 0; start < count; start++) {
+      if (openLength[start]) rects.push(`${start} ${openRow[start]} ${openLength[start]} ${(row - openRow[start] + overlap).toFixed(3)} re`);
+    }
+    [openLength, nextLength] = [nextLength, openLength];
+    [openRow, nextRow] = [nextRow, openRow];
   }
   doc.save();
   doc.fillColor('black');

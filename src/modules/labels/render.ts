@@ -127,6 +127,8 @@ export async function drawLabels(
     if (!first) {
       doc.addPage();
       await yieldToEventLoop();
+      // The client went away (the reply destroys the stream): stop drawing for nobody.
+      if (doc.destroyed) return;
     }
     first = false;
     for (const placement of page) painter.draw(placement.item, cells[placement.position - 1]);
