@@ -72,7 +72,7 @@ export const pdfResponse = {
   content: { 'application/pdf': { schema: z.string().meta({ format: 'binary' }) } },
 };
 
-export const assetTagParams = z.object({ assetTag: z.string().min(1).max(100) });
+export const assetTagParams = z.object({ assetTag: z.string().min(1).max(500) });
 
 /** What the page a label opens tells anyone: the device, the programme, whom to call. Nothing more. */
 export const publicDeviceSchema = z.object({
