@@ -121,4 +121,29 @@ describe('asking for labels', () => {
     expect(text).toContain('Avery L7651');
     expect(text).toContain('X −1,5 mm');
   });
+
+  it('when a long run is printed, then the PDF starts arriving well before it is complete', async () => {
+    const devices = await intake(ctx, Array.from({ length: 300 }, () => deviceInput()));
+    const started = performance.now();
+    let firstChunk = 0;
+    let chunks = 0;
+    const res = await ctx
+      .api('collector')
+      .post('/api/v1/labels')
+      .send({ deviceIds: devices.map((d) => d.id), copies: 4 })
+      .buffer(true)
+      .parse(((stream: NodeJS.ReadableStream, done: (err: Error | null, body: Buffer) => void) => {
+        const parts: Buffer[] = [];
+        stream.on('data', (chunk: Buffer) => {
+          if (!chunks++) firstChunk = performance.now() - started;
+          parts.push(chunk);
+        });
+        stream.on('end', () => done(null, Buffer.concat(parts)));
+      }) as unknown as typeof asBuffer);
+    const total = performance.now() - started;
+    expect(res.status).toBe(200);
+    expect((await pdfPages(res.body)).length).toBe(Math.ceil(1200 / 21));
+    expect(chunks).toBeGreaterThan(10);
+    expect(firstChunk).toBeLessThan(total / 2);
+  });
 });
