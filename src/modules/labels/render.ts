@@ -61,8 +61,10 @@ export class LabelPainter {
     const textTop = y + pad;
     const textHeight = height - 2 * pad;
 
-    const lines: Line[] = [this.fit(content.assetTag, 'bold', format.content === 'compact' ? 11 : 16, 5, textWidth)];
-    if (format.content === 'full') {
+    // On mini labels the condensed face buys the tag a larger size.
+    const compact = format.content === 'compact';
+    const lines: Line[] = [this.fit(content.assetTag, compact ? 'condensedBold' : 'bold', compact ? 12 : 16, 5, textWidth)];
+    if (!compact) {
       lines.push(this.kindLine(content.kind, textWidth));
       const name = [content.brand, content.model].filter(Boolean).join(' ');
       if (name) lines.push(this.fit(name, 'condensed', 8, 5.5, textWidth));
