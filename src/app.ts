@@ -29,6 +29,8 @@ import { reconditioningRoutes } from './modules/reconditioning/routes.js';
 import { shipmentRoutes } from './modules/shipments/routes.js';
 import { inventoryRoutes } from './modules/inventory/routes.js';
 import { reportRoutes } from './modules/reports/routes.js';
+import { labelTargetRoutes } from './modules/labels/public-routes.js';
+import { labelRoutes } from './modules/labels/routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -99,6 +101,7 @@ export async function buildApp({ db, config, logger = false }: AppDeps): Promise
     await api.register(donorDocumentRoutes);
     await api.register(inventoryRoutes);
     await api.register(reportRoutes);
+    await api.register(labelRoutes);
   }, { prefix: API_PREFIX });
 
   // Health at the root too, for load balancers and the Dockerfile's HEALTHCHECK.
@@ -106,6 +109,8 @@ export async function buildApp({ db, config, logger = false }: AppDeps): Promise
     registerAuth(root);
     await root.register(healthRoutes);
   });
+  // The page a label opens: public by nature, so registered without the auth hook.
+  await app.register(labelTargetRoutes);
   return app;
 }
 

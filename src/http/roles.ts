@@ -16,4 +16,5 @@ export const WRITERS = {
   acknowledge: ['reconditioner'],
   deliveries: ['reconditioner', 'collector'],
   exchangeTerms: ['admin'],
+  labels: ['collector', 'reconditioner', 'installer'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -1,0 +1,31 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { TEMPLATES_DIR } from '../../shared/identity.js';
+import { DEVICE_KINDS } from '../devices/schemas.js';
+
+const wordingSchema = z.object({
+  kinds: z.record(z.enum(DEVICE_KINDS), z.string()),
+  foundLine: z.string(),
+  calibrationTitle: z.string(),
+  calibrationOffsets: z.string(),
+  calibrationHint: z.string(),
+});
+export type LabelWording = z.infer<typeof wordingSchema>;
+
+let cached: LabelWording | undefined;
+
+/** French wording printed on labels, from `templates/labels.json`. */
+export function labelWording(): LabelWording {
+  cached ??= wordingSchema.parse(JSON.parse(fs.readFileSync(path.join(TEMPLATES_DIR, 'labels.json'), 'utf8')));
+  return cached;
+}
+
+export function kindLabel(kind: string): string {
+  return labelWording().kinds[kind as keyof LabelWording['kinds']] ?? kind;
+}
+
+/** `Trouvé ? {phone}` → `Trouvé ? 04 79 96 86 00`. */
+export function fillIn(template: string, values: Record<string, string>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) => values[key] ?? whole);
+}
