@@ -61,9 +61,9 @@ export function isValidSiret(siret: string): boolean {
 export const siret = z
   .string()
   .transform((s) => s.replace(/\s/g, ''))
-  .refine((s) => /^\d{14}$/.test(s), 'expected 14 digits')
+  .refine((s) => /^\d{14}$/.test(s), { message: 'expected 14 digits', abort: true })
   .refine(isValidSiret, 'checksum does not match: check the digits')
-  .meta({ example: '21730065600015' });
+  .meta({ example: '21730065600014' });
 
 /** Optional on create, clearable with null on update. */
 export const optional = <T extends z.ZodType>(schema: T) => schema.nullish();
