@@ -11,7 +11,7 @@ import {
 import type { Config } from './config.js';
 import type { Db } from './db/connection.js';
 import { registerAuth } from './http/auth.js';
-import { registerErrorHandling } from './http/errors.js';
+import { frameworkErrorProblem, registerErrorHandling } from './http/errors.js';
 import { registerIdempotency } from './http/idempotency.js';
 import { problemSchema } from './http/problem.js';
 import { apiKeyRoutes } from './modules/api-keys/routes.js';
@@ -41,6 +41,7 @@ export async function buildApp({ db, config, logger = false }: AppDeps): Promise
     logger,
     bodyLimit: 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    frameworkErrors: frameworkErrorProblem,
   });
   app.decorate('db', db);
   app.decorate('config', config);

@@ -1,8 +1,18 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ProblemError, sendProblem, type FieldError } from './problem.js';
 
 const CONTEXT_PREFIX: Record<string, string> = { body: '', querystring: 'query.', params: 'path.', headers: 'headers.' };
+
+/**
+ * Errors the router raises before any hook (a malformed percent-encoding, an over-long path
+ * parameter) would otherwise be answered in Fastify's own JSON shape: pass as `frameworkErrors`.
+ */
+export function frameworkErrorProblem(error: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
+  const status = error.statusCode ?? 400;
+  const detail = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A path parameter is too long' : 'The URL is not valid';
+  return sendProblem(reply, status, detail, {}, status === 400 ? [{ path: 'path', message: detail }] : undefined);
+}
 
 /** Turns every error into a problem answer: what is logged stays apart from what is sent. */
 export function registerErrorHandling(app: FastifyInstance): void {
