@@ -1,4 +1,3 @@
-import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -14,6 +13,8 @@ import { registerAuth } from './http/auth.js';
 import { frameworkErrorProblem, registerErrorHandling } from './http/errors.js';
 import { registerIdempotency } from './http/idempotency.js';
 import { problemSchema } from './http/problem.js';
+import { registerSecurityHeaders } from './http/security-headers.js';
+import { OneLinePerRequest } from './logger.js';
 import { apiKeyRoutes } from './modules/api-keys/routes.js';
 import { collectionRoutes } from './modules/collections/routes.js';
 import { deviceRoutes } from './modules/devices/routes.js';
@@ -42,6 +43,7 @@ export async function buildApp({ db, config, logger = false }: AppDeps): Promise
     bodyLimit: 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
     frameworkErrors: frameworkErrorProblem,
+    logController: new OneLinePerRequest(),
   });
   app.decorate('db', db);
   app.decorate('config', config);
@@ -51,7 +53,7 @@ export async function buildApp({ db, config, logger = false }: AppDeps): Promise
   app.removeContentTypeParser('text/plain');
   registerErrorHandling(app);
 
-  await app.register(helmet, { contentSecurityPolicy: false, crossOriginResourcePolicy: false });
+  registerSecurityHeaders(app);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

@@ -35,6 +35,21 @@ describe('health and readiness', () => {
   });
 });
 
+describe('security headers', () => {
+  it('when any answer is sent, success or problem, then it carries the usual security headers', async () => {
+    for (const res of [await ctx.anonymous().get('/health'), await ctx.anonymous().get('/api/v1/devices'), await ctx.api().get('/api/v1/nothing')]) {
+      expect(res.headers).toMatchObject({
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'SAMEORIGIN',
+        'referrer-policy': 'no-referrer',
+        'strict-transport-security': 'max-age=31536000; includeSubDomains',
+        'cross-origin-opener-policy': 'same-origin',
+      });
+      expect(res.headers['x-powered-by']).toBeUndefined();
+    }
+  });
+});
+
 describe('protocol errors are problems', () => {
   it('when the route does not exist, then 404 problem, with or without a key', async () => {
     expectProblem(await ctx.anonymous().get('/api/v1/nothing-here'), 404);
