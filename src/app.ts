@@ -1,4 +1,3 @@
-import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -11,9 +10,11 @@ import {
 import type { Config } from './config.js';
 import type { Db } from './db/connection.js';
 import { registerAuth } from './http/auth.js';
-import { registerErrorHandling } from './http/errors.js';
+import { frameworkErrorProblem, registerErrorHandling } from './http/errors.js';
 import { registerIdempotency } from './http/idempotency.js';
 import { problemSchema } from './http/problem.js';
+import { registerSecurityHeaders } from './http/security-headers.js';
+import { OneLinePerRequest } from './logger.js';
 import { apiKeyRoutes } from './modules/api-keys/routes.js';
 import { beneficiaryRoutes } from './modules/beneficiaries/routes.js';
 import { collectionRoutes } from './modules/collections/routes.js';
@@ -53,6 +54,8 @@ export async function buildApp({ db, config, logger = false }: AppDeps): Promise
     logger,
     bodyLimit: 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    frameworkErrors: frameworkErrorProblem,
+    logController: new OneLinePerRequest(),
   });
   app.decorate('db', db);
   app.decorate('config', config);
@@ -62,7 +65,7 @@ export async function buildApp({ db, config, logger = false }: AppDeps): Promise
   app.removeContentTypeParser('text/plain');
   registerErrorHandling(app);
 
-  await app.register(helmet, { contentSecurityPolicy: false, crossOriginResourcePolicy: false });
+  registerSecurityHeaders(app);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

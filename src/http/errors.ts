@@ -1,8 +1,18 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ProblemError, sendProblem, type FieldError } from './problem.js';
 
 const CONTEXT_PREFIX: Record<string, string> = { body: '', querystring: 'query.', params: 'path.', headers: 'headers.' };
+
+/**
+ * Errors the router raises before any hook (a malformed percent-encoding, an over-long path
+ * parameter) would otherwise be answered in Fastify's own JSON shape: pass as `frameworkErrors`.
+ */
+export function frameworkErrorProblem(error: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
+  const status = error.statusCode ?? 400;
+  const detail = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A path parameter is too long' : 'The URL is not valid';
+  return sendProblem(reply, status, detail, {}, status === 400 ? [{ path: 'path', message: detail }] : undefined);
+}
 
 /** Turns every error into a problem answer: what is logged stays apart from what is sent. */
 export function registerErrorHandling(app: FastifyInstance): void {
@@ -14,7 +24,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     if (hasZodFastifySchemaValidationErrors(error)) {
       const prefix = CONTEXT_PREFIX[error.validationContext ?? 'body'] ?? '';
-      const errors = error.validation.flatMap((issue): FieldError[] => {
+      const errors = error.validation.flatMap(unwrapUnion).flatMap((issue): FieldError[] => {
         const base = issue.instancePath.split('/').filter(Boolean).join('.');
         const keys = (issue.params as { keys?: string[] }).keys;
         if (issue.keyword === 'unrecognized_keys' && keys) {
@@ -36,4 +46,26 @@ export function registerErrorHandling(app: FastifyInstance): void {
     request.log.error({ err: error }, 'unhandled error');
     return sendProblem(reply, 500, 'An unexpected error occurred; it has been logged.');
   });
+}
+
+type Issue = { instancePath: string; keyword: string; message?: string; params: Record<string, unknown> };
+type ZodIssue = { code: string; path: PropertyKey[]; message: string; keys?: string[] };
+
+/**
+ * A union such as "one device or an array of devices" fails as a whole; when the input's shape
+ * picked one branch (the others fail on the type alone), name that branch's fields instead.
+ */
+function unwrapUnion(issue: Issue): Issue[] {
+  const branches = issue.keyword === 'invalid_union' ? (issue.params.errors as ZodIssue[][] | undefined) : undefined;
+  if (!branches) return [issue];
+  const shaped = branches.filter((b) => !(b.length === 1 && b[0].code === 'invalid_type' && b[0].path.length === 0));
+  if (shaped.length !== 1) return [issue];
+  return shaped[0].flatMap((inner) =>
+    unwrapUnion({
+      instancePath: `${issue.instancePath}/${inner.path.join('/')}`,
+      keyword: inner.code,
+      message: inner.message,
+      params: { ...inner },
+    }),
+  );
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { nowIso } from '../db/transaction.js';
 import { ProblemError } from './problem.js';
 
@@ -35,9 +35,16 @@ function fingerprint(request: FastifyRequest): string {
  * still running is 409. Keys are scoped to the API key that sent them.
  */
 export function registerIdempotency(app: FastifyInstance): void {
-  app.addHook('preHandler', async (request, reply) => {
+  // Hooked onto the routes that ask for it only: every other request skips two hooks.
+  app.addHook('onRoute', (route) => {
+    if (!route.config?.idempotent) return;
+    route.preHandler = [...asArray(route.preHandler), claimKey];
+    route.onSend = [...asArray(route.onSend), storeAnswer];
+  });
+
+  async function claimKey(request: FastifyRequest, reply: FastifyReply) {
     const raw = request.headers['idempotency-key'];
-    if (!request.routeOptions.config.idempotent || raw === undefined) return;
+    if (raw === undefined) return;
     const key = Array.isArray(raw) ? raw[0] : raw;
     if (!KEY_PATTERN.test(key)) {
       throw new ProblemError(400, 'Idempotency-Key must be 1 to 255 visible ASCII characters', {}, [
@@ -79,9 +86,9 @@ export function registerIdempotency(app: FastifyInstance): void {
     }
     reply.header('Idempotent-Replayed', 'true');
     return reply.code(stored.response_status ?? 200).type(stored.response_type ?? 'application/json').send(stored.response_body);
-  });
+  }
 
-  app.addHook('onSend', async (request, reply, payload) => {
+  async function storeAnswer(request: FastifyRequest, reply: FastifyReply, payload: unknown) {
     const key = request.idempotencyKey;
     if (!key) return payload;
     request.idempotencyKey = undefined;
@@ -95,5 +102,9 @@ export function registerIdempotency(app: FastifyInstance): void {
       .set({ state: 'done', response_status: reply.statusCode, response_type: String(reply.getHeader('content-type') ?? 'application/json'), response_body: payload })
       .execute();
     return payload;
-  });
+  }
+}
+
+function asArray<T>(hooks: T | T[] | undefined): T[] {
+  return hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks];
 }

@@ -22,7 +22,8 @@ export function decodeCursor<T extends string | number>(cursor: string | undefin
   if (cursor === undefined) return undefined;
   try {
     const [key] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (typeof key === type) return key as T;
+    // Numbers must be safe integers: PostgreSQL refuses 1.5 or Infinity for a bigint.
+    if (typeof key === type && (type === 'string' || Number.isSafeInteger(key))) return key as T;
   } catch {
     // fall through to the answer below
   }

@@ -39,15 +39,16 @@ export const phone = z
   .string()
   .trim()
   .max(30)
-  .transform((s) => s.replace(/[\s.\-()]/g, '').replace(/^(?:\+|00)33/, '0'))
+  // "+33 (0)4 79 …" is common: the national 0 in brackets goes with the country code.
+  .transform((s) => s.replace(/\(0\)/, '').replace(/[\s.\-()]/g, '').replace(/^(?:\+|00)33/, '0'))
   .refine((s) => /^0[1-9]\d{8}$/.test(s), 'expected a French phone number such as 04 79 96 86 00')
   .transform((s) => s.replace(/(\d{2})(?=\d)/g, '$1 '))
   .meta({ example: '04 79 96 86 00' });
 
-/** Luhn checksum; La Poste's establishments (SIREN 356000000) use their own rule. */
+/** Luhn checksum; La Poste's establishments (SIREN 356000000) but its head office use their own rule. */
 export function isValidSiret(siret: string): boolean {
   if (!/^\d{14}$/.test(siret)) return false;
-  if (siret.startsWith('356000000')) return [...siret].reduce((sum, d) => sum + Number(d), 0) % 5 === 0;
+  if (siret.startsWith('356000000') && siret !== '35600000000048') return [...siret].reduce((sum, d) => sum + Number(d), 0) % 5 === 0;
   let sum = 0;
   for (let i = 0; i < 14; i++) {
     let digit = Number(siret[13 - i]);
@@ -60,9 +61,13 @@ export function isValidSiret(siret: string): boolean {
 export const siret = z
   .string()
   .transform((s) => s.replace(/\s/g, ''))
-  .refine((s) => /^\d{14}$/.test(s), 'expected 14 digits')
+  .refine((s) => /^\d{14}$/.test(s), { message: 'expected 14 digits', abort: true })
   .refine(isValidSiret, 'checksum does not match: check the digits')
-  .meta({ example: '21730065600015' });
+  .meta({ example: '21730065600014' });
 
 /** Optional on create, clearable with null on update. */
 export const optional = <T extends z.ZodType>(schema: T) => schema.nullish();
+
+/** A search term from a query string: no control characters (PostgreSQL refuses NUL in text). */
+export const searchTerm = (max = 100) =>
+  z.string().trim().max(max).refine((s) => !CONTROL.test(s), 'must not contain control characters');

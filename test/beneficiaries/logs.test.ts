@@ -52,7 +52,7 @@ describe('logs', () => {
     expect((await api.get(`/api/v1/beneficiaries/${id}/export`).set(auth)).status).toBe(200);
 
     const log = lines.join('');
-    expect(lines.length).toBeGreaterThan(10); // the capture works: requests were logged
+    expect(lines.length).toBeGreaterThanOrEqual(7); // the capture works: each request was logged
     expect(log).toContain(created.body.id);
     for (const value of PERSONAL) expect(log, value).not.toContain(value);
   });

@@ -58,7 +58,7 @@ describe('change feed', () => {
     await ctx.api('collector').post(`/api/v1/devices/${device.id}/scrap`).send({ reason: 'cassé' });
     const consumer = new Consumer();
     await consumer.catchUp();
-    const res = await ctx.api('viewer').get(`/api/v1/events?limit=1000`);
+    const res = await ctx.api('viewer').get(`/api/v1/events?limit=500`);
     const mine = (res.body.items as FeedEvent[]).filter((e) => e.deviceId === device.id);
     expect(mine).toEqual([
       expect.objectContaining({ type: 'intake', assetTag: device.assetTag, fromStatus: null, toStatus: 'collected', actor: 'test collector' }),

@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { line } from '../../shared/fields.js';
 
 export const ROLES = ['admin', 'collector', 'reconditioner', 'installer', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
 export const roleSchema = z.enum(ROLES);
 
 export const createApiKeySchema = z.strictObject({
-  name: z.string().trim().min(1).max(100).describe('Who or what uses the key; recorded as the actor of every event'),
+  name: line(100).describe('Who or what uses the key; recorded as the actor of every event'),
   role: roleSchema,
 });
 export type CreateApiKey = z.infer<typeof createApiKeySchema>;

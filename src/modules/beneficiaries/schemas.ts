@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { pageQuerySchema } from '../../http/pagination.js';
-import { email, isoDate, line, optional, phone, postcode, text } from '../../shared/fields.js';
+import { email, isoDate, line, optional, phone, postcode, searchTerm, text } from '../../shared/fields.js';
 
 const beneficiaryFields = {
   firstName: line(100).meta({ example: 'Aïcha' }),
@@ -49,7 +49,7 @@ export const beneficiarySchema = z
 export type Beneficiary = z.infer<typeof beneficiarySchema>;
 
 export const listBeneficiariesQuerySchema = pageQuerySchema.extend({
-  q: z.string().trim().min(1).max(100).optional().describe('Part of the name or the reference'),
+  q: searchTerm(100).optional().describe('Part of the name or the reference'),
 });
 export type ListBeneficiariesQuery = z.infer<typeof listBeneficiariesQuerySchema>;
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { pageQuerySchema } from '../../http/pagination.js';
-import { line, optional, text } from '../../shared/fields.js';
+import { id, line, optional, searchTerm, text } from '../../shared/fields.js';
 
 export const DEVICE_KINDS = ['laptop', 'desktop', 'all_in_one', 'monitor', 'tablet', 'smartphone', 'printer', 'peripheral', 'other'] as const;
 export const DEVICE_STATUSES = ['collected', 'shipped', 'ready', 'reserved', 'installed', 'returned', 'scrapped'] as const;
@@ -94,9 +94,9 @@ const csv = <T extends readonly [string, ...string[]]>(values: T) =>
 export const listDevicesQuerySchema = pageQuerySchema.extend({
   status: csv(DEVICE_STATUSES).optional().describe('One status or several, comma-separated'),
   kind: csv(DEVICE_KINDS).optional().describe('One kind or several, comma-separated'),
-  donorId: z.string().max(64).optional(),
-  collectionId: z.string().max(64).optional(),
-  q: z.string().trim().min(1).max(100).optional().describe('Part of the asset tag, serial number, brand or model'),
+  donorId: id.optional(),
+  collectionId: id.optional(),
+  q: searchTerm(100).optional().describe('Part of the asset tag, serial number, brand or model'),
   updatedSince: z.iso
     .datetime({ offset: true })
     .transform((s) => new Date(s).toISOString())

@@ -192,7 +192,9 @@ function normaliseSerialOrText(q: string): string {
 export async function resolveCode(db: Db, rawCode: string): Promise<DeviceRow> {
   let code = rawCode.trim();
   const fromUrl = /\/d\/([^/?#\s]+)\/?(?:[?#].*)?$/.exec(code);
-  if (fromUrl) code = decodeURIComponent(fromUrl[1]);
+  if (fromUrl) code = safeDecode(fromUrl[1]);
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(code)) throw unknownCode(rawCode); // no device holds one; PostgreSQL refuses NUL
   const tag = code.toUpperCase();
   const serial = normaliseSerial(code);
   const byTag = cachedSqlite(db, 'select * from devices where asset_tag = ?');
@@ -207,8 +209,20 @@ export async function resolveCode(db: Db, rawCode: string): Promise<DeviceRow> {
         .orderBy(sql`status = 'scrapped'`)
         .orderBy('asset_number', 'desc')
         .executeTakeFirst()))) as DeviceRow | undefined;
-  if (!row) throw new ProblemError(404, `No device has the asset tag or serial number ${JSON.stringify(rawCode.slice(0, 100))}`);
+  if (!row) throw unknownCode(rawCode);
   return row;
+}
+
+function unknownCode(rawCode: string) {
+  return new ProblemError(404, `No device has the asset tag or serial number ${JSON.stringify(rawCode.slice(0, 100))}`);
+}
+
+function safeDecode(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
 }
 
 export function toEvent(row: DeviceEventRow & { asset_tag: string }): DeviceEvent {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { pageQuerySchema } from '../../http/pagination.js';
-import { email, line, optional, phone, postcode, siret, text } from '../../shared/fields.js';
+import { email, line, optional, phone, postcode, searchTerm, siret, text } from '../../shared/fields.js';
 
 export const DONOR_KINDS = ['company', 'public_body', 'association', 'other'] as const;
 
@@ -44,7 +44,7 @@ export const donorSchema = z
 export type Donor = z.infer<typeof donorSchema>;
 
 export const listDonorsQuerySchema = pageQuerySchema.extend({
-  q: z.string().trim().max(100).optional().describe('Part of the name, city or SIRET'),
+  q: searchTerm(100).optional().describe('Part of the name, city or SIRET'),
   kind: z.enum(DONOR_KINDS).optional(),
 });
 export type ListDonorsQuery = z.infer<typeof listDonorsQuerySchema>;

@@ -49,7 +49,7 @@ export const feedQuerySchema = z.object({
     .regex(/^\d{1,15}$/, 'an event cursor')
     .optional()
     .describe('The `nextCursor` (or any event `cursor`) already processed; omit to start from the first event'),
-  limit: z.coerce.number().int().min(1).max(1000).default(100).describe('Events per page (max 1000)'),
+  limit: z.coerce.number().int().min(1).max(500).default(50).describe('Events per page (max 500, like every list)'),
 });
 
 export const feedEventSchema = eventSchema.extend({ cursor: z.string().describe('Pass as `after` to read what follows') }).meta({ id: 'FeedEvent' });

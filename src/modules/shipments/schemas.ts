@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { pageQuerySchema } from '../../http/pagination.js';
-import { isoDate, line, optional, text } from '../../shared/fields.js';
+import { id, isoDate, line, optional, text } from '../../shared/fields.js';
 import { DEVICE_KINDS, DEVICE_STATUSES } from '../devices/schemas.js';
 
 export const SHIPMENT_STATUSES = ['open', 'dispatched', 'acknowledged'] as const;
@@ -85,4 +85,4 @@ export const addItemsResultSchema = z.object({ results: z.array(itemResultSchema
 export const listShipmentsQuerySchema = pageQuerySchema.extend({ status: z.enum(SHIPMENT_STATUSES).optional() });
 export type ListShipmentsQuery = z.infer<typeof listShipmentsQuerySchema>;
 
-export const itemParams = z.object({ id: z.string().min(1).max(64), deviceId: z.string().min(1).max(64) });
+export const itemParams = z.object({ id, deviceId: id });

@@ -1,0 +1,36 @@
+# syntax=docker/dockerfile:1
+# Build: compile TypeScript and better-sqlite3's native module, then keep production dependencies only.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+# better-sqlite3 downloads a prebuilt binary; the toolchain is there for when none fits.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src src
+COPY migrations migrations
+COPY scripts scripts
+COPY templates templates
+RUN npm run build && npm prune --omit=dev
+
+# Run: the compiled output as the unprivileged `node` user, the SQLite database on a volume.
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=3000 \
+    DATABASE_URL=sqlite:/data/ordipratique.sqlite
+WORKDIR /app
+COPY --from=build /app/package.json ./
+COPY --from=build /app/node_modules node_modules
+COPY --from=build /app/dist dist
+COPY --from=build /app/templates templates
+RUN mkdir -p /data && chown node:node /data
+USER node
+VOLUME ["/data"]
+EXPOSE 3000
+HEALTHCHECK --interval=30s --timeout=3s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# Node handles SIGTERM itself: in-flight requests finish, then the database closes.
+CMD ["node", "dist/src/server.js"]

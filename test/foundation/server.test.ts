@@ -1,0 +1,43 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshDatabase, type TestDatabase } from '../helpers/app.js';
+import { startServer } from '../helpers/server.js';
+
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await freshDatabase();
+});
+afterAll(async () => {
+  await database.drop();
+});
+
+describe('starting the service', () => {
+  it('when it starts on an empty database without any key, then the console says how to get one', async () => {
+    const server = await startServer({ DATABASE_URL: database.url });
+    try {
+      // Printed just after listening: give it a moment beyond the first ready answer.
+      for (let i = 0; i < 50 && !server.output().includes('npm run api-key'); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(server.output()).toContain('npm run api-key -- create --name "your name" --role admin');
+      expect((await fetch(`${server.url}/api/v1/devices`)).status).toBe(401);
+    } finally {
+      await server.stop();
+    }
+    expect(server.process.exitCode).toBe(0);
+  });
+
+  it('when ADMIN_API_KEY is set, then that secret works as an admin key and no advice is printed', async () => {
+    const secret = 'ci-admin-secret-0123456789abcdef';
+    const server = await startServer({ DATABASE_URL: database.url, ADMIN_API_KEY: secret });
+    try {
+      const res = await fetch(`${server.url}/api/v1/api-keys`, { headers: { authorization: `Bearer ${secret}` } });
+      expect(res.status).toBe(200);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(server.output()).not.toContain('No API key exists yet');
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('when a variable is invalid, then it exits at once naming it', async () => {
+    await expect(startServer({ DATABASE_URL: database.url, ASSET_TAG_PREFIX: 'op-' })).rejects.toThrow(/ASSET_TAG_PREFIX/);
+  });
+});
