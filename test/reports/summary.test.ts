@@ -6,8 +6,6 @@ import { move } from '../helpers/lifecycle.js';
 import { binaryParser, pdfPages } from '../helpers/pdf.js';
 
 const ctx = useTestApp();
-// binaryParser's parameter types are narrower than supertest's declaration; it is called the same way.
-const asBuffer = binaryParser as never;
 const thisMonth = new Date().toISOString().slice(0, 7);
 const today = new Date().toISOString().slice(0, 10);
 
@@ -77,7 +75,7 @@ describe('programme report', () => {
   });
 
   it('when the report is asked as CSV, then each figure is a line a spreadsheet reads back', async () => {
-    const res = await ctx.api('viewer').get('/api/v1/reports/summary?from=2025-03-01&to=2025-04-30').set('Accept', 'text/csv').buffer(true).parse(asBuffer);
+    const res = await ctx.api('viewer').get('/api/v1/reports/summary?from=2025-03-01&to=2025-04-30').set('Accept', 'text/csv').buffer(true).parse(binaryParser);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
     expect(res.headers['content-disposition']).toContain('bilan-ordipratique-2025-03-01-2025-04-30.csv');
@@ -90,12 +88,12 @@ describe('programme report', () => {
     expect(value('2025-04', 'donors')).toBe('2');
     expect(value('2025-03', 'installed')).toBe('0');
 
-    const french = await ctx.api('viewer').get('/api/v1/reports/summary?from=2025-03-01&to=2025-04-30&format=csv&delimiter=semicolon').buffer(true).parse(asBuffer);
+    const french = await ctx.api('viewer').get('/api/v1/reports/summary?from=2025-03-01&to=2025-04-30&format=csv&delimiter=semicolon').buffer(true).parse(binaryParser);
     expect(french.body.toString('utf8')).toContain('total;weightKgCollected;;16,5\r\n');
   });
 
   it('when the PDF is asked, then it is one French page with the key figures and a vector chart, and no personal data', async () => {
-    const res = await ctx.api('viewer').get('/api/v1/reports/summary.pdf?from=2025-03-01&to=2025-04-30').buffer(true).parse(asBuffer);
+    const res = await ctx.api('viewer').get('/api/v1/reports/summary.pdf?from=2025-03-01&to=2025-04-30').buffer(true).parse(binaryParser);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/pdf');
     const pages = await pdfPages(res.body);
@@ -111,7 +109,7 @@ describe('programme report', () => {
   });
 
   it('when the period spans three years, then the PDF still fits on one page', async () => {
-    const res = await ctx.api('viewer').get(`/api/v1/reports/summary.pdf?from=2024-01-01&to=${today}`).buffer(true).parse(asBuffer);
+    const res = await ctx.api('viewer').get(`/api/v1/reports/summary.pdf?from=2024-01-01&to=${today}`).buffer(true).parse(binaryParser);
     expect(res.status).toBe(200);
     expect(await pdfPages(res.body)).toHaveLength(1);
   });
