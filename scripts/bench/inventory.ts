@@ -3,7 +3,8 @@
  * running in a child process (so that its resident memory is measured alone, from /proc):
  *   - the CSV export of all 100,000 devices (rows/s, peak resident memory of the server),
  *   - a filtered list page of 50 (p50/p99 over HTTP with keep-alive, auth included),
- *   - the programme report, the inventory summary and the change feed (ms).
+ *   - the programme report (with an installation and a beneficiary per completion, and the
+ *     exchange ledger of the dispatches and deliveries), the inventory summary and the change feed (ms).
  * The database is seeded once by another child process and kept in data/bench-inventory.sqlite
  * for the next runs; pass --reseed to rebuild it (needed after a new index migration).
  */
@@ -91,6 +92,30 @@ function seed(file: string): void {
         collection.id, collection.donor, deviceEvents[0][0], updated);
     }
   })();
+  // The report's other sources: a beneficiary and an installation for each `complete`, in 8
+  // neighbourhoods (one of them small), and the exchange ledger (a credit per dispatch, a receipt per delivery).
+  const NEIGHBOURHOODS = ['Les Hauts de Chambéry', 'Le Biollay', 'Bissy', 'Le Covet', 'Chantemerle', 'Mérande', 'Bellevue', 'Joppet'];
+  const insertBeneficiary = sqlite.prepare(`insert into beneficiaries (id, reference, neighbourhood, created_at, updated_at) values (?, ?, ?, ?, ?)`);
+  const insertInstallation = sqlite.prepare(`insert into installations (id, beneficiary_id, status, scheduled_on, accessories, installed_on, created_by, created_at, updated_at)
+    values (?, ?, 'completed', ?, '[]', ?, 'bench', ?, ?)`);
+  const insertEntry = sqlite.prepare(`insert into exchange_entries (id, type, occurred_on, units_milli, balance_milli, device_id, created_by, created_at) values (?, ?, ?, ?, ?, ?, 'bench', ?)`);
+  const ledger = events.filter((e) => e[2] === 'dispatch' || e[2] === 'deliver').sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  sqlite.transaction(() => {
+    let n = 0;
+    for (const [at, , type] of events) {
+      if (type !== 'complete') continue;
+      const beneficiary = newId() + (++n).toString(36);
+      const neighbourhood = NEIGHBOURHOODS[n % 50 === 0 ? 7 : n % 7];
+      insertBeneficiary.run(beneficiary, `B-${at.slice(0, 4)}-${String(n).padStart(5, '0')}`, neighbourhood, at, at);
+      insertInstallation.run(newId() + n.toString(36), beneficiary, at.slice(0, 10), at.slice(0, 10), at, at);
+    }
+    let balance = 0;
+    ledger.forEach(([at, device, type], i) => {
+      const units = type === 'dispatch' ? 1000 : -1000;
+      balance += units;
+      insertEntry.run(i + 1, type === 'dispatch' ? 'credit' : 'receipt', at.slice(0, 10), units, balance, device, at);
+    });
+  })();
   // Ids in time order, as they would have been committed.
   events.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const insertEvent = sqlite.prepare(`insert into device_events (device_id, type, from_status, to_status, at, actor, data) values (?, ?, ?, ?, ?, 'bench', null)`);
@@ -142,7 +167,9 @@ async function main() {
     if (!fs.existsSync(FILE)) return undefined;
     const sqlite = openSqlite(FILE);
     try {
-      return sqlite.prepare('select (select count(*) from devices) as devices, (select count(*) from device_events) as events').get() as { devices: number; events: number };
+      return sqlite
+        .prepare('select (select count(*) from devices) as devices, (select count(*) from device_events) as events, (select count(*) from installations) as installations')
+        .get() as { devices: number; events: number; installations: number };
     } catch {
       return undefined;
     } finally {
@@ -150,7 +177,7 @@ async function main() {
     }
   };
   const existing = counts();
-  if (process.argv.includes('--reseed') || existing?.devices !== DEVICES || existing?.events !== EVENTS) {
+  if (process.argv.includes('--reseed') || existing?.devices !== DEVICES || existing?.events !== EVENTS || !existing?.installations) {
     const started = Date.now();
     console.log(`seeding ${DEVICES} devices and ${EVENTS} events into ${FILE} …`);
     execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--seed-only', FILE], { stdio: 'inherit' });

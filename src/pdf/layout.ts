@@ -42,8 +42,7 @@ export interface Column {
  * A table with one line per row: cells shrink or end with an ellipsis rather than wrap, the
  * header repeats on each new page. Returns the y below the table.
  */
-export function drawTable(doc: PDFKit.PDFDocument, columns: Column[], rows: string[][], fontSize = 8.5): number {
-  const left = doc.page.margins.left;
+export function drawTable(doc: PDFKit.PDFDocument, columns: Column[], rows: string[][], fontSize = 8.5, left = doc.page.margins.left): number {
   const rowHeight = fontSize * 1.9;
   const totalWidth = columns.reduce((sum, c) => sum + c.width, 0);
   const padding = mm(1.2);
@@ -80,7 +79,7 @@ export function drawTable(doc: PDFKit.PDFDocument, columns: Column[], rows: stri
     drawRow(row, false);
   }
   doc.strokeColor('black');
-  doc.x = left;
+  doc.x = doc.page.margins.left;
   doc.y = y + mm(2);
   return doc.y;
 }

@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../helpers/app.js';
-import { createBeneficiary, scheduleKit, signaturePng, pdfBody } from '../helpers/installations.js';
-import { pdfText } from '../helpers/pdf.js';
+import { createBeneficiary, scheduleKit, signaturePng } from '../helpers/installations.js';
+import { binaryParser, pdfText } from '../helpers/pdf.js';
 
 const ctx = useTestApp();
 const run = promisify(execFile);
@@ -20,7 +20,7 @@ async function closedLoan() {
   return { ...kit, completed: done.body };
 }
 
-const contract = async (id: string) => (await ctx.api('installer').get(`/api/v1/installations/${id}/contract.pdf`).buffer(true).parse(pdfBody)).body as Buffer;
+const contract = async (id: string) => (await ctx.api('installer').get(`/api/v1/installations/${id}/contract.pdf`).buffer(true).parse(binaryParser)).body as Buffer;
 
 describe('GDPR', () => {
   it('when a person asks for their data, then the export holds their record, installations and contract record', async () => {

@@ -52,6 +52,6 @@ export async function ship(ctx: TestContext, devices: DeviceBody[], dispatchedOn
 
 /** Downloads a PDF as a Buffer. */
 export async function getPdf(ctx: TestContext, url: string, role: Parameters<TestContext['api']>[0] = 'viewer') {
-  const res = await ctx.api(role).get(url).buffer(true).parse(binaryParser as never);
+  const res = await ctx.api(role).get(url).buffer(true).parse(binaryParser);
   return res as typeof res & { body: Buffer };
 }

@@ -1,11 +1,9 @@
 import { PNG } from 'pngjs';
-import type supertest from 'supertest';
 import { expect } from 'vitest';
 import { inTransaction } from '../../src/db/transaction.js';
 import { transition } from '../../src/modules/devices/lifecycle.js';
 import type { TestContext } from './app.js';
 import { deviceInput, intake, type DeviceBody } from './factories.js';
-import { binaryParser } from './pdf.js';
 
 export function beneficiaryInput(overrides: Record<string, unknown> = {}) {
   return {
@@ -73,6 +71,3 @@ export function signaturePng(width = 300, height = 100): Buffer {
   }
   return PNG.sync.write(png);
 }
-
-/** `binaryParser` typed for supertest's `.parse()`: keeps a PDF body as a Buffer. */
-export const pdfBody = binaryParser as unknown as Parameters<supertest.Test['parse']>[0];

@@ -1,5 +1,5 @@
 import { inTransaction } from '../../src/db/transaction.js';
-import { appendEvents, transition, type Action } from '../../src/modules/devices/lifecycle.js';
+import { transition, type Action } from '../../src/modules/devices/lifecycle.js';
 import type { TestContext } from './app.js';
 
 const actor = { keyId: 'test', name: 'test lifecycle', role: 'admin' as const };
@@ -12,7 +12,3 @@ export async function move(ctx: TestContext, ids: string[], ...actions: Action[]
   for (const action of actions) await inTransaction(ctx.db, (trx) => transition(trx, ids, action, actor));
 }
 
-/** Records an erasure event as the erasure endpoint does (no status change). */
-export async function recordErasure(ctx: TestContext, id: string, status: string): Promise<void> {
-  await inTransaction(ctx.db, (trx) => appendEvents(trx, [{ deviceId: id, type: 'erasure', fromStatus: status, toStatus: status, actor: actor.name, details: { result: 'passed' } }]));
-}

@@ -1,3 +1,4 @@
+import type { Stream } from 'node:stream';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 
 /** The text of each page, as a reader would copy it (items joined by spaces). */
@@ -16,8 +17,11 @@ export async function pdfText(bytes: Buffer | Uint8Array): Promise<string> {
   return (await pdfPages(bytes)).join('\n');
 }
 
-/** supertest parser that keeps a binary body as a Buffer. */
-export function binaryParser(res: NodeJS.ReadableStream & { setEncoding(e: string): void }, callback: (err: Error | null, body: Buffer) => void) {
+/**
+ * supertest parser that keeps a binary body as a Buffer: `.buffer(true).parse(binaryParser)`.
+ * Typed as superagent's node parser expects (its response is a plain `Stream`).
+ */
+export function binaryParser(res: Stream, callback: (err: Error | null, body: Buffer) => void): void {
   const chunks: Buffer[] = [];
   res.on('data', (chunk: Buffer) => chunks.push(Buffer.from(chunk)));
   res.on('end', () => callback(null, Buffer.concat(chunks)));

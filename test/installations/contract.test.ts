@@ -5,8 +5,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONTRACT_TEMPLATE } from '../../src/modules/installations/template.js';
 import { useTestApp } from '../helpers/app.js';
-import { createBeneficiary, scheduleKit, signaturePng, pdfBody } from '../helpers/installations.js';
-import { pdfPages, pdfText } from '../helpers/pdf.js';
+import { createBeneficiary, scheduleKit, signaturePng } from '../helpers/installations.js';
+import { binaryParser, pdfPages, pdfText } from '../helpers/pdf.js';
 
 // A copy of the template this file may edit, so the repository's file is never touched.
 const templateCopy = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'contract-template-')), 'contract.fr.md');
@@ -14,7 +14,7 @@ fs.copyFileSync(DEFAULT_CONTRACT_TEMPLATE, templateCopy);
 const ctx = useTestApp({ CONTRACT_TEMPLATE: templateCopy });
 
 const download = async (id: string) => {
-  const res = await ctx.api('installer').get(`/api/v1/installations/${id}/contract.pdf`).buffer(true).parse(pdfBody);
+  const res = await ctx.api('installer').get(`/api/v1/installations/${id}/contract.pdf`).buffer(true).parse(binaryParser);
   expect(res.status, res.body.toString()).toBe(200);
   expect(res.headers['content-type']).toBe('application/pdf');
   return res.body as Buffer;

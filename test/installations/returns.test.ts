@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../helpers/app.js';
-import { scheduleKit, pdfBody } from '../helpers/installations.js';
-import { pdfText } from '../helpers/pdf.js';
+import { scheduleKit } from '../helpers/installations.js';
+import { binaryParser, pdfText } from '../helpers/pdf.js';
 
 const ctx = useTestApp();
 
@@ -12,7 +12,7 @@ async function installedKit() {
   return { ...kit, contractNumber: done.body.contractNumber as string };
 }
 
-const receipt = (id: string) => ctx.api('installer').get(`/api/v1/installations/${id}/return-receipt.pdf`).buffer(true).parse(pdfBody);
+const receipt = (id: string) => ctx.api('installer').get(`/api/v1/installations/${id}/return-receipt.pdf`).buffer(true).parse(binaryParser);
 
 describe('returns', () => {
   it('when one device of a kit comes back, then only it is returned and the loan stays open; the rest closes it', async () => {

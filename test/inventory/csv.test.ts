@@ -5,8 +5,6 @@ import { createCollection, deviceInput, intake } from '../helpers/factories.js';
 import { binaryParser } from '../helpers/pdf.js';
 
 const ctx = useTestApp();
-// binaryParser's parameter types are narrower than supertest's declaration; it is called the same way.
-const asBuffer = binaryParser as never;
 
 interface JsonDevice {
   id: string;
@@ -52,7 +50,7 @@ async function jsonList(query: string): Promise<JsonDevice[]> {
 }
 
 async function csvBytes(url: string, accept = 'text/csv'): Promise<{ bytes: Buffer; headers: Record<string, string> }> {
-  const res = await ctx.api('viewer').get(url).set('Accept', accept).buffer(true).parse(asBuffer);
+  const res = await ctx.api('viewer').get(url).set('Accept', accept).buffer(true).parse(binaryParser);
   expect(res.status, res.body.toString()).toBe(200);
   return { bytes: res.body as Buffer, headers: res.headers };
 }

@@ -1,15 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../helpers/app.js';
 import { deviceInput, intake } from '../helpers/factories.js';
-import { move, recordErasure } from '../helpers/lifecycle.js';
+import { erasureInput } from '../exchange/helpers.js';
+import { move } from '../helpers/lifecycle.js';
 
 const ctx = useTestApp();
 
 const zeros = { laptop: 0, desktop: 0, all_in_one: 0, monitor: 0, tablet: 0, smartphone: 0, printer: 0, peripheral: 0, other: 0 };
 
 describe('inventory summary', () => {
-  it('when devices have moved through the lifecycle, then the summary counts them as worked out by hand', async () => {
-    const [l1, l2, , d1, m1, m2] = await intake(ctx, [
+  it('when devices have moved through the lifecycle and been erased, then the summary counts them as worked out by hand', async () => {
+    const [l1, l2, l3, l4, , d1, m1, m2] = await intake(ctx, [
+      deviceInput({ kind: 'laptop' }),
+      deviceInput({ kind: 'laptop' }),
       deviceInput({ kind: 'laptop' }),
       deviceInput({ kind: 'laptop' }),
       deviceInput({ kind: 'laptop' }),
@@ -17,18 +20,22 @@ describe('inventory summary', () => {
       deviceInput({ kind: 'monitor', grade: null }),
       deviceInput({ kind: 'monitor' }),
     ]);
-    // l1: erased, reconditioned, installed and returned (its old erasure no longer counts)
-    await recordErasure(ctx, l1.id, 'collected');
+    const erase = async (id: string, overrides: Record<string, unknown> = {}) =>
+      expect((await ctx.api('collector').post(`/api/v1/devices/${id}/erasure`).send(erasureInput(overrides))).status).toBe(201);
+    // l1: purged, reconditioned, installed and returned: its purge predates the home, it counts no more
+    await erase(l1.id);
     await move(ctx, [l1.id], 'recondition', 'schedule', 'complete', 'return');
-    await recordErasure(ctx, l2.id, 'collected'); // l2 erased, still collected
+    await erase(l2.id); // purged, still collected: cleared
+    await erase(l3.id, { method: 'nist-800-88-clear' }); // a Clear does not qualify for reuse
+    await erase(l4.id, { result: 'failed' });
     await move(ctx, [d1.id], 'recondition'); // ready, grade A
     await move(ctx, [m2.id], 'scrap');
 
     const res = await ctx.api('viewer').get('/api/v1/inventory/summary');
     expect(res.status).toBe(200);
-    expect(res.body.total).toBe(6);
+    expect(res.body.total).toBe(8);
     expect(res.body.byStatus).toEqual({
-      collected: { total: 3, byKind: { ...zeros, laptop: 2, monitor: 1 } },
+      collected: { total: 5, byKind: { ...zeros, laptop: 4, monitor: 1 } },
       shipped: { total: 0, byKind: zeros },
       ready: { total: 1, byKind: { ...zeros, desktop: 1 } },
       reserved: { total: 0, byKind: zeros },
@@ -37,14 +44,16 @@ describe('inventory summary', () => {
       scrapped: { total: 1, byKind: { ...zeros, monitor: 1 } },
     });
     expect(res.body.readyStock).toEqual([{ kind: 'desktop', grade: 'A', count: 1 }]);
-    // the third laptop (collected, never erased) and l1 (returned since its erasure); monitors hold no data.
+    // l3 (Clear), l4 (failed), the fifth laptop (no record) and l1 (returned since its purge); monitors hold no data.
     expect(res.body.awaitingErasure).toEqual({
-      total: 2,
+      total: 4,
       items: [
-        { kind: 'laptop', status: 'collected', count: 1 },
+        { kind: 'laptop', status: 'collected', count: 3 },
         { kind: 'laptop', status: 'returned', count: 1 },
       ],
     });
+    // The same rule as reconditioning: l2 may be reconditioned, l3 may not.
+    expect((await ctx.api('collector').post(`/api/v1/devices/${l3.id}/recondition`).send({ grade: 'B' })).status).toBe(409);
     const oldest = Object.fromEntries(res.body.oldestByStatus.map((o: { status: string; assetTag: string }) => [o.status, o.assetTag]));
     // Same intake batch: l2 is the first of those still collected.
     expect(oldest).toEqual({ collected: l2.assetTag, ready: d1.assetTag, returned: l1.assetTag, scrapped: m2.assetTag });

@@ -6,8 +6,6 @@ import { move } from '../helpers/lifecycle.js';
 import { binaryParser, pdfPages } from '../helpers/pdf.js';
 
 const ctx = useTestApp();
-// binaryParser's parameter types are narrower than supertest's declaration; it is called the same way.
-const asBuffer = binaryParser as never;
 const thisMonth = new Date().toISOString().slice(0, 7);
 const today = new Date().toISOString().slice(0, 10);
 
@@ -36,7 +34,7 @@ beforeAll(async () => {
   await move(ctx, [monitor.id], 'scrap');
 });
 
-const noMovements = { shipped: 0, receivedReconditioned: 0, reconditionedInHouse: 0, installed: 0, returns: 0, scrapped: 0 };
+const noMovements = { shipped: 0, receivedReconditioned: 0, reconditionedInHouse: 0, installed: 0, householdsEquipped: 0, returns: 0, scrapped: 0 };
 
 describe('programme report', () => {
   it('when the period is March–April 2025, then the figures are the collections of those months only', async () => {
@@ -50,6 +48,9 @@ describe('programme report', () => {
         { kind: 'desktop', units: 1, weightKg: 8 },
         { kind: 'monitor', units: 1, weightKg: 4.5 },
       ],
+      // These lifecycle moves bypass the shipment and installation endpoints: no ledger entry, no installation.
+      exchange: { asOf: '2025-04-30', credits: 0, unitsReceived: 0, adjustments: 0, balance: 0 },
+      installationsByNeighbourhood: [],
       byMonth: [
         { month: '2025-03', donors: 1, collections: 1, devicesCollected: 3, weightKgCollected: 8.5, ...noMovements },
         { month: '2025-04', donors: 2, collections: 2, devicesCollected: 2, weightKgCollected: 8, ...noMovements },
@@ -61,7 +62,8 @@ describe('programme report', () => {
     const res = await ctx.api('viewer').get(`/api/v1/reports/summary?from=2025-03-01&to=${today}`);
     expect(res.status).toBe(200);
     const movements = { shipped: 2, receivedReconditioned: 1, reconditionedInHouse: 1, installed: 1, returns: 1, scrapped: 1 };
-    expect(res.body.totals).toEqual({ donors: 3, collections: 4, devicesCollected: 6, weightKgCollected: 17, ...movements });
+    // householdsEquipped: 0, the installation being a bare lifecycle move without an installation record
+    expect(res.body.totals).toEqual({ donors: 3, collections: 4, devicesCollected: 6, weightKgCollected: 17, ...movements, householdsEquipped: 0 });
     const months = res.body.byMonth.map((m: { month: string }) => m.month);
     expect(months[0]).toBe('2025-03');
     expect(months[months.length - 1]).toBe(thisMonth);
@@ -77,7 +79,7 @@ describe('programme report', () => {
   });
 
   it('when the report is asked as CSV, then each figure is a line a spreadsheet reads back', async () => {
-    const res = await ctx.api('viewer').get('/api/v1/reports/summary?from=2025-03-01&to=2025-04-30').set('Accept', 'text/csv').buffer(true).parse(asBuffer);
+    const res = await ctx.api('viewer').get('/api/v1/reports/summary?from=2025-03-01&to=2025-04-30').set('Accept', 'text/csv').buffer(true).parse(binaryParser);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
     expect(res.headers['content-disposition']).toContain('bilan-ordipratique-2025-03-01-2025-04-30.csv');
@@ -90,12 +92,12 @@ describe('programme report', () => {
     expect(value('2025-04', 'donors')).toBe('2');
     expect(value('2025-03', 'installed')).toBe('0');
 
-    const french = await ctx.api('viewer').get('/api/v1/reports/summary?from=2025-03-01&to=2025-04-30&format=csv&delimiter=semicolon').buffer(true).parse(asBuffer);
+    const french = await ctx.api('viewer').get('/api/v1/reports/summary?from=2025-03-01&to=2025-04-30&format=csv&delimiter=semicolon').buffer(true).parse(binaryParser);
     expect(french.body.toString('utf8')).toContain('total;weightKgCollected;;16,5\r\n');
   });
 
   it('when the PDF is asked, then it is one French page with the key figures and a vector chart, and no personal data', async () => {
-    const res = await ctx.api('viewer').get('/api/v1/reports/summary.pdf?from=2025-03-01&to=2025-04-30').buffer(true).parse(asBuffer);
+    const res = await ctx.api('viewer').get('/api/v1/reports/summary.pdf?from=2025-03-01&to=2025-04-30').buffer(true).parse(binaryParser);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/pdf');
     const pages = await pdfPages(res.body);
@@ -111,7 +113,7 @@ describe('programme report', () => {
   });
 
   it('when the period spans three years, then the PDF still fits on one page', async () => {
-    const res = await ctx.api('viewer').get(`/api/v1/reports/summary.pdf?from=2024-01-01&to=${today}`).buffer(true).parse(asBuffer);
+    const res = await ctx.api('viewer').get(`/api/v1/reports/summary.pdf?from=2024-01-01&to=${today}`).buffer(true).parse(binaryParser);
     expect(res.status).toBe(200);
     expect(await pdfPages(res.body)).toHaveLength(1);
   });

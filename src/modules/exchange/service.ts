@@ -17,21 +17,27 @@ import { lockLedger, termsInForce, toTerms, today } from './terms.js';
  */
 export async function getExchangeSummary(db: Db): Promise<ExchangeSummary> {
   const asOf = today();
-  const [terms, sums] = await Promise.all([
-    termsInForce(db.kysely, asOf),
-    db.kysely
-      .selectFrom('exchange_entries')
-      .select((eb) => ['type', eb.fn.sum<number>('units_milli').as('total'), eb.fn.countAll<number>().as('count')])
-      .groupBy('type')
-      .execute(),
-  ]);
+  const [terms, sums] = await Promise.all([termsInForce(db.kysely, asOf), ledgerSums(db)]);
+  return { asOf, terms: toTerms(terms), ...sums };
+}
+
+/**
+ * The ledger's sums: of every entry, or with `onOrBefore` of the entries dated on or before
+ * that day (entries carry the business date, e.g. the dispatch or delivery date), which is the
+ * balance as it stood at the end of that day.
+ */
+export async function ledgerSums(db: Db, onOrBefore?: string) {
+  let select = db.kysely
+    .selectFrom('exchange_entries')
+    .select((eb) => ['type', eb.fn.sum<number>('units_milli').as('total'), eb.fn.countAll<number>().as('count')])
+    .groupBy('type');
+  if (onOrBefore) select = select.where('occurred_on', '<=', onOrBefore);
+  const sums = await select.execute();
   const total = (type: string) => Number(sums.find((s) => s.type === type)?.total ?? 0);
   const credits = total('credit') + total('credit_reversal');
   const received = -total('receipt');
   const adjustments = total('adjustment');
   return {
-    asOf,
-    terms: toTerms(terms),
     credits: fromMilli(credits),
     unitsReceived: fromMilli(received),
     adjustments: fromMilli(adjustments),

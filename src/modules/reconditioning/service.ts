@@ -5,8 +5,8 @@ import { conflict, notFound } from '../../http/problem.js';
 import type { Actor } from '../api-keys/service.js';
 import { illegalTransition, lockDevices, transition, TRANSITIONS } from '../devices/lifecycle.js';
 import { DATA_BEARING_KINDS, type DeviceKind } from '../devices/schemas.js';
-import { QUALIFYING_METHODS, type ErasureMethod } from '../erasure/schemas.js';
-import { countingRecord, erasureRecordsOf, standardOf } from '../erasure/service.js';
+import { erasureClearance } from '../erasure/clearance.js';
+import { standardOf } from '../erasure/service.js';
 import type { ReconditionInput } from './schemas.js';
 
 /**
@@ -28,24 +28,15 @@ export async function reconditionDevice(db: Db, id: string, input: ReconditionIn
 
 async function assertPurged(trx: Trx, device: DeviceRow): Promise<string | null> {
   if (!DATA_BEARING_KINDS.includes(device.kind as DeviceKind)) return null;
-  const records = (await erasureRecordsOf(trx, [device.id])).get(device.id) ?? [];
-  const lastInHome = await trx
-    .selectFrom('device_events')
-    .select('at')
-    .where('device_id', '=', device.id)
-    .where('type', 'in', ['complete', 'return'])
-    .orderBy('id', 'desc')
-    .executeTakeFirst();
-  const eligible = lastInHome ? records.filter((r) => r.created_at > lastInHome.at) : records;
-  const counting = countingRecord(eligible);
+  const { lastInHomeAt, eligible, counting, cleared } = (await erasureClearance(trx, [device.id])).get(device.id)!;
   const extra = { deviceId: device.id, assetTag: device.asset_tag, currentStatus: device.status, missing: 'erasure' };
   const need = `a ${device.kind} must have a passing NIST SP 800-88 Purge erasure (or a Destroy of storage that was replaced)`;
   if (!counting) {
     const failed = eligible.some((r) => r.result === 'failed');
-    const since = lastInHome ? ' recorded since it came back from a home' : '';
+    const since = lastInHomeAt ? ' recorded since it came back from a home' : '';
     throw conflict(`Cannot recondition ${device.asset_tag}: ${need}${since}; ${failed ? 'its erasure records failed' : 'it has no erasure record'}`, extra);
   }
-  if (!QUALIFYING_METHODS.includes(counting.method as ErasureMethod)) {
+  if (!cleared) {
     throw conflict(`Cannot recondition ${device.asset_tag}: ${need}; the record that counts is a ${standardOf(counting.method)}, which does not qualify`, {
       ...extra,
       erasureId: counting.id,

@@ -4,7 +4,9 @@ import { REPORT_FIGURES, type ProgrammeReport } from './schemas.js';
 
 /**
  * The report in long form, one figure a line, so that new figures add lines, never columns:
- * `month` is `YYYY-MM` or `total`; `breakdown` is a device kind for the by-kind figures.
+ * `month` is `YYYY-MM` or `total`; `breakdown` is a device kind for the by-kind figures and
+ * the neighbourhood (empty: not recorded) for `installationsByNeighbourhood`, whose values may be
+ * "< 5" or "masked" as in the JSON. The exchange figures are as of the period's last day.
  */
 export function reportCsv(report: ProgrammeReport, delimiter: CsvDelimiter): string {
   const rows: (string | number)[][] = [];
@@ -12,6 +14,14 @@ export function reportCsv(report: ProgrammeReport, delimiter: CsvDelimiter): str
   for (const k of report.collectedByKind) {
     rows.push(['total', 'devicesCollected', k.kind, k.units], ['total', 'weightKgCollected', k.kind, k.weightKg]);
   }
+  const { credits, unitsReceived, adjustments, balance } = report.exchange;
+  rows.push(
+    ['total', 'exchangeCredits', '', credits],
+    ['total', 'exchangeUnitsReceived', '', unitsReceived],
+    ['total', 'exchangeAdjustments', '', adjustments],
+    ['total', 'exchangeBalance', '', balance],
+  );
+  for (const n of report.installationsByNeighbourhood) rows.push(['total', 'installationsByNeighbourhood', n.neighbourhood ?? '', n.installations]);
   for (const month of report.byMonth) {
     for (const figure of REPORT_FIGURES) rows.push([month.month, figure, '', month[figure]]);
   }

@@ -2,6 +2,7 @@ import { createPdf, fitText, mm } from '../../pdf/document.js';
 import { drawHeader, drawTable, frDate, frNumber } from '../../pdf/layout.js';
 import { programmeIdentity } from '../../shared/identity.js';
 import type { DeviceKind } from '../devices/schemas.js';
+import { MASKED } from './figures/neighbourhoods.js';
 import type { ProgrammeReport } from './schemas.js';
 
 const KIND_LABELS: Record<DeviceKind, string> = {
@@ -15,6 +16,9 @@ const KIND_LABELS: Record<DeviceKind, string> = {
   peripheral: 'Périphériques',
   other: 'Autres',
 };
+
+/** Past this, the neighbourhood table ends with a line pointing at the CSV, so the page stays one. */
+const MAX_NEIGHBOURHOOD_ROWS = 9;
 
 const MONTHS = ['janv.', 'févr.', 'mars', 'avr.', 'mai', 'juin', 'juil.', 'août', 'sept.', 'oct.', 'nov.', 'déc.'];
 
@@ -52,18 +56,38 @@ export function drawReport(doc: PDFKit.PDFDocument, report: ProgrammeReport, tod
     [frNumber(t.receivedReconditioned, 0), 'reçus reconditionnés'],
     [frNumber(t.reconditionedInHouse, 0), 'reconditionnés sur place'],
     [frNumber(t.installed, 0), 'ordinateurs installés à domicile'],
+    [frNumber(t.householdsEquipped, 0), 'foyers équipés'],
     [frNumber(t.returns, 0), 'retours'],
     [frNumber(t.scrapped, 0), 'mis au rebut (recyclage)'],
+    [frNumber(report.exchange.balance, 3), `unités dues par ${identity.reconditioner.name} au ${frDate(report.exchange.asOf)}`],
   ]);
 
-  doc.font('bold').fontSize(11).text('Appareils collectés par type', doc.page.margins.left, doc.y);
-  doc.moveDown(0.3);
+  // Two small tables side by side: collected by kind, installations by neighbourhood.
+  const half = (contentWidth(doc) - mm(8)) / 2;
+  const top = doc.y;
+  const right = doc.page.margins.left + half + mm(8);
+  doc.font('bold').fontSize(11).text('Appareils collectés par type', doc.page.margins.left, top, { width: half, lineBreak: false });
+  doc.font('bold').fontSize(11).text('Installations par quartier', right, top, { width: half, lineBreak: false });
+  const tablesTop = top + mm(6);
   const kinds = report.collectedByKind.length
     ? report.collectedByKind.map((k) => [KIND_LABELS[k.kind], frNumber(k.units, 0), frNumber(k.weightKg)])
-    : [['Aucun appareil collecté sur la période', '', '']];
-  drawTable(doc, [{ header: 'Type', width: mm(90) }, { header: 'Unités', width: mm(30), align: 'right' }, { header: 'Poids (kg)', width: mm(35), align: 'right' }], kinds);
+    : [['Aucun appareil collecté', '', '']];
+  doc.y = tablesTop;
+  const belowKinds = drawTable(doc, [{ header: 'Type', width: half - mm(44) }, { header: 'Unités', width: mm(18), align: 'right' }, { header: 'Poids (kg)', width: mm(26), align: 'right' }], kinds);
+  const all = report.installationsByNeighbourhood;
+  const shown = all.length > MAX_NEIGHBOURHOOD_ROWS ? all.slice(0, MAX_NEIGHBOURHOOD_ROWS - 1) : all;
+  const places = all.length
+    ? shown.map((n) => [n.neighbourhood ?? 'Non renseigné', n.installations === MASKED ? 'masqué' : typeof n.installations === 'number' ? frNumber(n.installations, 0) : n.installations])
+    : [['Aucune installation sur la période', '']];
+  if (shown.length < all.length) places.push([`… et ${all.length - shown.length} autres quartiers (voir l’export CSV)`, '']);
+  doc.y = tablesTop;
+  const belowPlaces = drawTable(doc, [{ header: 'Quartier', width: half - mm(26) }, { header: 'Installations', width: mm(26), align: 'right' }], places, 8.5, right);
+  doc.font('regular').fontSize(7).fillColor('#555555')
+    .text('« < 5 » : moins de cinq ; « masqué » : caché pour qu’un « < 5 » ne se déduise pas du total.', right, belowPlaces - mm(1), { width: half, lineBreak: false });
+  doc.fillColor('black');
+  doc.y = Math.max(belowKinds, belowPlaces + mm(3));
 
-  doc.moveDown(0.5);
+  doc.moveDown(0.3);
   doc.font('bold').fontSize(11).fillColor('black').text('Mois par mois', doc.page.margins.left, doc.y);
   doc.moveDown(0.3);
   const bottom = doc.page.height - doc.page.margins.bottom - mm(12);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isoDate } from '../../shared/fields.js';
 import { DEVICE_KINDS } from '../devices/schemas.js';
+import { MASKED, SMALL, SMALL_COUNT } from './figures/neighbourhoods.js';
 
 export const reportQuerySchema = z.object({
   from: isoDate.optional().describe('First day (UTC), included; default 1 January of `to`’s year'),
@@ -19,7 +20,8 @@ const figures = {
   shipped: count.describe('Dispatched to the reconditioner'),
   receivedReconditioned: count.describe('Received from the reconditioner, ready to install'),
   reconditionedInHouse: count,
-  installed: count.describe('Installations completed (contract signed)'),
+  installed: count.describe('Devices installed: installations completed (contract signed), each device of a kit counted'),
+  householdsEquipped: count.describe('Distinct beneficiaries with an installation completed in the period (by the contract’s installation date)'),
   returns: count,
   scrapped: count,
 };
@@ -30,6 +32,25 @@ export const reportSchema = z
     period: z.object({ from: z.string(), to: z.string() }),
     totals: z.object(figures),
     collectedByKind: z.array(z.object({ kind: z.enum(DEVICE_KINDS), units: count, weightKg: z.number() })),
+    exchange: z
+      .object({
+        asOf: z.string().describe('The period’s last day'),
+        credits: z.number(),
+        unitsReceived: z.number(),
+        adjustments: z.number(),
+        balance: z.number().describe('Units still owed by the reconditioner at the end of the period'),
+      })
+      .describe('The exchange ledger (as `GET /exchange`) over the entries dated on or before `to`'),
+    installationsByNeighbourhood: z
+      .array(
+        z.object({
+          neighbourhood: z.string().nullable().describe('Null: not recorded'),
+          installations: z
+            .union([z.number().int().min(SMALL_COUNT), z.literal(SMALL), z.literal(MASKED)])
+            .describe(`Below ${SMALL_COUNT}: "${SMALL}"; "${MASKED}": a larger count hidden so that no "${SMALL}" can be worked out from the total`),
+        }),
+      )
+      .describe('Installations completed in the period by the beneficiary’s neighbourhood, by name; period totals only'),
     byMonth: z.array(z.object({ month: z.string().meta({ example: '2026-03' }), ...figures })).describe('Every month of the period, zeros included'),
   })
   .meta({ id: 'ProgrammeReport' });

@@ -1,6 +1,9 @@
 import type { Db } from '../../db/connection.js';
 import { collectionFigures } from './figures/collections.js';
+import { exchangeFigures } from './figures/exchange.js';
+import { householdFigures } from './figures/households.js';
 import { movementFigures } from './figures/movements.js';
+import { neighbourhoodFigures } from './figures/neighbourhoods.js';
 import type { Period } from './period.js';
 import { REPORT_FIGURES, type ProgrammeReport } from './schemas.js';
 
@@ -11,8 +14,14 @@ type Figure = (typeof REPORT_FIGURES)[number];
  * (`figures/*.ts`); this only runs them and lays their totals and months side by side.
  */
 export async function programmeReport(db: Db, period: Period): Promise<ProgrammeReport> {
-  const [collections, movements] = await Promise.all([collectionFigures(db, period), movementFigures(db, period)]);
-  const groups = [collections, movements];
+  const [collections, movements, households, exchange, installationsByNeighbourhood] = await Promise.all([
+    collectionFigures(db, period),
+    movementFigures(db, period),
+    householdFigures(db, period),
+    exchangeFigures(db, period),
+    neighbourhoodFigures(db, period),
+  ]);
+  const groups = [collections, movements, households];
   const totals = Object.assign({}, ...groups.map((g) => g.totals)) as Record<Figure, number>;
   const byMonth = period.months.map((month) => {
     const row = { month } as { month: string } & Record<Figure, number>;
@@ -20,5 +29,5 @@ export async function programmeReport(db: Db, period: Period): Promise<Programme
     for (const group of groups) Object.assign(row, group.byMonth.get(month));
     return row;
   });
-  return { period: { from: period.from, to: period.to }, totals, collectedByKind: collections.collectedByKind, byMonth };
+  return { period: { from: period.from, to: period.to }, totals, collectedByKind: collections.collectedByKind, exchange, installationsByNeighbourhood, byMonth };
 }

@@ -1,0 +1,45 @@
+import type { ErasureRecordRow } from '../../db/schema.js';
+import type { Executor } from '../../db/transaction.js';
+import { QUALIFYING_METHODS, type ErasureMethod } from './schemas.js';
+import { countingRecord, erasureRecordsOf } from './service.js';
+
+export interface Clearance {
+  /** When the device last entered or left a home (`complete`, `return`), if ever. */
+  lastInHomeAt: string | null;
+  /** The records made since then: only they can clear the device. */
+  eligible: ErasureRecordRow[];
+  /** Of those, the one that counts (the latest passing one not superseded). */
+  counting: ErasureRecordRow | undefined;
+  /** True when that record's method lets the media be reused (Purge, or Destroy of storage since replaced). */
+  cleared: boolean;
+}
+
+/**
+ * The one rule for a data-bearing device's media to be reused, for reconditioning (which
+ * refuses otherwise) and the inventory (which counts the devices still waiting): the record
+ * that counts among those made after the device last was in a home must be a passing Purge
+ * (or Destroy). Batched: two queries per 500 devices.
+ */
+export async function erasureClearance(db: Executor, deviceIds: string[]): Promise<Map<string, Clearance>> {
+  const records = await erasureRecordsOf(db, deviceIds);
+  const lastInHome = new Map<string, string>();
+  for (let i = 0; i < deviceIds.length; i += 500) {
+    const rows = await db
+      .selectFrom('device_events')
+      .select((eb) => ['device_id', eb.fn.max('at').as('at')])
+      .where('device_id', 'in', deviceIds.slice(i, i + 500))
+      .where('type', 'in', ['complete', 'return'])
+      .groupBy('device_id')
+      .execute();
+    for (const row of rows) lastInHome.set(row.device_id, String(row.at));
+  }
+  return new Map(
+    deviceIds.map((id) => {
+      const since = lastInHome.get(id) ?? null;
+      const all = records.get(id) ?? [];
+      const eligible = since ? all.filter((r) => r.created_at > since) : all;
+      const counting = countingRecord(eligible);
+      return [id, { lastInHomeAt: since, eligible, counting, cleared: !!counting && QUALIFYING_METHODS.includes(counting.method as ErasureMethod) }];
+    }),
+  );
+}
