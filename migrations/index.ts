@@ -3,7 +3,7 @@ import * as m001 from './001_core.js';
 import * as m004 from './004_exchange.js';
 import * as m005 from './005_installations.js';
 import * as m006 from './006_inventory_indexes.js';
-import * as m006r from './006_report_indexes.js';
+import * as m007 from './007_report_indexes.js';
 
 /** A static map rather than a folder scan: works the same under tsx, vitest and compiled output. */
 export const migrations: Record<string, Migration> = {
@@ -11,5 +11,5 @@ export const migrations: Record<string, Migration> = {
   '004_exchange': m004,
   '005_installations': m005,
   '006_inventory_indexes': m006,
-  '006_report_indexes': m006r,
+  '007_report_indexes': m007,
 };
