@@ -11,16 +11,13 @@
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
 import { createDb, openSqlite } from '../../src/db/connection.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { newId } from '../../src/db/ids.js';
-import { createApiKey } from '../../src/modules/api-keys/service.js';
 
 const DEVICES = 100_000;
 const EVENTS = 500_000;
@@ -133,18 +130,6 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /** The server side, in a child process so that its resident memory is the app's alone. */
-async function serve(file: string) {
-  const config = loadConfig({ DATABASE_URL: `sqlite:${file}`, PUBLIC_URL: 'https://ordi.example.fr', LOG_LEVEL: 'error' });
-  const db = createDb(config.databaseUrl);
-  await migrateToLatest(db.kysely);
-  const app = await buildApp({ db, config });
-  const { key } = await createApiKey(db, { name: 'bench viewer', role: 'viewer' });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const { port } = app.server.address() as AddressInfo;
-  process.stdout.write(`${JSON.stringify({ port, key })}\n`);
-  process.on('SIGTERM', () => void app.close().then(() => db.close()).then(() => process.exit(0)));
-}
-
 /** VmRSS (now) and VmHWM (peak since start) of a process, in MB, from /proc. */
 function memoryOf(pid: number): { rss: number; peak: number } {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -161,7 +146,6 @@ async function main() {
     seed(process.argv[3]);
     return;
   }
-  if (process.argv[2] === '--serve') return serve(process.argv[3]);
 
   const counts = () => {
     if (!fs.existsSync(FILE)) return undefined;
@@ -184,15 +168,28 @@ async function main() {
     console.log(`seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
 
-  const server = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--serve', FILE], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const { port, key } = await new Promise<{ port: number; key: string }>((resolve, reject) => {
-    let out = '';
-    server.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (out.includes('\n')) resolve(JSON.parse(out.split('\n')[0]));
+  // The production build, as the Dockerfile runs it: memory figures without tsx's own.
+  console.log('building (tsc -p tsconfig.build.json)…');
+  execFileSync(process.execPath, [path.resolve('node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+  const port = await new Promise<number>((resolve) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port: free } = probe.address() as AddressInfo;
+      probe.close(() => resolve(free));
     });
-    server.on('exit', (code) => reject(new Error(`the server exited (${code})`)));
   });
+  const key = `bench-${'k'.repeat(30)}`;
+  const server = spawn(process.execPath, ['dist/src/server.js'], {
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: `sqlite:${FILE}`, PUBLIC_URL: 'https://ordi.example.fr', LOG_LEVEL: 'error', ADMIN_API_KEY: key },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) break;
+    } catch {
+      if (i > 400) throw new Error('the server did not start');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const headers = { authorization: `Bearer ${key}` };
   const get = (url: string, onChunk?: (chunk: Buffer) => void) =>
