@@ -94,5 +94,9 @@ export async function deviceRoutes(fastify: FastifyInstance) {
     schema: { tags, summary: 'Find a device by asset tag, serial number or label URL', params: codeParams, response: { 200: deviceSchema } },
     // The hottest route (one request per scanned label): zod's per-request encode was a third of its cost.
     serializerCompiler: plainSerializerCompiler,
-  }, async (request) => toDevice(await resolveCode(app.db, request.params.code)));
+  }, (request) => {
+    // Not async: on SQLite the answer is sent without a promise.
+    const row = resolveCode(app.db, request.params.code);
+    return row instanceof Promise ? row.then(toDevice) : toDevice(row);
+  });
 }
