@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authenticateKey, type Actor } from '../modules/api-keys/service.js';
 import type { Role } from '../modules/api-keys/schemas.js';
 import { ProblemError } from './problem.js';
@@ -30,19 +30,27 @@ function bearer(request: FastifyRequest): string | undefined {
  */
 export function registerAuth(app: FastifyInstance): void {
   app.decorateRequest('actor', undefined as unknown as Actor);
-  app.addHook('onRequest', async (request, reply) => {
+  // A callback hook, not an async one: on SQLite the key is checked without a promise.
+  app.addHook('onRequest', (request, reply, done) => {
     const config = request.routeOptions.config;
-    if (config.public || request.is404) return;
+    if (config.public || request.is404) return done();
     const secret = bearer(request);
-    const actor = secret ? await authenticateKey(app.db, secret) : undefined;
-    if (!actor) {
-      reply.header('WWW-Authenticate', 'Bearer realm="ordipratique"');
-      throw new ProblemError(401, secret ? 'The API key is unknown or revoked' : 'An API key is required: Authorization: Bearer <key>');
-    }
-    request.actor = actor;
-    const roles = config.roles ?? ANY_ROLE;
-    if (actor.role !== 'admin' && !roles.includes(actor.role)) {
-      throw new ProblemError(403, `The role ${actor.role} may not do this; allowed: ${['admin', ...roles.filter((r) => r !== 'admin')].join(', ')}`);
-    }
+    const found = secret ? authenticateKey(app.db, secret) : undefined;
+    if (found instanceof Promise) found.then((actor) => done(admit(request, reply, secret, actor)), done);
+    else done(admit(request, reply, secret, found));
   });
+}
+
+/** The problem that refuses the request, or undefined once `request.actor` is set. */
+function admit(request: FastifyRequest, reply: FastifyReply, secret: string | undefined, actor: Actor | undefined): ProblemError | undefined {
+  if (!actor) {
+    reply.header('WWW-Authenticate', 'Bearer realm="ordipratique"');
+    return new ProblemError(401, secret ? 'The API key is unknown or revoked' : 'An API key is required: Authorization: Bearer <key>');
+  }
+  request.actor = actor;
+  const roles = request.routeOptions.config.roles ?? ANY_ROLE;
+  if (actor.role !== 'admin' && !roles.includes(actor.role)) {
+    return new ProblemError(403, `The role ${actor.role} may not do this; allowed: ${['admin', ...roles.filter((r) => r !== 'admin')].join(', ')}`);
+  }
+  return undefined;
 }

@@ -188,8 +188,11 @@ function normaliseSerialOrText(q: string): string {
   return normaliseSerial(q) || q;
 }
 
-/** Label URL (`…/d/OP-000042`), asset tag in any case, or serial number, in that order. */
-export async function resolveCode(db: Db, rawCode: string): Promise<DeviceRow> {
+/**
+ * Label URL (`…/d/OP-000042`), asset tag in any case, or serial number, in that order. On SQLite
+ * the device comes without a promise (an unknown code throws at once): the scan route runs it per label.
+ */
+export function resolveCode(db: Db, rawCode: string): DeviceRow | Promise<DeviceRow> {
   let code = rawCode.trim();
   const fromUrl = /\/d\/([^/?#\s]+)\/?(?:[?#].*)?$/.exec(code);
   if (fromUrl) code = safeDecode(fromUrl[1]);
@@ -199,16 +202,22 @@ export async function resolveCode(db: Db, rawCode: string): Promise<DeviceRow> {
   const serial = normaliseSerial(code);
   const byTag = cachedSqlite(db, 'select * from devices where asset_tag = ?');
   const bySerial = cachedSqlite(db, `select * from devices where serial_number = ? order by status = 'scrapped', asset_number desc limit 1`);
-  const row = (byTag && bySerial
-    ? (byTag.get(tag) ?? bySerial.get(serial))
-    : ((await db.kysely.selectFrom('devices').selectAll().where('asset_tag', '=', tag).executeTakeFirst()) ??
-      (await db.kysely
-        .selectFrom('devices')
-        .selectAll()
-        .where('serial_number', '=', serial)
-        .orderBy(sql`status = 'scrapped'`)
-        .orderBy('asset_number', 'desc')
-        .executeTakeFirst()))) as DeviceRow | undefined;
+  if (byTag && bySerial) return found((byTag.get(tag) ?? bySerial.get(serial)) as DeviceRow | undefined, rawCode);
+  return (async () =>
+    found(
+      (await db.kysely.selectFrom('devices').selectAll().where('asset_tag', '=', tag).executeTakeFirst()) ??
+        (await db.kysely
+          .selectFrom('devices')
+          .selectAll()
+          .where('serial_number', '=', serial)
+          .orderBy(sql`status = 'scrapped'`)
+          .orderBy('asset_number', 'desc')
+          .executeTakeFirst()),
+      rawCode,
+    ))();
+}
+
+function found(row: DeviceRow | undefined, rawCode: string): DeviceRow {
   if (!row) throw unknownCode(rawCode);
   return row;
 }
