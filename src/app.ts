@@ -4,7 +4,6 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
-  serializerCompiler,
   validatorCompiler,
 } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
@@ -12,6 +11,7 @@ import type { Db } from './db/connection.js';
 import { registerAuth } from './http/auth.js';
 import { frameworkErrorProblem, registerErrorHandling } from './http/errors.js';
 import { registerIdempotency } from './http/idempotency.js';
+import { serializerCompiler } from './http/serializer.js';
 import { problemSchema } from './http/problem.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { OneLinePerRequest } from './logger.js';
