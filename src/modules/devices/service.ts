@@ -248,17 +248,21 @@ export function toEvent(row: DeviceEventRow & { asset_tag: string }): DeviceEven
   };
 }
 
-export async function listDeviceEvents(db: Db, deviceId: string, limit: number, cursor?: string) {
-  await getDeviceRow(db.kysely, deviceId);
-  const after = decodeCursor<number>(cursor, 'number');
-  let select = db.kysely
+/** Device events with their device's asset tag, in id (commit) order: `limit + 1` rows for `toPage`. */
+export function eventsWithTag(db: Db, limit: number) {
+  return db.kysely
     .selectFrom('device_events')
     .innerJoin('devices', 'devices.id', 'device_events.device_id')
     .selectAll('device_events')
     .select('devices.asset_tag')
-    .where('device_events.device_id', '=', deviceId)
     .orderBy('device_events.id')
     .limit(limit + 1);
+}
+
+export async function listDeviceEvents(db: Db, deviceId: string, limit: number, cursor?: string) {
+  await getDeviceRow(db.kysely, deviceId);
+  const after = decodeCursor<number>(cursor, 'number');
+  let select = eventsWithTag(db, limit).where('device_events.device_id', '=', deviceId);
   if (after !== undefined) select = select.where('device_events.id', '>', after);
   return toPage(await select.execute(), limit, (r) => Number(r.id), toEvent);
 }

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/connection.js';
-import { toEvent } from '../devices/service.js';
+import { eventsWithTag, toEvent } from '../devices/service.js';
 
 /**
  * The change feed: every device event after a cursor, in id order. Ids are also commit order:
@@ -10,15 +10,7 @@ import { toEvent } from '../devices/service.js';
  */
 export async function readFeed(db: Db, after: string | undefined, limit: number) {
   const from = after === undefined ? 0 : Number(after);
-  const rows = await db.kysely
-    .selectFrom('device_events')
-    .innerJoin('devices', 'devices.id', 'device_events.device_id')
-    .selectAll('device_events')
-    .select('devices.asset_tag')
-    .where('device_events.id', '>', from)
-    .orderBy('device_events.id')
-    .limit(limit + 1)
-    .execute();
+  const rows = await eventsWithTag(db, limit).where('device_events.id', '>', from).execute();
   const hasMore = rows.length > limit;
   const items = rows.slice(0, limit).map((row) => ({ cursor: String(row.id), ...toEvent(row) }));
   return { items, nextCursor: items.length ? items[items.length - 1].cursor : String(from), hasMore };
