@@ -4,6 +4,11 @@ import { z } from 'zod';
 
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/** True when the text holds a control character (no stored value does; PostgreSQL refuses NUL). */
+export function hasControlCharacters(text: string): boolean {
+  return CONTROL.test(text);
+}
 // eslint-disable-next-line no-control-regex
 const CONTROL_BUT_NEWLINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 

@@ -6,6 +6,7 @@ import { cachedSqlite } from '../../db/statements.js';
 import { inTransaction, nowIso, type Executor } from '../../db/transaction.js';
 import { decodeCursor, toPage } from '../../http/pagination.js';
 import { ProblemError, conflict, notFound } from '../../http/problem.js';
+import { hasControlCharacters } from '../../shared/fields.js';
 import { containsPattern, lowerLike } from '../../shared/search.js';
 import type { Actor } from '../api-keys/service.js';
 import { appendEvents, transition } from './lifecycle.js';
@@ -196,8 +197,7 @@ export function resolveCode(db: Db, rawCode: string): DeviceRow | Promise<Device
   let code = rawCode.trim();
   const fromUrl = /\/d\/([^/?#\s]+)\/?(?:[?#].*)?$/.exec(code);
   if (fromUrl) code = safeDecode(fromUrl[1]);
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(code)) throw unknownCode(rawCode); // no device holds one; PostgreSQL refuses NUL
+  if (hasControlCharacters(code)) throw unknownCode(rawCode);
   const tag = code.toUpperCase();
   const serial = normaliseSerial(code);
   const byTag = cachedSqlite(db, 'select * from devices where asset_tag = ?');

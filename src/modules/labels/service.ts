@@ -1,6 +1,8 @@
 import type { Db } from '../../db/connection.js';
-import { ProblemError, badRequest, notFound } from '../../http/problem.js';
+import { ProblemError, badRequest } from '../../http/problem.js';
 import { programmeIdentity } from '../../shared/identity.js';
+import { getCollectionRow } from '../collections/service.js';
+import { getDeviceRow } from '../devices/service.js';
 import { FORMATS, DEFAULT_FORMAT, FORMAT_IDS, labelsPerPage, type FormatId, type LabelFormat } from './formats.js';
 import type { LabelContent } from './render.js';
 import { MAX_LABELS, type LabelRequest, type PublicDevice } from './schemas.js';
@@ -75,8 +77,7 @@ export function checkedFormat(formatId: FormatId, startPosition = 1): LabelForma
 
 async function resolveDevices(db: Db, request: LabelRequest): Promise<LabelDevice[]> {
   if (request.collectionId) {
-    const collection = await db.kysely.selectFrom('collections').select('id').where('id', '=', request.collectionId).executeTakeFirst();
-    if (!collection) throw notFound(`Collection ${request.collectionId}`);
+    await getCollectionRow(db.kysely, request.collectionId);
     const rows = await db.kysely.selectFrom('devices').select(COLUMNS).where('collection_id', '=', request.collectionId).orderBy('asset_number').execute();
     if (rows.length === 0) throw new ProblemError(422, `Collection ${request.collectionId} has no devices yet: nothing to print`);
     return rows;
@@ -142,9 +143,7 @@ function fileName(devices: LabelDevice[], collectionId?: string): string {
 }
 
 export async function deviceLabelContent(db: Db, publicUrl: string, deviceId: string): Promise<LabelContent> {
-  const row = await db.kysely.selectFrom('devices').select(COLUMNS).where('id', '=', deviceId).executeTakeFirst();
-  if (!row) throw notFound(`Device ${deviceId}`);
-  return toContent(row, publicUrl);
+  return toContent(await getDeviceRow(db.kysely, deviceId), publicUrl);
 }
 
 /** The facts the page a label opens may show: no status, no history, no people. */
