@@ -1,7 +1,14 @@
 import type { Options } from 'csv-stringify';
+import { z } from 'zod';
 
 export const CSV_DELIMITERS = { comma: ',', semicolon: ';' } as const;
 export type CsvDelimiter = keyof typeof CSV_DELIMITERS;
+
+/** The `delimiter` query field of every CSV answer. */
+export const csvDelimiterField = z
+  .enum(['comma', 'semicolon'])
+  .default('comma')
+  .describe('CSV only: `semicolon` (with decimal commas) for a French Excel');
 
 /**
  * RFC 4180 (CRLF, quotes doubled) in UTF-8 with a BOM so that Excel reads accents right. Cells

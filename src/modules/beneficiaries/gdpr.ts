@@ -1,10 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { Db } from '../../db/connection.js';
 import { inTransaction, nowIso } from '../../db/transaction.js';
 import { conflict } from '../../http/problem.js';
 import type { Actor } from '../api-keys/service.js';
 import { renderContract, type ContractFacts } from '../installations/contract.js';
-import { installationDevices, lockRow, selectInstallations, toInstallation } from '../installations/store.js';
+import { activeInstallationOf, installationDevices, lockRow, selectInstallations, sha256, toInstallation } from '../installations/store.js';
 import { parseContractTemplate } from '../installations/template.js';
 import { getBeneficiaryRow, toBeneficiary } from './service.js';
 
@@ -38,12 +37,7 @@ export async function anonymiseBeneficiary(db: Db, id: string, actor: Pick<Actor
     await lockRow(trx, 'beneficiaries', id);
     const before = await getBeneficiaryRow(trx, id);
     if (before.anonymised_at) throw conflict(`Beneficiary ${before.reference} is already anonymised`, { anonymisedAt: before.anonymised_at });
-    const open = await trx
-      .selectFrom('installations')
-      .select(['id', 'status'])
-      .where('beneficiary_id', '=', id)
-      .where('status', 'in', ['scheduled', 'completed'])
-      .executeTakeFirst();
+    const open = await activeInstallationOf(trx, id);
     if (open) {
       throw conflict(
         `Beneficiary ${before.reference} has installation ${open.id} ${open.status === 'scheduled' ? 'scheduled: cancel it' : 'in force: record the return'} before anonymising`,
@@ -85,7 +79,7 @@ export async function anonymiseBeneficiary(db: Db, id: string, actor: Pick<Actor
         .updateTable('installations')
         .set({
           contract_pdf: pdf,
-          contract_sha256: createHash('sha256').update(pdf).digest('hex'),
+          contract_sha256: sha256(pdf),
           contract_original_sha256: original,
           contract_redacted_at: now,
           updated_at: now,

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/connection.js';
+import { ACTIVE_STATUSES } from '../installations/store.js';
 import { anonymiseBeneficiary } from './gdpr.js';
 
 export interface RetentionResult {
@@ -40,7 +41,7 @@ export async function applyRetention(db: Db, months: number, now = new Date()): 
     const contacts = [person.created_at, ...installations.flatMap((i) => [i.created_at, i.installed_on, i.returned_on])].filter((d): d is string => !!d);
     const last = contacts.reduce((a, b) => (a > b ? a : b));
     if (last >= cutoff) continue;
-    if (installations.some((i) => i.status === 'scheduled' || i.status === 'completed')) {
+    if (installations.some((i) => (ACTIVE_STATUSES as readonly string[]).includes(i.status))) {
       result.keptActiveLoan.push(person.reference);
       continue;
     }

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/connection.js';
 import { takeNumberFrom } from '../../db/counters.js';
@@ -13,16 +12,22 @@ import { resolveCode } from '../devices/service.js';
 import { renderContract } from './contract.js';
 import { contractFacts, currentTemplate, personOf } from './documents.js';
 import type { CompleteInput, ListInstallationsQuery, ScheduleInput } from './schemas.js';
-import { getLightInstallation, installationDevices, loadInstallation, lockRow, selectInstallations, toInstallation, type LightInstallation } from './store.js';
-
-export const ACTIVE_STATUSES = ['scheduled', 'completed'] as const;
+import {
+  activeInstallationOf,
+  getLightInstallation,
+  installationDevices,
+  loadInstallation,
+  lockRow,
+  selectInstallations,
+  sha256,
+  toInstallation,
+  type LightInstallation,
+} from './store.js';
 
 /** `2026-000042`: the year of installation and a per-year number from the database, never reused. */
 export function formatContractNumber(year: number, n: number): string {
   return `${year}-${String(n).padStart(6, '0')}`;
 }
-
-const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 /** Events name the beneficiary by reference only. */
 function eventDetails(installation: Pick<LightInstallation, 'id' | 'beneficiary_reference'>, extra: Record<string, unknown> = {}) {
@@ -46,12 +51,7 @@ export async function scheduleInstallation(db: Db, input: ScheduleInput, actor: 
     if (beneficiary.anonymised_at) throw conflict(`Beneficiary ${beneficiary.reference} is anonymised`);
     const reasons: { rule: string; detail: string }[] = [];
     if (!beneficiary.training_completed_on) reasons.push({ rule: 'training_not_completed', detail: 'has not completed the training' });
-    const active = await trx
-      .selectFrom('installations')
-      .select(['id', 'status'])
-      .where('beneficiary_id', '=', beneficiary.id)
-      .where('status', 'in', ACTIVE_STATUSES)
-      .executeTakeFirst();
+    const active = await activeInstallationOf(trx, beneficiary.id);
     if (active) reasons.push({ rule: 'active_installation', detail: `already holds installation ${active.id} (${active.status})` });
     if (reasons.length && !input.override) {
       throw conflict(`Beneficiary ${beneficiary.reference} ${reasons.map((r) => r.detail).join(' and ')}; an admin may override with a reason`, {

@@ -1,8 +1,27 @@
+import { createHash } from 'node:crypto';
 import { PostgresAdapter, sql } from 'kysely';
 import type { InstallationRow } from '../../db/schema.js';
 import type { Executor } from '../../db/transaction.js';
 import { notFound } from '../../http/problem.js';
 import type { Installation } from './schemas.js';
+
+/** Installations in these statuses hold the kit: one person has at most one at a time. */
+export const ACTIVE_STATUSES = ['scheduled', 'completed'] as const;
+
+/** The person's installation that is scheduled or in force, if any. */
+export function activeInstallationOf(db: Executor, beneficiaryId: string) {
+  return db
+    .selectFrom('installations')
+    .select(['id', 'status'])
+    .where('beneficiary_id', '=', beneficiaryId)
+    .where('status', 'in', ACTIVE_STATUSES)
+    .executeTakeFirst();
+}
+
+/** The hex SHA-256 stored beside a frozen contract (and printed by whoever checks it). */
+export function sha256(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
 
 /** Every column but the large ones (PDF, signature, template, snapshot), which only downloads read. */
 export const LIGHT_COLUMNS = [

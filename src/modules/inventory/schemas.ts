@@ -1,13 +1,11 @@
 import { z } from 'zod';
+import { csvDelimiterField } from '../../shared/csv.js';
 import { DATA_BEARING_KINDS, DEVICE_KINDS, DEVICE_STATUSES, GRADES, eventSchema, listDevicesQuerySchema } from '../devices/schemas.js';
 
 /** The device list's query, plus how to write the CSV answer. */
 export const deviceListQuerySchema = listDevicesQuerySchema.extend({
   format: z.enum(['json', 'csv']).optional().describe('`csv` streams every matching device as CSV (same as `Accept: text/csv`)'),
-  delimiter: z
-    .enum(['comma', 'semicolon'])
-    .default('comma')
-    .describe('CSV only: `semicolon` (with decimal commas) for a French Excel'),
+  delimiter: csvDelimiterField,
 });
 export type DeviceListQuery = z.infer<typeof deviceListQuerySchema>;
 

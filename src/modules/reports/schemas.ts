@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { csvDelimiterField } from '../../shared/csv.js';
 import { isoDate } from '../../shared/fields.js';
 import { DEVICE_KINDS } from '../devices/schemas.js';
 import { MASKED, SMALL, SMALL_COUNT } from './figures/neighbourhoods.js';
@@ -7,7 +8,7 @@ export const reportQuerySchema = z.object({
   from: isoDate.optional().describe('First day (UTC), included; default 1 January of `to`’s year'),
   to: isoDate.optional().describe('Last day (UTC), included; default today'),
   format: z.enum(['json', 'csv']).optional().describe('`csv` answers CSV (same as `Accept: text/csv`)'),
-  delimiter: z.enum(['comma', 'semicolon']).default('comma').describe('CSV only: `semicolon` (with decimal commas) for a French Excel'),
+  delimiter: csvDelimiterField,
 });
 export type ReportQuery = z.infer<typeof reportQuerySchema>;
 
