@@ -12,7 +12,6 @@ import type { DeviceIntake } from '../devices/schemas.js';
 import { rethrowSerialRace, toDevice } from '../devices/service.js';
 import { insertErasure } from '../erasure/service.js';
 import { appendEntries } from '../exchange/ledger.js';
-import { lockLedger } from '../exchange/terms.js';
 import { resolveCodes } from '../shipments/items.js';
 import type { CreateDelivery, Delivery, DeliverySummary } from './schemas.js';
 
@@ -72,7 +71,6 @@ export async function createDelivery(db: Db, input: CreateDelivery, actor: Actor
       for (const o of ordered) {
         if (o.item.erasure) await insertErasure(trx, o.device.id, o.item.erasure, actor, deliveryId);
       }
-      await lockLedger(trx);
       await appendEntries(
         trx,
         ordered.map((o) => ({ type: 'receipt', occurredOn: input.receivedOn, unitsMilli: -1000, deliveryId, deviceId: o.device.id, kind: o.device.kind })),

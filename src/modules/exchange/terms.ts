@@ -56,7 +56,8 @@ export async function listTerms(db: Db): Promise<Terms[]> {
 
 /**
  * Serialises every ledger writer: the `exchange_entry` counter row is locked until commit
- * (row lock on PostgreSQL, the write lock on SQLite). Writers take it after their events.
+ * (row lock on PostgreSQL, the write lock on SQLite). `appendEntries` takes the same lock; a
+ * writer that reads ledger state first (the terms in force) takes it before, after its events.
  */
 export async function lockLedger(trx: Trx): Promise<void> {
   await trx.updateTable('counters').set({ value: sql`value` }).where('name', '=', 'exchange_entry').execute();

@@ -5,7 +5,7 @@ import { ProblemError, conflict, type FieldError } from '../../http/problem.js';
 import type { Actor } from '../api-keys/service.js';
 import { appendEvents, lockDevices } from '../devices/lifecycle.js';
 import { appendEntries } from '../exchange/ledger.js';
-import { lockLedger, today } from '../exchange/terms.js';
+import { today } from '../exchange/terms.js';
 import type { ShipmentSummary } from './schemas.js';
 import { resolveCodes } from './items.js';
 import { lockShipment, summaryOf } from './service.js';
@@ -51,7 +51,6 @@ export async function acknowledgeShipment(db: Db, shipmentId: string, missingCod
       trx,
       ids.map((id) => ({ deviceId: id, type: 'missing', fromStatus: 'shipped', toStatus: 'shipped', actor: actor.name, details: { shipmentId, reference: shipment.reference }, at: now })),
     );
-    await lockLedger(trx);
     await appendEntries(
       trx,
       ids
