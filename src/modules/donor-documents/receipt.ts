@@ -1,13 +1,11 @@
 import type { Db } from '../../db/connection.js';
 import { createPdf, mm } from '../../pdf/document.js';
+import { drawKindTotals, weightCell } from '../../pdf/kind-totals.js';
 import { drawHeader, drawSignatureBoxes, drawTable, frDate, frNumber, numberPages } from '../../pdf/layout.js';
 import { renderPdf } from '../../pdf/send.js';
 import { programmeIdentity } from '../../shared/identity.js';
 import { kindLabelFr } from '../../shared/kinds-fr.js';
-import { totalsByKind } from '../shipments/manifest.js';
 import { collectionData, donorLines } from './collection-data.js';
-
-const weight = (kg: number | null) => (kg === null ? '—' : frNumber(kg, 2));
 
 /** Attestation de collecte: what the régie took from the donor, device by device, with totals. */
 export async function renderCollectionReceipt(db: Db, collectionId: string): Promise<{ bytes: Buffer; filename: string }> {
@@ -36,18 +34,9 @@ export async function renderCollectionReceipt(db: Db, collectionId: string): Pro
         { header: 'N° de série', width: mm(42) },
         { header: 'Poids (kg)', width: mm(18), align: 'right' },
       ],
-      devices.map((d, i) => [String(i + 1), d.asset_tag, kindLabelFr(d.kind), [d.brand, d.model].filter(Boolean).join(' ') || '—', d.serial_number ?? '—', weight(d.weight_kg)]),
+      devices.map((d, i) => [String(i + 1), d.asset_tag, kindLabelFr(d.kind), [d.brand, d.model].filter(Boolean).join(' ') || '—', d.serial_number ?? '—', weightCell(d.weight_kg)]),
     );
-    doc.moveDown(0.5).font('bold').fontSize(11).text('Totaux');
-    doc.moveDown(0.3);
-    drawTable(
-      doc,
-      [{ header: 'Type', width: mm(60) }, { header: 'Nombre', width: mm(25), align: 'right' }, { header: 'Poids (kg)', width: mm(30), align: 'right' }],
-      [
-        ...totalsByKind(devices.map((d) => ({ kind: d.kind as never, weightKg: d.weight_kg }))).map((t) => [kindLabelFr(t.kind), String(t.count), weight(t.weightKg)]),
-        ['Total', String(devices.length), weight(totalWeight)],
-      ],
-    );
+    drawKindTotals(doc, devices.map((d) => ({ kind: d.kind, weightKg: d.weight_kg })), { count: devices.length, weightKg: totalWeight });
     doc.moveDown(1);
     drawSignatureBoxes(doc, [
       { caption: 'Pour le donateur', name: donor.name },

@@ -1,24 +1,11 @@
 import type { Db } from '../../db/connection.js';
 import { createPdf, mm } from '../../pdf/document.js';
-import { drawHeader, drawSignatureBoxes, drawTable, frDate, frNumber, numberPages } from '../../pdf/layout.js';
+import { drawKindTotals, weightCell } from '../../pdf/kind-totals.js';
+import { drawHeader, drawSignatureBoxes, drawTable, frDate, numberPages } from '../../pdf/layout.js';
 import { renderPdf } from '../../pdf/send.js';
 import { programmeIdentity } from '../../shared/identity.js';
 import { kindLabelFr } from '../../shared/kinds-fr.js';
-import type { ShipmentItem } from './schemas.js';
 import { getShipment } from './service.js';
-
-export function totalsByKind(items: Pick<ShipmentItem, 'kind' | 'weightKg'>[]): { kind: string; count: number; weightKg: number }[] {
-  const totals = new Map<string, { count: number; weight: number }>();
-  for (const item of items) {
-    const t = totals.get(item.kind) ?? { count: 0, weight: 0 };
-    t.count += 1;
-    t.weight += item.weightKg ?? 0;
-    totals.set(item.kind, t);
-  }
-  return [...totals].map(([kind, t]) => ({ kind, count: t.count, weightKg: Math.round(t.weight * 1000) / 1000 })).sort((a, b) => b.count - a.count);
-}
-
-const weight = (kg: number | null) => (kg === null ? '—' : frNumber(kg, 2));
 
 /** The handover slip, in French: one line per device, totals by kind and weight, both parties' signatures. */
 export async function renderManifest(db: Db, shipmentId: string): Promise<{ bytes: Buffer; filename: string }> {
@@ -56,21 +43,11 @@ export async function renderManifest(db: Db, shipmentId: string): Promise<{ byte
         kindLabelFr(item.kind),
         [item.brand, item.model].filter(Boolean).join(' ') || '—',
         item.serialNumber ?? '—',
-        weight(item.weightKg),
+        weightCell(item.weightKg),
         shipment.acknowledgedAt ? (item.missing ? 'manquant' : 'oui') : '',
       ]),
     );
-    doc.moveDown(0.5).font('bold').fontSize(11).text('Totaux');
-    doc.moveDown(0.3);
-    const totals = totalsByKind(shipment.items);
-    drawTable(
-      doc,
-      [{ header: 'Type', width: mm(60) }, { header: 'Nombre', width: mm(25), align: 'right' }, { header: 'Poids (kg)', width: mm(30), align: 'right' }],
-      [
-        ...totals.map((t) => [kindLabelFr(t.kind), String(t.count), weight(t.weightKg)]),
-        ['Total', String(shipment.itemCount), weight(shipment.totalWeightKg)],
-      ],
-    );
+    drawKindTotals(doc, shipment.items, { count: shipment.itemCount, weightKg: shipment.totalWeightKg });
     doc.moveDown(1);
     drawSignatureBoxes(doc, [
       { caption: 'Remis par (la régie)', name: identity.collector.name },

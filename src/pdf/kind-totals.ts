@@ -1,0 +1,35 @@
+import { kindLabelFr } from '../shared/kinds-fr.js';
+import { mm } from './document.js';
+import { drawTable, frNumber } from './layout.js';
+
+/** A weight cell in kilograms, French style; a dash when unknown. */
+export const weightCell = (kg: number | null) => (kg === null ? '—' : frNumber(kg, 2));
+
+export function totalsByKind(items: { kind: string; weightKg: number | null }[]): { kind: string; count: number; weightKg: number }[] {
+  const totals = new Map<string, { count: number; weight: number }>();
+  for (const item of items) {
+    const t = totals.get(item.kind) ?? { count: 0, weight: 0 };
+    t.count += 1;
+    t.weight += item.weightKg ?? 0;
+    totals.set(item.kind, t);
+  }
+  return [...totals].map(([kind, t]) => ({ kind, count: t.count, weightKg: Math.round(t.weight * 1000) / 1000 })).sort((a, b) => b.count - a.count);
+}
+
+/** The "Totaux" block of a device list (shipment manifest, collection receipt): one line per kind, then the total. */
+export function drawKindTotals(
+  doc: PDFKit.PDFDocument,
+  items: { kind: string; weightKg: number | null }[],
+  total: { count: number; weightKg: number },
+): void {
+  doc.moveDown(0.5).font('bold').fontSize(11).text('Totaux');
+  doc.moveDown(0.3);
+  drawTable(
+    doc,
+    [{ header: 'Type', width: mm(60) }, { header: 'Nombre', width: mm(25), align: 'right' }, { header: 'Poids (kg)', width: mm(30), align: 'right' }],
+    [
+      ...totalsByKind(items).map((t) => [kindLabelFr(t.kind), String(t.count), weightCell(t.weightKg)]),
+      ['Total', String(total.count), weightCell(total.weightKg)],
+    ],
+  );
+}
