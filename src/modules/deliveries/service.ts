@@ -69,7 +69,7 @@ export async function createDelivery(db: Db, input: CreateDelivery, actor: Actor
         .values(ordered.map((o, position) => ({ delivery_id: deliveryId, device_id: o.device.id, is_new: o.isNew ? 1 : 0, position })))
         .execute();
       for (const o of ordered) {
-        if (o.item.erasure) await insertErasure(trx, o.device.id, o.item.erasure, actor, deliveryId);
+        if (o.item.erasure) await insertErasure(trx, o.device, o.item.erasure, actor, deliveryId);
       }
       await appendEntries(
         trx,

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/connection.js';
 import { newId } from '../../db/ids.js';
-import type { ErasureRecordRow } from '../../db/schema.js';
+import type { DeviceRow, ErasureRecordRow } from '../../db/schema.js';
 import { inTransaction, nowIso, type Executor, type Trx } from '../../db/transaction.js';
 import { ProblemError, conflict } from '../../http/problem.js';
 import type { Actor } from '../api-keys/service.js';
@@ -68,8 +68,15 @@ export async function erasureRecordsOf(db: Executor, deviceIds: string[]): Promi
 }
 
 /** Appends one immutable record (and an `erasure` event) inside the caller's transaction. */
-export async function insertErasure(trx: Trx, deviceId: string, input: ErasureInput, actor: Actor, deliveryId: string | null = null): Promise<ErasureRecordRow> {
-  const device = await getDeviceRow(trx, deviceId);
+/** `device` as read in the caller's transaction: its status is what the event records. */
+export async function insertErasure(
+  trx: Trx,
+  device: Pick<DeviceRow, 'id' | 'asset_tag' | 'status'>,
+  input: ErasureInput,
+  actor: Actor,
+  deliveryId: string | null = null,
+): Promise<ErasureRecordRow> {
+  const deviceId = device.id;
   if (input.supersedes) {
     const earlier = await trx.selectFrom('erasure_records').select(['id', 'device_id']).where('id', '=', input.supersedes).executeTakeFirst();
     if (!earlier || earlier.device_id !== deviceId) {
@@ -113,7 +120,7 @@ export async function insertErasure(trx: Trx, deviceId: string, input: ErasureIn
 }
 
 export async function recordErasure(db: Db, deviceId: string, input: ErasureInput, actor: Actor): Promise<Erasure> {
-  const row = await inTransaction(db, (trx) => insertErasure(trx, deviceId, input, actor));
+  const row = await inTransaction(db, async (trx) => insertErasure(trx, await getDeviceRow(trx, deviceId), input, actor));
   const records = (await erasureRecordsOf(db.kysely, [deviceId])).get(deviceId) ?? [];
   return present(records).find((e) => e.id === row.id)!;
 }
