@@ -4,6 +4,7 @@ import { deflateSync, crc32 } from 'node:zlib';
 import { renderContract, type ContractFacts } from '../../src/modules/installations/contract.js';
 import { loadContractTemplate } from '../../src/modules/installations/template.js';
 import { programmeIdentity } from '../../src/shared/identity.js';
+import { percentile } from './harness.js';
 
 const iterations = Number(process.argv[2] ?? 200);
 
@@ -67,7 +68,7 @@ async function main() {
   }
   times.sort((a, b) => a - b);
   cpu.sort((a, b) => a - b);
-  const pct = (p: number, list = times) => list[Math.min(list.length - 1, Math.ceil((p / 100) * list.length) - 1)].toFixed(1);
+  const pct = (p: number, list = times) => percentile(list, p).toFixed(1);
   console.log(`contract render (final with signature / draft alternately, embedded DejaVu), ${iterations} runs`);
   console.log(`  p50 ${pct(50)} ms   p95 ${pct(95)} ms   max ${times[times.length - 1].toFixed(1)} ms   size ≈ ${(size / 1024).toFixed(0)} KiB`);
   console.log(`  CPU time per render (less sensitive to a busy machine): p50 ${pct(50, cpu)} ms   p95 ${pct(95, cpu)} ms`);

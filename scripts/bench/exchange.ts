@@ -8,6 +8,7 @@ import { loadConfig } from '../../src/config.js';
 import { createDb } from '../../src/db/connection.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { createApiKey } from '../../src/modules/api-keys/service.js';
+import { median } from './harness.js';
 
 /**
  * The exchange's heavy paths on a fresh database, through HTTP (app.inject):
@@ -61,7 +62,6 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
   await fn();
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const show = (label: string, values: number[], limit: number) =>
   console.log(`${label.padEnd(44)} ${values.map((v) => v.toFixed(1).padStart(7)).join(' ')}  median ${median(values).toFixed(1)} ms  (target < ${limit} ms) ${median(values) < limit ? 'OK' : 'SLOW'}`);
 

@@ -8,16 +8,16 @@
  * The database is seeded once by another child process and kept in data/bench-inventory.sqlite
  * for the next runs; pass --reseed to rebuild it (needed after a new index migration).
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDb, openSqlite } from '../../src/db/connection.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { newId } from '../../src/db/ids.js';
+import { percentile, procMemoryKb, startBuiltServer } from './harness.js';
 
 const DEVICES = 100_000;
 const EVENTS = 500_000;
@@ -125,16 +125,9 @@ function seed(file: string): void {
   sqlite.close();
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-/** The server side, in a child process so that its resident memory is the app's alone. */
-/** VmRSS (now) and VmHWM (peak since start) of a process, in MB, from /proc. */
+/** VmRSS (now) and VmHWM (peak since start) of a process, in MB. */
 function memoryOf(pid: number): { rss: number; peak: number } {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN);
-  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+  return { rss: procMemoryKb(pid, 'VmRSS') / 1024, peak: procMemoryKb(pid, 'VmHWM') / 1024 };
 }
 
 async function main() {
@@ -169,27 +162,7 @@ async function main() {
   }
 
   // The production build, as the Dockerfile runs it: memory figures without tsx's own.
-  console.log('building (tsc -p tsconfig.build.json)…');
-  execFileSync(process.execPath, [path.resolve('node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
-  const port = await new Promise<number>((resolve) => {
-    const probe = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port: free } = probe.address() as AddressInfo;
-      probe.close(() => resolve(free));
-    });
-  });
-  const key = `bench-${'k'.repeat(30)}`;
-  const server = spawn(process.execPath, ['dist/src/server.js'], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: `sqlite:${FILE}`, PUBLIC_URL: 'https://ordi.example.fr', LOG_LEVEL: 'error', ADMIN_API_KEY: key },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) break;
-    } catch {
-      if (i > 400) throw new Error('the server did not start');
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  const { port, key, process: server } = await startBuiltServer({ DATABASE_URL: `sqlite:${FILE}`, PUBLIC_URL: 'https://ordi.example.fr', LOG_LEVEL: 'error' }, 400);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const headers = { authorization: `Bearer ${key}` };
   const get = (url: string, onChunk?: (chunk: Buffer) => void) =>
@@ -201,16 +174,16 @@ async function main() {
         res.on('error', reject);
       }).on('error', reject);
     });
-  const timeIt = async (url: string, runs: number) => {
+  const timeIt = async (url: string | ((i: number) => string), runs: number) => {
     const all: number[] = [];
     for (let i = 0; i < runs; i++) {
       const start = process.hrtime.bigint();
-      const res = await get(url);
+      const res = await get(typeof url === 'string' ? url : url(i));
       all.push(Number(process.hrtime.bigint() - start) / 1e6);
-      if (res.status !== 200) throw new Error(`${url} answered ${res.status}: ${res.body.slice(0, 300)}`);
+      if (res.status !== 200) throw new Error(`${typeof url === 'string' ? url : url(i)} answered ${res.status}: ${res.body.slice(0, 300)}`);
     }
     all.sort((a, b) => a - b);
-    return { median: percentile(all, 50), p99: percentile(all, 99), max: all[all.length - 1] };
+    return { count: runs, median: percentile(all, 50), p99: percentile(all, 99), max: all[all.length - 1] };
   };
 
   try {
@@ -240,16 +213,9 @@ async function main() {
       `status=ready&kind=laptop&cursor=${first.nextCursor}`,
       'status=installed&kind=laptop&q=dell',
     ];
-    for (let i = 0; i < 300; i++) await get(`/api/v1/devices?${queries[i % queries.length]}&limit=50`);
-    const times: number[] = [];
-    for (let i = 0; i < 3000; i++) {
-      const start = process.hrtime.bigint();
-      const res = await get(`/api/v1/devices?${queries[i % queries.length]}&limit=50`);
-      times.push(Number(process.hrtime.bigint() - start) / 1e6);
-      if (res.status !== 200) throw new Error(`list answered ${res.status}: ${res.body}`);
-    }
-    times.sort((a, b) => a - b);
-    const p99 = percentile(times, 99);
+    const page = (i: number) => `/api/v1/devices?${queries[i % queries.length]}&limit=50`;
+    for (let i = 0; i < 300; i++) await get(page(i));
+    const list = await timeIt(page, 3000);
     const recent = new Date(Date.now() - 30 * DAY).toISOString();
     const since = await timeIt(`/api/v1/devices?updatedSince=${recent}&limit=50`, 50);
 
@@ -261,7 +227,7 @@ async function main() {
 
     const verdict = (ok: boolean) => (ok ? 'ok' : 'OVER TARGET');
     console.log(`\nInventory benchmark — SQLite, ${DEVICES.toLocaleString('en')} devices, ${EVENTS.toLocaleString('en')} events (machine load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs)`);
-    console.log(`list page of 50 with filters, over HTTP (${times.length} requests): p50 ${percentile(times, 50).toFixed(2)} ms, p99 ${p99.toFixed(2)} ms (target < 15 ms: ${verdict(p99 < 15)})`);
+    console.log(`list page of 50 with filters, over HTTP (${list.count} requests): p50 ${list.median.toFixed(2)} ms, p99 ${list.p99.toFixed(2)} ms (target < 15 ms: ${verdict(list.p99 < 15)})`);
     console.log(`  updatedSince (last 30 days) page of 50: median ${since.median.toFixed(2)} ms, p99 ${since.p99.toFixed(2)} ms`);
     console.log(`CSV export: ${rows.toLocaleString('en')} rows, ${(bytes / 1e6).toFixed(1)} MB in ${csvSeconds.toFixed(2)} s = ${Math.round(rows / csvSeconds).toLocaleString('en')} rows/s (target ≥ 50,000: ${verdict(rows / csvSeconds >= 50_000)})`);
     console.log(`  server resident memory: ${before.rss.toFixed(0)} MB before, ${after.rss.toFixed(0)} MB after, peak ${after.peak.toFixed(0)} MB (target < 200 MB: ${verdict(after.peak < 200)})`);

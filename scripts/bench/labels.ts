@@ -5,14 +5,13 @@
  * process's high-water mark. Prints total time, time to first byte, pages/s and labels/s.
  *   npm run bench:labels [-- --labels 1000 --runs 3]
  */
-import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { FORMATS } from '../../src/modules/labels/formats.js';
 import { pageCount } from '../../src/modules/labels/layout.js';
+import { procMemoryKb, startBuiltServer } from './harness.js';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -22,39 +21,18 @@ const LABELS = arg('labels', 1000);
 const RUNS = arg('runs', 3);
 const FORMAT = 'avery-l7160';
 
-console.log('building (tsc -p tsconfig.build.json)…');
-execFileSync(process.execPath, [path.resolve('node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
-
-const port = await new Promise<number>((resolve) => {
-  const probe = net.createServer().listen(0, '127.0.0.1', () => {
-    const { port: free } = probe.address() as net.AddressInfo;
-    probe.close(() => resolve(free));
-  });
-});
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-labels-'));
-const key = `bench-${'k'.repeat(30)}`;
-const server = spawn(process.execPath, ['dist/src/server.js'], {
-  env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: `sqlite:${path.join(dir, 'bench.sqlite')}`, PUBLIC_URL: 'https://ordi.grandchambery.fr', LOG_LEVEL: 'silent', ADMIN_API_KEY: key },
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
-const memory = (field: 'VmRSS' | 'VmHWM') => {
-  const status = fs.readFileSync(`/proc/${server.pid}/status`, 'utf8');
-  return Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) * 1024;
-};
+const { port, key, process: server } = await startBuiltServer(
+  { DATABASE_URL: `sqlite:${path.join(dir, 'bench.sqlite')}`, PUBLIC_URL: 'https://ordi.grandchambery.fr', LOG_LEVEL: 'silent' },
+  200,
+);
+const memory = (field: 'VmRSS' | 'VmHWM') => procMemoryKb(server.pid!, field) * 1024;
 /** The server's CPU time in ms (user + system), from /proc: less sensitive than wall time to a busy machine. */
 const cpuMs = () => {
   const fields = fs.readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks of 10 ms (CLK_TCK = 100)
 };
 const MB = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
-for (let i = 0; ; i++) {
-  try {
-    if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) break;
-  } catch {
-    if (i > 200) throw new Error('the server did not start');
-  }
-  await new Promise((resolve) => setTimeout(resolve, 50));
-}
 
 async function call(method: string, url: string, body: unknown): Promise<{ status: number; json: unknown }> {
   const res = await fetch(`http://127.0.0.1:${port}${url}`, {

@@ -10,6 +10,7 @@ import { newId } from '../../src/db/ids.js';
 import { encodeCursor } from '../../src/http/pagination.js';
 import { createApiKey } from '../../src/modules/api-keys/service.js';
 import { DEVICE_STATUSES } from '../../src/modules/devices/schemas.js';
+import { median } from './harness.js';
 
 /**
  * `npm run bench:scan`: 100,000 devices in SQLite, then, in one run and against servers
@@ -109,7 +110,6 @@ try {
     const result = await load(`GET /api/v1/scan/{tag}, random tags (round ${round})`, ports.app, { headers: auth, requests: [scanRequest] });
     pairs.push({ bare: b.requests.average, scan: result.requests.average, bareCpu: b.cpuPerRequest, scanCpu: result.cpuPerRequest, p99: result.latency.p99 });
   }
-  const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)];
   const percent = (value: number) => `${(value * 100).toFixed(1)} %`;
   const ratios = pairs.map((p) => p.scan / p.bare);
   const cpuRatios = pairs.map((p) => p.bareCpu / p.scanCpu);
@@ -150,9 +150,9 @@ try {
     times.push(performance.now() - t0);
     if (res.status !== 201) throw new Error(`intake answered ${res.status}: ${await res.text()}`);
   }
-  times.sort((a, b) => a - b);
+  const [middle, max] = [median(times), Math.max(...times)];
   console.log(
-    `500-device batch intake (10 batches): median ${times[5].toFixed(0)} ms, max ${times[9].toFixed(0)} ms (target < 250 ms)  ${times[9] < 250 ? 'OK' : times[5] < 250 ? 'OK at the median' : 'ABOVE TARGET'}`,
+    `500-device batch intake (${times.length} batches): median ${middle.toFixed(0)} ms, max ${max.toFixed(0)} ms (target < 250 ms)  ${max < 250 ? 'OK' : middle < 250 ? 'OK at the median' : 'ABOVE TARGET'}`,
   );
 } finally {
   stop();
