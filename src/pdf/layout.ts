@@ -19,17 +19,27 @@ export function drawHeader(doc: PDFKit.PDFDocument, issuer: Party, title: string
  * document number; call once everything is drawn, before `end()`.
  */
 export function numberPages(doc: PDFKit.PDFDocument, footer: (page: number, total: number) => string): void {
+  eachBufferedPage(doc, (page, total, bottom) => {
+    const width = doc.page.width - doc.page.margins.left - doc.page.margins.right;
+    doc.font('regular').fontSize(8).fillColor('#555555')
+      .text(footer(page, total), doc.page.margins.left, doc.page.height - bottom / 2 - 4, { width, align: 'center', lineBreak: false });
+  });
+  doc.fillColor('black');
+}
+
+/**
+ * Draws on every buffered page (`bufferPages: true`) with the bottom margin lifted, since writing
+ * inside the margin must not open a new page; `bottom` is the page's own margin.
+ */
+export function eachBufferedPage(doc: PDFKit.PDFDocument, draw: (page: number, total: number, bottom: number) => void): void {
   const range = doc.bufferedPageRange();
   for (let i = range.start; i < range.start + range.count; i++) {
     doc.switchToPage(i);
     const bottom = doc.page.margins.bottom;
-    doc.page.margins.bottom = 0; // writing inside the margin must not open a new page
-    const width = doc.page.width - doc.page.margins.left - doc.page.margins.right;
-    doc.font('regular').fontSize(8).fillColor('#555555')
-      .text(footer(i - range.start + 1, range.count), doc.page.margins.left, doc.page.height - bottom / 2 - 4, { width, align: 'center', lineBreak: false });
+    doc.page.margins.bottom = 0;
+    draw(i - range.start + 1, range.count, bottom);
     doc.page.margins.bottom = bottom;
   }
-  doc.fillColor('black');
 }
 
 export interface Column {

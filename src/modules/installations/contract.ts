@@ -1,5 +1,5 @@
 import { createPdf, mm } from '../../pdf/document.js';
-import { drawHeader, drawSignatureBoxes, drawTable, frDate, frNumber, numberPages } from '../../pdf/layout.js';
+import { drawHeader, drawSignatureBoxes, drawTable, eachBufferedPage, frDate, frNumber, numberPages } from '../../pdf/layout.js';
 import { renderPdf } from '../../pdf/send.js';
 import type { ProgrammeIdentity } from '../../shared/identity.js';
 import { fill, type Block, type ContractTemplate, type Placeholder } from './template.js';
@@ -200,11 +200,7 @@ function drawSignatures(doc: PDFKit.PDFDocument, facts: ContractFacts, rendering
 
 /** A large, light, diagonal word across every buffered page. */
 function watermark(doc: PDFKit.PDFDocument, word: string): void {
-  const range = doc.bufferedPageRange();
-  for (let i = range.start; i < range.start + range.count; i++) {
-    doc.switchToPage(i);
-    const bottom = doc.page.margins.bottom;
-    doc.page.margins.bottom = 0;
+  eachBufferedPage(doc, () => {
     const { width, height } = doc.page;
     doc.save();
     doc.rotate(-45, { origin: [width / 2, height / 2] });
@@ -212,7 +208,6 @@ function watermark(doc: PDFKit.PDFDocument, word: string): void {
     const textWidth = doc.widthOfString(word);
     doc.text(word, width / 2 - textWidth / 2, height / 2 - 55, { lineBreak: false });
     doc.restore();
-    doc.page.margins.bottom = bottom;
-  }
+  });
   doc.fillColor('black').fillOpacity(1);
 }
