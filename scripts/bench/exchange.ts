@@ -1,13 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import pg from 'pg';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createDb } from '../../src/db/connection.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { createApiKey } from '../../src/modules/api-keys/service.js';
+import { scratchDatabase } from '../../test/helpers/database.js';
 import { median } from './harness.js';
 
 /**
@@ -19,31 +16,7 @@ import { median } from './harness.js';
 const SIZE = 500;
 const ROUNDS = 3;
 
-async function database(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const base = process.env.BENCH_POSTGRES_URL;
-  if (base) {
-    const schema = `bench_${randomBytes(4).toString('hex')}`;
-    const client = new pg.Client({ connectionString: base });
-    await client.connect();
-    await client.query(`create schema ${schema}`);
-    await client.end();
-    const url = new URL(base);
-    url.searchParams.set('schema', schema);
-    return {
-      url: url.toString(),
-      drop: async () => {
-        const c = new pg.Client({ connectionString: base });
-        await c.connect();
-        await c.query(`drop schema ${schema} cascade`);
-        await c.end();
-      },
-    };
-  }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-exchange-'));
-  return { url: `sqlite:${path.join(dir, 'bench.sqlite')}`, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
-}
-
-const target = await database();
+const target = await scratchDatabase(process.env.BENCH_POSTGRES_URL, 'bench', 4);
 const config = loadConfig({ DATABASE_URL: target.url, PUBLIC_URL: 'https://ordi.example.fr', LOG_LEVEL: 'silent' });
 const db = createDb(config.databaseUrl);
 await migrateToLatest(db.kysely);
