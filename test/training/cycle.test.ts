@@ -149,6 +149,16 @@ describe('a cycle completed on a share of hours', () => {
     expect((await ctx.api('installer').patch(`/api/v1/training/cycles/${cycle.id}`).send({ capacity: 1 })).status).toBe(409);
   });
 
+  it('when six applicants race for the last place, then exactly one gets it and the others wait in a gapless order', async () => {
+    const { cycle } = await createCycle(ctx, { capacity: 1 });
+    const people = await trainees(ctx, 6);
+    const results = await Promise.all(people.map((p) => ctx.api('installer').post(`/api/v1/training/cycles/${cycle.id}/enrolments`).send({ beneficiaryId: p.id })));
+    expect(results.map((r) => r.status)).toEqual(Array(6).fill(201));
+    expect(results.filter((r) => r.body.status === 'enrolled')).toHaveLength(1);
+    const waiting = await ctx.api('installer').get(`/api/v1/training/cycles/${cycle.id}/enrolments?status=waiting`);
+    expect(waiting.body.items.map((e: EnrolmentBody) => e.waitingPosition)).toEqual([1, 2, 3, 4, 5]);
+  });
+
   it('when bad values are sent, then 400 names the fields', async () => {
     const { cycle } = await createCycle(ctx);
     const res = await ctx.api('installer').post(`/api/v1/training/cycles/${cycle.id}/sessions`).send({ date: '2027-02-30', startTime: '25:00', endTime: '10:00', theme: '' });

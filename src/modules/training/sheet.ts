@@ -79,7 +79,7 @@ export async function renderAttendanceSheet(facts: SheetFacts): Promise<Buffer> 
       ['Formateur / formatrice', facts.trainer ?? '………………………………………'],
       ['Organisé par', facts.organiser],
     ];
-    const labelWidth = mm(42);
+    const labelWidth = mm(50);
     for (const [label, value] of details) {
       const y = doc.y;
       doc.font('bold').fontSize(9.5).text(`${label} :`, left, y, { width: labelWidth, lineBreak: false });
