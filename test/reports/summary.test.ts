@@ -35,6 +35,7 @@ beforeAll(async () => {
 });
 
 const noMovements = { shipped: 0, receivedReconditioned: 0, reconditionedInHouse: 0, installed: 0, householdsEquipped: 0, returns: 0, scrapped: 0 };
+const noTraining = { peopleTrained: 0, peopleAttended: 0, workshopsHeld: 0, trainingHours: 0, computersInstalled: 0 };
 
 describe('programme report', () => {
   it('when the period is March–April 2025, then the figures are the collections of those months only', async () => {
@@ -42,7 +43,7 @@ describe('programme report', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       period: { from: '2025-03-01', to: '2025-04-30' },
-      totals: { donors: 2, collections: 3, devicesCollected: 5, weightKgCollected: 16.5, ...noMovements },
+      totals: { donors: 2, collections: 3, devicesCollected: 5, weightKgCollected: 16.5, ...noMovements, ...noTraining },
       collectedByKind: [
         { kind: 'laptop', units: 3, weightKg: 4 },
         { kind: 'desktop', units: 1, weightKg: 8 },
@@ -51,9 +52,11 @@ describe('programme report', () => {
       // These lifecycle moves bypass the shipment and installation endpoints: no ledger entry, no installation.
       exchange: { asOf: '2025-04-30', credits: 0, unitsReceived: 0, adjustments: 0, balance: 0 },
       installationsByNeighbourhood: [],
+      peopleTrainedByNeighbourhood: [],
+      peopleAttendedByNeighbourhood: [],
       byMonth: [
-        { month: '2025-03', donors: 1, collections: 1, devicesCollected: 3, weightKgCollected: 8.5, ...noMovements },
-        { month: '2025-04', donors: 2, collections: 2, devicesCollected: 2, weightKgCollected: 8, ...noMovements },
+        { month: '2025-03', donors: 1, collections: 1, devicesCollected: 3, weightKgCollected: 8.5, ...noMovements, ...noTraining },
+        { month: '2025-04', donors: 2, collections: 2, devicesCollected: 2, weightKgCollected: 8, ...noMovements, ...noTraining },
       ],
     });
   });
@@ -63,7 +66,7 @@ describe('programme report', () => {
     expect(res.status).toBe(200);
     const movements = { shipped: 2, receivedReconditioned: 1, reconditionedInHouse: 1, installed: 1, returns: 1, scrapped: 1 };
     // householdsEquipped: 0, the installation being a bare lifecycle move without an installation record
-    expect(res.body.totals).toEqual({ donors: 3, collections: 4, devicesCollected: 6, weightKgCollected: 17, ...movements, householdsEquipped: 0 });
+    expect(res.body.totals).toEqual({ donors: 3, collections: 4, devicesCollected: 6, weightKgCollected: 17, ...movements, householdsEquipped: 0, ...noTraining });
     const months = res.body.byMonth.map((m: { month: string }) => m.month);
     expect(months[0]).toBe('2025-03');
     expect(months[months.length - 1]).toBe(thisMonth);
