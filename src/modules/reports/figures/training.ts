@@ -4,30 +4,25 @@ import type { Period } from '../period.js';
 import { suppressSmallCounts, type NeighbourhoodCount } from './neighbourhoods.js';
 import { addTo, type FigureGroup, type Figures } from './types.js';
 
-type Key = 'peopleTrained' | 'peopleAttended' | 'workshopsHeld' | 'trainingHours' | 'computersInstalled';
-
-/** What the funder calls a computer: the machine of a kit, not its monitor or printer. */
-export const COMPUTER_KINDS = ['laptop', 'desktop', 'all_in_one'] as const;
+type Key = 'peopleTrained' | 'peopleAttended' | 'workshopsHeld' | 'trainingHours';
 
 const month = (column: Expression<string | null>) => sql<string>`substr(${column}, 1, 7)`;
 const hours = (minutes: number) => Math.round((minutes / 60) * 100) / 100;
 
 /**
- * The training side of the funder's three headline figures (issue 14), each over the period
+ * The training side of the funder's three headline figures (issue 14; the third, computers
+ * installed, is a movement: figures/movements.ts), each over the period
  * and by month, one grouped query per figure:
  * - `peopleTrained`: distinct people whose completion date of a cycle (from attendance, or an
  *   admin's override) falls in the period — a person completing two cycles counts once;
  * - `peopleAttended`: distinct people present at one workshop of the period at least;
  * - `workshopsHeld`: sessions of the period where someone was present (a planned session
- *   nobody attended, or not recorded yet, was not held), and `trainingHours` their duration;
- * - `computersInstalled`: laptops, desktops and all-in-ones of installations completed in the
- *   period (by the contract's installation date, as for households; monitors and other extras
- *   of a kit are not computers).
+ *   nobody attended, or not recorded yet, was not held), and `trainingHours` their duration.
  * By month, a person counts in each month they qualify in, so months may add up to more.
  */
 export const trainingFigures: Figures<Key> = async (db, period) => {
   const k = db.kysely;
-  const [trained, attended, held, computers] = await Promise.all([
+  const [trained, attended, held] = await Promise.all([
     k
       .selectFrom('training_enrolments')
       .select((eb) => [month(eb.ref('completed_on')).as('month'), eb.fn.count<number>('beneficiary_id').distinct().as('n')])
@@ -55,16 +50,6 @@ export const trainingFigures: Figures<Key> = async (db, period) => {
       )
       .groupBy(sql`substr(held_on, 1, 7)`)
       .execute(),
-    k
-      .selectFrom('installations')
-      .innerJoin('installation_devices', 'installation_devices.installation_id', 'installations.id')
-      .innerJoin('devices', 'devices.id', 'installation_devices.device_id')
-      .select((eb) => [month(eb.ref('installations.installed_on')).as('month'), eb.fn.countAll<number>().as('n')])
-      .where('installations.installed_on', '>=', period.from)
-      .where('installations.installed_on', '<=', period.to)
-      .where('devices.kind', 'in', COMPUTER_KINDS)
-      .groupBy(sql`substr(installations.installed_on, 1, 7)`)
-      .execute(),
   ]);
 
   const byMonth: FigureGroup<Key>['byMonth'] = new Map();
@@ -74,7 +59,6 @@ export const trainingFigures: Figures<Key> = async (db, period) => {
     addTo(byMonth, r.month, 'workshopsHeld', Number(r.n));
     addTo(byMonth, r.month, 'trainingHours', hours(Number(r.minutes)));
   }
-  for (const r of computers) addTo(byMonth, r.month, 'computersInstalled', Number(r.n));
 
   // Distinct people over the whole period: not the sum of the months.
   const [trainedTotal, attendedTotal] = await Promise.all([
@@ -100,7 +84,6 @@ export const trainingFigures: Figures<Key> = async (db, period) => {
       peopleAttended: Number(attendedTotal.n),
       workshopsHeld: held.reduce((sum, r) => sum + Number(r.n), 0),
       trainingHours: hours(held.reduce((sum, r) => sum + Number(r.minutes), 0)),
-      computersInstalled: computers.reduce((sum, r) => sum + Number(r.n), 0),
     },
     byMonth,
   };
