@@ -25,6 +25,7 @@ export async function deviceRoutes(fastify: FastifyInstance) {
   app.post('/collections/:id/devices', {
     config: { roles: WRITERS.intake, idempotent: true },
     schema: {
+      operationId: 'intakeDevices',
       tags,
       summary: 'Register collected devices (one, or up to 500 at once: all or nothing)',
       description: 'Each device gets the next asset tag. Send `Idempotency-Key` so that a repeated scan creates nothing twice.',
@@ -41,6 +42,7 @@ export async function deviceRoutes(fastify: FastifyInstance) {
 
   app.get('/devices', {
     schema: {
+      operationId: 'listDevices',
       tags,
       summary: 'List devices (JSON pages, or every match as CSV)',
       description: 'With `Accept: text/csv` or `format=csv`, streams every matching device as CSV (UTF-8 with BOM, RFC 4180); `cursor` and `limit` are then ignored.',
@@ -53,7 +55,7 @@ export async function deviceRoutes(fastify: FastifyInstance) {
   });
 
   app.get('/devices/:id', {
-    schema: { tags, summary: 'Get a device (with an ETag)', params: idParams, response: { 200: deviceSchema, 304: z.null() } },
+    schema: { operationId: 'getDevice', tags, summary: 'Get a device (with an ETag)', params: idParams, response: { 200: deviceSchema, 304: z.null() } },
   }, async (request, reply) => {
     const row = await getDeviceRow(app.db.kysely, request.params.id);
     const etag = etagOf(row);
@@ -67,6 +69,7 @@ export async function deviceRoutes(fastify: FastifyInstance) {
   app.patch('/devices/:id', {
     config: { roles: WRITERS.deviceEdit },
     schema: {
+      operationId: 'updateDevice',
       tags,
       summary: 'Change descriptive fields (never the status)',
       description: 'Send the ETag you read as `If-Match`: a device changed meanwhile answers 412.',
@@ -81,16 +84,16 @@ export async function deviceRoutes(fastify: FastifyInstance) {
   });
 
   app.get('/devices/:id/events', {
-    schema: { tags, summary: "A device's history, oldest first", params: idParams, querystring: pageQuerySchema, response: { 200: pageSchema(eventSchema) } },
+    schema: { operationId: 'listDeviceEvents', tags, summary: "A device's history, oldest first", params: idParams, querystring: pageQuerySchema, response: { 200: pageSchema(eventSchema) } },
   }, async (request) => listDeviceEvents(app.db, request.params.id, request.query.limit, request.query.cursor));
 
   app.post('/devices/:id/scrap', {
     config: { roles: WRITERS.scrap },
-    schema: { tags, summary: 'Scrap a device (sent to recycling)', params: idParams, body: scrapSchema, response: { 200: deviceSchema } },
+    schema: { operationId: 'scrapDevice', tags, summary: 'Scrap a device (sent to recycling)', params: idParams, body: scrapSchema, response: { 200: deviceSchema } },
   }, async (request) => toDevice(await scrapDevice(app.db, request.params.id, request.body.reason, request.body.notes, request.actor)));
 
   app.get('/scan/:code', {
-    schema: { tags, summary: 'Find a device by asset tag, serial number or label URL', params: codeParams, response: { 200: deviceSchema } },
+    schema: { operationId: 'scanDevice', tags, summary: 'Find a device by asset tag, serial number or label URL', params: codeParams, response: { 200: deviceSchema } },
   }, (request) => {
     // Not async: on SQLite the answer is sent without a promise.
     const row = resolveCode(app.db, request.params.code);

@@ -11,12 +11,12 @@ export async function healthRoutes(fastify: FastifyInstance) {
 
   app.get('/health', {
     config,
-    schema: { tags, summary: 'The process is up', security: [], response: { 200: z.object({ status: z.literal('ok') }) } },
+    schema: { operationId: 'getHealth', tags, summary: 'The process is up', security: [], response: { 200: z.object({ status: z.literal('ok') }) } },
   }, async () => ({ status: 'ok' as const }));
 
   app.get('/ready', {
     config,
-    schema: { tags, summary: 'The database answers', security: [], response: { 200: z.object({ status: z.literal('ready'), database: z.string() }) } },
+    schema: { operationId: 'getReadiness', tags, summary: 'The database answers', security: [], response: { 200: z.object({ status: z.literal('ready'), database: z.string() }) } },
   }, async (request, reply) => {
     try {
       await sql`select 1`.execute(app.db.kysely);

@@ -19,6 +19,7 @@ export async function installationRoutes(fastify: FastifyInstance) {
   app.post('/installations', {
     config: { roles, idempotent: true },
     schema: {
+      operationId: 'scheduleInstallation',
       tags,
       summary: 'Schedule a home installation: reserves the whole kit',
       description:
@@ -31,12 +32,12 @@ export async function installationRoutes(fastify: FastifyInstance) {
 
   app.get('/installations', {
     config: { roles },
-    schema: { tags, summary: 'List installations', querystring: listInstallationsQuerySchema, response: { 200: pageSchema(installationSchema) } },
+    schema: { operationId: 'listInstallations', tags, summary: 'List installations', querystring: listInstallationsQuerySchema, response: { 200: pageSchema(installationSchema) } },
   }, async (request) => listInstallations(app.db, request.query));
 
   app.get('/installations/:id', {
     config: { roles },
-    schema: { tags, summary: 'Get an installation', params: idParams, response: { 200: installationSchema } },
+    schema: { operationId: 'getInstallation', tags, summary: 'Get an installation', params: idParams, response: { 200: installationSchema } },
   }, async (request) => getInstallation(app.db, request.params.id));
 
   // Not idempotent-replayed: the stored answer would keep the signer's name past an anonymisation.
@@ -44,6 +45,7 @@ export async function installationRoutes(fastify: FastifyInstance) {
   app.post('/installations/:id/complete', {
     config: { roles },
     schema: {
+      operationId: 'completeInstallation',
       tags,
       summary: 'Record the installation: devices installed, contract numbered and frozen',
       description: 'The optional tablet signature is drawn into the contract. The final PDF is rendered once; every later download returns the same bytes.',
@@ -55,12 +57,13 @@ export async function installationRoutes(fastify: FastifyInstance) {
 
   app.post('/installations/:id/cancel', {
     config: { roles },
-    schema: { tags, summary: 'Cancel a scheduled installation: the kit is ready again', params: idParams, body: cancelSchema, response: { 200: installationSchema } },
+    schema: { operationId: 'cancelInstallation', tags, summary: 'Cancel a scheduled installation: the kit is ready again', params: idParams, body: cancelSchema, response: { 200: installationSchema } },
   }, async (request) => cancelInstallation(app.db, request.params.id, request.body.reason, request.actor));
 
   app.get('/installations/:id/contract.pdf', {
     config: { roles },
     schema: {
+      operationId: 'getContractPdf',
       tags,
       summary: 'The loan contract: a draft marked PROJET before completion, then the frozen signed copy',
       params: idParams,
@@ -75,7 +78,7 @@ export async function installationRoutes(fastify: FastifyInstance) {
 
   app.get('/installations/:id/return-receipt.pdf', {
     config: { roles },
-    schema: { tags, summary: 'The return slip for what came back', params: idParams, produces: ['application/pdf'], response: { 200: pdf } },
+    schema: { operationId: 'getReturnReceiptPdf', tags, summary: 'The return slip for what came back', params: idParams, produces: ['application/pdf'], response: { 200: pdf } },
   }, async (request, reply) => {
     const receipt = await returnReceiptPdf(app.db, request.params.id);
     return sendPdfBuffer(reply, receipt.bytes, receipt.filename);
@@ -84,6 +87,7 @@ export async function installationRoutes(fastify: FastifyInstance) {
   app.post('/devices/:id/return', {
     config: { roles },
     schema: {
+      operationId: 'returnDevice',
       tags: ['devices', ...tags],
       summary: 'Take back a loaned kit, or one device of it (installed → returned)',
       params: idParams,

@@ -11,6 +11,7 @@ export async function inventoryRoutes(fastify: FastifyInstance) {
 
   app.get('/inventory/summary', {
     schema: {
+      operationId: 'getInventorySummary',
       tags: ['inventory'],
       summary: 'Stock at a glance (with an ETag)',
       description: 'Counts by status and kind, ready stock by kind and grade, devices awaiting erasure, the oldest device in each status. Send the ETag back as `If-None-Match`: 304 while nothing changed.',
@@ -26,6 +27,7 @@ export async function inventoryRoutes(fastify: FastifyInstance) {
 
   app.get('/events', {
     schema: {
+      operationId: 'listEvents',
       tags: ['inventory'],
       summary: 'Change feed: every device event, in commit order',
       description:

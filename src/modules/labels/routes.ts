@@ -14,6 +14,7 @@ export async function labelRoutes(fastify: FastifyInstance) {
   app.post('/labels', {
     config: { roles: WRITERS.labels },
     schema: {
+      operationId: 'printLabels',
       tags,
       summary: 'Print QR asset labels (PDF)',
       description:
@@ -30,7 +31,7 @@ export async function labelRoutes(fastify: FastifyInstance) {
 
   app.get('/devices/:id/label.pdf', {
     config: { roles: WRITERS.labels },
-    schema: { tags, summary: "One device's label (PDF)", params: idParams, querystring: deviceLabelQuerySchema, response: { 200: pdfResponse } },
+    schema: { operationId: 'getDeviceLabelPdf', tags, summary: "One device's label (PDF)", params: idParams, querystring: deviceLabelQuerySchema, response: { 200: pdfResponse } },
   }, async (request, reply) => {
     const format = checkedFormat(request.query.format, request.query.startPosition);
     const content = await deviceLabelContent(app.db, app.config.publicUrl, request.params.id);
@@ -39,11 +40,12 @@ export async function labelRoutes(fastify: FastifyInstance) {
   });
 
   app.get('/labels/formats', {
-    schema: { tags, summary: 'Label formats and their geometry (millimetres, from the top-left corner of the page)', response: { 200: labelFormatsSchema } },
+    schema: { operationId: 'listLabelFormats', tags, summary: 'Label formats and their geometry (millimetres, from the top-left corner of the page)', response: { 200: labelFormatsSchema } },
   }, async () => listFormats());
 
   app.get('/labels/calibration.pdf', {
     schema: {
+      operationId: 'getLabelCalibrationPdf',
       tags,
       summary: "Calibration page: every label's outline and number, with millimetre rulers",
       description: 'Print it on plain paper, lay it over a sheet of labels, and send the shift you measure as `offsetXMm`/`offsetYMm` with your label requests.',

@@ -16,6 +16,7 @@ export async function reportRoutes(fastify: FastifyInstance) {
 
   app.get('/reports/summary', {
     schema: {
+      operationId: 'getProgrammeReport',
       tags,
       summary: 'The programme’s figures for a period, and by month',
       description: 'JSON by default; CSV with `Accept: text/csv` or `format=csv` (one figure a line: `month`, `metric`, `breakdown`, `value`). No personal data.',
@@ -36,6 +37,7 @@ export async function reportRoutes(fastify: FastifyInstance) {
 
   app.get('/reports/summary.pdf', {
     schema: {
+      operationId: 'getProgrammeReportPdf',
       tags,
       summary: 'The programme’s figures as a one-page French PDF, for the funder’s report',
       querystring: reportQuerySchema.pick({ from: true, to: true }),
