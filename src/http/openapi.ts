@@ -141,7 +141,7 @@ export function describeRoute(input: Parameters<typeof jsonSchemaTransform>[0] &
       if (status === '200' && config.csv) {
         content['text/csv'] = { schema: { type: 'string', description: 'UTF-8 CSV (RFC 4180), one row per item' } };
         extra['Content-Disposition'] = header('Content-Disposition', 'The file name, on CSV answers');
-        description += '; as CSV with `Accept: text/csv` or `format=csv`';
+        description += '; as CSV with `Accept: text/csv`';
       }
     }
     described[status] = { description, ...(Object.keys(extra).length ? { headers: extra } : {}), content };

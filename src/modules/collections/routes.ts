@@ -11,7 +11,7 @@ export async function collectionRoutes(fastify: FastifyInstance) {
   const tags = ['collections'];
 
   app.post('/collections', {
-    config: { roles: WRITERS.collections },
+    config: { roles: WRITERS.collections, idempotent: true },
     schema: { operationId: 'createCollection', tags, summary: 'Record a collection at a donor', body: createCollectionSchema, response: { 201: collectionSchema } },
   }, async (request, reply) => reply.code(201).send(await createCollection(app.db, request.body, request.actor)));
 

@@ -41,6 +41,7 @@ export async function deviceRoutes(fastify: FastifyInstance) {
   });
 
   app.get('/devices', {
+    config: { csv: true },
     schema: {
       operationId: 'listDevices',
       tags,

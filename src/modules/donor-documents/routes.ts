@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import { pdfResponse } from '../../http/openapi.js';
 import { sendPdfBuffer } from '../../pdf/send.js';
 import { idParams } from '../../shared/fields.js';
 import { getCertificate } from './certificate-number.js';
@@ -9,7 +9,7 @@ import { donorImpact } from './impact.js';
 import { renderCollectionReceipt } from './receipt.js';
 import { certificateParams, certificateRecordSchema, impactSchema } from './schemas.js';
 
-const pdf = { produces: ['application/pdf'], response: { 200: z.any().describe('PDF document') } };
+const pdf = { response: { 200: pdfResponse() } };
 
 export async function donorDocumentRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
@@ -23,6 +23,11 @@ export async function donorDocumentRoutes(fastify: FastifyInstance) {
   });
 
   app.get('/collections/:id/erasure-certificate.pdf', {
+    config: {
+      responseHeaders: {
+        200: { 'X-Certificate-Number': 'The certificate’s number', 'X-Content-SHA256': 'SHA-256 (hex) of the certified content, as printed on the certificate' },
+      },
+    },
     schema: {
       operationId: 'getErasureCertificatePdf',
       tags,

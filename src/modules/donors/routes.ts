@@ -11,7 +11,7 @@ export async function donorRoutes(fastify: FastifyInstance) {
   const tags = ['donors'];
 
   app.post('/donors', {
-    config: { roles: WRITERS.donors },
+    config: { roles: WRITERS.donors, idempotent: true },
     schema: { operationId: 'createDonor', tags, summary: 'Register a donor', body: createDonorSchema, response: { 201: donorSchema } },
   }, async (request, reply) => reply.code(201).send(await createDonor(app.db, request.body)));
 

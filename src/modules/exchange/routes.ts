@@ -33,6 +33,7 @@ export async function exchangeRoutes(fastify: FastifyInstance) {
   }, async (request) => setTerms(app.db, request.body, request.actor));
 
   app.get('/exchange/entries', {
+    config: { csv: true },
     schema: {
       operationId: 'listExchangeEntries',
       tags,

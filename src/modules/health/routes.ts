@@ -15,7 +15,7 @@ export async function healthRoutes(fastify: FastifyInstance) {
   }, async () => ({ status: 'ok' as const }));
 
   app.get('/ready', {
-    config,
+    config: { ...config, responseHeaders: { 503: { 'Retry-After': 'Seconds to wait before asking again' } } },
     schema: { operationId: 'getReadiness', tags, summary: 'The database answers', security: [], response: { 200: z.object({ status: z.literal('ready'), database: z.string() }) } },
   }, async (request, reply) => {
     try {
@@ -23,7 +23,7 @@ export async function healthRoutes(fastify: FastifyInstance) {
       return { status: 'ready' as const, database: app.db.dialect };
     } catch (error) {
       request.log.warn({ err: error }, 'database not reachable');
-      return sendProblem(reply, 503, 'The database is not reachable');
+      return sendProblem(reply.header('Retry-After', '5'), 503, 'The database is not reachable');
     }
   });
 }

@@ -1,15 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { pageSchema } from '../../http/pagination.js';
 import { WRITERS } from '../../http/roles.js';
+import { pdfResponse } from '../../http/openapi.js';
 import { sendPdfBuffer } from '../../pdf/send.js';
 import { idParams } from '../../shared/fields.js';
 import { returnDevice, returnReceiptPdf } from './returns.js';
 import { cancelSchema, completeSchema, installationSchema, listInstallationsQuerySchema, returnSchema, scheduleSchema } from './schemas.js';
 import { cancelInstallation, completeInstallation, contractPdf, getInstallation, listInstallations, scheduleInstallation } from './service.js';
-
-const pdf = z.any().describe('A PDF document').meta({ contentMediaType: 'application/pdf' });
 
 export async function installationRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
@@ -61,14 +59,13 @@ export async function installationRoutes(fastify: FastifyInstance) {
   }, async (request) => cancelInstallation(app.db, request.params.id, request.body.reason, request.actor));
 
   app.get('/installations/:id/contract.pdf', {
-    config: { roles },
+    config: { roles, responseHeaders: { 200: { ETag: 'Once signed: the SHA-256 (hex) of the frozen contract, quoted; absent on a draft' } } },
     schema: {
       operationId: 'getContractPdf',
       tags,
       summary: 'The loan contract: a draft marked PROJET before completion, then the frozen signed copy',
       params: idParams,
-      produces: ['application/pdf'],
-      response: { 200: pdf },
+      response: { 200: pdfResponse() },
     },
   }, async (request, reply) => {
     const contract = await contractPdf(app.db, request.params.id, app.config);
@@ -78,7 +75,7 @@ export async function installationRoutes(fastify: FastifyInstance) {
 
   app.get('/installations/:id/return-receipt.pdf', {
     config: { roles },
-    schema: { operationId: 'getReturnReceiptPdf', tags, summary: 'The return slip for what came back', params: idParams, produces: ['application/pdf'], response: { 200: pdf } },
+    schema: { operationId: 'getReturnReceiptPdf', tags, summary: 'The return slip for what came back', params: idParams, response: { 200: pdfResponse() } },
   }, async (request, reply) => {
     const receipt = await returnReceiptPdf(app.db, request.params.id);
     return sendPdfBuffer(reply, receipt.bytes, receipt.filename);

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { WRITERS } from '../../http/roles.js';
 import { pageSchema } from '../../http/pagination.js';
+import { pdfResponse } from '../../http/openapi.js';
 import { sendPdfBuffer } from '../../pdf/send.js';
 import { idParams } from '../../shared/fields.js';
 import { acknowledgeShipment } from './acknowledge.js';
@@ -87,7 +88,7 @@ export async function shipmentRoutes(fastify: FastifyInstance) {
   }, async (request) => acknowledgeShipment(app.db, request.params.id, request.body?.missing ?? [], request.body?.notes, request.actor));
 
   app.get('/shipments/:id/manifest.pdf', {
-    schema: { operationId: 'getShipmentManifestPdf', tags, summary: 'The handover slip (PDF, French)', params: idParams, produces: ['application/pdf'], response: { 200: z.any().describe('PDF document') } },
+    schema: { operationId: 'getShipmentManifestPdf', tags, summary: 'The handover slip (PDF, French)', params: idParams, response: { 200: pdfResponse() } },
   }, async (request, reply) => {
     const { bytes, filename } = await renderManifest(app.db, request.params.id);
     return sendPdfBuffer(reply, bytes, filename);
