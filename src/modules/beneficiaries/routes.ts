@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { pageSchema } from '../../http/pagination.js';
 import { WRITERS } from '../../http/roles.js';
-import { idParams } from '../../shared/fields.js';
+import { idParams, timestamp } from '../../shared/fields.js';
 import { installationSchema } from '../installations/schemas.js';
 import { anonymiseBeneficiary, exportBeneficiary } from './gdpr.js';
 import { anonymisationSchema, beneficiarySchema, createBeneficiarySchema, listBeneficiariesQuerySchema, updateBeneficiarySchema } from './schemas.js';
@@ -11,10 +11,10 @@ import { createBeneficiary, getBeneficiary, listBeneficiaries, updateBeneficiary
 
 const exportSchema = z
   .object({
-    exportedAt: z.string(),
+    exportedAt: timestamp,
     beneficiary: beneficiarySchema,
     installations: z.array(installationSchema),
-    auditLog: z.array(z.object({ at: z.string(), actor: z.string(), action: z.string(), details: z.record(z.string(), z.unknown()).nullable() })),
+    auditLog: z.array(z.object({ at: timestamp, actor: z.string(), action: z.string(), details: z.record(z.string(), z.unknown()).nullable() })),
   })
   .meta({ id: 'BeneficiaryExport' });
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { csvDelimiterField } from '../../shared/csv.js';
-import { isoDate } from '../../shared/fields.js';
+import { day, isoDate } from '../../shared/fields.js';
 import { DEVICE_KINDS } from '../devices/schemas.js';
 import { MASKED, SMALL, SMALL_COUNT } from './figures/neighbourhoods.js';
 
@@ -30,7 +30,7 @@ export const REPORT_FIGURES = Object.keys(figures) as (keyof typeof figures)[];
 
 export const reportSchema = z
   .object({
-    period: z.object({ from: z.string(), to: z.string() }),
+    period: z.object({ from: day, to: day }),
     totals: z.object(figures),
     collectedByKind: z.array(z.object({ kind: z.enum(DEVICE_KINDS), units: count, weightKg: z.number() })),
     exchange: z
@@ -52,7 +52,7 @@ export const reportSchema = z
         }),
       )
       .describe('Installations completed in the period by the beneficiary’s neighbourhood, by name; period totals only'),
-    byMonth: z.array(z.object({ month: z.string().meta({ example: '2026-03' }), ...figures })).describe('Every month of the period, zeros included'),
+    byMonth: z.array(z.object({ month: z.string().regex(/^\d{4}-\d{2}$/).meta({ example: '2026-03' }), ...figures })).describe('Every month of the period, zeros included'),
   })
   .meta({ id: 'ProgrammeReport' });
 export type ProgrammeReport = z.infer<typeof reportSchema>;
