@@ -57,7 +57,8 @@ function problem(status: string, headers?: Json): Json {
 
 /** "ShipmentSummary" → "shipment summary". */
 function humanise(ref: string): string {
-  return ref.split('/').pop()!.replace(/Input$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  const words = ref.split('/').pop()!.replace(/Input$/, '').replace(/^Created/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  return words.replace(/\bapi\b/g, 'API');
 }
 
 function successDescription(status: string, schema: Json, summary: string | undefined): string {
@@ -65,8 +66,8 @@ function successDescription(status: string, schema: Json, summary: string | unde
   if (status === '204') return 'Done; nothing to answer';
   const items = schema.properties?.items?.items?.$ref;
   if (items && schema.properties.nextCursor) return `One page of ${humanise(items)} items, and the cursor of the next`;
-  if (items) return `Every ${humanise(items)} item`;
-  if (schema.$ref) return `${status === '201' ? 'Created: the' : 'The'} ${humanise(schema.$ref)}`;
+  if (items) return `Every ${humanise(items)}, in one list`;
+  if (schema.$ref) return `${status === '201' ? 'Created: the' : 'The'} ${humanise(schema.$ref)}${schema.$ref.endsWith('/CreatedApiKey') ? ', with its secret (shown once)' : ''}`;
   return summary ? `${status === '201' ? 'Created. ' : ''}${summary}` : 'Success';
 }
 

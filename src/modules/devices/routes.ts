@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { WRITERS } from '../../http/roles.js';
 import { pageQuerySchema, pageSchema } from '../../http/pagination.js';
 import { idParams } from '../../shared/fields.js';
-import { preferredType } from '../../http/negotiate.js';
+import { isNotModified, preferredType, sendNotModified } from '../../http/negotiate.js';
 import { sendDevicesCsv } from '../inventory/csv.js';
 import { deviceListQuerySchema } from '../inventory/schemas.js';
 import { intakeDevices } from './intake.js';
@@ -31,7 +31,7 @@ export async function deviceRoutes(fastify: FastifyInstance) {
       description: 'Each device gets the next asset tag. Send `Idempotency-Key` so that a repeated scan creates nothing twice.',
       params: idParams,
       body: intakeBodySchema,
-      response: { 201: z.union([deviceSchema, z.object({ items: z.array(deviceSchema) })]) },
+      response: { 201: z.union([deviceSchema, z.object({ items: z.array(deviceSchema) })]).describe('Created: the device, or `{items}` when an array was sent') },
     },
   }, async (request, reply) => {
     const batch = Array.isArray(request.body);
@@ -61,9 +61,7 @@ export async function deviceRoutes(fastify: FastifyInstance) {
     const row = await getDeviceRow(app.db.kysely, request.params.id);
     const etag = etagOf(row);
     reply.header('ETag', etag).header('Cache-Control', 'private, no-cache');
-    if (request.headers['if-none-match']?.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) {
-      return reply.code(304).send(null);
-    }
+    if (isNotModified(request, etag)) return sendNotModified(reply);
     return toDevice(row);
   });
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { contentEtag, isNotModified } from '../../http/negotiate.js';
+import { contentEtag, isNotModified, sendNotModified } from '../../http/negotiate.js';
 import { readFeed } from './feed.js';
 import { feedPageSchema, feedQuerySchema, inventorySummarySchema } from './schemas.js';
 import { inventorySummary } from './summary.js';
@@ -21,7 +21,7 @@ export async function inventoryRoutes(fastify: FastifyInstance) {
     const summary = await inventorySummary(app.db);
     const etag = contentEtag(JSON.stringify(summary));
     reply.header('ETag', etag).header('Cache-Control', 'private, no-cache');
-    if (isNotModified(request, etag)) return reply.code(304).send(null);
+    if (isNotModified(request, etag)) return sendNotModified(reply);
     return summary;
   });
 
