@@ -165,6 +165,12 @@ export function describeRoute(input: Parameters<typeof jsonSchemaTransform>[0] &
   }
   described['4XX'] = problem('4XX');
   described['5XX'] = problem('5XX');
+  if (config.idempotent) {
+    // A refused request is stored and replayed like an accepted one.
+    for (const [status, response] of Object.entries(described)) {
+      if (status.startsWith('4')) response.headers = { ...response.headers, 'Idempotent-Replayed': header('Idempotent-Replayed') };
+    }
+  }
   schema.response = described;
 
   if (isOptionalBody(source.body)) schema['x-optional-body'] = true;

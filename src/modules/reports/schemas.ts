@@ -37,7 +37,7 @@ export const reportSchema = z
     collectedByKind: z.array(z.object({ kind: z.enum(DEVICE_KINDS), units: count, weightKg: z.number() })),
     exchange: z
       .object({
-        asOf: z.string().describe('The period’s last day'),
+        asOf: day.describe('The period’s last day'),
         credits: z.number(),
         unitsReceived: z.number(),
         adjustments: z.number(),
