@@ -9,6 +9,7 @@ import {
 import type { Config } from './config.js';
 import type { Db } from './db/connection.js';
 import { registerAuth } from './http/auth.js';
+import { registerRequestScope } from './http/crash-guard.js';
 import { frameworkErrorProblem, registerErrorHandling } from './http/errors.js';
 import { registerIdempotency } from './http/idempotency.js';
 import { serializerCompiler } from './http/serializer.js';
@@ -64,6 +65,7 @@ export async function buildApp({ db, config, logger = false }: AppDeps): Promise
   // JSON only: a text/plain body is answered 415, not half-understood.
   app.removeContentTypeParser('text/plain');
   registerErrorHandling(app);
+  registerRequestScope(app);
 
   registerSecurityHeaders(app);
   await app.register(swagger, {

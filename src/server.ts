@@ -1,5 +1,6 @@
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
+import { installCrashGuard } from './http/crash-guard.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createDb } from './db/connection.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -23,12 +24,14 @@ async function main(): Promise<void> {
   if (applied.length) app.log.info({ migrations: applied }, 'database migrated');
   if (config.adminApiKey && (await ensureAdminKey(db, config.adminApiKey))) app.log.info('admin API key from ADMIN_API_KEY registered');
 
-  closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+  // Escaped errors are the crash guard's: one inside a request fails that request only.
+  const closer = closeWithGrace({ delay: 10_000, skip: ['uncaughtException', 'unhandledRejection'] }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'closing after an error');
     else app.log.info({ signal }, 'closing: finishing in-flight requests');
     await app.close();
     await db.close();
   });
+  installCrashGuard(app.log, () => void Promise.resolve(closer.close()).finally(() => process.exit(1)));
 
   await app.listen({ port: config.port, host: config.host });
   if ((await countActiveKeys(db)) === 0) {
