@@ -1,11 +1,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import {
-  jsonSchemaTransform,
-  jsonSchemaTransformObject,
-  validatorCompiler,
-} from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
 import type { Db } from './db/connection.js';
 import { registerAuth } from './http/auth.js';
@@ -13,6 +9,7 @@ import { registerRequestScope } from './http/crash-guard.js';
 import { frameworkErrorProblem, registerErrorHandling } from './http/errors.js';
 import { registerIdempotency } from './http/idempotency.js';
 import { serializerCompiler } from './http/serializer.js';
+import { validatorCompiler } from './http/validator.js';
 import { problemSchema } from './http/problem.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { OneLinePerRequest } from './logger.js';
