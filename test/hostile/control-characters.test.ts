@@ -63,3 +63,24 @@ describe('bodyless actions', () => {
     expect400(await ctx.api().post('/api/v1/donors'), 'donor without body', 'name');
   });
 });
+
+describe('date edges', () => {
+  it('when a date is outside 2000-2100, then 400 naming it, on reports, their PDF and bodies', async () => {
+    for (const query of ['to=0000-12-31', 'from=1999-12-31&to=2000-01-31', 'from=9999-01-01&to=9999-12-31', 'from=2100-12-01&to=2101-01-01']) {
+      for (const path of ['/api/v1/reports/summary', '/api/v1/reports/summary.pdf']) {
+        const res = await ctx.api('viewer').get(`${path}?${query}`);
+        expect400(res, `${path}?${query}`);
+        expect(res.body.errors[0].message, query).toMatch(/between 2000-01-01 and 2100-12-31/);
+      }
+    }
+    expect400(await ctx.api().get('/api/v1/devices?updatedSince=0001-01-01T00:00:00Z'), 'updatedSince', 'query.updatedSince');
+    expect400(await ctx.api().post('/api/v1/collections').send({ donorId: 'x', collectedOn: '0000-01-01' }), 'collectedOn', 'collectedOn');
+  });
+
+  it('when a period spans the edges of the range, then its length is counted on dates', async () => {
+    expect((await ctx.api('viewer').get('/api/v1/reports/summary?from=2090-01-01&to=2099-12-31')).status).toBe(200);
+    const long = await ctx.api('viewer').get('/api/v1/reports/summary?from=2000-01-01&to=2100-12-31');
+    expect400(long, 'whole range');
+    expect(long.body.detail).toContain('120 months');
+  });
+});
