@@ -5,7 +5,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { createDb } from './db/connection.js';
 import { migrateToLatest } from './db/migrate.js';
 import { loggerOptions } from './logger.js';
-import { countActiveKeys, ensureAdminKey } from './modules/api-keys/service.js';
+import { countActiveKeys, ensureAdminKey, RevokedAdminKeyError } from './modules/api-keys/service.js';
 
 async function main(): Promise<void> {
   let config;
@@ -22,7 +22,15 @@ async function main(): Promise<void> {
   const applied = await migrateToLatest(db.kysely);
   const app = await buildApp({ db, config, logger: loggerOptions(config) });
   if (applied.length) app.log.info({ migrations: applied }, 'database migrated');
-  if (config.adminApiKey && (await ensureAdminKey(db, config.adminApiKey))) app.log.info('admin API key from ADMIN_API_KEY registered');
+  try {
+    if (config.adminApiKey && (await ensureAdminKey(db, config.adminApiKey))) app.log.info('admin API key from ADMIN_API_KEY registered');
+  } catch (error) {
+    if (!(error instanceof RevokedAdminKeyError)) throw error;
+    console.error(error.message);
+    await app.close();
+    await db.close();
+    process.exit(1);
+  }
 
   // Escaped errors are the crash guard's: one inside a request fails that request only.
   const closer = closeWithGrace({ delay: 10_000, skip: ['uncaughtException', 'unhandledRejection'] }, async ({ signal, err }) => {

@@ -63,12 +63,12 @@ describe('ADMIN_API_KEY', () => {
     expect(res.body.items.filter((k: { name: string }) => k.name === 'admin (ADMIN_API_KEY)')).toHaveLength(1);
   });
 
-  it('when that key was revoked, then the next start restores it', async () => {
+  it('when that key was revoked, then it stays revoked: the next start is refused naming ADMIN_API_KEY', async () => {
     const list = await ctx.api().get('/api/v1/api-keys');
     const key = list.body.items.find((k: { name: string }) => k.name === 'admin (ADMIN_API_KEY)');
     expect((await ctx.api().delete(`/api/v1/api-keys/${key.id}`)).status).toBe(204);
     expect(await authenticateKey(ctx.db, secret)).toBeUndefined();
-    expect(await ensureAdminKey(ctx.db, secret)).toBe(true);
-    expect(await authenticateKey(ctx.db, secret)).toMatchObject({ role: 'admin' });
+    await expect(ensureAdminKey(ctx.db, secret)).rejects.toThrow(/ADMIN_API_KEY.*revoked/);
+    expect(await authenticateKey(ctx.db, secret)).toBeUndefined();
   });
 });

@@ -37,6 +37,20 @@ describe('starting the service', () => {
     }
   });
 
+  it('when ADMIN_API_KEY holds a revoked secret, then the service refuses to start, naming the variable, and the key stays revoked', async () => {
+    const secret = 'ci-admin-secret-0123456789abcdef';
+    const first = await startServer({ DATABASE_URL: database.url, ADMIN_API_KEY: secret });
+    const auth = { authorization: `Bearer ${secret}` };
+    try {
+      const keys = (await (await fetch(`${first.url}/api/v1/api-keys`, { headers: auth })).json()) as { items: { id: string; name: string }[] };
+      const key = keys.items.find((k) => k.name === 'admin (ADMIN_API_KEY)')!;
+      expect((await fetch(`${first.url}/api/v1/api-keys/${key.id}`, { method: 'DELETE', headers: auth })).status).toBe(204);
+    } finally {
+      await first.stop();
+    }
+    await expect(startServer({ DATABASE_URL: database.url, ADMIN_API_KEY: secret })).rejects.toThrow(/ADMIN_API_KEY holds the secret of API key .* revoked/);
+  });
+
   it('when a variable is invalid, then it exits at once naming it', async () => {
     await expect(startServer({ DATABASE_URL: database.url, ASSET_TAG_PREFIX: 'op-' })).rejects.toThrow(/ASSET_TAG_PREFIX/);
   });
