@@ -15,7 +15,23 @@ describe('configuration', () => {
       logLevel: 'info',
       contractTemplate: undefined,
       retentionMonths: 24,
+      corsOrigins: [],
+      trustProxy: false,
+      limits: { authFailuresPerMinute: 10, expensivePerMinute: 30, expensiveConcurrency: 2, publicPagePerMinute: 60, labelsMax: 5000 },
     });
+  });
+
+  it('when the limits, CORS origins and proxies are set, then they are read, and a bad one is named', () => {
+    const config = loadConfig({ CORS_ORIGINS: 'https://app.example.fr, http://127.0.0.1:5173', TRUST_PROXY: '10.0.0.0/8,127.0.0.1', LABELS_MAX: '200' });
+    expect(config.corsOrigins).toEqual(['https://app.example.fr', 'http://127.0.0.1:5173']);
+    expect(config.trustProxy).toEqual(['10.0.0.0/8', '127.0.0.1']);
+    expect(config.limits.labelsMax).toBe(200);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    const oneHop = loadConfig({ TRUST_PROXY: '1' }).trustProxy as (address: string, hop: number) => boolean;
+    expect([oneHop('10.0.0.1', 0), oneHop('10.0.0.1', 1)]).toEqual([true, false]);
+    expect(() => loadConfig({ CORS_ORIGINS: 'https://app.example.fr/path' })).toThrow(/CORS_ORIGINS/);
+    expect(() => loadConfig({ LABELS_MAX: '0' })).toThrow(/LABELS_MAX/);
+    expect(() => loadConfig({ TRUST_PROXY: 'yes please' })).toThrow(/TRUST_PROXY/);
   });
 
   it('when PORT is set and PUBLIC_URL is not, then label links follow the port', () => {

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, type TestDatabase } from '../helpers/app.js';
 import { startServer } from '../helpers/server.js';
@@ -48,7 +49,17 @@ describe('starting the service', () => {
     } finally {
       await first.stop();
     }
-    await expect(startServer({ DATABASE_URL: database.url, ADMIN_API_KEY: secret })).rejects.toThrow(/ADMIN_API_KEY holds the secret of API key .* revoked/);
+    // Spawned by hand rather than polled for readiness: it must exit before listening anywhere.
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+      env: { ...process.env, LOG_LEVEL: 'warn', DATABASE_URL: database.url, ADMIN_API_KEY: secret, PORT: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stderr!.on('data', (chunk) => (output += chunk));
+    child.stdout!.on('data', (chunk) => (output += chunk));
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    expect(code).toBe(1);
+    expect(output).toMatch(/ADMIN_API_KEY holds the secret of API key .* revoked/);
   });
 
   it('when a variable is invalid, then it exits at once naming it', async () => {
