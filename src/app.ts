@@ -1,6 +1,6 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
@@ -32,6 +32,7 @@ import { inventoryRoutes } from './modules/inventory/routes.js';
 import { reportRoutes } from './modules/reports/routes.js';
 import { labelTargetRoutes } from './modules/labels/public-routes.js';
 import { labelRoutes } from './modules/labels/routes.js';
+import { sessionOf, webPlugin } from './web/plugin.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -113,7 +114,10 @@ export async function buildApp({ db, config, logger = false }: AppDeps): Promise
     await root.register(healthRoutes);
   });
   // The page a label opens: public by nature, so registered without the auth hook.
-  await app.register(labelTargetRoutes);
+  // A signed-in staff member who scans a label with a phone gets a link to the device's page.
+  await app.register(labelTargetRoutes, { staffSession: (request: FastifyRequest) => sessionOf(app, request) });
+  // The staff web app: French pages beside the API, over the same services.
+  await app.register(webPlugin);
   return app;
 }
 
