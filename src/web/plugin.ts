@@ -16,6 +16,8 @@ import { accountPages } from './pages/account.js';
 import { dashboardPages } from './pages/dashboard.js';
 import { devicePages } from './pages/devices.js';
 import { scannerPages } from './pages/scanner.js';
+import { collectionPages } from './pages/collections.js';
+import { registerIdempotency } from '../http/idempotency.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -174,11 +176,14 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
   });
 
   registerAssets(app, assets);
+  // The same Idempotency-Key handling as the API, scoped to the signed-in person.
+  registerIdempotency(app);
   await app.register(accountPages, { cookies: names });
   await app.register(dashboardPages);
   await app.register(scannerPages);
   await app.register(devicePages);
   await app.register(adminPages);
+  await app.register(collectionPages);
 }
 
 function refererOrigin(referer: string | undefined): string | undefined {
