@@ -17,6 +17,7 @@ import { dashboardPages } from './pages/dashboard.js';
 import { devicePages } from './pages/devices.js';
 import { scannerPages } from './pages/scanner.js';
 import { collectionPages } from './pages/collections.js';
+import { shipmentPages } from './pages/shipments.js';
 import { registerIdempotency } from '../http/idempotency.js';
 
 declare module 'fastify' {
@@ -128,6 +129,14 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
   app.addHook('onRequest', async (request, reply) => {
     // Pages send their origin with forms (the API's no-referrer makes browsers send `Origin: null`).
     reply.header('Referrer-Policy', 'same-origin');
+    // A state change must come from one of our own pages: the Origin (or, failing that, the
+    // Referer) names this site. Checked first, so another site learns nothing else.
+    if (UNSAFE.has(request.method)) {
+      const origin = request.headers.origin ?? refererOrigin(request.headers.referer);
+      if (origin && origin !== publicOrigin && origin !== `${request.protocol}://${request.host}`) {
+        return reply.code(403).page('error', { title: 'Requête refusée', message: 'Ce formulaire ne vient pas de ce site.' });
+      }
+    }
     const web = request.routeOptions.config.web;
     if (web?.public && request.routeOptions.url?.startsWith('/assets/')) return;
     const raw = request.cookies[names.session];
@@ -150,16 +159,9 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
     }
   });
 
-  // A state change must come from one of our own pages: the Origin (or, failing that, the
-  // Referer) names this site, and the form carries the CSRF token of this browser.
+  // A state change must also carry the CSRF token this browser got with the form.
   app.addHook('preHandler', (request, reply, done) => {
     if (!UNSAFE.has(request.method)) return done();
-    const origin = request.headers.origin ?? refererOrigin(request.headers.referer);
-    const own = new Set([publicOrigin, `${request.protocol}://${request.host}`]);
-    if (origin && !own.has(origin)) {
-      reply.code(403).page('error', { title: 'Requête refusée', message: 'Ce formulaire ne vient pas de ce site.' });
-      return done();
-    }
     app.csrfProtection(request, reply, done);
   });
 
@@ -184,6 +186,7 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
   await app.register(devicePages);
   await app.register(adminPages);
   await app.register(collectionPages);
+  await app.register(shipmentPages);
 }
 
 function refererOrigin(referer: string | undefined): string | undefined {

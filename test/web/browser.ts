@@ -47,6 +47,7 @@ export function useBrowserApp(env: Record<string, string> = {}): BrowserTestCont
     };
     ctx.signedIn = async (user) => {
       const context = await ctx.browser.newContext({ baseURL: ctx.baseUrl, locale: 'fr-FR', viewport: { width: 1280, height: 800 } });
+      context.setDefaultTimeout(10_000);
       const page = await context.newPage();
       await page.goto('/connexion');
       await page.getByLabel('Adresse e-mail').fill(user.email);
