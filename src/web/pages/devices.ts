@@ -139,7 +139,7 @@ export async function devicePages(app: FastifyInstance) {
     const { id } = parseId(request.params);
     const parsed = scrapSchema.safeParse(formInput(request.body, ['reason', 'notes']));
     if (!parsed.success) return show(request, reply.code(422), id, { errors: zodFieldErrors(parsed.error), open: 'scrap' });
-    await actOrExplain(request, reply, id, 'scrap', () => scrapDevice(app.db, id, parsed.data.reason, parsed.data.notes, request.actor));
+    await actOrExplain(request, reply, id, 'scrap', () => scrapDevice(app.db, id, parsed.data, request.actor));
     if (!reply.sent) return reply.redirect(`/appareils/${id}`, 303);
   });
 
