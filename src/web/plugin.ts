@@ -11,7 +11,7 @@ import { loadAssets, registerAssets } from './assets.js';
 import { frenchDetail } from './messages.js';
 import { WEB_DIR } from './paths.js';
 import { findSession, type StaffSession } from './session.js';
-import { adminPages } from './pages/admin.js';
+import { adminKeyAndTermsPages, adminPages } from './pages/admin.js';
 import { accountPages } from './pages/account.js';
 import { dashboardPages } from './pages/dashboard.js';
 import { devicePages } from './pages/devices.js';
@@ -185,6 +185,7 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
   await app.register(scannerPages);
   await app.register(devicePages);
   await app.register(adminPages);
+  await app.register(adminKeyAndTermsPages);
   await app.register(collectionPages);
   await app.register(shipmentPages);
 }

@@ -132,4 +132,30 @@ describe('who may do what', () => {
     await fresh.close();
     await context.close();
   });
+
+  it('when an admin creates an API key and sets exchange terms, then the secret shows once and the terms are listed with their author', async () => {
+    const admin = await ctx.staff('admin', 'Claire Admin');
+    const { page, context } = await ctx.signedIn(admin);
+    await page.goto('/administration/cles');
+    await checkPage(page, 'administration-cles');
+    await page.getByLabel('Nom (qui ou quoi l’utilise)').fill('Tableur TRIRA');
+    await page.getByLabel('Rôle').selectOption('reconditioner');
+    await page.getByRole('button', { name: 'Créer la clé' }).click();
+    const secret = await page.getByLabel('Secret de la clé').inputValue();
+    expect((await ctx.anonymous().get('/api/v1/shipments').set('Authorization', `Bearer ${secret}`)).status).toBe(200);
+
+    await page.getByRole('link', { name: 'Conditions d’échange' }).click();
+    await page.waitForURL('**/administration/echange');
+    await page.getByLabel('Crédits : Ordinateur portable').fill('1,5');
+    await page.getByLabel('Crédits : Écran').fill('abc');
+    await page.getByRole('button', { name: 'Enregistrer les conditions' }).click();
+    await page.locator('.error-summary').waitFor();
+    await checkPage(page, 'administration-echange-erreur');
+    await page.getByLabel('Crédits : Écran').fill('0,25');
+    await page.getByRole('button', { name: 'Enregistrer les conditions' }).click();
+    await page.waitForURL('**/administration/echange');
+    expect(await textOf(page.locator('table.cards'))).toContain('Ordinateur portable : 1,5');
+    expect(await textOf(page.locator('table.cards'))).toContain('Claire Admin');
+    await context.close();
+  });
 });
