@@ -18,6 +18,7 @@ import { devicePages } from './pages/devices.js';
 import { scannerPages } from './pages/scanner.js';
 import { collectionPages } from './pages/collections.js';
 import { shipmentPages } from './pages/shipments.js';
+import { deliveryPages } from './pages/deliveries.js';
 import { registerIdempotency } from '../http/idempotency.js';
 
 declare module 'fastify' {
@@ -188,6 +189,7 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
   await app.register(adminKeyAndTermsPages);
   await app.register(collectionPages);
   await app.register(shipmentPages);
+  await app.register(deliveryPages);
 }
 
 function refererOrigin(referer: string | undefined): string | undefined {

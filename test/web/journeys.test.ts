@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { pdfText } from '../helpers/pdf.js';
 import { deviceInput, intake } from '../helpers/factories.js';
+import { move } from '../helpers/lifecycle.js';
 import { checkPage, isFocused, textOf, useBrowserApp } from './browser.js';
 
 const ctx = useBrowserApp();
@@ -156,6 +157,34 @@ describe('who may do what', () => {
     await page.waitForURL('**/administration/echange');
     expect(await textOf(page.locator('table.cards'))).toContain('Ordinateur portable : 1,5');
     expect(await textOf(page.locator('table.cards'))).toContain('Claire Admin');
+    await context.close();
+  });
+
+  it('when TRIRA’s units come back, then scanning them with an attestation makes them ready, and an unknown code is named next to the field', async () => {
+    const devices = await intake(ctx, [deviceInput(), deviceInput()]);
+    await move(ctx, devices.map((d) => d.id), 'dispatch');
+    const collector = await ctx.staff('collector', 'Yanis Roux');
+    const { page, context } = await ctx.signedIn(collector);
+    await page.goto('/receptions/nouvelle');
+    await checkPage(page, 'reception');
+    await page.getByLabel('Numéro du bon de livraison').fill('BL-TRIRA-0042');
+    await page.getByLabel('Codes des appareils').fill(`${devices[0].assetTag}\nOP-424242`);
+    await page.getByLabel('Méthode').selectOption('nist-800-88-purge');
+    await page.getByLabel('Outil').fill('Blancco Drive Eraser 7');
+    await page.getByLabel('Effectué le').fill('2026-11-30T10:00');
+    await page.getByLabel('Opérateur').fill('Atelier TRIRA');
+    await page.getByRole('button', { name: 'Enregistrer la réception' }).click();
+    expect(await textOf(page.locator('.field-error'))).toBe('Codes refusés, rien n’a été enregistré : ligne 2 (OP-424242) : inconnu.');
+    await checkPage(page, 'reception-erreur');
+    expect((await ctx.api().get(`/api/v1/devices/${devices[0].id}`)).body.status).toBe('shipped');
+
+    await page.getByLabel('Codes des appareils').fill(`${devices[0].assetTag}\n${devices[1].serialNumber}`);
+    await page.getByRole('button', { name: 'Enregistrer la réception' }).click();
+    await page.waitForURL(/\/receptions\/[0-9a-z]+$/);
+    await checkPage(page, 'reception-enregistree');
+    for (const d of devices) expect((await ctx.api().get(`/api/v1/devices/${d.id}`)).body.status).toBe('ready');
+    const erasures = (await ctx.api().get(`/api/v1/devices/${devices[0].id}/erasures`)).body;
+    expect(JSON.stringify(erasures)).toContain('nist-800-88-purge');
     await context.close();
   });
 });

@@ -283,3 +283,9 @@ export async function latestEvents(db: Db, limit: number): Promise<DeviceEvent[]
     .execute();
   return rows.map(toEvent);
 }
+
+/** The id of the newest device event: changes whenever any device does (every change appends one). */
+export async function lastEventId(db: Db): Promise<string> {
+  const row = await db.kysely.selectFrom('device_events').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
+  return String(row?.id ?? 0);
+}
