@@ -49,6 +49,14 @@ describe('signing in and scanning', () => {
     await page.keyboard.press('Enter');
     expect(await textOf(page.getByRole('alert'))).toContain('Aucun appareil ne porte le code NOPE-NOT-A-SERIAL');
     await checkPage(page, 'scanner-inconnu');
+
+    await page.getByRole('link', { name: 'Appareils', exact: true }).click();
+    await page.getByLabel('Numéro, série, marque ou modèle').fill('Lenovo');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/q=Lenovo/);
+    expect(await textOf(page.locator('table.cards tbody'))).toContain(device.assetTag);
+    expect(await page.locator('table.cards tbody tr').count()).toBe(1);
+    await checkPage(page, 'appareils');
     await context.close();
   });
 });

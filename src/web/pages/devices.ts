@@ -7,8 +7,8 @@ import { kindLabelFr } from '../../shared/kinds-fr.js';
 import type { Role } from '../../modules/api-keys/schemas.js';
 import { getCollection } from '../../modules/collections/service.js';
 import { allowedActions, type Action } from '../../modules/devices/lifecycle.js';
-import { GRADES, scrapSchema, updateDeviceSchema } from '../../modules/devices/schemas.js';
-import { etagOf, getDeviceRow, listDeviceEvents, scrapDevice, toDevice, updateDevice } from '../../modules/devices/service.js';
+import { DEVICE_STATUSES, GRADES, listDevicesQuerySchema, scrapSchema, updateDeviceSchema } from '../../modules/devices/schemas.js';
+import { etagOf, getDeviceRow, listDeviceEvents, listDevices, scrapDevice, toDevice, updateDevice } from '../../modules/devices/service.js';
 import { getDonor } from '../../modules/donors/service.js';
 import { listErasures } from '../../modules/erasure/service.js';
 import { createLabelDocument, drawLabels, labelDocumentTitle } from '../../modules/labels/render.js';
@@ -97,6 +97,26 @@ export async function devicePages(app: FastifyInstance) {
       scripts: ['scanner.js'],
     });
   }
+
+  // Search, paginated with the API's cursors; the module's query schema checks the filters.
+  app.get('/appareils', async (request, reply) => {
+    const raw = request.query as Record<string, unknown>;
+    const parsed = listDevicesQuerySchema.safeParse({ ...formInput(raw, ['q', 'status', 'cursor']), limit: 50 });
+    const query = parsed.success ? parsed.data : { limit: 50 };
+    const page = await listDevices(app.db, query);
+    const params = (cursor: string) => new URLSearchParams({ ...formInput(raw, ['q', 'status']), cursor } as Record<string, string>).toString();
+    return reply.page('devices', {
+      title: 'Appareils',
+      q: typeof raw.q === 'string' ? raw.q : '',
+      status: typeof raw.status === 'string' ? raw.status : '',
+      statuses: [['', 'Tous'], ...DEVICE_STATUSES.map((st) => [st, statusLabel(st)])],
+      devices: page.items,
+      next: page.nextCursor ? `/appareils?${params(page.nextCursor)}` : undefined,
+      invalid: !parsed.success,
+      kindLabel: kindLabelFr,
+      statusLabel,
+    });
+  });
 
   app.get('/appareils/:id', async (request, reply) => {
     const { id } = parseId(request.params);
