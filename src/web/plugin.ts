@@ -4,6 +4,7 @@ import formbody from '@fastify/formbody';
 import { Eta } from 'eta';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import path from 'node:path';
+import { ANY_ROLE } from '../http/auth.js';
 import { ProblemError } from '../http/problem.js';
 import type { Actor } from '../modules/api-keys/service.js';
 import type { Role } from '../modules/api-keys/schemas.js';
@@ -25,6 +26,7 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Pages: `public` needs no session; `roles` as for the API (admin always allowed). */
     web?: { public?: boolean; roles?: readonly Role[] };
+    // Unset roles: every role but `trainer`, like the API's ANY_ROLE.
   }
   interface FastifyRequest {
     staff?: StaffSession;
@@ -122,7 +124,7 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
       csrf: this.generateCsrf({ path: '/', httpOnly: true, sameSite: 'lax', secure: names.secure }),
       asset,
       path: request.url.split('?')[0],
-      can: (roles: readonly Role[]) => allowed(request.staff?.actor.role, roles),
+      can: (roles: readonly Role[] = ANY_ROLE) => allowed(request.staff?.actor.role, roles),
     });
     return this.header('Cache-Control', 'private, no-store').header('Content-Security-Policy', PAGE_CSP).type('text/html; charset=utf-8').send(html);
   });
@@ -155,7 +157,8 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
       }
       return reply.code(401).page('error', { title: 'Connexion nécessaire', message: 'Votre session a pris fin : connectez-vous à nouveau.', signIn: true });
     }
-    if (web?.roles && !allowed(session.actor.role, web.roles)) {
+    // As for the API: a page that names no roles is for every role but `trainer` (partner staff).
+    if (!allowed(session.actor.role, web?.roles ?? ANY_ROLE)) {
       return reply.code(403).page('error', { title: 'Accès refusé', message: 'Votre rôle ne permet pas cette action.' });
     }
   });

@@ -16,14 +16,14 @@ function csrfOf(html: string): string {
   return match[1];
 }
 
-async function invite(role: 'admin' | 'collector' | 'viewer', name = `Agent ${Math.random()}`) {
+async function invite(role: 'admin' | 'collector' | 'viewer' | 'trainer', name = `Agent ${Math.random()}`) {
   const email = `${Math.random().toString(36).slice(2)}@example.fr`;
   const { user, token } = await createUser(ctx.db, { email, name, role }, 'test');
   return { user, token, email, name };
 }
 
 /** An agent (its own cookie jar) that accepted the invitation and is signed in. */
-async function member(role: 'admin' | 'collector' | 'viewer', name?: string) {
+async function member(role: 'admin' | 'collector' | 'viewer' | 'trainer', name?: string) {
   const { user, token, email } = await invite(role, name);
   const agent = supertest.agent(ctx.app.server);
   const page = await agent.get(`/invitation/${token}`).expect(200);
@@ -185,6 +185,12 @@ describe('forms and actors', () => {
     const forged = await agent.post(`/appareils/${device.id}/rebut`).type('form').send({ _csrf: csrfOf(page.text), reason: 'forged' });
     expect(forged.status).toBe(403);
     expect((await ctx.api().get(`/api/v1/devices/${device.id}`)).body.status).toBe('collected');
+  });
+
+  it('when a partner trainer signs in, then pages that do not name the trainer role are refused, as in the API', async () => {
+    const { agent } = await member('trainer');
+    expect((await agent.get('/scanner')).status).toBe(403);
+    expect((await agent.get('/appareils')).status).toBe(403);
   });
 
   it('when a signed-in staff member opens a label’s public page, then it links to the device page; anonymously it does not', async () => {
