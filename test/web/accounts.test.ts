@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createUser, ensureAdminUser, MAX_FAILURES_PER_ACCOUNT } from '../../src/modules/users/service.js';
 import { useTestApp } from '../helpers/app.js';
 import { deviceInput, intake } from '../helpers/factories.js';
+import { scheduleKit } from '../helpers/installations.js';
 
 // Pages through HTTP: the rules of accounts and sessions. The journeys people make are in the
 // browser tests beside this file.
@@ -16,14 +17,14 @@ function csrfOf(html: string): string {
   return match[1];
 }
 
-async function invite(role: 'admin' | 'collector' | 'viewer' | 'trainer', name = `Agent ${Math.random()}`) {
+async function invite(role: 'admin' | 'collector' | 'viewer' | 'trainer' | 'installer', name = `Agent ${Math.random()}`) {
   const email = `${Math.random().toString(36).slice(2)}@example.fr`;
   const { user, token } = await createUser(ctx.db, { email, name, role }, 'test');
   return { user, token, email, name };
 }
 
 /** An agent (its own cookie jar) that accepted the invitation and is signed in. */
-async function member(role: 'admin' | 'collector' | 'viewer' | 'trainer', name?: string) {
+async function member(role: 'admin' | 'collector' | 'viewer' | 'trainer' | 'installer', name?: string) {
   const { user, token, email } = await invite(role, name);
   const agent = supertest.agent(ctx.app.server);
   const page = await agent.get(`/invitation/${token}`).expect(200);
@@ -185,6 +186,17 @@ describe('forms and actors', () => {
     const forged = await agent.post(`/appareils/${device.id}/rebut`).type('form').send({ _csrf: csrfOf(page.text), reason: 'forged' });
     expect(forged.status).toBe(403);
     expect((await ctx.api().get(`/api/v1/devices/${device.id}`)).body.status).toBe('collected');
+  });
+
+  it('when a device is reserved for someone, then its page shows the reference to everyone and the name only to installers and admins', async () => {
+    const { main, beneficiary } = await scheduleKit(ctx);
+    const viewer = await member('viewer');
+    const installer = await member('installer');
+    const seen = (await viewer.agent.get(`/appareils/${main.id}`).expect(200)).text;
+    expect(seen).toContain(beneficiary.reference);
+    expect(seen).not.toContain('Benali-Lefèvre');
+    const named = (await installer.agent.get(`/appareils/${main.id}`).expect(200)).text;
+    expect(named).toContain(`${beneficiary.reference} (Aïcha Benali-Lefèvre)`);
   });
 
   it('when a partner trainer signs in, then pages that do not name the trainer role are refused, as in the API', async () => {

@@ -14,6 +14,7 @@ import { listErasures } from '../../modules/erasure/service.js';
 import { createLabelDocument, drawLabels, labelDocumentTitle } from '../../modules/labels/render.js';
 import { deviceLabelQuerySchema } from '../../modules/labels/schemas.js';
 import { checkedFormat, deviceLabelContent, labelUrl } from '../../modules/labels/service.js';
+import { currentInstallationOfDevice } from '../../modules/installations/store.js';
 import { reconditionSchema } from '../../modules/reconditioning/schemas.js';
 import { reconditionDevice } from '../../modules/reconditioning/service.js';
 import { formInput } from '../form.js';
@@ -67,13 +68,15 @@ export async function devicePages(app: FastifyInstance) {
   async function show(request: FastifyRequest, reply: FastifyReply, id: string, draft: Draft = {}) {
     const row = await getDeviceRow(app.db.kysely, id);
     const device = toDevice(row);
-    const [events, erasures, donor, collection] = await Promise.all([
+    const role = request.staff?.actor.role;
+    const [events, erasures, donor, collection, installation] = await Promise.all([
       listDeviceEvents(app.db, id, 500),
       listErasures(app.db, id),
       device.donorId ? getDonor(app.db, device.donorId) : undefined,
       device.collectionId ? getCollection(app.db, device.collectionId) : undefined,
+      // Personal data (the beneficiary's name) only for the roles the API shows it to.
+      currentInstallationOfDevice(app.db.kysely, id, allowed(role, WRITERS.beneficiaries)),
     ]);
-    const role = request.staff?.actor.role;
     return reply.page('device', {
       title: `${device.assetTag} · ${kindLabelFr(device.kind)}`,
       device,
@@ -82,6 +85,7 @@ export async function devicePages(app: FastifyInstance) {
       erasures,
       donor,
       collection,
+      installation,
       actions: deviceActionsFor(device.status, role),
       canEdit: allowed(role, WRITERS.deviceEdit),
       canPrint: allowed(role, WRITERS.labels),
