@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { afterAll, beforeAll, expect, vi } from 'vitest';
 import type { Role } from '../../src/modules/api-keys/schemas.js';
 import { acceptInvitation, createUser } from '../../src/modules/users/service.js';
 import { useTestApp, dialect, type TestContext } from '../helpers/app.js';
@@ -30,6 +30,9 @@ let counter = 0;
  * so cookies carry no `Secure` flag (the https names are tested over HTTP).
  */
 export function useBrowserApp(env: Record<string, string> = {}): BrowserTestContext {
+  // A journey visits several pages, each checked by axe and photographed twice: on a shared
+  // machine under load that takes longer than the suite's 30 s for one HTTP test.
+  vi.setConfig({ testTimeout: 90_000 });
   const ctx = useTestApp({ PUBLIC_URL: 'http://127.0.0.1:3000', ...env }) as BrowserTestContext;
   let profile: string | undefined;
   beforeAll(async () => {

@@ -43,6 +43,23 @@ describe('a shipment to the reconditioner', () => {
     for (const d of devices) expect((await ctx.api().get(`/api/v1/devices/${d.id}`)).body.status).toBe('shipped');
     await context.close();
   });
+
+  it('when TRIRA receives a dispatched shipment, then they tick what did not arrive and confirm', async () => {
+    const devices = await intake(ctx, [deviceInput(), deviceInput()]);
+    const shipment = (await ctx.api('collector').post('/api/v1/shipments').send({})).body;
+    await ctx.api('collector').post(`/api/v1/shipments/${shipment.id}/items`).send({ codes: devices.map((d) => d.assetTag) }).expect(200);
+    await ctx.api('collector').post(`/api/v1/shipments/${shipment.id}/dispatch`).send({}).expect(200);
+    const trira = await ctx.staff('reconditioner', 'Atelier TRIRA');
+    const { page, context } = await ctx.signedIn(trira);
+    await page.goto(`/expeditions/${shipment.id}`);
+    await checkPage(page, 'expedition-reception');
+    await page.getByLabel(`${devices[1].assetTag} non reçu`).check();
+    await page.getByRole('button', { name: 'Confirmer la réception' }).click();
+    await page.waitForFunction(() => document.body.innerText.includes('Réception confirmée'));
+    expect(await textOf(page.locator('tr', { hasText: devices[1].assetTag }))).toContain('(non reçu)');
+    expect((await ctx.api().get(`/api/v1/devices/${devices[1].id}`)).body.missingSince).not.toBeNull();
+    await context.close();
+  });
 });
 
 describe('who may do what', () => {
