@@ -49,6 +49,13 @@ describe('signing in and scanning', () => {
     await page.keyboard.press('Enter');
     expect(await textOf(page.getByRole('alert'))).toContain('Aucun appareil ne porte le code NOPE-NOT-A-SERIAL');
     await checkPage(page, 'scanner-inconnu');
+    // An unknown serial number: the offer leads through donor and collection to the intake grid.
+    await page.getByRole('link', { name: 'enregistrez-le dans une collecte' }).click();
+    await checkPage(page, 'donateurs');
+    await page.locator('table.cards a').first().click();
+    await page.getByRole('link', { name: /^Collecte du/ }).first().click();
+    await page.waitForURL(/\/saisie\?serie=/);
+    expect(await page.getByLabel('Numéro de série, ligne 1').inputValue()).toBe('NOPE-NOT-A-SERIAL');
 
     await page.getByRole('link', { name: 'Appareils', exact: true }).click();
     await page.getByLabel('Numéro, série, marque ou modèle').fill('Lenovo');

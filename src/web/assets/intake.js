@@ -154,5 +154,7 @@ if (form) {
     section.querySelector('h2').focus();
   }
 
-  addRow();
+  const first = addRow();
+  // Arrived from the scanner with an unknown serial number: it fills the first line.
+  if (form.dataset.serial) cell(first, 'serialNumber').value = form.dataset.serial;
 }

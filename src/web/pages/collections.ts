@@ -35,10 +35,15 @@ export async function collectionPages(app: FastifyInstance) {
     return { q, page: await listDonors(app.db, { q, limit: 50, cursor: typeof query.cursor === 'string' ? query.cursor.slice(0, 200) : undefined }) };
   };
   const donorKinds = DONOR_KINDS.map((k) => [k, DONOR_KIND_FR[k]]);
+  /** A serial number the scanner did not know, carried from page to page until the intake grid. */
+  const serialOf = (query: unknown) => {
+    const raw = (query as Record<string, unknown>).serie;
+    return typeof raw === 'string' && /^[\x21-\x7e]{1,100}$/.test(raw.trim()) ? raw.trim() : undefined;
+  };
 
   app.get('/donateurs', { config: collectors }, async (request, reply) => {
     const { q, page } = await donorList(request.query as Record<string, unknown>);
-    return reply.page('donors', { title: 'Donateurs', q, donors: page.items, nextCursor: page.nextCursor, donorKinds, values: { kind: 'company' }, scripts: ['siret.js'] });
+    return reply.page('donors', { title: 'Donateurs', q, donors: page.items, nextCursor: page.nextCursor, donorKinds, values: { kind: 'company' }, serial: serialOf(request.query), scripts: ['siret.js'] });
   });
 
   app.post('/donateurs', { config: collectors }, async (request, reply) => {
@@ -61,7 +66,7 @@ export async function collectionPages(app: FastifyInstance) {
   app.get('/donateurs/:id', { config: collectors }, async (request, reply) => {
     const { id } = parseId(request.params);
     const [donor, collections] = await Promise.all([getDonor(app.db, id), listCollections(app.db, { donorId: id, limit: 100 })]);
-    return reply.page('donor', { title: donor.name, donor, collections: collections.items, kindLabel: (k: string) => DONOR_KIND_FR[k] ?? k, values: { collectedOn: PARIS_DAY.format(new Date()) } });
+    return reply.page('donor', { title: donor.name, donor, collections: collections.items, kindLabel: (k: string) => DONOR_KIND_FR[k] ?? k, values: { collectedOn: PARIS_DAY.format(new Date()) }, serial: serialOf(request.query) });
   });
 
   app.post('/donateurs/:id/collectes', { config: collectors }, async (request, reply) => {
@@ -107,6 +112,7 @@ export async function collectionPages(app: FastifyInstance) {
       formats: FORMAT_IDS.map((f) => [f, FORMATS[f].name]),
       maxBatch: MAX_BATCH,
       idempotencyKey: randomUUID(),
+      serial: serialOf(request.query),
       scripts: ['intake.js'],
     });
   });
