@@ -48,6 +48,8 @@ export function frenchDetail(error: ProblemError): string {
     return `Ce numéro de série est déjà enregistré : ${tag} (${statusLabel(status)}).`;
   }
   if (/appears twice/.test(text)) return 'Un numéro de série apparaît deux fois.';
+  const credited = (error.extra as { latestCreditedOn?: string }).latestCreditedOn;
+  if (credited) return `Des crédits ont déjà été acquis le ${credited.split('-').reverse().join('/')} : les nouvelles conditions peuvent prendre effet au plus tôt le lendemain.`;
   if (/^Cannot recondition/.test(text)) return 'Reconditionnement impossible : il faut d’abord un effacement des données valable.';
   if (extra.currentStatus) return `Action impossible : l’appareil ${extra.assetTag ?? ''} est ${statusLabel(extra.currentStatus)}.`.replace('  ', ' ');
   if (/is empty: add devices/.test(text)) return 'L’expédition est vide : ajoutez des appareils avant de l’expédier.';

@@ -113,7 +113,8 @@ export async function adminKeyAndTermsPages(app: FastifyInstance) {
       await setTerms(app.db, parsed.data, request.actor);
     } catch (error) {
       if (error instanceof ProblemError && error.status < 500 && error.status !== 403) {
-        return termsPage(reply.code(error.status), { errors: fieldErrorsOf(error.errors), message: frenchDetail(error), values: { ...body } });
+        const errors = (error.extra as { latestCreditedOn?: string }).latestCreditedOn ? { effectiveOn: frenchDetail(error) } : fieldErrorsOf(error.errors);
+        return termsPage(reply.code(error.status), { errors, message: frenchDetail(error), values: { ...body } });
       }
       throw error;
     }
