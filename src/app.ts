@@ -29,6 +29,7 @@ import { inventoryRoutes } from './modules/inventory/routes.js';
 import { reportRoutes } from './modules/reports/routes.js';
 import { labelTargetRoutes } from './modules/labels/public-routes.js';
 import { labelRoutes } from './modules/labels/routes.js';
+import { trainingRoutes } from './modules/training/routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -79,8 +80,8 @@ export async function buildApp({ db, config, logger = false }: AppDeps): Promise
             type: 'http',
             scheme: 'bearer',
             description:
-              'An API key. Its role (`admin`, `collector`, `reconditioner`, `installer`, `viewer`) is what an operation lists as scopes: ' +
-              'a restricted operation names the roles it admits (admin always); an operation without scopes admits every role.',
+              'An API key. Its role (`admin`, `collector`, `reconditioner`, `installer`, `viewer`, `trainer`) is what an operation lists as scopes: ' +
+              'each operation names the roles it admits (admin always); a key of another role is answered 403.',
           },
         },
       },
@@ -112,6 +113,7 @@ export async function buildApp({ db, config, logger = false }: AppDeps): Promise
     await api.register(inventoryRoutes);
     await api.register(reportRoutes);
     await api.register(labelRoutes);
+    await api.register(trainingRoutes);
   }, { prefix: API_PREFIX });
 
   // Health at the root too, for load balancers and the Dockerfile's HEALTHCHECK.

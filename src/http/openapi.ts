@@ -1,6 +1,7 @@
 import type { FastifySchema, RouteOptions } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { ANY_ROLE } from './auth.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -90,7 +91,8 @@ export function describeRoute(input: Parameters<typeof jsonSchemaTransform>[0] &
   const route = input.route;
   const source = (route.schema ?? {}) as FastifySchema & Json;
   const config = (route.config ?? {}) as Json;
-  const roles: string[] | undefined = config.roles;
+  // Unset roles mean ANY_ROLE (every role but trainer): the scopes say so too.
+  const roles: readonly string[] = config.roles ?? ANY_ROLE;
   const responses: Json = schema.response ?? {};
   const conditional = '304' in responses;
 
@@ -151,7 +153,7 @@ export function describeRoute(input: Parameters<typeof jsonSchemaTransform>[0] &
   const hasInput = Boolean(schema.body || schema.querystring || schema.params || schema.headers);
   if (hasInput) described[400] = problem('400');
   if (!config.public) described[401] = problem('401', { 'WWW-Authenticate': header('WWW-Authenticate', undefined, true) });
-  if (roles && !config.public) described[403] = problem('403');
+  if (!config.public) described[403] = problem('403');
   if (schema.params) described[404] = problem('404');
   if (config.idempotent) {
     described[409] = problem('409');
