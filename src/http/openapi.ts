@@ -201,7 +201,26 @@ export function finishDocument(input: Parameters<typeof jsonSchemaTransformObjec
     }
   }
   pruneComponents(doc);
+  spellOutRecords(doc);
   return doc;
+}
+
+/**
+ * A record keyed by an enum (counts by kind, credits by kind) comes out of zod as
+ * `propertyNames` + `additionalProperties`: name each key as a property instead, so that linters
+ * see the required ones defined and generated types list the keys.
+ */
+function spellOutRecords(value: unknown): void {
+  if (Array.isArray(value)) return value.forEach(spellOutRecords);
+  if (!value || typeof value !== 'object') return;
+  const schema = value as Json;
+  const keys = schema.propertyNames?.enum;
+  if (Array.isArray(keys) && schema.additionalProperties && typeof schema.additionalProperties === 'object' && !schema.properties) {
+    schema.properties = Object.fromEntries(keys.map((key: string) => [key, schema.additionalProperties]));
+    schema.additionalProperties = false;
+    delete schema.propertyNames;
+  }
+  Object.values(schema).forEach(spellOutRecords);
 }
 
 function refsIn(value: unknown, found: Set<string>): void {
