@@ -98,7 +98,7 @@ export function describeRoute(input: Parameters<typeof jsonSchemaTransform>[0] &
 
   // Roles as bearer scopes: admin may always.
   if (config.public) schema.security = [];
-  else if (roles) schema.security = [{ bearer: ['admin', ...roles.filter((r) => r !== 'admin')] }];
+  else schema.security = [{ bearer: ['admin', ...roles.filter((r) => r !== 'admin')] }];
 
   let headers: Json | undefined = schema.headers;
   if (headers?.properties) {
