@@ -36,6 +36,7 @@ import {
 import { createSession, deleteSession, getSession, listSessions, updateSession } from './sessions.js';
 import { renderAttendanceSheet, sheetFacts } from './sheet.js';
 
+
 /**
  * Training cycles, workshops, enrolments, attendance and self-assessments (issue 14).
  * Reads are open to every role, `trainer` included, and narrowed by the service (see access.ts).
@@ -48,33 +49,33 @@ export async function trainingRoutes(fastify: FastifyInstance) {
 
   app.post('/training/partners', {
     config: { roles: writers, idempotent: true },
-    schema: { operationId: 'createTrainingPartner', tags, summary: 'Add a partner organisation (BLÉ, the Médiathèque…)', body: createPartnerSchema, response: { 201: partnerSchema } },
+    schema: { operationId: 'createPartner', tags, summary: 'Add a partner organisation (BLÉ, the Médiathèque…)', body: createPartnerSchema, response: { 201: partnerSchema } },
   }, async (request, reply) => reply.code(201).send(await createPartner(app.db, request.body.name)));
 
   app.get('/training/partners', {
     config: { roles: readers },
-    schema: { operationId: 'listTrainingPartners', tags, summary: 'Partner organisations that run cycles', response: { 200: z.object({ items: z.array(partnerSchema) }) } },
+    schema: { operationId: 'listPartners', tags, summary: 'Partner organisations that run cycles', response: { 200: z.object({ items: z.array(partnerSchema) }) } },
   }, async () => ({ items: await listPartners(app.db) }));
 
   app.post('/training/cycles', {
     config: { roles: writers, idempotent: true },
-    schema: { operationId: 'createTrainingCycle', tags, summary: 'Plan a training cycle', body: createCycleSchema, response: { 201: cycleSchema } },
+    schema: { operationId: 'createCycle', tags, summary: 'Plan a training cycle', body: createCycleSchema, response: { 201: cycleSchema } },
   }, async (request, reply) => reply.code(201).send(await createCycle(app.db, request.body, request.actor)));
 
   app.get('/training/cycles', {
     config: { roles: readers },
-    schema: { operationId: 'listTrainingCycles', tags, summary: 'List cycles, newest first (a trainer: their own cycles only)', querystring: listCyclesQuerySchema, response: { 200: pageSchema(cycleSchema) } },
+    schema: { operationId: 'listCycles', tags, summary: 'List cycles, newest first (a trainer: their own cycles only)', querystring: listCyclesQuerySchema, response: { 200: pageSchema(cycleSchema) } },
   }, async (request) => listCycles(app.db, request.query, request.actor));
 
   app.get('/training/cycles/:id', {
     config: { roles: readers },
-    schema: { operationId: 'getTrainingCycle', tags, summary: 'Get a cycle with its counts', params: idParams, response: { 200: cycleSchema } },
+    schema: { operationId: 'getCycle', tags, summary: 'Get a cycle with its counts', params: idParams, response: { 200: cycleSchema } },
   }, async (request) => getCycle(app.db, request.params.id, request.actor));
 
   app.patch('/training/cycles/:id', {
     config: { roles: writers },
     schema: {
-      operationId: 'updateTrainingCycle',
+      operationId: 'updateCycle',
       tags,
       summary: 'Change a cycle',
       description: 'A larger capacity promotes the waiting list in order; a capacity below the people holding a place is 409. A new completion rule is applied to everyone at once.',
@@ -86,27 +87,27 @@ export async function trainingRoutes(fastify: FastifyInstance) {
 
   app.post('/training/cycles/:id/sessions', {
     config: { roles: writers, idempotent: true },
-    schema: { operationId: 'createTrainingSession', tags, summary: 'Add a workshop (session) to a cycle', params: idParams, body: createSessionSchema, response: { 201: sessionSchema } },
+    schema: { operationId: 'createSession', tags, summary: 'Add a workshop (session) to a cycle', params: idParams, body: createSessionSchema, response: { 201: sessionSchema } },
   }, async (request, reply) => reply.code(201).send(await createSession(app.db, request.params.id, request.body)));
 
   app.get('/training/cycles/:id/sessions', {
     config: { roles: readers },
-    schema: { operationId: 'listTrainingSessions', tags, summary: 'A cycle’s sessions in date order, with attendance counts', params: idParams, response: { 200: pageSchema(sessionSchema) } },
+    schema: { operationId: 'listCycleSessions', tags, summary: 'A cycle’s sessions in date order, with attendance counts', params: idParams, response: { 200: pageSchema(sessionSchema) } },
   }, async (request) => listSessions(app.db, request.params.id, request.actor));
 
   app.get('/training/sessions/:id', {
     config: { roles: readers },
-    schema: { operationId: 'getTrainingSession', tags, summary: 'Get a session', params: idParams, response: { 200: sessionSchema } },
+    schema: { operationId: 'getSession', tags, summary: 'Get a session', params: idParams, response: { 200: sessionSchema } },
   }, async (request) => getSession(app.db, request.params.id, request.actor));
 
   app.patch('/training/sessions/:id', {
     config: { roles: writers },
-    schema: { operationId: 'updateTrainingSession', tags, summary: 'Change a session (completions are worked out again)', params: idParams, body: updateSessionSchema, response: { 200: sessionSchema } },
+    schema: { operationId: 'updateSession', tags, summary: 'Change a session (completions are worked out again)', params: idParams, body: updateSessionSchema, response: { 200: sessionSchema } },
   }, async (request) => updateSession(app.db, request.params.id, request.body));
 
   app.delete('/training/sessions/:id', {
     config: { roles: writers },
-    schema: { operationId: 'deleteTrainingSession', tags, summary: 'Remove a session without attendance (409 otherwise)', params: idParams, response: { 204: z.null() } },
+    schema: { operationId: 'deleteSession', tags, summary: 'Remove a session without attendance (409 otherwise)', params: idParams, response: { 204: z.null() } },
   }, async (request, reply) => {
     await deleteSession(app.db, request.params.id);
     return reply.code(204).send(null);
@@ -127,7 +128,7 @@ export async function trainingRoutes(fastify: FastifyInstance) {
   app.get('/training/cycles/:id/enrolments', {
     config: { roles: readers },
     schema: {
-      operationId: 'listEnrolments',
+      operationId: 'listCycleEnrolments',
       tags,
       summary: 'People who applied to a cycle, in order of application',
       description: 'Names for installer and admin, and for a trainer of this cycle; references and counts for every other role. Never an address or a phone.',
