@@ -47,6 +47,7 @@ const PROBLEMS: Record<string, string> = {
   404: 'Nothing exists at this address',
   409: 'The request conflicts with the current state (e.g. a device’s status), or its `Idempotency-Key` is still being processed',
   412: 'The resource changed since the `If-Match` version was read',
+  429: 'Too many requests: wait `Retry-After` seconds',
   422: 'The `Idempotency-Key` was already used with a different request, or the request cannot be carried out as asked',
   '4XX': 'The request was refused; the problem says why',
   '5XX': 'The server failed; nothing was changed',
@@ -91,14 +92,14 @@ export function describeRoute(input: Parameters<typeof jsonSchemaTransform>[0] &
   const route = input.route;
   const source = (route.schema ?? {}) as FastifySchema & Json;
   const config = (route.config ?? {}) as Json;
-  // Unset roles mean ANY_ROLE (every role but trainer): the scopes say so too.
-  const roles: readonly string[] = config.roles ?? ANY_ROLE;
+  // A route that names no roles admits ANY_ROLE, which leaves `trainer` out: say so too.
+  const roles: readonly string[] | undefined = config.public ? undefined : (config.roles ?? ANY_ROLE);
   const responses: Json = schema.response ?? {};
   const conditional = '304' in responses;
 
   // Roles as bearer scopes: admin may always.
   if (config.public) schema.security = [];
-  else schema.security = [{ bearer: ['admin', ...roles.filter((r) => r !== 'admin')] }];
+  else if (roles) schema.security = [{ bearer: ['admin', ...roles.filter((r) => r !== 'admin')] }];
 
   let headers: Json | undefined = schema.headers;
   if (headers?.properties) {
@@ -153,7 +154,7 @@ export function describeRoute(input: Parameters<typeof jsonSchemaTransform>[0] &
   const hasInput = Boolean(schema.body || schema.querystring || schema.params || schema.headers);
   if (hasInput) described[400] = problem('400');
   if (!config.public) described[401] = problem('401', { 'WWW-Authenticate': header('WWW-Authenticate', undefined, true) });
-  if (!config.public) described[403] = problem('403');
+  if (roles) described[403] = problem('403');
   if (schema.params) described[404] = problem('404');
   if (config.idempotent) {
     described[409] = problem('409');
@@ -165,6 +166,9 @@ export function describeRoute(input: Parameters<typeof jsonSchemaTransform>[0] &
     const extra = Object.fromEntries(Object.entries(names).map(([name, description]) => [name, header(name, description)]));
     described[status] = problem(status, extra);
   }
+  // Every keyed request may meet a rate limit (failed keys per address, expensive work per key).
+  // An address throttled for wrong keys is also told how to authenticate.
+  if (!config.public) described[429] = problem('429', { 'Retry-After': header('Retry-After', 'Seconds to wait before trying again', true), 'WWW-Authenticate': header('WWW-Authenticate') });
   described['4XX'] = problem('4XX');
   described['5XX'] = problem('5XX');
   if (config.idempotent) {
