@@ -128,10 +128,13 @@ describe('self-assessments and the review', () => {
     expect(bySkill.onlineSafety).toMatchObject({ startAverage: 1.5, endAverage: 2.5, averageProgress: 1, improved: 1 });
     expect(review.body.answers).toHaveLength(2);
     expect(review.body.answers[0]).toMatchObject({ enrolmentId: e1.id, start: { mouseKeyboard: 1 }, end: { mouseKeyboard: 3 } });
+    // Two people answered: an average of two would give each one's answers away to anyone who
+    // knows the other's, so every role but installer and admin gets the counts only.
     for (const role of ['viewer', 'trainer'] as const) {
       const other = await ctx.api(role).get(`/api/v1/training/cycles/${mine.id}/review`);
       expect(other.body.answers, role).toBeNull();
-      expect(other.body.skills).toEqual(review.body.skills);
+      expect(other.body).toMatchObject({ startAnswers: 2, endAnswers: 2 });
+      for (const skill of other.body.skills) expect(skill).toMatchObject({ startAverage: null, endAverage: null, pairs: 2, averageProgress: null, improved: null });
     }
   });
 });

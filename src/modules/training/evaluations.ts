@@ -5,6 +5,7 @@ import { conflict } from '../../http/problem.js';
 import type { Actor } from '../api-keys/service.js';
 import { viewOf } from './access.js';
 import { SKILL_LABELS, SKILLS, type EvaluationInput, type Review, type Skill } from './schemas.js';
+import { SMALL_COUNT } from '../reports/figures/neighbourhoods.js';
 import { getCycleRow, getEnrolmentRow } from './store.js';
 
 const COLUMNS: Record<Skill, 'mouse_keyboard' | 'browsing' | 'email' | 'online_procedures' | 'online_safety'> = {
@@ -40,7 +41,8 @@ export async function recordEvaluation(db: Db, enrolmentId: string, moment: 'sta
 /**
  * The cycle's review ("bilan"): per skill, the average self-assessment at the start and at the
  * end, and the progress of those who answered both times. Individual answers go to installer
- * and admin only; every other role, the cycle's trainers included, gets the aggregates.
+ * and admin only; every other role, the cycle's trainers included, gets the aggregates, and
+ * only those drawn from at least SMALL_COUNT answers.
  */
 export async function cycleReview(db: Db, cycleId: string, actor: Actor): Promise<Review> {
   const view = await viewOf(db.kysely, cycleId, actor);
@@ -60,7 +62,10 @@ export async function cycleReview(db: Db, cycleId: string, actor: Actor): Promis
   const end = new Map<string, Answers>();
   for (const row of rows) (row.moment === 'start' ? start : end).set(row.enrolment_id, answersOf(row));
 
-  const mean = (values: number[]) => (values.length ? round2(values.reduce((a, b) => a + b, 0) / values.length) : null);
+  // Below SMALL_COUNT answers an average or a count would give one person's answers away:
+  // only installer and admin, who may read those answers anyway, see it.
+  const shown = (count: number) => view === 'full' || count >= SMALL_COUNT;
+  const mean = (values: number[]) => (values.length && shown(values.length) ? round2(values.reduce((a, b) => a + b, 0) / values.length) : null);
   const skills = SKILLS.map((skill) => {
     const pairs = enrolments.filter((e) => start.has(e.id) && end.has(e.id)).map((e) => end.get(e.id)![skill] - start.get(e.id)![skill]);
     return {
@@ -70,7 +75,7 @@ export async function cycleReview(db: Db, cycleId: string, actor: Actor): Promis
       endAverage: mean([...end.values()].map((a) => a[skill])),
       pairs: pairs.length,
       averageProgress: mean(pairs),
-      improved: pairs.filter((d) => d > 0).length,
+      improved: shown(pairs.length) ? pairs.filter((d) => d > 0).length : null,
     };
   });
   return {

@@ -266,11 +266,11 @@ export const reviewSchema = z
       z.object({
         skill: z.enum(SKILLS),
         label: z.string(),
-        startAverage: z.number().nullable(),
-        endAverage: z.number().nullable(),
+        startAverage: z.number().nullable().describe('Null without answers, or, except for installer and admin, with fewer than 5'),
+        endAverage: z.number().nullable().describe('Null without answers, or, except for installer and admin, with fewer than 5'),
         pairs: z.number().int().describe('People who answered both times'),
-        averageProgress: z.number().nullable().describe('Mean of (end − start) over those people'),
-        improved: z.number().int().describe('Of them, how many rated themselves higher at the end'),
+        averageProgress: z.number().nullable().describe('Mean of (end − start) over those people; null as the averages are'),
+        improved: z.number().int().nullable().describe('Of them, how many rated themselves higher at the end; null as the averages are'),
       }),
     ),
     answers: z
