@@ -6,6 +6,7 @@ import {
   jsonSchemaTransformObject,
   validatorCompiler,
 } from 'fastify-type-provider-zod';
+import { systemClock, useClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Db } from './db/connection.js';
 import { registerAuth } from './http/auth.js';
@@ -44,12 +45,15 @@ export interface AppDeps {
   db: Db;
   config: Config;
   logger?: FastifyServerOptions['logger'];
+  /** Where "now" and "today" come from; the system clock unless a test sets one. */
+  clock?: Clock;
 }
 
 export const API_PREFIX = '/api/v1';
 
 /** The application as tests and the server both build it: no port, no migration, no process. */
-export async function buildApp({ db, config, logger = false }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ db, config, logger = false, clock = systemClock }: AppDeps): Promise<FastifyInstance> {
+  useClock(clock);
   const app = Fastify({
     logger,
     bodyLimit: 1024 * 1024,

@@ -26,6 +26,5 @@ export async function takeNumbers(trx: Trx, name: string, count: number): Promis
   return Number(row.value) - count + 1;
 }
 
-export function nowIso(): string {
-  return new Date().toISOString();
-}
+/** Kept here for the many modules that import it with `inTransaction`; the clock owns it. */
+export { nowIso } from '../clock.js';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { nowIso } from '../db/transaction.js';
+import { nowIso, nowMs } from '../clock.js';
 import { ProblemError } from './problem.js';
 
 declare module 'fastify' {
@@ -70,7 +70,7 @@ export function registerIdempotency(app: FastifyInstance): void {
       .where('key', '=', key)
       .executeTakeFirst();
     if (!stored) throw new ProblemError(409, 'The Idempotency-Key was just released; retry the request');
-    if (Date.parse(stored.created_at) < Date.now() - RETENTION_MS) {
+    if (Date.parse(stored.created_at) < nowMs() - RETENTION_MS) {
       await db.deleteFrom('idempotency_keys').where('api_key_id', '=', stored.api_key_id).where('key', '=', key).execute();
       if (Number((await claim()).numInsertedOrUpdatedRows) === 1) {
         request.idempotencyKey = key;

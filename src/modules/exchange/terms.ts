@@ -34,7 +34,8 @@ export function toTerms(record: TermsRecord): Terms {
   };
 }
 
-export const today = () => nowIso().slice(0, 10);
+export { today } from '../../clock.js';
+import { today } from '../../clock.js';
 
 /** The terms in force on a date: the latest change effective on or before it. */
 export async function termsInForce(db: Executor, onDate: string): Promise<TermsRecord> {

@@ -1,3 +1,4 @@
+import { today } from '../../clock.js';
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
 import type { FastifyReply } from 'fastify';
@@ -92,7 +93,7 @@ export function sendDevicesCsv(reply: FastifyReply, db: Db, query: DeviceListQue
   // Pulled as the client reads: a slow client holds one chunk in memory, never the whole export.
   const body = Readable.from(csvText(db, query), { objectMode: false });
   body.on('error', (error) => reply.log.error({ err: error }, 'CSV export failed mid-stream'));
-  const day = new Date().toISOString().slice(0, 10);
+  const day = today();
   return reply
     .header('Content-Type', CSV_CONTENT_TYPE)
     .header('Content-Disposition', contentDisposition(`inventaire-ordipratique-${day}.csv`, 'attachment'))
