@@ -29,7 +29,7 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ordipratique-bench-'));
 const url = `sqlite:${path.join(dir, 'bench.sqlite')}`;
 
 function seed(db: Db): string {
-  const sqlite = db.sqlite!;
+  const sqlite = db.sqliteWriter!;
   const now = new Date().toISOString();
   const donorId = newId();
   const collectionId = newId();

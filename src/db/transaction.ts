@@ -1,13 +1,14 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Db } from './connection.js';
 import type { Database } from './schema.js';
+import { insideTransaction } from './scope.js';
 
 export type Trx = Transaction<Database>;
 export type Executor = Kysely<Database>;
 
 /** One state change, one transaction: commits when `work` resolves, rolls back when it throws. */
 export function inTransaction<T>(db: Db, work: (trx: Trx) => Promise<T>): Promise<T> {
-  return db.kysely.transaction().execute(work);
+  return db.kysely.transaction().execute((trx) => insideTransaction(() => work(trx)));
 }
 
 /**

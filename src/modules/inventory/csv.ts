@@ -62,8 +62,9 @@ async function* deviceChunks(db: Db, query: DeviceListQuery): AsyncGenerator<Cel
   for (;;) {
     const compiled = chunkQuery(after);
     let rows: Cell[][];
-    if (db.sqlite) {
-      statement ??= db.sqlite.prepare(compiled.sql).raw(true);
+    if (db.sqliteReader) {
+      // The reader connection: committed rows only, and never queued behind a writer.
+      statement ??= db.sqliteReader.prepare(compiled.sql).raw(true);
       rows = statement.all(...compiled.parameters) as Cell[][];
     } else {
       const result = await db.kysely.executeQuery(compiled);
