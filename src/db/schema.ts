@@ -162,6 +162,8 @@ export interface InstallationTable {
   signed_at: string | null;
   signature_png: Buffer | null;
   contract_number: string | null;
+  /** Taken by a completion before it renders the contract; becomes contract_number on commit. */
+  contract_number_reserved: string | null;
   contract_pdf: Buffer | null;
   contract_sha256: string | null;
   contract_original_sha256: string | null;

@@ -17,3 +17,8 @@ export function assertOutsideTransaction(): void {
     throw new Error('A query on the outer database handle inside a transaction: use the transaction (trx) instead');
   }
 }
+
+/** True inside `inTransaction`'s work (what the guard above checks; tests assert heavy work runs outside). */
+export function isInsideTransaction(): boolean {
+  return scope.getStore() === true;
+}
