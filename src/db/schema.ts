@@ -112,7 +112,10 @@ export interface IdempotencyKeyTable {
   api_key_id: string;
   key: string;
   request_hash: string;
-  state: 'running' | 'done';
+  /** `committed`: the work's transaction committed, its answer is not stored yet; `done`: replayable. */
+  state: 'committed' | 'done';
+  /** The request that wrote the row (one request may run several transactions). */
+  claim_id: string | null;
   response_status: number | null;
   response_type: string | null;
   response_body: string | null;
