@@ -51,6 +51,8 @@ export function openSqlite(file: string): SqliteDatabase.Database {
   // An answered commit must survive a power cut.
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
+  // Freed cells and pages are zeroed, so an anonymised person cannot be read back from the file.
+  sqlite.pragma('secure_delete = ON');
   sqlite.pragma('busy_timeout = 5000');
   return sqlite;
 }

@@ -1,7 +1,8 @@
 import { now as clockNow } from '../../clock.js';
 import type { Db } from '../../db/connection.js';
 import { ACTIVE_STATUSES } from '../installations/store.js';
-import { anonymiseBeneficiary } from './gdpr.js';
+import { reclaimFreedSpace } from '../../db/reclaim.js';
+import { PERSONAL_TABLES, anonymiseBeneficiary } from './gdpr.js';
 
 export interface RetentionResult {
   cutoff: string;
@@ -54,5 +55,6 @@ export async function applyRetention(db: Db, months: number, now = clockNow()): 
       if ((error as { status?: number }).status !== 409) throw error;
     }
   }
+  if (result.anonymised.length) await reclaimFreedSpace(db, PERSONAL_TABLES);
   return result;
 }
