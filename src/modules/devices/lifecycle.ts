@@ -1,4 +1,5 @@
-import { PostgresAdapter, sql } from 'kysely';
+import { sql } from 'kysely';
+import { forUpdate, lockEventOrder } from '../../db/locks.js';
 import type { DeviceRow } from '../../db/schema.js';
 import { nowIso, type Trx } from '../../db/transaction.js';
 import { conflict, notFound } from '../../http/problem.js';
@@ -52,9 +53,7 @@ export interface NewEvent {
  */
 export async function appendEvents(trx: Trx, events: NewEvent[]): Promise<void> {
   if (events.length === 0) return;
-  if (trx.getExecutor().adapter instanceof PostgresAdapter) {
-    await sql`select pg_advisory_xact_lock(7140001)`.execute(trx);
-  }
+  await lockEventOrder(trx);
   const at = nowIso();
   for (let i = 0; i < events.length; i += 1000) {
     await trx
@@ -122,11 +121,8 @@ export async function transition(
 /** Reads the devices and, on PostgreSQL, locks their rows in id order (no deadlock between two batches). */
 export async function lockDevices(trx: Trx, ids: string[]): Promise<Map<string, DeviceRow>> {
   const rows: DeviceRow[] = [];
-  const postgres = trx.getExecutor().adapter instanceof PostgresAdapter;
   for (let i = 0; i < ids.length; i += 500) {
-    let select = trx.selectFrom('devices').selectAll().where('id', 'in', ids.slice(i, i + 500)).orderBy('id');
-    if (postgres) select = select.forUpdate();
-    rows.push(...(await select.execute()));
+    rows.push(...(await forUpdate(trx, trx.selectFrom('devices').selectAll().where('id', 'in', ids.slice(i, i + 500)).orderBy('id')).execute()));
   }
   return new Map(rows.map((r) => [r.id, r]));
 }
