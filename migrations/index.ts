@@ -6,6 +6,8 @@ import * as m006 from './006_inventory_indexes.js';
 import * as m007 from './007_report_indexes.js';
 import * as m010 from './010_contract_reservation.js';
 import * as m011 from './011_idempotency_commit.js';
+import * as m050 from './050_training.js';
+import * as m060 from './060_event_business_dates.js';
 
 /** A static map rather than a folder scan: works the same under tsx, vitest and compiled output. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +18,6 @@ export const migrations: Record<string, Migration> = {
   '007_report_indexes': m007,
   '010_contract_reservation': m010,
   '011_idempotency_commit': m011,
+  '050_training': m050,
+  '060_event_business_dates': m060,
 };

@@ -151,7 +151,7 @@ export async function completeInstallation(db: Db, id: string, input: CompleteIn
         if (attempt < 3) return undefined;
         throw conflict(`Installation ${id} kept changing while its contract was prepared; try again`);
       }
-      await transition(trx, await deviceIdsOf(trx, id), 'complete', actor, eventDetails(current, { contractNumber: number }));
+      await transition(trx, await deviceIdsOf(trx, id), 'complete', actor, eventDetails(current, { contractNumber: number }), {}, input.installedOn);
       const now = nowIso();
       await trx
         .updateTable('installations')
