@@ -18,6 +18,7 @@ import { registerSecurityHeaders } from './http/security-headers.js';
 import { OneLinePerRequest } from './logger.js';
 import { apiKeyRoutes } from './modules/api-keys/routes.js';
 import { beneficiaryRoutes } from './modules/beneficiaries/routes.js';
+import { gdprRoutes } from './modules/gdpr/routes.js';
 import { collectionRoutes } from './modules/collections/routes.js';
 import { deviceRoutes } from './modules/devices/routes.js';
 import { donorRoutes } from './modules/donors/routes.js';
@@ -100,6 +101,7 @@ export async function buildApp({ db, config, logger = false, clock = systemClock
     await api.register(collectionRoutes);
     await api.register(deviceRoutes);
     await api.register(beneficiaryRoutes);
+    await api.register(gdprRoutes);
     await api.register(installationRoutes);
     await api.register(erasureRoutes);
     await api.register(reconditioningRoutes);

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { backupSqlite } from '../../src/db/backup.js';
-import { NEUTRAL_MENTION } from '../../src/modules/beneficiaries/gdpr.js';
+import { NEUTRAL_MENTION } from '../../src/modules/gdpr/service.js';
 import { dialect, useTestApp } from '../helpers/app.js';
 import { createBeneficiary, readyDevices, signaturePng } from '../helpers/installations.js';
 

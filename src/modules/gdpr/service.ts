@@ -7,7 +7,13 @@ import type { Actor } from '../api-keys/service.js';
 import { renderContract, type ContractFacts } from '../installations/contract.js';
 import { activeInstallationOf, installationDevices, lockRow, selectInstallations, sha256, toInstallation } from '../installations/store.js';
 import { parseContractTemplate } from '../installations/template.js';
-import { getBeneficiaryRow, toBeneficiary } from './service.js';
+import { getBeneficiaryRow, toBeneficiary } from '../beneficiaries/service.js';
+
+/**
+ * GDPR: a person's rights over what the programme holds about them. A module of its own
+ * because it reads and redacts both beneficiaries and their installations, which each know
+ * nothing of it.
+ */
 
 /** Right of access: the person's record, their installations and what was done to the record. */
 export async function exportBeneficiary(db: Db, id: string) {

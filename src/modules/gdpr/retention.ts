@@ -2,7 +2,7 @@ import { now as clockNow } from '../../clock.js';
 import type { Db } from '../../db/connection.js';
 import { ACTIVE_STATUSES } from '../installations/store.js';
 import { reclaimFreedSpace } from '../../db/reclaim.js';
-import { PERSONAL_TABLES, anonymiseBeneficiary } from './gdpr.js';
+import { PERSONAL_TABLES, anonymiseBeneficiary } from './service.js';
 
 export interface RetentionResult {
   cutoff: string;
