@@ -124,6 +124,20 @@ export async function transition(
   return moved;
 }
 
+/**
+ * Flags devices as not received by the reconditioner (`since`), or clears the flag (`null`)
+ * when one comes back. The devices module owns the devices table: other modules ask here.
+ */
+export async function setMissing(trx: Trx, ids: string[], since: string | null): Promise<void> {
+  for (let i = 0; i < ids.length; i += 500) {
+    await trx
+      .updateTable('devices')
+      .set({ missing_since: since, version: sql`version + 1`, updated_at: since ?? nowIso() })
+      .where('id', 'in', ids.slice(i, i + 500))
+      .execute();
+  }
+}
+
 /** Reads the devices and, on PostgreSQL, locks their rows in id order (no deadlock between two batches). */
 export async function lockDevices(trx: Trx, ids: string[]): Promise<Map<string, DeviceRow>> {
   const rows: DeviceRow[] = [];
