@@ -7,6 +7,8 @@ import { createCollection, deviceInput } from '../helpers/factories.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
 
 const ctx = useTestApp();
+/** These tests start server processes (tsx compiles the app each time): minutes on a loaded machine. */
+const SERVER_STARTS = 180_000;
 const servers: RunningServer[] = [];
 afterAll(async () => {
   for (const server of servers) await server.stop();
@@ -83,7 +85,7 @@ describe('Idempotency-Key across a crash', () => {
     expect(again.body).toEqual(retry.body);
     const list = await ctx.api('viewer').get(`/api/v1/devices?collectionId=${collection.id}`);
     expect(list.body.items).toHaveLength(3);
-  });
+  }, SERVER_STARTS);
 
   it('when the service starts, then keys older than 24 hours are swept and recent ones kept', async () => {
     const apiKey = await ctx.db.kysely.selectFrom('api_keys').select('id').executeTakeFirstOrThrow();
@@ -95,5 +97,5 @@ describe('Idempotency-Key across a crash', () => {
     await server();
     const keys = await ctx.db.kysely.selectFrom('idempotency_keys').select('key').where('key', 'in', ['old', 'recent']).execute();
     expect(keys.map((k) => k.key)).toEqual(['recent']);
-  });
+  }, SERVER_STARTS);
 });
