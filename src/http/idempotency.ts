@@ -76,11 +76,11 @@ export function registerIdempotency(app: FastifyInstance): void {
   });
 
   let sweeper: NodeJS.Timeout | undefined;
+  // A failed sweep (e.g. an app built on an unmigrated database to print its OpenAPI document) is logged, never fatal.
+  const sweep = () => sweepIdempotencyKeys(app.db).catch((err: unknown) => app.log.warn({ err }, 'idempotency sweep failed'));
   app.addHook('onReady', async () => {
-    await sweepIdempotencyKeys(app.db);
-    sweeper = setInterval(() => {
-      sweepIdempotencyKeys(app.db).catch((err: unknown) => app.log.error({ err }, 'idempotency sweep failed'));
-    }, SWEEP_EVERY_MS).unref();
+    await sweep();
+    sweeper = setInterval(sweep, SWEEP_EVERY_MS).unref();
   });
   app.addHook('onClose', async () => clearInterval(sweeper));
 

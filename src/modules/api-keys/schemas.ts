@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ROLES, type Role } from '../../http/roles.js';
-import { line } from '../../shared/fields.js';
+import { line, timestamp } from '../../shared/fields.js';
 
 export { ROLES, type Role };
 export const roleSchema = z.enum(ROLES);
@@ -17,8 +17,8 @@ export const apiKeySchema = z
     name: z.string(),
     role: roleSchema,
     keyPrefix: z.string().describe('The first characters of the secret, to tell keys apart'),
-    createdAt: z.string(),
-    revokedAt: z.string().nullable(),
+    createdAt: timestamp,
+    revokedAt: timestamp.nullable(),
   })
   .meta({ id: 'ApiKey' });
 export type ApiKey = z.infer<typeof apiKeySchema>;

@@ -13,21 +13,21 @@ export async function beneficiaryRoutes(fastify: FastifyInstance) {
 
   app.post('/beneficiaries', {
     config: { roles },
-    schema: { tags, summary: 'Register a trainee (personal data: installer and admin only)', body: createBeneficiarySchema, response: { 201: beneficiarySchema } },
+    schema: { operationId: 'createBeneficiary', tags, summary: 'Register a trainee (personal data: installer and admin only)', body: createBeneficiarySchema, response: { 201: beneficiarySchema } },
   }, async (request, reply) => reply.code(201).send(await createBeneficiary(app.db, request.body)));
 
   app.get('/beneficiaries', {
     config: { roles },
-    schema: { tags, summary: 'List beneficiaries', querystring: listBeneficiariesQuerySchema, response: { 200: pageSchema(beneficiarySchema) } },
+    schema: { operationId: 'listBeneficiaries', tags, summary: 'List beneficiaries', querystring: listBeneficiariesQuerySchema, response: { 200: pageSchema(beneficiarySchema) } },
   }, async (request) => listBeneficiaries(app.db, request.query));
 
   app.get('/beneficiaries/:id', {
     config: { roles },
-    schema: { tags, summary: 'Get a beneficiary', params: idParams, response: { 200: beneficiarySchema } },
+    schema: { operationId: 'getBeneficiary', tags, summary: 'Get a beneficiary', params: idParams, response: { 200: beneficiarySchema } },
   }, async (request) => getBeneficiary(app.db, request.params.id));
 
   app.patch('/beneficiaries/:id', {
     config: { roles },
-    schema: { tags, summary: 'Change a beneficiary (not once anonymised)', params: idParams, body: updateBeneficiarySchema, response: { 200: beneficiarySchema } },
+    schema: { operationId: 'updateBeneficiary', tags, summary: 'Change a beneficiary (not once anonymised)', params: idParams, body: updateBeneficiarySchema, response: { 200: beneficiarySchema } },
   }, async (request) => updateBeneficiary(app.db, request.params.id, request.body));
 }

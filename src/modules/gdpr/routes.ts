@@ -2,17 +2,19 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { WRITERS } from '../../http/roles.js';
-import { idParams } from '../../shared/fields.js';
+import { idParams, timestamp } from '../../shared/fields.js';
 import { anonymisationSchema, beneficiarySchema } from '../beneficiaries/schemas.js';
 import { installationSchema } from '../installations/schemas.js';
+import { trainingRecordSchema } from '../training/schemas.js';
 import { anonymiseBeneficiary, exportBeneficiary } from './service.js';
 
 const exportSchema = z
   .object({
-    exportedAt: z.string(),
+    exportedAt: timestamp,
     beneficiary: beneficiarySchema,
     installations: z.array(installationSchema),
-    auditLog: z.array(z.object({ at: z.string(), actor: z.string(), action: z.string(), details: z.record(z.string(), z.unknown()).nullable() })),
+    training: z.array(trainingRecordSchema).describe('Cycles applied to, attendance and self-assessments'),
+    auditLog: z.array(z.object({ at: timestamp, actor: z.string(), action: z.string(), details: z.record(z.string(), z.unknown()).nullable() })),
   })
   .meta({ id: 'BeneficiaryExport' });
 
@@ -24,12 +26,13 @@ export async function gdprRoutes(fastify: FastifyInstance) {
 
   app.get('/beneficiaries/:id/export', {
     config: { roles },
-    schema: { tags, summary: 'Everything held about the person (GDPR right of access)', params: idParams, response: { 200: exportSchema } },
+    schema: { operationId: 'exportBeneficiary', tags, summary: 'Everything held about the person (GDPR right of access)', params: idParams, response: { 200: exportSchema } },
   }, async (request) => exportBeneficiary(app.db, request.params.id));
 
   app.post('/beneficiaries/:id/anonymise', {
     config: { roles },
     schema: {
+      operationId: 'anonymiseBeneficiary',
       tags,
       summary: 'Anonymise irreversibly (GDPR right to erasure)',
       description:

@@ -8,6 +8,7 @@ import { renderContract, type ContractFacts } from '../installations/contract.js
 import { activeInstallationOf, installationDevices, lockRow, selectInstallations, sha256, toInstallation } from '../installations/store.js';
 import { parseContractTemplate } from '../installations/template.js';
 import { getBeneficiaryRow, toBeneficiary } from '../beneficiaries/service.js';
+import { redactTrainingRecord, trainingRecordOf } from '../training/gdpr.js';
 
 /**
  * GDPR: a person's rights over what the programme holds about them. A module of its own
@@ -25,6 +26,7 @@ export async function exportBeneficiary(db: Db, id: string) {
     exportedAt: nowIso(),
     beneficiary: toBeneficiary(row),
     installations: installations.map((i) => toInstallation(i, devices)),
+    training: await trainingRecordOf(db.kysely, id),
     auditLog: audit.map((a) => ({ at: a.at, actor: a.actor, action: a.action, details: a.data ? (JSON.parse(a.data) as Record<string, unknown>) : null })),
   };
 }
@@ -70,6 +72,7 @@ export async function anonymiseBeneficiary(db: Db, id: string, actor: Pick<Actor
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
+    await redactTrainingRecord(trx, id);
 
     const frozen = await trx
       .selectFrom('installations')

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { contentEtag, isNotModified, preferredType } from '../../http/negotiate.js';
+import { contentEtag, isNotModified, preferredType, sendNotModified } from '../../http/negotiate.js';
 import { pageSchema } from '../../http/pagination.js';
 import { deviceSchema } from '../devices/schemas.js';
 import { listDevices } from '../devices/service.js';
@@ -15,7 +15,9 @@ export async function inventoryRoutes(fastify: FastifyInstance) {
 
   // The device list lives here with its CSV form and filters: devices know nothing of the inventory.
   app.get('/devices', {
+    config: { csv: true },
     schema: {
+      operationId: 'listDevices',
       tags: ['devices'],
       summary: 'List devices (JSON pages, or every match as CSV)',
       description: 'With `Accept: text/csv` or `format=csv`, streams every matching device as CSV (UTF-8 with BOM, RFC 4180); `cursor` and `limit` are then ignored.',
@@ -29,6 +31,7 @@ export async function inventoryRoutes(fastify: FastifyInstance) {
 
   app.get('/inventory/summary', {
     schema: {
+      operationId: 'getInventorySummary',
       tags: ['inventory'],
       summary: 'Stock at a glance (with an ETag)',
       description: 'Counts by status and kind, ready stock by kind and grade, devices awaiting erasure, the oldest device in each status. Send the ETag back as `If-None-Match`: 304 while nothing changed.',
@@ -38,12 +41,13 @@ export async function inventoryRoutes(fastify: FastifyInstance) {
     const summary = await inventorySummary(app.db);
     const etag = contentEtag(JSON.stringify(summary));
     reply.header('ETag', etag).header('Cache-Control', 'private, no-cache');
-    if (isNotModified(request, etag)) return reply.code(304).send(null);
+    if (isNotModified(request, etag)) return sendNotModified(reply);
     return summary;
   });
 
   app.get('/events', {
     schema: {
+      operationId: 'listEvents',
       tags: ['inventory'],
       summary: 'Change feed: every device event, in commit order',
       description:
