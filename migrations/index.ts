@@ -4,6 +4,9 @@ import * as m004 from './004_exchange.js';
 import * as m005 from './005_installations.js';
 import * as m006 from './006_inventory_indexes.js';
 import * as m007 from './007_report_indexes.js';
+import * as m010 from './010_contract_reservation.js';
+import * as m011 from './011_idempotency_commit.js';
+import * as m012 from './012_enum_checks.js';
 import * as m040 from './040_staff_users.js';
 import * as m050 from './050_training.js';
 import * as m060 from './060_event_business_dates.js';
@@ -15,6 +18,9 @@ export const migrations: Record<string, Migration> = {
   '005_installations': m005,
   '006_inventory_indexes': m006,
   '007_report_indexes': m007,
+  '010_contract_reservation': m010,
+  '011_idempotency_commit': m011,
+  '012_enum_checks': m012,
   '040_staff_users': m040,
   '050_training': m050,
   '060_event_business_dates': m060,

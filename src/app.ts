@@ -2,6 +2,7 @@ import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import { systemClock, useClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Db } from './db/connection.js';
 import { registerAuth } from './http/auth.js';
@@ -18,6 +19,7 @@ import { OneLinePerRequest } from './logger.js';
 import { ROLES } from './modules/api-keys/schemas.js';
 import { apiKeyRoutes } from './modules/api-keys/routes.js';
 import { beneficiaryRoutes } from './modules/beneficiaries/routes.js';
+import { gdprRoutes } from './modules/gdpr/routes.js';
 import { collectionRoutes } from './modules/collections/routes.js';
 import { deviceRoutes } from './modules/devices/routes.js';
 import { donorRoutes } from './modules/donors/routes.js';
@@ -47,12 +49,15 @@ export interface AppDeps {
   db: Db;
   config: Config;
   logger?: FastifyServerOptions['logger'];
+  /** Where "now" and "today" come from; the system clock unless a test sets one. */
+  clock?: Clock;
 }
 
 export const API_PREFIX = '/api/v1';
 
 /** The application as tests and the server both build it: no port, no migration, no process. */
-export async function buildApp({ db, config, logger = false }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ db, config, logger = false, clock = systemClock }: AppDeps): Promise<FastifyInstance> {
+  useClock(clock);
   const app = Fastify({
     logger,
     trustProxy: config.trustProxy,
@@ -114,6 +119,7 @@ export async function buildApp({ db, config, logger = false }: AppDeps): Promise
     await api.register(collectionRoutes);
     await api.register(deviceRoutes);
     await api.register(beneficiaryRoutes);
+    await api.register(gdprRoutes);
     await api.register(installationRoutes);
     await api.register(erasureRoutes);
     await api.register(reconditioningRoutes);

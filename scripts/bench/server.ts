@@ -7,8 +7,8 @@ import { loggerOptions } from '../../src/logger.js';
 
 /**
  * The servers the benchmark measures, in a process of their own so that the load generator
- * does not share their event loop: a bare Fastify route, the app as tests build it (no logs),
- * and the app with the production request logs (written to /dev/null).
+ * does not share their event loop: a bare Fastify route, the app with the production request
+ * logs at the default level, info (written to /dev/null), and the app with logs off.
  */
 const config = loadConfig({ DATABASE_URL: process.env.BENCH_DATABASE_URL, PUBLIC_URL: 'https://ordi.example.fr', LOG_LEVEL: 'info' });
 const db = createDb(config.databaseUrl);
@@ -18,7 +18,9 @@ bare.get('/', async () => ({ hello: 'world' }));
 // CPU time of this process, so the benchmark can tell the cost per request apart from the machine's load.
 bare.get('/cpu', async () => process.cpuUsage());
 const app = await buildApp({ db, config });
-const logged = await buildApp({ db, config, logger: { ...(loggerOptions(config) as object), stream: fs.createWriteStream('/dev/null') } });
+// Logs as production writes them (pino writes each line synchronously to stdout), to /dev/null.
+const devNull = fs.openSync('/dev/null', 'w');
+const logged = await buildApp({ db, config, logger: { ...(loggerOptions(config) as object), stream: { write: (line: string) => fs.writeSync(devNull, line) } } });
 
 const ports: Record<string, number> = {};
 for (const [name, server] of Object.entries({ bare, app, logged })) {

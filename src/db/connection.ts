@@ -1,25 +1,25 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import {
-  CompiledQuery,
-  Kysely,
-  PostgresDialect,
-  SqliteDialect,
-  SqliteDriver,
-  type DatabaseConnection,
-  type Driver,
-} from 'kysely';
+import { Kysely, PostgresDialect, PostgresDriver, type DatabaseConnection, type Driver } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
+import { assertOutsideTransaction } from './scope.js';
+import { SplitSqliteDialect } from './sqlite-driver.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
 export interface Db {
   kysely: Kysely<Database>;
   dialect: DialectName;
-  /** The raw SQLite handle, for the few hot read paths that deserve a cached statement. */
-  sqlite?: SqliteDatabase.Database;
+  /**
+   * SQLite only: the read-only connection that every read outside a transaction uses (the
+   * hot paths prepare their statements on it, see `cachedSqlite`). It sees committed data
+   * only and never waits for the writer. Writing through it fails (`query_only`).
+   */
+  sqliteReader?: SqliteDatabase.Database;
+  /** SQLite only: the one writer connection, for scripts (backup) that need the raw handle. */
+  sqliteWriter?: SqliteDatabase.Database;
   close(): Promise<void>;
 }
 
@@ -27,23 +27,20 @@ export interface Db {
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value));
 
-/**
- * Kysely opens SQLite transactions with a deferred BEGIN, which fails with SQLITE_BUSY when a
- * transaction that read first tries to write while another process holds the write lock.
- * Every transaction of ours writes, so it takes the write lock up front.
- */
-class ImmediateSqliteDriver extends SqliteDriver {
-  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+/** PostgreSQL reads are MVCC already; the only addition is the outer-handle guard (see scope.ts). */
+class GuardedPostgresDriver extends PostgresDriver {
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    assertOutsideTransaction();
+    return super.acquireConnection();
   }
 }
 
-class ImmediateSqliteDialect extends SqliteDialect {
-  constructor(private readonly database: SqliteDatabase.Database) {
-    super({ database });
+class GuardedPostgresDialect extends PostgresDialect {
+  constructor(private readonly settings: ConstructorParameters<typeof PostgresDialect>[0]) {
+    super(settings);
   }
   override createDriver(): Driver {
-    return new ImmediateSqliteDriver({ database: this.database });
+    return new GuardedPostgresDriver(this.settings);
   }
 }
 
@@ -54,6 +51,19 @@ export function openSqlite(file: string): SqliteDatabase.Database {
   // An answered commit must survive a power cut.
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
+  // Freed cells and pages are zeroed, so an anonymised person cannot be read back from the file.
+  sqlite.pragma('secure_delete = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  return sqlite;
+}
+
+/**
+ * The reader beside a writer: same file, WAL (set by the writer), and `query_only` so that a
+ * write sent to it by mistake fails loudly instead of bypassing the writer's turn.
+ */
+function openSqliteReader(file: string): SqliteDatabase.Database {
+  const sqlite = new SqliteDatabase(file, { fileMustExist: true });
+  sqlite.pragma('query_only = ON');
   sqlite.pragma('busy_timeout = 5000');
   return sqlite;
 }
@@ -64,9 +74,12 @@ export function openSqlite(file: string): SqliteDatabase.Database {
  */
 export function createDb(databaseUrl: string): Db {
   if (databaseUrl.startsWith('sqlite:')) {
-    const sqlite = openSqlite(databaseUrl.slice('sqlite:'.length));
-    const kysely = new Kysely<Database>({ dialect: new ImmediateSqliteDialect(sqlite) });
-    return { kysely, dialect: 'sqlite', sqlite, close: () => kysely.destroy() };
+    const file = databaseUrl.slice('sqlite:'.length);
+    const writer = openSqlite(file);
+    // An in-memory database exists only on its own connection: there the writer reads too.
+    const reader = file === ':memory:' ? writer : openSqliteReader(file);
+    const kysely = new Kysely<Database>({ dialect: new SplitSqliteDialect(writer, reader) });
+    return { kysely, dialect: 'sqlite', sqliteReader: reader, sqliteWriter: writer, close: () => kysely.destroy() };
   }
   const url = new URL(databaseUrl);
   const schema = url.searchParams.get('schema');
@@ -76,6 +89,6 @@ export function createDb(databaseUrl: string): Db {
     max: 10,
     options: schema ? `-c search_path=${schema}` : undefined,
   });
-  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const kysely = new Kysely<Database>({ dialect: new GuardedPostgresDialect({ pool }) });
   return { kysely, dialect: 'postgres', close: () => kysely.destroy() };
 }

@@ -125,7 +125,10 @@ export interface IdempotencyKeyTable {
   api_key_id: string;
   key: string;
   request_hash: string;
-  state: 'running' | 'done';
+  /** `committed`: the work's transaction committed, its answer is not stored yet; `done`: replayable. */
+  state: 'committed' | 'done';
+  /** The request that wrote the row (one request may run several transactions). */
+  claim_id: string | null;
   response_status: number | null;
   response_type: string | null;
   response_body: string | null;
@@ -177,6 +180,8 @@ export interface InstallationTable {
   signed_at: string | null;
   signature_png: Buffer | null;
   contract_number: string | null;
+  /** Taken by a completion before it renders the contract; becomes contract_number on commit. */
+  contract_number_reserved: string | null;
   contract_pdf: Buffer | null;
   contract_sha256: string | null;
   contract_original_sha256: string | null;

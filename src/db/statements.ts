@@ -1,5 +1,6 @@
 import type SqliteDatabase from 'better-sqlite3';
 import type { Db } from './connection.js';
+import { assertOutsideTransaction } from './scope.js';
 
 /** A prepared single-row lookup: `get` answers the row as an object, as better-sqlite3 does. */
 export interface CachedLookup {
@@ -31,15 +32,18 @@ function lookup(statement: SqliteDatabase.Statement): CachedLookup {
 }
 
 /**
- * A prepared lookup kept for the life of the SQLite handle. Kysely prepares every statement
+ * A prepared lookup kept for the life of the SQLite reader connection (committed data only,
+ * never behind the writer; see `createDb`). Kysely prepares every statement
  * anew; the few lookups on every request's path (API key, scan) are worth 4× less that way.
  * Returns undefined on PostgreSQL, where the caller uses its Kysely query.
  */
 export function cachedSqlite(db: Db, text: string): CachedLookup | undefined {
-  if (!db.sqlite) return undefined;
-  let statements = cache.get(db.sqlite);
-  if (!statements) cache.set(db.sqlite, (statements = new Map()));
+  const reader = db.sqliteReader;
+  if (!reader) return undefined;
+  assertOutsideTransaction();
+  let statements = cache.get(reader);
+  if (!statements) cache.set(reader, (statements = new Map()));
   let statement = statements.get(text);
-  if (!statement) statements.set(text, (statement = lookup(db.sqlite.prepare(text))));
+  if (!statement) statements.set(text, (statement = lookup(reader.prepare(text))));
   return statement;
 }

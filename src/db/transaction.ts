@@ -1,13 +1,34 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Db } from './connection.js';
 import type { Database } from './schema.js';
+import { insideTransaction } from './scope.js';
 
 export type Trx = Transaction<Database>;
 export type Executor = Kysely<Database>;
 
+type CommitHook = (trx: Trx) => Promise<void>;
+const commitHooks = new AsyncLocalStorage<CommitHook>();
+
+/**
+ * Runs `fn` so that every transaction it opens runs `hook` last, inside the transaction, just
+ * before commit: what the hook writes commits with the work or not at all. The idempotency
+ * layer records its key that way, so a crash can never leave the work done and the key free.
+ */
+export function withCommitHook<T>(hook: CommitHook, fn: () => T): T {
+  return commitHooks.run(hook, fn);
+}
+
 /** One state change, one transaction: commits when `work` resolves, rolls back when it throws. */
 export function inTransaction<T>(db: Db, work: (trx: Trx) => Promise<T>): Promise<T> {
-  return db.kysely.transaction().execute(work);
+  const hook = commitHooks.getStore();
+  return db.kysely.transaction().execute((trx) =>
+    insideTransaction(async () => {
+      const result = await work(trx);
+      if (hook) await hook(trx);
+      return result;
+    }),
+  );
 }
 
 /**
@@ -26,6 +47,5 @@ export async function takeNumbers(trx: Trx, name: string, count: number): Promis
   return Number(row.value) - count + 1;
 }
 
-export function nowIso(): string {
-  return new Date().toISOString();
-}
+/** Kept here for the many modules that import it with `inTransaction`; the clock owns it. */
+export { nowIso } from '../clock.js';

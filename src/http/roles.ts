@@ -1,4 +1,6 @@
-import type { Role } from '../modules/api-keys/schemas.js';
+/** Every role an API key may have (api-keys/schemas.ts builds its zod enum from this list). */
+export const ROLES = ['admin', 'collector', 'reconditioner', 'installer', 'viewer', 'trainer'] as const;
+export type Role = (typeof ROLES)[number];
 
 /** Who may change what; `admin` may always. Reads are open to every role unless a route says otherwise. */
 export const WRITERS = {

@@ -1,3 +1,4 @@
+import { now } from '../clock.js';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import PDFDocument from 'pdfkit';
@@ -40,7 +41,7 @@ export function createPdf(options: PdfOptions): PDFKit.PDFDocument {
     bufferPages: options.bufferPages ?? false,
     autoFirstPage: true,
     lang: 'fr-FR',
-    info: { Title: options.title, Subject: options.subject ?? options.title, Author: "Ordi'Pratique", Creator: "Ordi'Pratique tracker" },
+    info: { Title: options.title, Subject: options.subject ?? options.title, Author: "Ordi'Pratique", Creator: "Ordi'Pratique tracker", CreationDate: now() },
   });
   for (const [name, font] of Object.entries(FONTS)) doc.registerFont(name, font as PDFKit.Mixins.PDFFontSource);
   doc.font('regular');

@@ -1,8 +1,8 @@
-import { nowIso } from '../db/transaction.js';
+import { today } from '../clock.js';
 import { ProblemError } from '../http/problem.js';
 
-/** Today's date (UTC), `YYYY-MM-DD`: the default business date of an action recorded now. */
-export const today = () => nowIso().slice(0, 10);
+/** Today's date (UTC), `YYYY-MM-DD`, from the clock: the default business date of an action recorded now. */
+export { today };
 
 /** A business date given by the client (dispatch, scrap, reconditioning…) must not be in the future. */
 export function assertNotFuture(date: string, path: string, what: string): void {

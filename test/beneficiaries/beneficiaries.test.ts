@@ -6,7 +6,7 @@ const ctx = useTestApp();
 
 describe('beneficiaries', () => {
   it('when beneficiaries are registered, then each gets the next pseudonymous reference of the year', async () => {
-    const year = new Date().getUTCFullYear();
+    const year = ctx.clock.now().getUTCFullYear();
     const first = await createBeneficiary(ctx);
     const second = await createBeneficiary(ctx, { firstName: 'Éloïse', lastName: 'Müller' });
     expect(first.reference).toMatch(new RegExp(`^B-${year}-\\d{4}$`));

@@ -65,7 +65,7 @@ describe('GDPR', () => {
     expect(patch.status).toBe(409);
     expect((await ctx.api('admin').post(`/api/v1/beneficiaries/${beneficiary.id}/anonymise`)).status).toBe(409);
     const events = await ctx.api('viewer').get(`/api/v1/devices/${main.id}/events`);
-    expect(events.body.items.map((e: { type: string }) => e.type)).toEqual(['intake', 'recondition', 'schedule', 'complete', 'return']);
+    expect(events.body.items.map((e: { type: string }) => e.type)).toEqual(['intake', 'erasure', 'recondition', 'schedule', 'complete', 'return']);
   });
 
   it('when a loan is scheduled or in force, then anonymising is refused with 409', async () => {

@@ -8,7 +8,7 @@ import { createDb, type Db } from '../../src/db/connection.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { loggerOptions } from '../../src/logger.js';
 import { createApiKey } from '../../src/modules/api-keys/service.js';
-import { freshDatabase, type TestDatabase } from '../helpers/app.js';
+import { freshDatabase, testClock, type TestDatabase } from '../helpers/app.js';
 import { beneficiaryInput } from '../helpers/installations.js';
 
 // The server's logger settings, at the most verbose level, writing into memory.
@@ -24,7 +24,7 @@ beforeAll(async () => {
   const config = loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'trace' });
   db = createDb(config.databaseUrl);
   await migrateToLatest(db.kysely);
-  app = await buildApp({ db, config, logger: { ...(loggerOptions(config) as object), level: 'trace', stream: sink } });
+  app = await buildApp({ db, config, clock: testClock(), logger: { ...(loggerOptions(config) as object), level: 'trace', stream: sink } });
   await app.ready();
   key = (await createApiKey(db, { name: 'log test', role: 'installer' })).key;
 });

@@ -101,7 +101,7 @@ describe('in-house reconditioning and the purge rule', () => {
     const [device] = await intake(ctx);
     await ctx.api('reconditioner').post(`/api/v1/devices/${device.id}/erasure`).send(erasureInput()).expect(201);
     // Installations and returns belong to issue 5: stand in for them with its events and the status they leave.
-    const at = new Date().toISOString();
+    const at = ctx.clock.now().toISOString();
     await ctx.db.kysely.updateTable('devices').set({ status: 'returned' }).where('id', '=', device.id).execute();
     await ctx.db.kysely.insertInto('device_events').values([
       { device_id: device.id, type: 'complete', from_status: 'reserved', to_status: 'installed', at, occurred_on: at.slice(0, 10), actor: 'test installer', data: JSON.stringify({ beneficiaryReference: 'B-2025-0009' }) },

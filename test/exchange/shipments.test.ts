@@ -79,7 +79,7 @@ describe('shipments to the reconditioner', () => {
     const [a, b] = [await openShipment(ctx), await openShipment(ctx)];
     await addCodes(ctx, a.id, [shared.assetTag]);
     // Forge the overlap the API refuses, to prove the dispatch itself cannot hand a device over twice.
-    await ctx.db.kysely.insertInto('shipment_items').values({ shipment_id: b.id, device_id: shared.id, is_open: 1, missing: 0, credits_milli: null, added_at: new Date().toISOString() }).execute();
+    await ctx.db.kysely.insertInto('shipment_items').values({ shipment_id: b.id, device_id: shared.id, is_open: 1, missing: 0, credits_milli: null, added_at: ctx.clock.now().toISOString() }).execute();
     const answers = await Promise.all([a, b].map((s) => ctx.api('collector').post(`/api/v1/shipments/${s.id}/dispatch`)));
     expect(answers.map((r) => r.status).sort()).toEqual([200, 409]);
     const loser = answers.find((r) => r.status === 409)!;

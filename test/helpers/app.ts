@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import supertest from 'supertest';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { buildApp } from '../../src/app.js';
+import { clockFrom, type SettableClock } from '../../src/clock.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createDb, type Db } from '../../src/db/connection.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
@@ -22,12 +23,25 @@ export async function freshDatabase(): Promise<TestDatabase> {
   return scratchDatabase(base, 't');
 }
 
+/**
+ * The date the suite runs at: `TEST_CLOCK=2030-06-01 npm test` moves every test, and the
+ * service under test, to that day; without it, a fixed day, never the machine's.
+ */
+export const TEST_START = process.env.TEST_CLOCK ?? '2026-12-02';
+
+/** A clock for a test file: starts at TEST_START (09:00 UTC for a bare date) and runs at real speed. */
+export function testClock(): SettableClock {
+  return clockFrom(/^\d{4}-\d{2}-\d{2}$/.test(TEST_START) ? `${TEST_START}T09:00:00Z` : TEST_START);
+}
+
 export type AuthedAgent = ReturnType<typeof authed>;
 
 export interface TestContext {
   app: FastifyInstance;
   db: Db;
   config: Config;
+  /** The app's clock: `ctx.clock.now()` is the service's "now"; `set` moves it. */
+  clock: SettableClock;
   keys: Record<Role, string>;
   /** supertest against the app, authenticated with the role's key (admin by default). */
   api(role?: Role): AuthedAgent;
@@ -78,7 +92,8 @@ export function useTestApp(env: Record<string, string> = {}): TestContext {
     const config = loadConfig({ PUBLIC_URL: 'https://ordi.example.fr', ...UNTHROTTLED, ...env, DATABASE_URL: database.url });
     const db = createDb(config.databaseUrl);
     await migrateToLatest(db.kysely);
-    const app = await buildApp({ db, config });
+    const clock = testClock();
+    const app = await buildApp({ db, config, clock });
     await app.ready();
     const keys = {} as Record<Role, string>;
     for (const role of ROLES) keys[role] = (await createApiKey(db, { name: `test ${role}`, role })).key;
@@ -87,6 +102,7 @@ export function useTestApp(env: Record<string, string> = {}): TestContext {
       app,
       db,
       config,
+      clock,
       keys,
       api: (role: Role = 'admin') => authed(app, keys[role], watch),
       anonymous: () => watched(supertest.agent(app.server), watch),

@@ -1,7 +1,6 @@
 import { PNG } from 'pngjs';
 import { expect } from 'vitest';
-import { inTransaction } from '../../src/db/transaction.js';
-import { transition } from '../../src/modules/devices/lifecycle.js';
+import { DATA_BEARING_KINDS } from '../../src/modules/devices/schemas.js';
 import type { TestContext } from './app.js';
 import { deviceInput, intake, type DeviceBody } from './factories.js';
 
@@ -37,13 +36,30 @@ export async function createBeneficiary(ctx: TestContext, overrides: Record<stri
 }
 
 /**
- * Registers devices and brings them to `ready`. Reconditioning has no route on this branch
- * yet, so the setup moves them through the lifecycle directly, as that route would.
+ * Registers devices and brings them to `ready` the way the API does: a passing Purge erasure
+ * for every data-bearing device, then the reconditioning route.
  */
 export async function readyDevices(ctx: TestContext, items: Record<string, unknown>[] = [deviceInput()]): Promise<DeviceBody[]> {
   const devices = await intake(ctx, items);
-  await inTransaction(ctx.db, (trx) => transition(trx, devices.map((d) => d.id), 'recondition', { keyId: 'test', name: 'test setup', role: 'admin' }));
-  return devices.map((d) => ({ ...d, status: 'ready' }));
+  const ready: DeviceBody[] = [];
+  for (const device of devices) {
+    if ((DATA_BEARING_KINDS as readonly string[]).includes(device.kind)) {
+      const erased = await ctx.api('reconditioner').post(`/api/v1/devices/${device.id}/erasure`).send({
+        method: 'nist-800-88-purge',
+        tool: 'Blancco Drive Eraser 7.14',
+        performedAt: ctx.clock.now().toISOString(),
+        operator: 'Agnès Müller',
+        result: 'passed',
+        verification: 'Vérification complète en lecture',
+        storage: [{ serialNumber: `S${device.assetTag}`, capacityGb: 256, type: 'ssd' }],
+      });
+      expect(erased.status, JSON.stringify(erased.body)).toBe(201);
+    }
+    const res = await ctx.api('reconditioner').post(`/api/v1/devices/${device.id}/recondition`).send({ grade: (device as { grade?: string }).grade ?? 'B' });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    ready.push(res.body);
+  }
+  return ready;
 }
 
 export async function scheduleKit(ctx: TestContext, options: { beneficiary?: BeneficiaryBody; extras?: number; accessories?: string[] } = {}) {

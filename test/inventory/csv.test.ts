@@ -140,7 +140,7 @@ describe('devices changed since', () => {
     const collection = await createCollection(ctx);
     const [old, patched] = await intake(ctx, [deviceInput(), deviceInput()], collection.id);
     await new Promise((resolve) => setTimeout(resolve, 10));
-    const since = new Date().toISOString();
+    const since = ctx.clock.now().toISOString();
     await new Promise((resolve) => setTimeout(resolve, 5));
     const [fresh] = await intake(ctx, [deviceInput()], collection.id);
     await ctx.api('collector').patch(`/api/v1/devices/${patched.id}`).send({ grade: 'A' });

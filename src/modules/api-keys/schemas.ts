@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { ROLES, type Role } from '../../http/roles.js';
 import { line, timestamp } from '../../shared/fields.js';
 
-export const ROLES = ['admin', 'collector', 'reconditioner', 'installer', 'viewer', 'trainer'] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role };
 export const roleSchema = z.enum(ROLES);
 
 export const createApiKeySchema = z.strictObject({

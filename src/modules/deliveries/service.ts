@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import { newId } from '../../db/ids.js';
 import type { DeviceRow } from '../../db/schema.js';
@@ -7,7 +6,7 @@ import { decodeCursor, toPage } from '../../http/pagination.js';
 import { ProblemError, notFound, type FieldError } from '../../http/problem.js';
 import type { Actor } from '../api-keys/service.js';
 import { insertNewDevices } from '../devices/intake.js';
-import { lockDevices, transition } from '../devices/lifecycle.js';
+import { lockDevices, setMissing, transition } from '../devices/lifecycle.js';
 import type { DeviceIntake } from '../devices/schemas.js';
 import { rethrowSerialRace, toDevice } from '../devices/service.js';
 import { insertErasure } from '../erasure/service.js';
@@ -54,9 +53,7 @@ export async function createDelivery(db: Db, input: CreateDelivery, actor: Actor
       );
       const returned = await transition(trx, returnedIds, 'deliver', actor, details, {}, input.receivedOn);
       const found = returned.filter((d) => d.missing_since).map((d) => d.id);
-      if (found.length) {
-        await trx.updateTable('devices').set({ missing_since: null, version: sql`version + 1` }).where('id', 'in', found).execute();
-      }
+      if (found.length) await setMissing(trx, found, null);
       const byCode = new Map(returned.map((d) => [d.id, d]));
       let nextNew = 0;
       const ordered: { device: DeviceRow; isNew: boolean; item: Item }[] = input.items.map((item) => {

@@ -1,4 +1,5 @@
-import { PostgresAdapter, sql } from 'kysely';
+import { sql } from 'kysely';
+import { forUpdate, lockEventOrder } from '../../db/locks.js';
 import type { DeviceRow } from '../../db/schema.js';
 import { nowIso, type Trx } from '../../db/transaction.js';
 import { conflict, notFound } from '../../http/problem.js';
@@ -54,9 +55,7 @@ export interface NewEvent {
  */
 export async function appendEvents(trx: Trx, events: NewEvent[]): Promise<void> {
   if (events.length === 0) return;
-  if (trx.getExecutor().adapter instanceof PostgresAdapter) {
-    await sql`select pg_advisory_xact_lock(7140001)`.execute(trx);
-  }
+  await lockEventOrder(trx);
   const at = nowIso();
   for (let i = 0; i < events.length; i += 1000) {
     await trx
@@ -125,14 +124,25 @@ export async function transition(
   return moved;
 }
 
+/**
+ * Flags devices as not received by the reconditioner (`since`), or clears the flag (`null`)
+ * when one comes back. The devices module owns the devices table: other modules ask here.
+ */
+export async function setMissing(trx: Trx, ids: string[], since: string | null): Promise<void> {
+  for (let i = 0; i < ids.length; i += 500) {
+    await trx
+      .updateTable('devices')
+      .set({ missing_since: since, version: sql`version + 1`, updated_at: since ?? nowIso() })
+      .where('id', 'in', ids.slice(i, i + 500))
+      .execute();
+  }
+}
+
 /** Reads the devices and, on PostgreSQL, locks their rows in id order (no deadlock between two batches). */
 export async function lockDevices(trx: Trx, ids: string[]): Promise<Map<string, DeviceRow>> {
   const rows: DeviceRow[] = [];
-  const postgres = trx.getExecutor().adapter instanceof PostgresAdapter;
   for (let i = 0; i < ids.length; i += 500) {
-    let select = trx.selectFrom('devices').selectAll().where('id', 'in', ids.slice(i, i + 500)).orderBy('id');
-    if (postgres) select = select.forUpdate();
-    rows.push(...(await select.execute()));
+    rows.push(...(await forUpdate(trx, trx.selectFrom('devices').selectAll().where('id', 'in', ids.slice(i, i + 500)).orderBy('id')).execute()));
   }
   return new Map(rows.map((r) => [r.id, r]));
 }

@@ -4,9 +4,7 @@ import { z } from 'zod';
 import { WRITERS } from '../../http/roles.js';
 import { pageQuerySchema, pageSchema } from '../../http/pagination.js';
 import { idParams } from '../../shared/fields.js';
-import { isNotModified, preferredType, sendNotModified } from '../../http/negotiate.js';
-import { sendDevicesCsv } from '../inventory/csv.js';
-import { deviceListQuerySchema } from '../inventory/schemas.js';
+import { isNotModified, sendNotModified } from '../../http/negotiate.js';
 import { intakeDevices } from './intake.js';
 import {
   codeParams,
@@ -16,7 +14,7 @@ import {
   scrapSchema,
   updateDeviceSchema,
 } from './schemas.js';
-import { etagOf, getDeviceRow, listDeviceEvents, listDevices, resolveCode, scrapDevice, toDevice, updateDevice } from './service.js';
+import { etagOf, getDeviceRow, listDeviceEvents, resolveCode, scrapDevice, toDevice, updateDevice } from './service.js';
 
 export async function deviceRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
@@ -38,21 +36,6 @@ export async function deviceRoutes(fastify: FastifyInstance) {
     const items = Array.isArray(request.body) ? request.body : [request.body];
     const rows = await intakeDevices(app.db, request.params.id, items, request.actor, app.config.assetTagPrefix);
     return reply.code(201).send(batch ? { items: rows.map(toDevice) } : toDevice(rows[0]));
-  });
-
-  app.get('/devices', {
-    config: { csv: true },
-    schema: {
-      operationId: 'listDevices',
-      tags,
-      summary: 'List devices (JSON pages, or every match as CSV)',
-      description: 'With `Accept: text/csv` or `format=csv`, streams every matching device as CSV (UTF-8 with BOM, RFC 4180); `cursor` and `limit` are then ignored.',
-      querystring: deviceListQuerySchema,
-      response: { 200: pageSchema(deviceSchema) },
-    },
-  }, async (request, reply) => {
-    if (preferredType(request, ['application/json', 'text/csv']) === 'text/csv') return sendDevicesCsv(reply, app.db, request.query);
-    return listDevices(app.db, request.query);
   });
 
   app.get('/devices/:id', {

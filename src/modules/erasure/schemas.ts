@@ -1,3 +1,4 @@
+import { nowMs } from '../../clock.js';
 import { z } from 'zod';
 import { id, isoDateTime, line, optional, text, timestamp } from '../../shared/fields.js';
 import { STORAGE_TYPES } from '../devices/schemas.js';
@@ -22,7 +23,7 @@ export const erasureInputSchema = z
   .strictObject({
     method: z.enum(ERASURE_METHODS),
     tool: line(200).meta({ example: 'Blancco Drive Eraser 7.14' }),
-    performedAt: isoDateTime.refine((s) => Date.parse(s) <= Date.now() + FUTURE_SKEW_MS, 'must not be in the future'),
+    performedAt: isoDateTime.refine((s) => Date.parse(s) <= nowMs() + FUTURE_SKEW_MS, 'must not be in the future'),
     operator: line(120),
     result: z.enum(ERASURE_RESULTS),
     verification: optional(text(1000)).describe('How the result was verified (e.g. full-read verification, sampling)'),

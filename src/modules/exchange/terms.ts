@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
+import { lockLedger } from '../../db/locks.js';
 import type { Db } from '../../db/connection.js';
-import type { Executor, Trx } from '../../db/transaction.js';
+import type { Executor } from '../../db/transaction.js';
 import { inTransaction, nowIso } from '../../db/transaction.js';
 import { conflict } from '../../http/problem.js';
 import type { Actor } from '../api-keys/service.js';
@@ -55,14 +55,8 @@ export async function listTerms(db: Db): Promise<Terms[]> {
   return rows.map((r) => toTerms(toRecord(r)));
 }
 
-/**
- * Serialises every ledger writer: the `exchange_entry` counter row is locked until commit
- * (row lock on PostgreSQL, the write lock on SQLite). `appendEntries` takes the same lock; a
- * writer that reads ledger state first (the terms in force) takes it before, after its events.
- */
-export async function lockLedger(trx: Trx): Promise<void> {
-  await trx.updateTable('counters').set({ value: sql`value` }).where('name', '=', 'exchange_entry').execute();
-}
+/** The ledger lock lives with every other lock in db/locks.ts (its place in the order is there). */
+export { lockLedger };
 
 /**
  * A terms change is dated and kept. Credits already earned are never recomputed, so a change

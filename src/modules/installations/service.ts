@@ -115,40 +115,84 @@ export async function cancelInstallation(db: Db, id: string, reason: string | nu
  * Installs the kit and freezes the contract: the number is taken from the database, the PDF is
  * rendered once with the signature and stored with its SHA-256, the template's version and
  * wording, and the non-personal facts it states. Later downloads return these bytes.
+ *
+ * Rendering (and hashing the PDF) takes tens of milliseconds with a large signature, so it
+ * never runs inside a write transaction, which would hold SQLite's write lock and every
+ * other writer of the service for that long:
+ * 1. a short transaction checks the installation is scheduled and reserves its number (kept
+ *    on the row: a retry or a concurrent completion renders with the same number, none is
+ *    burnt or reused);
+ * 2. the contract is rendered and hashed on committed data, outside any transaction;
+ * 3. a short transaction re-checks that nothing the contract states changed (installation,
+ *    person, number), moves the devices and stores number, bytes and hash.
  */
 export async function completeInstallation(db: Db, id: string, input: CompleteInput, actor: Actor, config: Config) {
   const template = currentTemplate(config);
-  return inTransaction(db, async (trx) => {
-    const installation = await lockScheduled(trx, id, 'complete');
-    const beneficiary = await getBeneficiaryRow(trx, installation.beneficiary_id);
-    const year = Number(input.installedOn.slice(0, 4));
-    const number = formatContractNumber(year, await takeNumberFrom(trx, `contract:${year}`));
-    await transition(trx, await deviceIdsOf(trx, id), 'complete', actor, eventDetails(installation, { contractNumber: number }), {}, input.installedOn);
-    const facts = await contractFacts(trx, installation, config, { number, installedOn: input.installedOn, staffName: input.installedBy });
+  const year = Number(input.installedOn.slice(0, 4));
+  for (let attempt = 1; ; attempt++) {
+    const number = await reserveContractNumber(db, id, year);
+    const installation = await getLightInstallation(db.kysely, id);
+    const beneficiary = await getBeneficiaryRow(db.kysely, installation.beneficiary_id);
+    const facts = await contractFacts(db.kysely, installation, config, { number, installedOn: input.installedOn, staffName: input.installedBy });
     const signature = input.signature ? { png: input.signature.imagePng, signedBy: input.signature.signedBy, signedAt: input.signature.signedAt } : null;
     const pdf = await renderContract(template, facts, { mode: 'final', person: personOf(beneficiary), signature });
-    const now = nowIso();
-    await trx
-      .updateTable('installations')
-      .set({
-        status: 'completed',
-        installed_on: input.installedOn,
-        installed_by: input.installedBy,
-        signed_by: signature?.signedBy ?? null,
-        signed_at: signature?.signedAt ?? null,
-        signature_png: signature?.png ?? null,
-        contract_number: number,
-        contract_pdf: pdf,
-        contract_sha256: sha256(pdf),
-        contract_template_version: template.version,
-        contract_template: template.source,
-        contract_snapshot: JSON.stringify(facts),
-        contract_frozen_at: now,
-        updated_at: now,
-      })
-      .where('id', '=', id)
-      .execute();
-    return loadInstallation(trx, id);
+    const hash = sha256(pdf);
+    const done = await inTransaction(db, async (trx) => {
+      const current = await lockScheduled(trx, id, 'complete');
+      const person = await getBeneficiaryRow(trx, current.beneficiary_id);
+      const reserved = await trx.selectFrom('installations').select('contract_number_reserved').where('id', '=', id).executeTakeFirstOrThrow();
+      const stated = await contractFacts(trx, current, config, { number, installedOn: input.installedOn, staffName: input.installedBy });
+      // Something the contract states changed while it was rendered: render again from the new state.
+      if (
+        reserved.contract_number_reserved !== number ||
+        JSON.stringify(stated) !== JSON.stringify(facts) ||
+        JSON.stringify(personOf(person)) !== JSON.stringify(personOf(beneficiary))
+      ) {
+        if (attempt < 3) return undefined;
+        throw conflict(`Installation ${id} kept changing while its contract was prepared; try again`);
+      }
+      await transition(trx, await deviceIdsOf(trx, id), 'complete', actor, eventDetails(current, { contractNumber: number }), {}, input.installedOn);
+      const now = nowIso();
+      await trx
+        .updateTable('installations')
+        .set({
+          status: 'completed',
+          installed_on: input.installedOn,
+          installed_by: input.installedBy,
+          signed_by: signature?.signedBy ?? null,
+          signed_at: signature?.signedAt ?? null,
+          signature_png: signature?.png ?? null,
+          contract_number: number,
+          contract_number_reserved: null,
+          contract_pdf: pdf,
+          contract_sha256: hash,
+          contract_template_version: template.version,
+          contract_template: template.source,
+          contract_snapshot: JSON.stringify(facts),
+          contract_frozen_at: now,
+          updated_at: now,
+        })
+        .where('id', '=', id)
+        .execute();
+      return loadInstallation(trx, id);
+    });
+    if (done) return done;
+  }
+}
+
+/**
+ * The installation's contract number, taken in a short transaction of its own: the one
+ * already reserved for it if it is of the same year, else the next of the year's counter.
+ */
+async function reserveContractNumber(db: Db, id: string, year: number): Promise<string> {
+  return inTransaction(db, async (trx) => {
+    await lockScheduled(trx, id, 'complete');
+    const row = await trx.selectFrom('installations').select('contract_number_reserved').where('id', '=', id).executeTakeFirstOrThrow();
+    if (row.contract_number_reserved?.startsWith(`${year}-`)) return row.contract_number_reserved;
+    const number = formatContractNumber(year, await takeNumberFrom(trx, `contract:${year}`));
+    // Not `updated_at`: reserving changes nothing the contract states.
+    await trx.updateTable('installations').set({ contract_number_reserved: number }).where('id', '=', id).execute();
+    return number;
   });
 }
 

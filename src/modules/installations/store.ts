@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { PostgresAdapter, sql } from 'kysely';
+import { sql } from 'kysely';
+import { lockParentRow } from '../../db/locks.js';
 import type { InstallationRow } from '../../db/schema.js';
 import type { Executor } from '../../db/transaction.js';
 import { notFound } from '../../http/problem.js';
@@ -108,9 +109,7 @@ export async function loadInstallation(db: Executor, id: string): Promise<Instal
 
 /** Locks a row until commit on PostgreSQL (SQLite transactions already hold the write lock). */
 export async function lockRow(db: Executor, table: 'installations' | 'beneficiaries', id: string): Promise<void> {
-  if (db.getExecutor().adapter instanceof PostgresAdapter) {
-    await sql`select id from ${sql.table(table)} where id = ${id} for update`.execute(db);
-  }
+  await lockParentRow(db, table, id);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { today } from '../../clock.js';
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
 import type { FastifyReply } from 'fastify';
@@ -61,8 +62,9 @@ async function* deviceChunks(db: Db, query: DeviceListQuery): AsyncGenerator<Cel
   for (;;) {
     const compiled = chunkQuery(after);
     let rows: Cell[][];
-    if (db.sqlite) {
-      statement ??= db.sqlite.prepare(compiled.sql).raw(true);
+    if (db.sqliteReader) {
+      // The reader connection: committed rows only, and never queued behind a writer.
+      statement ??= db.sqliteReader.prepare(compiled.sql).raw(true);
       rows = statement.all(...compiled.parameters) as Cell[][];
     } else {
       const result = await db.kysely.executeQuery(compiled);
@@ -92,7 +94,7 @@ export function sendDevicesCsv(reply: FastifyReply, db: Db, query: DeviceListQue
   // Pulled as the client reads: a slow client holds one chunk in memory, never the whole export.
   const body = Readable.from(csvText(db, query), { objectMode: false });
   body.on('error', (error) => reply.log.error({ err: error }, 'CSV export failed mid-stream'));
-  const day = new Date().toISOString().slice(0, 10);
+  const day = today();
   return reply
     .header('Content-Type', CSV_CONTENT_TYPE)
     .header('Content-Disposition', contentDisposition(`inventaire-ordipratique-${day}.csv`, 'attachment'))

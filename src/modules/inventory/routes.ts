@@ -1,13 +1,33 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { contentEtag, isNotModified, sendNotModified } from '../../http/negotiate.js';
+import { contentEtag, isNotModified, preferredType, sendNotModified } from '../../http/negotiate.js';
+import { pageSchema } from '../../http/pagination.js';
+import { deviceSchema } from '../devices/schemas.js';
+import { listDevices } from '../devices/service.js';
+import { sendDevicesCsv } from './csv.js';
 import { readFeed } from './feed.js';
-import { feedPageSchema, feedQuerySchema, inventorySummarySchema } from './schemas.js';
+import { deviceListQuerySchema, feedPageSchema, feedQuerySchema, inventorySummarySchema } from './schemas.js';
 import { inventorySummary } from './summary.js';
 
 export async function inventoryRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
+
+  // The device list lives here with its CSV form and filters: devices know nothing of the inventory.
+  app.get('/devices', {
+    config: { csv: true },
+    schema: {
+      operationId: 'listDevices',
+      tags: ['devices'],
+      summary: 'List devices (JSON pages, or every match as CSV)',
+      description: 'With `Accept: text/csv` or `format=csv`, streams every matching device as CSV (UTF-8 with BOM, RFC 4180); `cursor` and `limit` are then ignored.',
+      querystring: deviceListQuerySchema,
+      response: { 200: pageSchema(deviceSchema) },
+    },
+  }, async (request, reply) => {
+    if (preferredType(request, ['application/json', 'text/csv']) === 'text/csv') return sendDevicesCsv(reply, app.db, request.query);
+    return listDevices(app.db, request.query);
+  });
 
   app.get('/inventory/summary', {
     schema: {

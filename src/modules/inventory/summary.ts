@@ -1,3 +1,4 @@
+import { now as clockNow } from '../../clock.js';
 import { sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import { DEVICE_KINDS, DEVICE_STATUSES, type DeviceKind, type DeviceStatus } from '../devices/schemas.js';
@@ -6,7 +7,7 @@ import type { InventorySummary } from './schemas.js';
 
 const DAY_MS = 86_400_000;
 
-export async function inventorySummary(db: Db, now = new Date()): Promise<InventorySummary> {
+export async function inventorySummary(db: Db, now = clockNow()): Promise<InventorySummary> {
   const [counts, readyStock, erasure, oldest] = await Promise.all([
     countsByStatusAndKind(db),
     readyStockByKindAndGrade(db),

@@ -1,3 +1,4 @@
+import { now as clockNow } from '../../clock.js';
 import { createPdf, fitText, mm } from '../../pdf/document.js';
 import { drawHeader, drawTable, frDate, frNumber } from '../../pdf/layout.js';
 import { programmeIdentity } from '../../shared/identity.js';
@@ -39,7 +40,7 @@ export function createReportPdf(report: ProgrammeReport): PDFKit.PDFDocument {
   return createPdf({ title: `Bilan Ordi'Pratique du ${frDate(report.period.from)} au ${frDate(report.period.to)}` });
 }
 
-export function drawReport(doc: PDFKit.PDFDocument, report: ProgrammeReport, today = new Date()): void {
+export function drawReport(doc: PDFKit.PDFDocument, report: ProgrammeReport, today = clockNow()): void {
   const identity = programmeIdentity();
   const t = report.totals;
   drawHeader(

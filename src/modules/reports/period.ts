@@ -1,3 +1,4 @@
+import { now as clockNow } from '../../clock.js';
 import { badRequest } from '../../http/problem.js';
 
 /** A report's period: whole UTC days, `to` included. */
@@ -13,7 +14,7 @@ export interface Period {
 
 const MAX_MONTHS = 120;
 
-export function toPeriod(from: string | undefined, to: string | undefined, today = new Date()): Period {
+export function toPeriod(from: string | undefined, to: string | undefined, today = clockNow()): Period {
   const end = to ?? today.toISOString().slice(0, 10);
   const start = from ?? `${end.slice(0, 4)}-01-01`;
   if (start > end) throw badRequest('`from` must not be after `to`', [{ path: 'query.from', message: 'after to' }]);

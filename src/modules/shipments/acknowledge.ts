@@ -1,9 +1,8 @@
-import { sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import { inTransaction, nowIso } from '../../db/transaction.js';
 import { ProblemError, conflict, type FieldError } from '../../http/problem.js';
 import type { Actor } from '../api-keys/service.js';
-import { appendEvents, lockDevices } from '../devices/lifecycle.js';
+import { appendEvents, lockDevices, setMissing } from '../devices/lifecycle.js';
 import { appendEntries } from '../exchange/ledger.js';
 import { today } from '../exchange/terms.js';
 import type { ShipmentSummary } from './schemas.js';
@@ -45,8 +44,8 @@ export async function acknowledgeShipment(db: Db, shipmentId: string, missingCod
     for (let i = 0; i < ids.length; i += 500) {
       const chunk = ids.slice(i, i + 500);
       await trx.updateTable('shipment_items').set({ missing: 1 }).where('shipment_id', '=', shipmentId).where('device_id', 'in', chunk).execute();
-      await trx.updateTable('devices').set({ missing_since: now, version: sql`version + 1`, updated_at: now }).where('id', 'in', chunk).execute();
     }
+    await setMissing(trx, ids, now);
     await appendEvents(
       trx,
       ids.map((id) => ({ deviceId: id, type: 'missing', fromStatus: 'shipped', toStatus: 'shipped', actor: actor.name, details: { shipmentId, reference: shipment.reference }, at: now })),

@@ -1,4 +1,5 @@
-import { PostgresAdapter, sql } from 'kysely';
+import { sql } from 'kysely';
+import { forUpdate } from '../../db/locks.js';
 import type { Db } from '../../db/connection.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { newId } from '../../db/ids.js';
@@ -68,9 +69,7 @@ export async function getShipmentRow(db: Executor, id: string): Promise<Shipment
 
 /** Reads the shipment and, on PostgreSQL, locks its row: every change to a shipment starts here. */
 export async function lockShipment(trx: Trx, id: string): Promise<ShipmentRow> {
-  let select = trx.selectFrom('shipments').selectAll().where('id', '=', id);
-  if (trx.getExecutor().adapter instanceof PostgresAdapter) select = select.forUpdate();
-  const row = await select.executeTakeFirst();
+  const row = await forUpdate(trx, trx.selectFrom('shipments').selectAll().where('id', '=', id)).executeTakeFirst();
   if (!row) throw notFound(`Shipment ${id}`);
   return row;
 }

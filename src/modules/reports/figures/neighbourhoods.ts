@@ -39,7 +39,7 @@ function lastOfPreviousMonth(day: string): string {
 
 /**
  * Installations completed in the months (by the contract's installation date, as for
- * households), by the beneficiary's neighbourhood. Anonymisation (beneficiaries/gdpr.ts) keeps
+ * households), by the beneficiary's neighbourhood. Anonymisation (gdpr/service.ts) keeps
  * the neighbourhood, as it keeps the reference and the contract record: a neighbourhood is not
  * a person, the installation did happen, and the funder's figures must not shrink when someone
  * exercises their right to erasure. What protects people here is the suppression below.

@@ -1,12 +1,20 @@
+import { sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
+import { reclaimFreedSpace } from '../../db/reclaim.js';
 import { inTransaction, nowIso } from '../../db/transaction.js';
 import { conflict } from '../../http/problem.js';
 import type { Actor } from '../api-keys/service.js';
 import { renderContract, type ContractFacts } from '../installations/contract.js';
 import { activeInstallationOf, installationDevices, lockRow, selectInstallations, sha256, toInstallation } from '../installations/store.js';
 import { parseContractTemplate } from '../installations/template.js';
+import { getBeneficiaryRow, toBeneficiary } from '../beneficiaries/service.js';
 import { redactTrainingRecord, trainingRecordOf } from '../training/gdpr.js';
-import { getBeneficiaryRow, toBeneficiary } from './service.js';
+
+/**
+ * GDPR: a person's rights over what the programme holds about them. A module of its own
+ * because it reads and redacts both beneficiaries and their installations, which each know
+ * nothing of it.
+ */
 
 /** Right of access: the person's record, their installations and what was done to the record. */
 export async function exportBeneficiary(db: Db, id: string) {
@@ -35,7 +43,7 @@ export function departementOf(postcode: string | null): string | null {
  * and facts without the person. The audit entry names the reference only.
  */
 export async function anonymiseBeneficiary(db: Db, id: string, actor: Pick<Actor, 'name'>, trigger: 'request' | 'retention') {
-  return inTransaction(db, async (trx) => {
+  const result = await inTransaction(db, async (trx) => {
     await lockRow(trx, 'beneficiaries', id);
     const before = await getBeneficiaryRow(trx, id);
     if (before.anonymised_at) throw conflict(`Beneficiary ${before.reference} is already anonymised`, { anonymisedAt: before.anonymised_at });
@@ -90,11 +98,31 @@ export async function anonymiseBeneficiary(db: Db, id: string, actor: Pick<Actor
         .where('id', '=', contract.id)
         .execute();
     }
-    await trx.updateTable('installations').set({ signature_png: null, signed_by: null }).where('beneficiary_id', '=', id).execute();
+    // Free text typed about the person may name them: a neutral mention keeps that something was said.
+    const neutral = (column: string) => sql<string | null>`case when ${sql.ref(column)} is null then null else ${NEUTRAL_MENTION} end`;
+    await trx
+      .updateTable('installations')
+      .set({ signature_png: null, signed_by: null, override_reason: neutral('override_reason'), cancel_reason: neutral('cancel_reason') })
+      .where('beneficiary_id', '=', id)
+      .execute();
+    await trx
+      .updateTable('installation_devices')
+      .set({ return_reason: neutral('return_reason'), return_condition: neutral('return_condition') })
+      .where('installation_id', 'in', trx.selectFrom('installations').select('id').where('beneficiary_id', '=', id))
+      .execute();
     await trx
       .insertInto('audit_log')
       .values({ at: now, actor: actor.name, action: 'anonymise', subject: row.reference, data: JSON.stringify({ trigger, contractsRedacted: frozen.length }) })
       .execute();
     return { beneficiary: toBeneficiary(row), contractsRedacted: frozen.length };
   });
+  // A retention run reclaims once at the end, not once per person.
+  if (trigger === 'request') await reclaimFreedSpace(db, PERSONAL_TABLES);
+  return result;
 }
+
+/** Replaces free text that may name an anonymised person. */
+export const NEUTRAL_MENTION = '[supprimé lors de l’anonymisation]';
+
+/** Where an anonymisation overwrites personal data (for `reclaimFreedSpace`). */
+export const PERSONAL_TABLES = ['beneficiaries', 'installations', 'installation_devices'] as const;

@@ -1,6 +1,8 @@
+import { now as clockNow } from '../../clock.js';
 import type { Db } from '../../db/connection.js';
 import { ACTIVE_STATUSES } from '../installations/store.js';
-import { anonymiseBeneficiary } from './gdpr.js';
+import { reclaimFreedSpace } from '../../db/reclaim.js';
+import { PERSONAL_TABLES, anonymiseBeneficiary } from './service.js';
 
 export interface RetentionResult {
   cutoff: string;
@@ -21,7 +23,7 @@ export function monthsBefore(now: Date, months: number): Date {
  * or still in force is kept: the contract is being performed. Each person is its own
  * transaction that re-checks under lock, so a rerun or two overlapping runs do no harm.
  */
-export async function applyRetention(db: Db, months: number, now = new Date()): Promise<RetentionResult> {
+export async function applyRetention(db: Db, months: number, now = clockNow()): Promise<RetentionResult> {
   const cutoff = monthsBefore(now, months).toISOString();
   const candidates = await db.kysely
     .selectFrom('beneficiaries')
@@ -53,5 +55,6 @@ export async function applyRetention(db: Db, months: number, now = new Date()): 
       if ((error as { status?: number }).status !== 409) throw error;
     }
   }
+  if (result.anonymised.length) await reclaimFreedSpace(db, PERSONAL_TABLES);
   return result;
 }

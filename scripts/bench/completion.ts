@@ -1,0 +1,99 @@
+import { randomBytes } from 'node:crypto';
+import { PNG } from 'pngjs';
+import { buildApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { createDb } from '../../src/db/connection.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
+import { createApiKey } from '../../src/modules/api-keys/service.js';
+import { completeInstallation } from '../../src/modules/installations/service.js';
+import { scratchDatabase } from '../../test/helpers/database.js';
+import { median } from './harness.js';
+
+/**
+ * How long one installation completion holds SQLite's write lock (every other writer of the
+ * service waits that long) when the signature is a 500 KB PNG: target < 20 ms.
+ *
+ * The writer connection's BEGIN IMMEDIATE and COMMIT/ROLLBACK are timed (that interval is the
+ * lock), so the figure is the lock itself, not a request's latency. The completion is called
+ * on the service (the API caps signatures at 256 KiB; the service takes any decoded PNG),
+ * everything else goes through HTTP. `npm run bench:completion`.
+ */
+const ROUNDS = 5;
+
+const target = await scratchDatabase(undefined, 'bench');
+const config = loadConfig({ DATABASE_URL: target.url, PUBLIC_URL: 'https://ordi.example.fr', LOG_LEVEL: 'silent' });
+const db = createDb(config.databaseUrl);
+await migrateToLatest(db.kysely);
+const app = await buildApp({ db, config });
+await app.ready();
+const { key } = await createApiKey(db, { name: 'bench', role: 'admin' });
+const headers = { authorization: `Bearer ${key}` };
+
+async function call(method: 'GET' | 'POST', url: string, payload: unknown, expected: number) {
+  const res = await app.inject({ method, url: `/api/v1${url}`, headers, payload: payload as never });
+  if (res.statusCode !== expected) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body.slice(0, 300)}`);
+  return JSON.parse(res.body);
+}
+
+/** Noise does not compress: a 420×400 RGB image is a ~500 KB PNG, the worst a pad could send. */
+function bigSignature(): Buffer {
+  const png = new PNG({ width: 420, height: 400, colorType: 2, inputHasAlpha: false });
+  png.data = randomBytes(420 * 400 * 3);
+  return PNG.sync.write(png, { colorType: 2, inputHasAlpha: false });
+}
+
+async function scheduled(): Promise<string> {
+  const donor = await call('POST', '/donors', { name: 'Banc d’essai SAS', kind: 'company' }, 201);
+  const collection = await call('POST', '/collections', { donorId: donor.id, collectedOn: '2026-10-01' }, 201);
+  const [device] = (await call('POST', `/collections/${collection.id}/devices`, [{ kind: 'laptop', brand: 'Lenovo', model: 'T480', serialNumber: `B${randomBytes(6).toString('hex')}`, grade: 'B' }], 201)).items;
+  await call('POST', `/devices/${device.id}/erasure`, {
+    method: 'nist-800-88-purge', tool: 'Blancco Drive Eraser 7.14', performedAt: '2026-10-02T10:00:00Z', operator: 'Agnès Müller', result: 'passed',
+    storage: [{ serialNumber: 'S3Z9NB0K', capacityGb: 256, type: 'ssd' }],
+  }, 201);
+  await call('POST', `/devices/${device.id}/recondition`, { grade: 'B' }, 200);
+  const person = await call('POST', '/beneficiaries', {
+    firstName: 'Aïcha', lastName: 'Benali-Lefèvre', addressLine: '12 rue du Bon Pasteur', postcode: '73000', city: 'Chambéry',
+    trainingCompletedOn: '2026-10-30', consentRecordedOn: '2026-09-15',
+  }, 201);
+  const installation = await call('POST', '/installations', { deviceId: device.id, beneficiaryId: person.id, scheduledOn: '2026-11-25' }, 201);
+  return installation.id;
+}
+
+// Every write transaction's hold time, from the writer connection's own BEGIN to its COMMIT,
+// and how much of it the COMMIT itself took (the WAL fsync of synchronous = FULL).
+const writer = db.sqliteWriter!;
+const exec = writer.exec.bind(writer);
+let began = 0;
+let holds: { total: number; commit: number }[] = [];
+writer.exec = (source: string) => {
+  const before = performance.now();
+  if (source === 'begin immediate') began = before;
+  const result = exec(source);
+  const after = performance.now();
+  if (source === 'commit' || source === 'rollback') holds.push({ total: after - began, commit: after - before });
+  return result;
+};
+
+const png = bigSignature();
+console.log(`signature: ${(png.length / 1024).toFixed(0)} KiB PNG; ${ROUNDS} completions on SQLite\n`);
+const longest: number[] = [];
+const totals: number[] = [];
+const commits: number[] = [];
+for (let round = 0; round < ROUNDS; round++) {
+  const id = await scheduled();
+  holds = [];
+  const start = performance.now();
+  await completeInstallation(db, id, { installedOn: '2026-11-25', installedBy: 'Julien Morel', signature: { imagePng: png, signedBy: 'Aïcha Benali-Lefèvre', signedAt: '2026-11-25T14:05:00Z' } } as never, { keyId: 'bench', name: 'bench', role: 'admin' }, config);
+  totals.push(performance.now() - start);
+  const worstHold = holds.reduce((a, b) => (b.total > a.total ? b : a));
+  longest.push(worstHold.total);
+  commits.push(worstHold.commit);
+  console.log(`completion ${round + 1}: ${totals.at(-1)!.toFixed(1)} ms in all; ${holds.length} write transaction(s) holding the lock ${holds.map((h) => `${h.total.toFixed(1)} (commit ${h.commit.toFixed(1)})`).join(' + ')} ms`);
+}
+const worst = median(longest);
+console.log(`\nlongest write-lock hold per completion: median ${worst.toFixed(1)} ms, max ${Math.max(...longest).toFixed(1)} ms (target < 20 ms) ${worst < 20 ? 'OK' : 'SLOW'}`);
+console.log(`of which the COMMIT (fsync): median ${median(commits).toFixed(1)} ms`);
+console.log(`whole completion: median ${median(totals).toFixed(1)} ms`);
+await app.close();
+await db.close();
+await target.drop();

@@ -1,0 +1,50 @@
+import fs from 'node:fs';
+import { buildApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { createDb } from '../../src/db/connection.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
+import { loggerOptions } from '../../src/logger.js';
+import { scratchDatabase } from '../../test/helpers/database.js';
+import { median } from './harness.js';
+
+/**
+ * What one request log line costs, in CPU time of this process: the same /health requests
+ * (app.inject, no socket) against the app with logs at the default level, info, written
+ * synchronously to /dev/null as pino writes to stdout, and with logs off, alternated in
+ * rounds; the difference per request is the log line (target < 10 µs).
+ * `npx tsx scripts/bench/log-line.ts`.
+ */
+const REQUESTS = 5000;
+const ROUNDS = 8;
+
+const target = await scratchDatabase(undefined, 'bench');
+const config = loadConfig({ DATABASE_URL: target.url, PUBLIC_URL: 'https://ordi.example.fr' });
+const db = createDb(config.databaseUrl);
+await migrateToLatest(db.kysely);
+const devNull = fs.openSync('/dev/null', 'w');
+let lines = 0;
+const logged = await buildApp({ db, config, logger: { ...(loggerOptions(config) as object), stream: { write: (line: string) => (lines++, fs.writeSync(devNull, line)) } } });
+const quiet = await buildApp({ db, config });
+
+async function cpuPerRequest(app: typeof quiet): Promise<number> {
+  const before = process.cpuUsage();
+  for (let i = 0; i < REQUESTS; i++) await app.inject({ method: 'GET', url: '/health' });
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / REQUESTS;
+}
+
+await cpuPerRequest(logged);
+await cpuPerRequest(quiet);
+const on: number[] = [];
+const off: number[] = [];
+for (let round = 0; round < ROUNDS; round++) {
+  on.push(await cpuPerRequest(logged));
+  off.push(await cpuPerRequest(quiet));
+}
+const cost = median(on) - median(off);
+console.log(`logs at ${config.logLevel}: ${median(on).toFixed(1)} µs CPU per request; logs off: ${median(off).toFixed(1)} µs (medians of ${ROUNDS} rounds of ${REQUESTS}; ${lines} lines written)`);
+console.log(`log line: ${cost.toFixed(1)} µs per request (target < 10 µs) ${cost < 10 ? 'OK' : 'ABOVE TARGET'}`);
+await logged.close();
+await quiet.close();
+await db.close();
+await target.drop();
