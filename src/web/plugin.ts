@@ -9,6 +9,8 @@ import { ProblemError } from '../http/problem.js';
 import type { Actor } from '../modules/api-keys/service.js';
 import type { Role } from '../modules/api-keys/schemas.js';
 import { loadAssets, registerAssets } from './assets.js';
+import { cookieNames } from './cookies.js';
+import { allowed } from './roles.js';
 import { frenchDetail } from './messages.js';
 import { WEB_DIR } from './paths.js';
 import { findSession, type StaffSession } from './session.js';
@@ -50,19 +52,6 @@ export const PAGE_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-export interface CookieNames {
-  session: string;
-  csrf: string;
-  secure: boolean;
-}
-
-/** `__Host-` names and `Secure` when the public address is https; plain names on a local http set-up. */
-export function cookieNames(publicUrl: string): CookieNames {
-  const secure = publicUrl.startsWith('https:');
-  return { session: secure ? '__Host-session' : 'session', csrf: secure ? '__Host-csrf' : 'csrf', secure };
-}
-
-export const SESSION_COOKIE_MAX_AGE = 7 * 24 * 3600;
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -202,10 +191,6 @@ function refererOrigin(referer: string | undefined): string | undefined {
   } catch {
     return 'invalid';
   }
-}
-
-export function allowed(role: Role | undefined, roles: readonly Role[]): boolean {
-  return role === 'admin' || (role !== undefined && roles.includes(role));
 }
 
 function titleOf(status: number): string {

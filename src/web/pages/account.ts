@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { setPasswordSchema, signInSchema } from '../../modules/users/schemas.js';
 import { acceptInvitation, invitationUser, passwordProblem, signIn } from '../../modules/users/service.js';
-import { SESSION_COOKIE_MAX_AGE, type CookieNames } from '../plugin.js';
+import { SESSION_COOKIE_MAX_AGE, type CookieNames } from '../cookies.js';
 import { closeAllSessions, closeSession, openSession } from '../session.js';
 
 /** Only a path of this site: `//evil.example` or `https://…` would make the sign-in an open redirect. */

@@ -19,7 +19,7 @@ import { reconditionSchema } from '../../modules/reconditioning/schemas.js';
 import { reconditionDevice } from '../../modules/reconditioning/service.js';
 import { formInput } from '../form.js';
 import { fieldErrorsOf, frenchDetail, statusLabel, zodFieldErrors, type FieldErrors } from '../messages.js';
-import { allowed } from '../plugin.js';
+import { allowed } from '../roles.js';
 
 /**
  * The actions a device page offers, each with the roles of its API route: a button appears only

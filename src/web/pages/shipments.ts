@@ -11,7 +11,7 @@ import { createShipment, getShipment, listShipments } from '../../modules/shipme
 import { kindLabelFr } from '../../shared/kinds-fr.js';
 import { formInput } from '../form.js';
 import { frenchDetail, statusLabel, zodFieldErrors } from '../messages.js';
-import { allowed } from '../plugin.js';
+import { allowed } from '../roles.js';
 import { frDateTime, parseId } from './devices.js';
 
 const readers = { web: { roles: [...new Set([...WRITERS.shipments, ...WRITERS.acknowledge])] } };
