@@ -2,7 +2,6 @@ import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
-import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
 import type { Db } from './db/connection.js';
 import { registerAuth } from './http/auth.js';
@@ -10,6 +9,7 @@ import { registerRequestScope } from './http/crash-guard.js';
 import { frameworkErrorProblem, registerErrorHandling } from './http/errors.js';
 import { registerIdempotency } from './http/idempotency.js';
 import { AuthThrottle, publicPageLimit, registerExpensiveLimits, registerRateLimiting } from './http/limits.js';
+import { describeRoute, finishDocument } from './http/openapi.js';
 import { serializerCompiler } from './http/serializer.js';
 import { validatorCompiler } from './http/validator.js';
 import { problemSchema } from './http/problem.js';
@@ -82,16 +82,26 @@ export async function buildApp({ db, config, logger = false }: AppDeps): Promise
         license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
       },
       servers: [{ url: config.publicUrl }],
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key' } } },
+      components: {
+        securitySchemes: {
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            description:
+              'An API key. Its role (`admin`, `collector`, `reconditioner`, `installer`, `viewer`) is what an operation lists as scopes: ' +
+              'a restricted operation names the roles it admits (admin always); an operation without scopes admits every role.',
+          },
+        },
+      },
       security: [{ bearer: [] }],
     },
-    transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
+    transform: describeRoute,
+    transformObject: finishDocument,
   });
   await app.register(swaggerUi, { routePrefix: '/docs', transformSpecification: (spec, request) => withOwnServer(spec, request, config.publicUrl) });
 
   await app.register(async (api) => {
-    documentErrorsAndRoles(api);
+    declareProblems(api);
     registerAuth(api, throttle);
     registerExpensiveLimits(api, config.limits);
     registerIdempotency(api);
@@ -117,6 +127,10 @@ export async function buildApp({ db, config, logger = false }: AppDeps): Promise
 
   // Health at the root too, for load balancers and the Dockerfile's HEALTHCHECK.
   await app.register(async (root) => {
+    // Documented once, under /api/v1: the same operations twice would share their operationIds.
+    root.addHook('onRoute', (route) => {
+      route.schema = { ...route.schema, hide: true };
+    });
     registerAuth(root, throttle);
     await root.register(healthRoutes);
   });
@@ -141,7 +155,8 @@ function withOwnServer(spec: object, request: FastifyRequest, publicUrl: string)
 
 /**
  * CORS is off unless `CORS_ORIGINS` lists browser origins. Either way OPTIONS is answered: a
- * preflight from an allowed origin gets its CORS headers, anything else a bare 204 with Allow.
+ * preflight from an allowed origin gets its CORS headers, anything else on a known path a bare
+ * 204 with Allow (registerErrorHandling).
  */
 async function registerCors(app: FastifyInstance, origins: string[]): Promise<void> {
   if (origins.length) {
@@ -154,23 +169,18 @@ async function registerCors(app: FastifyInstance, origins: string[]): Promise<vo
       strictPreflight: false,
       hideOptionsRoute: true,
     });
-    return;
   }
-  app.options('*', { schema: { hide: true } }, (_request, reply) => {
-    void reply.code(204).header('Allow', 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS').send();
-  });
+  // Without CORS, OPTIONS is answered by the not-found handler: 204 with Allow on a known path.
 }
 
-/** Every operation documents its problem answers and, when restricted, the roles it admits. */
-function documentErrorsAndRoles(api: FastifyInstance): void {
+/**
+ * Problem answers are sent as strings (`sendProblem`), so no route schema reshapes them; the
+ * OpenAPI document declares them per route (see `describeRoute` in http/openapi.ts).
+ */
+function declareProblems(api: FastifyInstance): void {
   api.addHook('onRoute', (route) => {
     if (!route.schema || route.schema.hide) return;
-    const schema = route.schema as { response?: Record<string, unknown>; description?: string };
+    const schema = route.schema as { response?: Record<string, unknown> };
     schema.response = { ...schema.response, '4XX': problemSchema, '5XX': problemSchema };
-    const roles = route.config?.roles;
-    if (roles && !route.config?.public) {
-      const who = `Roles: ${['admin', ...roles.filter((r) => r !== 'admin')].join(', ')}.`;
-      schema.description = schema.description ? `${schema.description}\n\n${who}` : who;
-    }
   });
 }
