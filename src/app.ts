@@ -166,7 +166,8 @@ function withOwnServer(spec: object, request: FastifyRequest, publicUrl: string)
 
 /**
  * CORS is off unless `CORS_ORIGINS` lists browser origins. Either way OPTIONS is answered: a
- * preflight from an allowed origin gets its CORS headers, anything else a bare 204 with Allow.
+ * preflight from an allowed origin gets its CORS headers, anything else on a known path a bare
+ * 204 with Allow (registerErrorHandling).
  */
 async function registerCors(app: FastifyInstance, origins: string[]): Promise<void> {
   if (origins.length) {
@@ -179,11 +180,8 @@ async function registerCors(app: FastifyInstance, origins: string[]): Promise<vo
       strictPreflight: false,
       hideOptionsRoute: true,
     });
-    return;
   }
-  app.options('*', { schema: { hide: true } }, (_request, reply) => {
-    void reply.code(204).header('Allow', 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS').send();
-  });
+  // Without CORS, OPTIONS is answered by the not-found handler: 204 with Allow on a known path.
 }
 
 /**

@@ -20,9 +20,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0];
     const allowed = allowedMethods(path);
+    // OPTIONS on a known path (CORS off, or not a preflight): what it answers, nothing else.
+    if (allowed.length && request.method === 'OPTIONS') return reply.code(204).header('Allow', [...allowed, 'OPTIONS'].join(', ')).send();
     // A known path asked with a method it does not answer: 405 and the methods it does (RFC 9110 §15.5.6).
-    // OPTIONS alone is the catch-all preflight answer (see registerCors), not a path of its own.
-    if (allowed.some((method) => method !== 'OPTIONS')) return sendProblem(reply.header('Allow', allowed.join(', ')), 405, `${request.method} is not allowed on ${path}; use ${allowed.join(', ')}`);
+    if (allowed.length) return sendProblem(reply.header('Allow', allowed.join(', ')), 405, `${request.method} is not allowed on ${path}; use ${allowed.join(', ')}`);
     return sendProblem(reply, 404, `No route for ${request.method} ${path}`);
   });
 
@@ -60,6 +61,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
 function collectRoutes(app: FastifyInstance): (path: string) => string[] {
   const routes: { pattern: RegExp; methods: string[] }[] = [];
   app.addHook('onRoute', (route) => {
+    // The catch-all OPTIONS route of CORS answers preflights; it makes no path "known".
+    if (route.url === '*' || route.url === '/*') return;
     const source = route.url
       .split(/(:[A-Za-z0-9_]+|\*)/)
       .map((part) => (part === '*' ? '.*' : part.startsWith(':') ? '[^/]+' : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')))

@@ -47,8 +47,8 @@ const PROBLEMS: Record<string, string> = {
   404: 'Nothing exists at this address',
   409: 'The request conflicts with the current state (e.g. a device’s status), or its `Idempotency-Key` is still being processed',
   412: 'The resource changed since the `If-Match` version was read',
-  429: 'Too many requests: wait `Retry-After` seconds',
   422: 'The `Idempotency-Key` was already used with a different request, or the request cannot be carried out as asked',
+  429: 'Too many requests: too many wrong API keys from this address, or too many PDFs, labels, reports or CSV exports for this key; retry after `Retry-After` seconds',
   '4XX': 'The request was refused; the problem says why',
   '5XX': 'The server failed; nothing was changed',
 };
@@ -161,14 +161,13 @@ export function describeRoute(input: Parameters<typeof jsonSchemaTransform>[0] &
     described[422] = problem('422');
   }
   if (ifMatch) described[412] = problem('412');
+  // Rate limits (http/limits.ts): wrong keys per address on every keyed route, costly answers per key.
+  if (!config.public) described[429] = problem('429', { 'Retry-After': header('Retry-After', undefined, true), 'WWW-Authenticate': header('WWW-Authenticate') });
   for (const [status, names] of Object.entries(config.responseHeaders ?? {}) as [string, Record<string, string>][]) {
     if (!/^[45]/.test(status)) continue;
     const extra = Object.fromEntries(Object.entries(names).map(([name, description]) => [name, header(name, description)]));
     described[status] = problem(status, extra);
   }
-  // Every keyed request may meet a rate limit (failed keys per address, expensive work per key).
-  // An address throttled for wrong keys is also told how to authenticate.
-  if (!config.public) described[429] = problem('429', { 'Retry-After': header('Retry-After', 'Seconds to wait before trying again', true), 'WWW-Authenticate': header('WWW-Authenticate') });
   described['4XX'] = problem('4XX');
   described['5XX'] = problem('5XX');
   if (config.idempotent) {

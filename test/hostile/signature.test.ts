@@ -38,7 +38,7 @@ describe('hostile signature images', () => {
     expect(performance.now() - started).toBeLessThan(200);
   });
 
-  it('when a valid 16-bit or palette signature is sent, then the stored image is the re-encoded 8-bit RGBA one', async () => {
+  it('when a valid 16-bit or palette signature is sent, then the stored image is the re-encoded 8-bit RGB one, on white and at most 1,200 × 600', async () => {
     const wide = new PNG({ width: 120, height: 40 });
     wide.data.fill(255);
     const bytes16 = PNG.sync.write(wide, { bitDepth: 16, colorType: 6 });
@@ -46,13 +46,17 @@ describe('hostile signature images', () => {
       const out = decodeSignaturePng(`data:image/png;base64,${input.toString('base64')}`);
       expect(Buffer.isBuffer(out)).toBe(true);
       const decoded = PNG.sync.read(out as Buffer);
-      expect(decoded).toMatchObject({ width: input === bytes16 ? 120 : 300, depth: 8, colorType: 6 });
+      expect(decoded).toMatchObject({ width: input === bytes16 ? 120 : 300, depth: 8, colorType: 2 });
       expect((out as Buffer).includes(Buffer.from('tEXt'))).toBe(false);
     }
     const { installation } = await scheduleKit(ctx);
     const res = await complete(installation.id, bytes16);
     expect(res.status, res.text).toBe(200);
     const row = await ctx.db.kysely.selectFrom('installations').select('signature_png').where('id', '=', installation.id).executeTakeFirstOrThrow();
-    expect(PNG.sync.read(Buffer.from(row.signature_png!))).toMatchObject({ depth: 8, colorType: 6, width: 120 });
+    expect(PNG.sync.read(Buffer.from(row.signature_png!))).toMatchObject({ depth: 8, colorType: 2, width: 120 });
+    // A transparent pixel is printed as white paper; a large drawing is averaged down.
+    const clear = new PNG({ width: 2000, height: 900 });
+    const big = PNG.sync.read(decodeSignaturePng(PNG.sync.write(clear).toString('base64')) as Buffer);
+    expect([big.width, big.height, big.data[0], big.data[1], big.data[2]]).toEqual([1200, 540, 255, 255, 255]);
   });
 });

@@ -31,7 +31,7 @@ function inflatedSize(width: number, height: number, bitsPerPixel: number, inter
 /**
  * Decodes a base64 PNG (an optional `data:image/png;base64,` prefix is accepted), checks its
  * size, dimensions and chunks, decodes every pixel with pngjs (CRCs checked) and re-encodes it
- * as a plain 8-bit RGBA PNG: what is stored and drawn into a PDF is an image this process wrote,
+ * as a plain 8-bit RGB PNG on white, at most 1,200 × 600 pixels: what is stored and drawn into a PDF is an image this process wrote,
  * never the caller's bytes, so nothing downstream (pdfkit decodes images asynchronously) can meet
  * a malformed one. Returns the re-encoded bytes, or the reason the image is refused.
  *
@@ -96,7 +96,44 @@ export function decodeSignaturePng(input: string): Buffer | string {
   if (decoded.width !== width || decoded.height !== height || decoded.data.length !== width * height * 4) {
     return 'is a damaged PNG image (image data)';
   }
-  return PNG.sync.write(decoded, { colorType: 6, inputColorType: 6, bitDepth: 8, inputHasAlpha: true });
+  return PNG.sync.write(flattened(decoded), { colorType: 2, inputColorType: 6, bitDepth: 8, deflateLevel: 6 });
+}
+
+/** The stored image's largest size: a signature box is about 80 × 30 mm, so this is ~380 dpi. */
+const STORED_WIDTH = 1200;
+const STORED_HEIGHT = 600;
+
+/**
+ * The image as it will be printed: on white paper (alpha composited onto white, so pdfkit has no
+ * transparency to split out) and no larger than the box it is drawn in (averaged down).
+ */
+function flattened(image: PNG): PNG {
+  const scale = Math.min(1, STORED_WIDTH / image.width, STORED_HEIGHT / image.height);
+  const width = Math.max(1, Math.round(image.width * scale));
+  const height = Math.max(1, Math.round(image.height * scale));
+  const sums = new Float32Array(width * height * 3);
+  const weights = new Uint16Array(width * height);
+  const source = image.data;
+  for (let y = 0; y < image.height; y++) {
+    const row = Math.min(height - 1, Math.floor(y * scale)) * width;
+    for (let x = 0; x < image.width; x++) {
+      const i = (y * image.width + x) * 4;
+      const alpha = source[i + 3] / 255;
+      const cell = row + Math.min(width - 1, Math.floor(x * scale));
+      sums[cell * 3] += source[i] * alpha + 255 * (1 - alpha);
+      sums[cell * 3 + 1] += source[i + 1] * alpha + 255 * (1 - alpha);
+      sums[cell * 3 + 2] += source[i + 2] * alpha + 255 * (1 - alpha);
+      weights[cell]++;
+    }
+  }
+  const out = new PNG({ width, height });
+  for (let cell = 0; cell < width * height; cell++) {
+    out.data[cell * 4] = Math.round(sums[cell * 3] / weights[cell]);
+    out.data[cell * 4 + 1] = Math.round(sums[cell * 3 + 1] / weights[cell]);
+    out.data[cell * 4 + 2] = Math.round(sums[cell * 3 + 2] / weights[cell]);
+    out.data[cell * 4 + 3] = 255;
+  }
+  return out;
 }
 
 /**
