@@ -4,7 +4,7 @@ import { createDonorSchema, type CreateDonor } from '../src/modules/donors/schem
 import { createDonor } from '../src/modules/donors/service.js';
 import { intakeDevices } from '../src/modules/devices/intake.js';
 import { intakeDeviceSchema, type DeviceIntake, type DeviceKind } from '../src/modules/devices/schemas.js';
-import { scrapDevice } from '../src/modules/devices/service.js';
+import { scrapDevice } from '../src/modules/devices/scrap.js';
 import { isValidSiret } from '../src/shared/fields.js';
 import { describeDatabase, openMigrated } from './cli.js';
 
@@ -152,7 +152,9 @@ if (already) {
     total += rows.length;
     scrapCandidates.push(...rows.filter((r) => r.grade === 'parts').map((r) => r.id));
   }
-  for (const id of scrapCandidates.slice(0, 6)) await scrapDevice(db, id, 'Hors d’usage : carte mère défectueuse', null, actor);
+  for (const [i, id] of scrapCandidates.slice(0, 6).entries()) {
+    await scrapDevice(db, id, { reason: 'Hors d’usage : carte mère défectueuse', destructionCertificate: `CD-2026-${String(101 + i).padStart(4, '0')}` }, actor);
+  }
   console.log(
     `Demo data loaded into ${describeDatabase(config.databaseUrl)}: ${donors.length} donors, ${COLLECTIONS.length} collections, ${total} devices (${Math.min(6, scrapCandidates.length)} scrapped).`,
   );

@@ -15,6 +15,10 @@ function findTemplatesDir(): string {
 
 const party = z.object({
   name: z.string(),
+  /** The name as a sentence needs it, with its article: "la Régie de quartier de Chambéry", "l'association BLÉ". */
+  nameInSentence: z.string().optional(),
+  /** Who signs this party's documents. */
+  signatory: z.object({ name: z.string(), role: z.string() }).optional(),
   addressLine: z.string(),
   postcode: z.string(),
   city: z.string(),
@@ -43,3 +47,6 @@ export function programmeIdentity(): ProgrammeIdentity {
   cached ??= identitySchema.parse(JSON.parse(fs.readFileSync(path.join(TEMPLATES_DIR, 'programme.json'), 'utf8')));
   return cached;
 }
+
+/** A party's name inside a sentence ("la Régie de quartier de Chambéry atteste"). */
+export const inSentence = (p: Party) => p.nameInSentence ?? p.name;

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { scrapDevice } from './scrap.js';
 import { z } from 'zod';
 import { WRITERS } from '../../http/roles.js';
 import { pageQuerySchema, pageSchema } from '../../http/pagination.js';
@@ -16,7 +17,7 @@ import {
   scrapSchema,
   updateDeviceSchema,
 } from './schemas.js';
-import { etagOf, getDeviceRow, listDeviceEvents, listDevices, resolveCode, scrapDevice, toDevice, updateDevice } from './service.js';
+import { etagOf, getDeviceRow, listDeviceEvents, listDevices, resolveCode, toDevice, updateDevice } from './service.js';
 
 export async function deviceRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
@@ -87,7 +88,7 @@ export async function deviceRoutes(fastify: FastifyInstance) {
   app.post('/devices/:id/scrap', {
     config: { roles: WRITERS.scrap },
     schema: { tags, summary: 'Scrap a device (sent to recycling)', params: idParams, body: scrapSchema, response: { 200: deviceSchema } },
-  }, async (request) => toDevice(await scrapDevice(app.db, request.params.id, request.body.reason, request.body.notes, request.actor)));
+  }, async (request) => toDevice(await scrapDevice(app.db, request.params.id, request.body, request.actor)));
 
   app.get('/scan/:code', {
     schema: { tags, summary: 'Find a device by asset tag, serial number or label URL', params: codeParams, response: { 200: deviceSchema } },

@@ -105,7 +105,14 @@ export const listDevicesQuerySchema = pageQuerySchema.extend({
 });
 export type ListDevicesQuery = z.infer<typeof listDevicesQuerySchema>;
 
-export const scrapSchema = z.strictObject({ reason: line(500), notes: optional(text()) });
+export const scrapSchema = z.strictObject({
+  reason: line(500),
+  notes: optional(text()),
+  destructionCertificate: optional(line(100)).describe(
+    "Reference of the recycler's certificate of destruction; a data-bearing device without a passing Purge or Destroy on record needs it",
+  ),
+});
+export type ScrapInput = z.infer<typeof scrapSchema>;
 
 export const eventSchema = z
   .object({

@@ -9,7 +9,7 @@ import { ProblemError, conflict, notFound } from '../../http/problem.js';
 import { hasControlCharacters } from '../../shared/fields.js';
 import { containsPattern, lowerLike } from '../../shared/search.js';
 import type { Actor } from '../api-keys/service.js';
-import { appendEvents, transition } from './lifecycle.js';
+import { appendEvents } from './lifecycle.js';
 import {
   normaliseSerial,
   type Device,
@@ -151,10 +151,6 @@ function matchesEtag(header: string, row: DeviceRow): boolean {
   return header.split(',').map((t) => t.trim().replace(/^W\//, '')).some((t) => t === '*' || t === etagOf(row));
 }
 
-export async function scrapDevice(db: Db, id: string, reason: string, notes: string | null | undefined, actor: Actor) {
-  const [row] = await inTransaction(db, (trx) => transition(trx, [id], 'scrap', actor, { reason, ...(notes ? { notes } : {}) }));
-  return row;
-}
 
 export async function listDevices(db: Db, query: ListDevicesQuery) {
   const after = decodeCursor<number>(query.cursor, 'number');
