@@ -4,6 +4,7 @@ import * as m004 from './004_exchange.js';
 import * as m005 from './005_installations.js';
 import * as m006 from './006_inventory_indexes.js';
 import * as m007 from './007_report_indexes.js';
+import * as m030 from './030_staff_signature.js';
 
 /** A static map rather than a folder scan: works the same under tsx, vitest and compiled output. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '005_installations': m005,
   '006_inventory_indexes': m006,
   '007_report_indexes': m007,
+  '030_staff_signature': m030,
 };

@@ -161,6 +161,9 @@ export interface InstallationTable {
   signed_by: string | null;
   signed_at: string | null;
   signature_png: Buffer | null;
+  staff_signed_by: string | null;
+  staff_signed_at: string | null;
+  staff_signature_png: Buffer | null;
   contract_number: string | null;
   contract_pdf: Buffer | null;
   contract_sha256: string | null;

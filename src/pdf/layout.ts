@@ -137,19 +137,26 @@ export function drawSignatureBoxes(doc: PDFKit.PDFDocument, boxes: { caption: st
   const width = doc.page.width - left - doc.page.margins.right;
   const gap = mm(8);
   const boxWidth = (width - gap * (boxes.length - 1)) / boxes.length;
-  const height = mm(32);
-  if (doc.y + height + mm(10) > doc.page.height - doc.page.margins.bottom) doc.addPage();
+  const boxHeight = mm(20);
+  // A long caption or name wraps; every box starts below the tallest text, never over it.
+  const textHeight = Math.max(...boxes.map((box) => {
+    let h = doc.font('bold').fontSize(9).heightOfString(box.caption, { width: boxWidth });
+    if (box.name) h += doc.font('regular').fontSize(9).heightOfString(box.name, { width: boxWidth });
+    return h + 2 + doc.font('regular').fontSize(8).heightOfString('Date et signature :', { width: boxWidth }) + mm(1.5);
+  }));
+  if (doc.y + textHeight + boxHeight + mm(10) > doc.page.height - doc.page.margins.bottom) doc.addPage();
   const top = doc.y;
+  const boxTop = top + textHeight;
   boxes.forEach((box, i) => {
     const x = left + i * (boxWidth + gap);
-    doc.font('bold').fontSize(9).text(box.caption, x, top, { width: boxWidth });
+    doc.font('bold').fontSize(9).fillColor('black').text(box.caption, x, top, { width: boxWidth });
     if (box.name) doc.font('regular').fontSize(9).text(box.name, x, doc.y, { width: boxWidth });
     doc.font('regular').fontSize(8).fillColor('#555555').text('Date et signature :', x, doc.y + 2, { width: boxWidth }).fillColor('black');
-    doc.rect(x, top + mm(14), boxWidth, height - mm(14)).lineWidth(0.5).stroke();
+    doc.rect(x, boxTop, boxWidth, boxHeight).lineWidth(0.5).stroke();
   });
   doc.x = left;
-  doc.y = top + height + mm(4);
-  return boxes.map((_, i) => ({ x: left + i * (boxWidth + gap), y: top + mm(14), width: boxWidth, height: height - mm(14) }));
+  doc.y = boxTop + boxHeight + mm(4);
+  return boxes.map((_, i) => ({ x: left + i * (boxWidth + gap), y: boxTop, width: boxWidth, height: boxHeight }));
 }
 
 /** French number formatting for documents (1 234,5). */

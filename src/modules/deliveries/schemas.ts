@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { pageQuerySchema } from '../../http/pagination.js';
 import { isoDate, line, optional, text } from '../../shared/fields.js';
-import { GRADES, deviceSchema, intakeDeviceSchema } from '../devices/schemas.js';
+import { GRADES, deviceSchema, intakeDeviceSchema, withOsRule } from '../devices/schemas.js';
 import { erasureInputSchema } from '../erasure/schemas.js';
 
 const attestation = optional(erasureInputSchema.omit({ supersedes: true })).describe("The reconditioner's erasure attestation for this unit");
@@ -11,7 +11,7 @@ export const returnedItemSchema = z.strictObject({
   erasure: attestation,
   grade: optional(z.enum(GRADES)).describe('The grade the reconditioner gave the unit; kept as it was when absent'),
 });
-export const newUnitSchema = intakeDeviceSchema.extend({ erasure: attestation });
+export const newUnitSchema = withOsRule(intakeDeviceSchema.extend({ erasure: attestation }));
 
 export const createDeliverySchema = z.strictObject({
   receivedOn: isoDate,

@@ -12,6 +12,8 @@ import type { Actor } from '../api-keys/service.js';
 import { appendEvents } from './lifecycle.js';
 import {
   normaliseSerial,
+  osRefused,
+  osRefusedMessage,
   type Device,
   type DeviceEvent,
   type DeviceUpdateInput,
@@ -124,6 +126,9 @@ export async function updateDevice(db: Db, id: string, patch: DeviceUpdateInput,
   try {
     return await inTransaction(db, async (trx) => {
       const before = await getDeviceRow(trx, id);
+      const kind = patch.kind ?? before.kind;
+      const os = patch.specs && 'os' in patch.specs ? patch.specs.os : patch.kind ? before.os : undefined;
+      if (osRefused(kind, os)) throw new ProblemError(422, `${before.asset_tag}: ${osRefusedMessage(kind)}`, {}, [{ path: 'specs.os', message: osRefusedMessage(kind) }]);
       if (ifMatch !== undefined && !matchesEtag(ifMatch, before)) {
         throw new ProblemError(412, `The device changed since you read it (now ${etagOf(before)}); read it again`, { etag: etagOf(before) });
       }

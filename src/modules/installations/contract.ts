@@ -1,7 +1,8 @@
 import { createPdf, mm } from '../../pdf/document.js';
 import { drawHeader, drawSignatureBoxes, drawTable, eachBufferedPage, frDate, frNumber, numberPages } from '../../pdf/layout.js';
 import { renderPdf } from '../../pdf/send.js';
-import type { ProgrammeIdentity } from '../../shared/identity.js';
+import { frDateTime, frLongDate } from '../../shared/french.js';
+import { inSentence, type ProgrammeIdentity } from '../../shared/identity.js';
 import { fill, type Block, type ContractTemplate, type Placeholder } from './template.js';
 
 export interface KitItem {
@@ -48,8 +49,8 @@ export interface ContractSignature {
 
 export type ContractRendering =
   | { mode: 'draft'; person: ContractPerson }
-  | { mode: 'final'; person: ContractPerson; signature: ContractSignature | null }
-  | { mode: 'redacted'; redactedOn: string; originalSha256: string | null };
+  | { mode: 'final'; person: ContractPerson; signature: ContractSignature | null; staffSignature?: ContractSignature | null }
+  | { mode: 'redacted'; redactedOn: string; originalSha256: string | null; staffSignature?: ContractSignature | null };
 
 export const KIND_LABELS: Record<string, string> = {
   laptop: 'Ordinateur portable',
@@ -91,7 +92,7 @@ function values(facts: ContractFacts, rendering: ContractRendering): Record<Plac
     'beneficiary.phone': person ? (person.phone ?? '—') : REMOVED,
     'beneficiary.reference': facts.beneficiaryReference,
     'contract.number': facts.number ?? 'PROJET (numéro attribué à la signature)',
-    'contract.date': facts.installedOn ? frDate(facts.installedOn) : '____ / ____ / ________',
+    'contract.date': facts.installedOn ? frLongDate(facts.installedOn) : '____ / ____ / ________',
     'installation.scheduledOn': frDate(facts.scheduledOn),
     'installation.date': facts.installedOn ? frDate(facts.installedOn) : `prévue le ${frDate(facts.scheduledOn)}`,
     'staff.name': facts.staffName ?? '______________________',
@@ -119,10 +120,17 @@ export function renderContract(template: ContractTemplate, facts: ContractFacts,
         { width },
       ).fillColor('black').moveDown(0.8);
     }
-    for (const block of template.blocks) {
-      if (block.kind === 'title') continue;
+    // The last article, "Fait à …" and the signatures stay on one page: never the signatures alone.
+    const signaturesAt = template.blocks.findIndex((b) => b.kind === 'signatures');
+    const lastArticle = signaturesAt < 0 ? -1 : template.blocks.slice(0, signaturesAt).map((b) => b.kind).lastIndexOf('heading');
+    template.blocks.forEach((block, index) => {
+      if (index === lastArticle) {
+        const needed = template.blocks.slice(index, signaturesAt + 1).reduce((sum, b) => sum + blockHeight(doc, b, vals, width), 0);
+        if (doc.y + needed > doc.page.height - doc.page.margins.bottom) doc.addPage();
+      }
+      if (block.kind === 'title') return;
       if (block.kind === 'heading') {
-        if (doc.y > doc.page.height - doc.page.margins.bottom - mm(25)) doc.addPage();
+        if (index !== lastArticle && doc.y > doc.page.height - doc.page.margins.bottom - mm(25)) doc.addPage();
         doc.moveDown(0.4).font('bold').fontSize(10.5).text(fill(block.text, vals), doc.page.margins.left, doc.y, { width }).moveDown(0.3);
       } else if (block.kind === 'paragraph') {
         drawRich(doc, fill(block.text, vals), width);
@@ -135,11 +143,23 @@ export function renderContract(template: ContractTemplate, facts: ContractFacts,
       } else {
         drawSignatures(doc, facts, rendering);
       }
-    }
+    });
     if (rendering.mode === 'draft') watermark(doc, 'PROJET');
     const numberText = rendering.mode === 'draft' ? 'PROJET — contrat non numéroté' : `Contrat n° ${facts.number}${rendering.mode === 'redacted' ? ' (copie anonymisée)' : ''}`;
     numberPages(doc, (page, total) => `${numberText} — page ${page}/${total}`);
   });
+}
+
+/** How tall a block will be once drawn (slightly over rather than under), to keep the end together. */
+function blockHeight(doc: PDFKit.PDFDocument, block: Block, vals: Record<Placeholder, string>, width: number): number {
+  const line = (size: number) => doc.fontSize(size).currentLineHeight(true);
+  if (block.kind === 'heading') return doc.font('bold').fontSize(10.5).heightOfString(fill(block.text, vals), { width }) + line(10.5) * 0.7;
+  if (block.kind === 'paragraph') return doc.font('bold').fontSize(9.5).heightOfString(fill(block.text, vals).replace(/\*\*/g, ''), { width }) + line(9.5) * 0.5;
+  if (block.kind === 'bullets') {
+    return block.items.reduce((sum, item) => sum + doc.font('regular').fontSize(9.5).heightOfString(fill(item, vals), { width: width - mm(4) }), 0) + line(9.5) * 0.5;
+  }
+  if (block.kind === 'signatures') return mm(58);
+  return 0;
 }
 
 /** A paragraph where `**…**` is bold. */
@@ -177,24 +197,23 @@ function drawSignatures(doc: PDFKit.PDFDocument, facts: ContractFacts, rendering
   const width = doc.page.width - doc.page.margins.left - doc.page.margins.right;
   doc.moveDown(0.5);
   const borrower = rendering.mode === 'redacted' ? REMOVED : rendering.person.fullName;
-  const [, borrowerBox] = drawSignatureBoxes(doc, [
-    { caption: `Pour le prêteur (${facts.identity.lender.name})`, name: facts.staffName ?? 'Nom : ______________________' },
+  const [lenderBox, borrowerBox] = drawSignatureBoxes(doc, [
+    { caption: `Pour le prêteur (${inSentence(facts.identity.lender)})`, name: facts.staffName ?? 'Nom : ______________________' },
     { caption: "L'emprunteur", name: borrower },
   ]);
-  doc.font('regular').fontSize(8).fillColor('#555555');
-  if (rendering.mode === 'final' && rendering.signature) {
-    const pad = mm(1.5);
-    doc.image(rendering.signature.png, borrowerBox.x + pad, borrowerBox.y + pad, {
-      fit: [borrowerBox.width - 2 * pad, borrowerBox.height - 2 * pad],
-      align: 'center',
-      valign: 'center',
-    });
-    const at = new Date(rendering.signature.signedAt);
-    const when = `${frDate(at.toISOString())} à ${at.toISOString().slice(11, 16)} UTC`;
-    doc.text(`Signature de l'emprunteur recueillie sur tablette : ${rendering.signature.signedBy}, le ${when}.`, doc.page.margins.left, doc.y, { width });
-  } else if (rendering.mode === 'redacted') {
-    doc.text("Signature manuscrite ou tablette de l'emprunteur supprimée lors de l'anonymisation.", doc.page.margins.left, doc.y, { width });
+  const staff = rendering.mode === 'draft' ? null : rendering.staffSignature ?? null;
+  const signature = rendering.mode === 'final' ? rendering.signature : null;
+  const pad = mm(1.5);
+  for (const [box, image] of [[lenderBox, staff], [borrowerBox, signature]] as const) {
+    if (image) doc.image(image.png, box.x + pad, box.y + pad, { fit: [box.width - 2 * pad, box.height - 2 * pad], align: 'center', valign: 'center' });
   }
+  doc.font('regular').fontSize(8).fillColor('#555555');
+  const notes = [
+    staff ? `Signature du prêteur recueillie sur tablette : ${staff.signedBy}, le ${frDateTime(staff.signedAt)}.` : '',
+    signature ? `Signature de l'emprunteur recueillie sur tablette : ${signature.signedBy}, le ${frDateTime(signature.signedAt)}.` : '',
+    rendering.mode === 'redacted' ? "Signature manuscrite ou tablette de l'emprunteur supprimée lors de l'anonymisation." : '',
+  ].filter(Boolean);
+  for (const note of notes) doc.text(note, doc.page.margins.left, doc.y, { width });
   doc.fillColor('black');
 }
 

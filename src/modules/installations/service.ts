@@ -4,7 +4,7 @@ import { takeNumberFrom } from '../../db/counters.js';
 import { newId } from '../../db/ids.js';
 import { inTransaction, nowIso, type Trx } from '../../db/transaction.js';
 import { decodeCursor, toPage } from '../../http/pagination.js';
-import { badRequest, conflict, forbidden } from '../../http/problem.js';
+import { ProblemError, badRequest, conflict, forbidden } from '../../http/problem.js';
 import type { Actor } from '../api-keys/service.js';
 import { getBeneficiaryRow } from '../beneficiaries/service.js';
 import { transition } from '../devices/lifecycle.js';
@@ -120,13 +120,19 @@ export async function completeInstallation(db: Db, id: string, input: CompleteIn
   const template = currentTemplate(config);
   return inTransaction(db, async (trx) => {
     const installation = await lockScheduled(trx, id, 'complete');
+    if (input.installedOn < installation.scheduled_on && !input.earlyReason) {
+      throw new ProblemError(422, `Installation ${id} was scheduled on ${installation.scheduled_on}: an earlier installedOn needs earlyReason`, {}, [
+        { path: 'installedOn', message: `before the scheduled day (${installation.scheduled_on}); give earlyReason if it really happened earlier` },
+      ]);
+    }
     const beneficiary = await getBeneficiaryRow(trx, installation.beneficiary_id);
     const year = Number(input.installedOn.slice(0, 4));
     const number = formatContractNumber(year, await takeNumberFrom(trx, `contract:${year}`));
-    await transition(trx, await deviceIdsOf(trx, id), 'complete', actor, eventDetails(installation, { contractNumber: number }));
+    await transition(trx, await deviceIdsOf(trx, id), 'complete', actor, eventDetails(installation, { contractNumber: number, ...(input.earlyReason && input.installedOn < installation.scheduled_on ? { earlyReason: input.earlyReason } : {}) }));
     const facts = await contractFacts(trx, installation, config, { number, installedOn: input.installedOn, staffName: input.installedBy });
     const signature = input.signature ? { png: input.signature.imagePng, signedBy: input.signature.signedBy, signedAt: input.signature.signedAt } : null;
-    const pdf = await renderContract(template, facts, { mode: 'final', person: personOf(beneficiary), signature });
+    const staffSignature = input.staffSignature ? { png: input.staffSignature.imagePng, signedBy: input.staffSignature.signedBy, signedAt: input.staffSignature.signedAt } : null;
+    const pdf = await renderContract(template, facts, { mode: 'final', person: personOf(beneficiary), signature, staffSignature });
     const now = nowIso();
     await trx
       .updateTable('installations')
@@ -137,6 +143,9 @@ export async function completeInstallation(db: Db, id: string, input: CompleteIn
         signed_by: signature?.signedBy ?? null,
         signed_at: signature?.signedAt ?? null,
         signature_png: signature?.png ?? null,
+        staff_signed_by: staffSignature?.signedBy ?? null,
+        staff_signed_at: staffSignature?.signedAt ?? null,
+        staff_signature_png: staffSignature?.png ?? null,
         contract_number: number,
         contract_pdf: pdf,
         contract_sha256: sha256(pdf),
