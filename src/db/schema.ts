@@ -104,6 +104,8 @@ export interface DeviceEventTable {
   from_status: string | null;
   to_status: string | null;
   at: string;
+  /** The business date the event stands for (dispatch, receipt, installation, return date); reports count by it. */
+  occurred_on: string;
   actor: string;
   data: string | null;
 }

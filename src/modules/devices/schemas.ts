@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { pageQuerySchema } from '../../http/pagination.js';
-import { id, line, optional, searchTerm, text } from '../../shared/fields.js';
+import { id, isoDate, line, optional, searchTerm, text } from '../../shared/fields.js';
 
 export const DEVICE_KINDS = ['laptop', 'desktop', 'all_in_one', 'monitor', 'tablet', 'smartphone', 'printer', 'peripheral', 'other'] as const;
 export const DEVICE_STATUSES = ['collected', 'shipped', 'ready', 'reserved', 'installed', 'returned', 'scrapped'] as const;
 export const GRADES = ['A', 'B', 'C', 'parts'] as const;
 export const ORIGINS = ['donation', 'reconditioner'] as const;
 export const STORAGE_TYPES = ['hdd', 'ssd', 'nvme', 'emmc', 'none', 'other'] as const;
+/** Kinds the programme counts as computers ("ordinateurs") in its figures. */
+export const COMPUTER_KINDS: readonly DeviceKind[] = ['laptop', 'desktop', 'all_in_one'];
 /** Kinds that hold user data, so must be erased before reuse. */
 export const DATA_BEARING_KINDS: readonly DeviceKind[] = ['laptop', 'desktop', 'all_in_one', 'tablet', 'smartphone'];
 
@@ -120,6 +122,7 @@ export type ListDevicesQuery = z.infer<typeof listDevicesQuerySchema>;
 
 export const scrapSchema = z.strictObject({
   reason: line(500),
+  scrappedOn: isoDate.optional().describe('The day it went to recycling (today by default; not in the future); reports count by it'),
   notes: optional(text()),
   destructionCertificate: optional(line(100)).describe(
     "Reference of the recycler's certificate of destruction; a data-bearing device without a passing Purge or Destroy on record needs it",
@@ -135,7 +138,8 @@ export const eventSchema = z
     type: z.string(),
     fromStatus: z.enum(DEVICE_STATUSES).nullable(),
     toStatus: z.enum(DEVICE_STATUSES).nullable(),
-    at: z.string(),
+    at: z.string().describe('When it was recorded'),
+    occurredOn: z.string().describe('The business date it stands for (dispatch, receipt, installation, return date); reports count by it'),
     actor: z.string(),
     details: z.record(z.string(), z.unknown()).nullable(),
   })

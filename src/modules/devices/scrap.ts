@@ -1,6 +1,7 @@
 import type { Db } from '../../db/connection.js';
 import { inTransaction } from '../../db/transaction.js';
 import { conflict, notFound } from '../../http/problem.js';
+import { assertNotFuture } from '../../shared/business-date.js';
 import type { Actor } from '../api-keys/service.js';
 import { clearanceGap, erasureClearance } from '../erasure/clearance.js';
 import { illegalTransition, lockDevices, transition, TRANSITIONS } from './lifecycle.js';
@@ -13,6 +14,7 @@ import { DATA_BEARING_KINDS, type DeviceKind, type ScrapInput } from './schemas.
  * erasure certificate). Otherwise 409 names what is missing.
  */
 export async function scrapDevice(db: Db, id: string, input: ScrapInput, actor: Actor) {
+  if (input.scrappedOn) assertNotFuture(input.scrappedOn, 'scrappedOn', 'A scrapping');
   return inTransaction(db, async (trx) => {
     const device = (await lockDevices(trx, [id])).get(id);
     if (!device) throw notFound(`Device ${id}`);
@@ -34,7 +36,7 @@ export async function scrapDevice(db: Db, id: string, input: ScrapInput, actor: 
       ...(input.destructionCertificate ? { destructionCertificate: input.destructionCertificate } : {}),
       ...(erasureId ? { erasureId } : {}),
     };
-    const [row] = await transition(trx, [id], 'scrap', actor, details);
+    const [row] = await transition(trx, [id], 'scrap', actor, details, {}, input.scrappedOn);
     return row;
   });
 }

@@ -244,6 +244,7 @@ export function toEvent(row: DeviceEventRow & { asset_tag: string }): DeviceEven
     fromStatus: row.from_status as DeviceEvent['fromStatus'],
     toStatus: row.to_status as DeviceEvent['toStatus'],
     at: row.at,
+    occurredOn: row.occurred_on,
     actor: row.actor,
     details: row.data ? (JSON.parse(row.data) as Record<string, unknown>) : null,
   };

@@ -26,7 +26,7 @@ const MONTHS = ['janv.', 'févr.', 'mars', 'avr.', 'mai', 'juin', 'juil.', 'aoû
 const SERIES = [
   { key: 'devicesCollected', label: 'Appareils collectés', color: '#4a7fb5' },
   { key: 'receivedReconditioned', label: 'Reçus reconditionnés', color: '#9bbf4a' },
-  { key: 'installed', label: 'Installés à domicile', color: '#e0883a' },
+  { key: 'computersInstalled', label: 'Ordinateurs installés à domicile', color: '#e0883a' },
 ] as const;
 
 export function reportFilename(report: ProgrammeReport, extension: string): string {
@@ -55,7 +55,8 @@ export function drawReport(doc: PDFKit.PDFDocument, report: ProgrammeReport, tod
     [frNumber(t.shipped, 0), 'envoyés au reconditionnement'],
     [frNumber(t.receivedReconditioned, 0), 'reçus reconditionnés'],
     [frNumber(t.reconditionedInHouse, 0), 'reconditionnés sur place'],
-    [frNumber(t.installed, 0), 'ordinateurs installés à domicile'],
+    [frNumber(t.computersInstalled, 0), 'ordinateurs installés à domicile'],
+    [frNumber(t.otherEquipmentInstalled, 0), 'autres équipements installés'],
     [frNumber(t.householdsEquipped, 0), 'foyers équipés'],
     [frNumber(t.returns, 0), 'retours'],
     [frNumber(t.scrapped, 0), 'mis au rebut (recyclage)'],

@@ -18,13 +18,15 @@ const figures = {
   collections: count,
   devicesCollected: count.describe('Donated devices, by their collection’s date'),
   weightKgCollected: z.number().describe('Their declared weight, kg'),
-  shipped: count.describe('Dispatched to the reconditioner'),
-  receivedReconditioned: count.describe('Received from the reconditioner, ready to install'),
-  reconditionedInHouse: count,
-  installed: count.describe('Devices installed: installations completed (contract signed), each device of a kit counted'),
-  householdsEquipped: count.describe('Distinct beneficiaries with an installation completed in the period (by the contract’s installation date)'),
-  returns: count,
-  scrapped: count,
+  shipped: count.describe('Dispatched to the reconditioner, by the dispatch date'),
+  receivedReconditioned: count.describe('Received from the reconditioner, by the delivery’s `receivedOn`'),
+  reconditionedInHouse: count.describe('Reconditioned in-house, by the day it was recorded'),
+  installed: count.describe('Devices installed in a home, by the contract’s `installedOn`: every device of a kit, computers and other equipment'),
+  computersInstalled: count.describe('Of `installed`, the computers (laptop, desktop, all-in-one)'),
+  otherEquipmentInstalled: count.describe('Of `installed`, the other equipment (monitors, printers, peripherals…)'),
+  householdsEquipped: count.describe('Distinct beneficiaries with an installation completed in the period (by the contract’s `installedOn`)'),
+  returns: count.describe('Devices given back, by `returnedOn`'),
+  scrapped: count.describe('Scrapped, by the day it was recorded'),
 };
 export const REPORT_FIGURES = Object.keys(figures) as (keyof typeof figures)[];
 
