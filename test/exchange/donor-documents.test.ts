@@ -25,7 +25,7 @@ describe("the donor's documents", () => {
       expect(text).toContain(device.assetTag);
       expect(text).toContain(device.serialNumber!);
     }
-    expect(text).toContain('Tout-en-un');
+    expect(text).toContain('Ordinateur tout-en-un');
     expect(text).toContain('les 3 appareils');
     expect(text).toContain('La Régie de quartier de Chambéry atteste');
     expect(text).toMatch(/Total 3 9,8/);

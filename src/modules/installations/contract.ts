@@ -3,6 +3,7 @@ import { drawHeader, drawSignatureBoxes, drawTable, eachBufferedPage, frDate, fr
 import { renderPdf } from '../../pdf/send.js';
 import { frDateTime, frLongDate } from '../../shared/french.js';
 import { inSentence, type ProgrammeIdentity } from '../../shared/identity.js';
+import { kindLabelFr } from '../../shared/kinds-fr.js';
 import { fill, type Block, type ContractTemplate, type Placeholder } from './template.js';
 
 export interface KitItem {
@@ -52,17 +53,6 @@ export type ContractRendering =
   | { mode: 'final'; person: ContractPerson; signature: ContractSignature | null; staffSignature?: ContractSignature | null }
   | { mode: 'redacted'; redactedOn: string; originalSha256: string | null; staffSignature?: ContractSignature | null };
 
-export const KIND_LABELS: Record<string, string> = {
-  laptop: 'Ordinateur portable',
-  desktop: 'Ordinateur fixe',
-  all_in_one: 'Ordinateur tout-en-un',
-  monitor: 'Écran',
-  tablet: 'Tablette',
-  smartphone: 'Smartphone',
-  printer: 'Imprimante',
-  peripheral: 'Périphérique',
-  other: 'Autre matériel',
-};
 const GRADE_LABELS: Record<string, string> = { A: 'A', B: 'B', C: 'C', parts: 'pièces' };
 const REMOVED = 'donnée supprimée (RGPD)';
 
@@ -177,7 +167,7 @@ function drawRich(doc: PDFKit.PDFDocument, text: string, width: number): void {
 function drawKit(doc: PDFKit.PDFDocument, facts: ContractFacts): void {
   const rows = facts.kit.map((item) => [
     item.assetTag,
-    [KIND_LABELS[item.kind] ?? item.kind, item.brand, item.model].filter(Boolean).join(' '),
+    [kindLabelFr(item.kind), item.brand, item.model].filter(Boolean).join(' '),
     item.serialNumber ?? '—',
     describeSpecs(item),
     item.grade ? (GRADE_LABELS[item.grade] ?? item.grade) : '—',

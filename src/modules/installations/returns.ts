@@ -86,19 +86,21 @@ export async function returnReceiptPdf(db: Db, installationId: string): Promise<
     installedOn: installation.installed_on,
     beneficiaryReference: installation.beneficiary_reference,
     borrower: beneficiary.anonymised_at ? null : personOf(beneficiary).fullName,
-    returned: returned.map((d) => ({
+    lent: devices.map((d) => ({
       assetTag: d.asset_tag,
       kind: d.kind,
       brand: d.brand,
       model: d.model,
       serialNumber: d.serial_number,
-      returnedOn: d.returned_on!,
-      reason: d.return_reason ?? '',
-      condition: d.return_condition ?? '',
-      accessoriesReturned: d.accessories_returned ? (JSON.parse(d.accessories_returned) as string[]) : [],
-      receivedBy: d.returned_by ?? '',
+      returned: d.returned_on === null ? null : {
+        on: d.returned_on,
+        reason: d.return_reason ?? '',
+        condition: d.return_condition ?? '',
+        accessories: d.accessories_returned ? (JSON.parse(d.accessories_returned) as string[]) : [],
+        receivedBy: d.returned_by ?? '',
+      },
     })),
-    stillOut: devices.filter((d) => d.returned_on === null).map((d) => d.asset_tag),
+    accessoriesLent: JSON.parse(installation.accessories) as string[],
   });
   return { bytes, filename: `restitution-${installation.contract_number}.pdf` };
 }
