@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { exampleFields, loadIdentity, programmeFile } from './shared/identity.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -18,6 +19,8 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   CONTRACT_TEMPLATE: z.string().min(1).optional(),
   RETENTION_MONTHS: z.coerce.number().int().min(1).max(600).default(24),
+  PROGRAMME_FILE: z.string().min(1).optional(),
+  NODE_ENV: z.string().optional(),
 });
 
 export interface Config {
@@ -47,6 +50,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  if (e.NODE_ENV === 'production') assertDeployable(present);
   return {
     port: e.PORT,
     host: e.HOST,
@@ -58,4 +62,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     contractTemplate: e.CONTRACT_TEMPLATE,
     retentionMonths: e.RETENTION_MONTHS,
   };
+}
+
+/**
+ * In production the documents and labels must carry the programme's own identity and address:
+ * refuse to start while `PUBLIC_URL` is unset or the identity still holds the shipped examples.
+ */
+function assertDeployable(env: NodeJS.ProcessEnv): void {
+  const problems: string[] = [];
+  if (!env.PUBLIC_URL) problems.push('  PUBLIC_URL: set it to the public address printed on labels (e.g. https://ordi.your-domain.fr)');
+  const file = programmeFile(env);
+  try {
+    const examples = exampleFields(loadIdentity(file));
+    if (examples.length) {
+      problems.push(`  PROGRAMME_FILE: ${file} still holds example values (${examples.join(', ')}); copy it, fill in your programme's names, addresses, phones, e-mails and signatories, and point PROGRAMME_FILE at the copy`);
+    }
+  } catch (error) {
+    problems.push(`  PROGRAMME_FILE: ${(error as Error).message}`);
+  }
+  if (problems.length) throw new ConfigError(`Not ready for production (NODE_ENV=production):\n${problems.join('\n')}`);
 }
