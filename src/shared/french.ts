@@ -33,3 +33,11 @@ export function frDateTime(iso: string): string {
 
 /** Capitalises the first letter, for a name with its article at the start of a sentence. */
 export const sentenceStart = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+/**
+ * French typography: a non-breaking space before `: ; ! ?` and `»`, after `«`, so that a line
+ * never starts with the sign. Applied to every text a document draws (see `createPdf`).
+ */
+export function frTypography(text: string): string {
+  return text.replace(/ ([:;!?»])/g, '\u00a0$1').replace(/« /g, '«\u00a0');
+}

@@ -1,5 +1,5 @@
 import { createPdf, mm } from '../../pdf/document.js';
-import { drawHeader, drawSignatureBoxes, drawTable, eachBufferedPage, frDate, frNumber, numberPages } from '../../pdf/layout.js';
+import { drawHeader, drawSignatureBoxes, drawTable, eachBufferedPage, frNumber, numberPages } from '../../pdf/layout.js';
 import { renderPdf } from '../../pdf/send.js';
 import { frDateTime, frLongDate } from '../../shared/french.js';
 import { inSentence, type ProgrammeIdentity } from '../../shared/identity.js';
@@ -70,11 +70,13 @@ function values(facts: ContractFacts, rendering: ContractRendering): Record<Plac
     'programme.name': identity.programmeName,
     'programme.funding': identity.funding,
     'lender.name': lender.name,
+    'lender.inSentence': inSentence(lender),
     'lender.address': `${lender.addressLine}, ${lender.postcode} ${lender.city}`,
     'lender.city': lender.city,
     'lender.phone': lender.phone,
     'lender.email': lender.email ?? identity.coordinator.email ?? '—',
     'coordinator.name': identity.coordinator.name,
+    'coordinator.inSentence': inSentence(identity.coordinator),
     'coordinator.phone': identity.coordinator.phone,
     'coordinator.email': identity.coordinator.email ?? identity.coordinator.phone,
     'beneficiary.name': person?.fullName ?? REMOVED,
@@ -83,8 +85,8 @@ function values(facts: ContractFacts, rendering: ContractRendering): Record<Plac
     'beneficiary.reference': facts.beneficiaryReference,
     'contract.number': facts.number ?? 'PROJET (numéro attribué à la signature)',
     'contract.date': facts.installedOn ? frLongDate(facts.installedOn) : '____ / ____ / ________',
-    'installation.scheduledOn': frDate(facts.scheduledOn),
-    'installation.date': facts.installedOn ? frDate(facts.installedOn) : `prévue le ${frDate(facts.scheduledOn)}`,
+    'installation.scheduledOn': frLongDate(facts.scheduledOn),
+    'installation.date': facts.installedOn ? frLongDate(facts.installedOn) : `prévue le ${frLongDate(facts.scheduledOn)}`,
     'staff.name': facts.staffName ?? '______________________',
     'kit.accessories': facts.accessories.length ? facts.accessories.join(', ') : 'aucun',
     'found.phone': identity.foundPhone,
@@ -105,7 +107,7 @@ export function renderContract(template: ContractTemplate, facts: ContractFacts,
     drawHeader(doc, facts.identity.lender, fill(title, vals), subtitle);
     if (rendering.mode === 'redacted') {
       doc.font('regular').fontSize(8.5).fillColor('#555555').text(
-        `Copie anonymisée le ${frDate(rendering.redactedOn)} : l'identité, l'adresse, les coordonnées et la signature de l'emprunteur ont été supprimées.` +
+        `Copie anonymisée le ${frLongDate(rendering.redactedOn)} : l'identité, l'adresse, les coordonnées et la signature de l'emprunteur ont été supprimées.` +
           (rendering.originalSha256 ? ` Empreinte SHA-256 du contrat signé : ${rendering.originalSha256}.` : ''),
         { width },
       ).fillColor('black').moveDown(0.8);
