@@ -58,6 +58,8 @@ beforeAll(async () => {
 });
 
 const noMovements = { shipped: 0, receivedReconditioned: 0, reconditionedInHouse: 0, installed: 0, computersInstalled: 0, otherEquipmentInstalled: 0, householdsEquipped: 0, returns: 0, scrapped: 0 };
+// No training in this scenario (test/training/report.test.ts has it).
+const noTraining = { peopleTrained: 0, peopleAttended: 0, workshopsHeld: 0, trainingHours: 0 };
 const aprilMovements = { receivedReconditioned: 1, reconditionedInHouse: 2, installed: 2, computersInstalled: 1, otherEquipmentInstalled: 1, householdsEquipped: 1, returns: 2, scrapped: 1 };
 
 describe('programme report', () => {
@@ -84,9 +86,9 @@ describe('programme report', () => {
 
   it('when the period is one month, then only what happened in it counts, and later months hold nothing', async () => {
     const april = await ctx.api('viewer').get('/api/v1/reports/summary?from=2025-04-01&to=2025-04-30');
-    expect(april.body.totals).toEqual({ donors: 2, collections: 2, devicesCollected: 3, weightKgCollected: 14, ...aprilMovements, shipped: 0 });
+    expect(april.body.totals).toEqual({ donors: 2, collections: 2, devicesCollected: 3, weightKgCollected: 14, ...aprilMovements, shipped: 0, ...noTraining });
     const later = await ctx.api('viewer').get('/api/v1/reports/summary?from=2025-05-01&to=2025-12-31');
-    expect(later.body.totals).toEqual({ donors: 1, collections: 1, devicesCollected: 1, weightKgCollected: 0.5, ...noMovements });
+    expect(later.body.totals).toEqual({ donors: 1, collections: 1, devicesCollected: 1, weightKgCollected: 0.5, ...noMovements, ...noTraining });
     expect(later.body.byMonth).toHaveLength(8);
   });
 

@@ -3,6 +3,7 @@ import { drawHeader, drawTable, frDate, frNumber } from '../../pdf/layout.js';
 import { programmeIdentity } from '../../shared/identity.js';
 import { kindLabelFr } from '../../shared/kinds-fr.js';
 import { MASKED } from './figures/neighbourhoods.js';
+import { drawHeadline } from './headline-pdf.js';
 import type { ProgrammeReport } from './schemas.js';
 
 
@@ -37,7 +38,10 @@ export function drawReport(doc: PDFKit.PDFDocument, report: ProgrammeReport, tod
     `Période du ${frDate(report.period.from)} au ${frDate(report.period.to)} · édité le ${frDate(today.toISOString())}`,
   );
 
+  drawHeadline(doc, report);
   drawKeyFigures(doc, [
+    [frNumber(t.peopleAttended, 0), 'personnes venues aux ateliers'],
+    [frNumber(t.trainingHours), 'heures d’atelier'],
     [frNumber(t.donors, 0), 'donateurs'],
     [frNumber(t.collections, 0), 'collectes'],
     [frNumber(t.devicesCollected, 0), `appareils collectés (${frNumber(t.weightKgCollected)} kg)`],

@@ -27,8 +27,19 @@ const figures = {
   householdsEquipped: count.describe('Distinct beneficiaries with an installation completed in the period (by the contract’s `installedOn`)'),
   returns: count.describe('Devices given back, by `returnedOn`'),
   scrapped: count.describe('Scrapped, by the day it was recorded'),
+  peopleTrained: count.describe('Distinct people who completed a training cycle in the period (attendance met the cycle’s rule, or an admin’s override)'),
+  peopleAttended: count.describe('Distinct people present at one workshop of the period at least'),
+  workshopsHeld: count.describe('Workshops (training sessions) of the period where someone was present'),
+  trainingHours: z.number().describe('Their duration, hours'),
 };
 export const REPORT_FIGURES = Object.keys(figures) as (keyof typeof figures)[];
+
+const peopleByNeighbourhood = z.array(
+  z.object({
+    neighbourhood: z.string().nullable().describe('Null: not recorded'),
+    people: z.union([z.number().int().min(SMALL_COUNT), z.literal(SMALL), z.literal(MASKED)]),
+  }),
+);
 
 export const reportSchema = z
   .object({
@@ -54,6 +65,8 @@ export const reportSchema = z
         }),
       )
       .describe('Installations completed in the period by the beneficiary’s neighbourhood, by name; period totals only'),
+    peopleTrainedByNeighbourhood: peopleByNeighbourhood.describe('People trained in the period by neighbourhood, with the same suppression'),
+    peopleAttendedByNeighbourhood: peopleByNeighbourhood.describe('People who attended a workshop in the period by neighbourhood, with the same suppression'),
     byMonth: z.array(z.object({ month: z.string().meta({ example: '2026-03' }), ...figures })).describe('Every month of the period, zeros included'),
   })
   .meta({ id: 'ProgrammeReport' });
