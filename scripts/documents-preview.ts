@@ -17,15 +17,10 @@ const app = await buildApp({ db, config });
 const { key } = await createApiKey(db, { name: `documents preview ${new Date().toISOString()}`, role: 'admin' });
 const headers = { authorization: `Bearer ${key}` };
 
-const first = async <T>(table: 'collections' | 'shipments' | 'installations', where?: (q: any) => any): Promise<T | undefined> => {
-  let q = db.kysely.selectFrom(table).selectAll().orderBy('created_at');
-  if (where) q = where(q);
-  return (await q.executeTakeFirst()) as T | undefined;
-};
-const collection = await first<{ id: string }>('collections');
-const shipment = await first<{ id: string }>('shipments', (q) => q.where('status', '<>', 'open'));
-const signed = await first<{ id: string }>('installations', (q) => q.where('contract_number', 'is not', null));
-const draft = await first<{ id: string }>('installations', (q) => q.where('status', '=', 'scheduled'));
+const collection = await db.kysely.selectFrom('collections').select('id').orderBy('created_at').executeTakeFirst();
+const shipment = await db.kysely.selectFrom('shipments').select('id').where('status', '<>', 'open').orderBy('created_at').executeTakeFirst();
+const signed = await db.kysely.selectFrom('installations').select('id').where('contract_number', 'is not', null).orderBy('created_at').executeTakeFirst();
+const draft = await db.kysely.selectFrom('installations').select('id').where('status', '=', 'scheduled').orderBy('created_at').executeTakeFirst();
 const returned = await db.kysely.selectFrom('installation_devices').select('installation_id').where('returned_on', 'is not', null).executeTakeFirst();
 const device = await db.kysely.selectFrom('devices').select('id').orderBy('asset_number').executeTakeFirst();
 if (!collection) fail('No data to render: run `npm run seed:demo` first (same DATABASE_URL).');
