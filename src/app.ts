@@ -116,6 +116,8 @@ export async function buildApp({ db, config, logger = false }: AppDeps): Promise
   });
   // The page a label opens: public by nature, so registered without the auth hook.
   await app.register(labelTargetRoutes);
+  // Someone opening the server's address lands on the interactive API documentation.
+  app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/docs', 302));
   return app;
 }
 
