@@ -17,6 +17,9 @@ RUN npm run build && npm prune --omit=dev
 
 # Run: the compiled output as the unprivileged `node` user, the SQLite database on a volume.
 FROM node:20-bookworm-slim
+# The programme's identity is set at deployment, not baked in: mount your identity file and set
+# PROGRAMME_FILE=/config/programme.json and PUBLIC_URL=https://… (the service refuses to start
+# in production with the shipped example values or without PUBLIC_URL).
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \

@@ -7,6 +7,7 @@ import * as m007 from './007_report_indexes.js';
 import * as m010 from './010_contract_reservation.js';
 import * as m011 from './011_idempotency_commit.js';
 import * as m012 from './012_enum_checks.js';
+import * as m030 from './030_staff_signature.js';
 import * as m040 from './040_staff_users.js';
 import * as m050 from './050_training.js';
 import * as m060 from './060_event_business_dates.js';
@@ -21,6 +22,7 @@ export const migrations: Record<string, Migration> = {
   '010_contract_reservation': m010,
   '011_idempotency_commit': m011,
   '012_enum_checks': m012,
+  '030_staff_signature': m030,
   '040_staff_users': m040,
   '050_training': m050,
   '060_event_business_dates': m060,

@@ -4,9 +4,11 @@ import { createDonorSchema, type CreateDonor } from '../src/modules/donors/schem
 import { createDonor } from '../src/modules/donors/service.js';
 import { intakeDevices } from '../src/modules/devices/intake.js';
 import { intakeDeviceSchema, type DeviceIntake, type DeviceKind } from '../src/modules/devices/schemas.js';
-import { scrapDevice } from '../src/modules/devices/service.js';
+import { scrapDevice } from '../src/modules/scrapping/service.js';
 import { isValidSiret } from '../src/shared/fields.js';
+import type { DeviceRow } from '../src/db/schema.js';
 import { describeDatabase, openMigrated } from './cli.js';
+import { seedLifecycle } from './seed-lifecycle.js';
 
 /**
  * `npm run seed:demo`: realistic sample data for a first look, entered through the same
@@ -146,15 +148,20 @@ if (already) {
   for (const input of DONORS) donors.push(await createDonor(db, input));
   let total = 0;
   const scrapCandidates: string[] = [];
+  const byCollection: DeviceRow[][] = [];
   for (const [donorIndex, collectedOn, count] of COLLECTIONS) {
     const collection = await createCollection(db, { donorId: donors[donorIndex].id, collectedOn, notes: `Enlèvement sur site — ${MARKER.toLowerCase()}` }, actor);
     const rows = await intakeDevices(db, collection.id, Array.from({ length: count }, randomDevice), actor, config.assetTagPrefix);
     total += rows.length;
+    byCollection.push(rows);
     scrapCandidates.push(...rows.filter((r) => r.grade === 'parts').map((r) => r.id));
   }
-  for (const id of scrapCandidates.slice(0, 6)) await scrapDevice(db, id, { reason: 'Hors d’usage : carte mère défectueuse' }, actor);
+  for (const [i, id] of scrapCandidates.slice(0, 6).entries()) {
+    await scrapDevice(db, id, { reason: 'Hors d’usage : carte mère défectueuse', scrappedOn: '2026-11-20', destructionCertificate: `CD-2026-${String(101 + i).padStart(4, '0')}` }, actor);
+  }
+  const stages = await seedLifecycle(db, config, actor, byCollection);
   console.log(
-    `Demo data loaded into ${describeDatabase(config.databaseUrl)}: ${donors.length} donors, ${COLLECTIONS.length} collections, ${total} devices (${Math.min(6, scrapCandidates.length)} scrapped).`,
+    `Demo data loaded into ${describeDatabase(config.databaseUrl)}: ${donors.length} donors, ${COLLECTIONS.length} collections, ${total} devices (${Math.min(6, scrapCandidates.length)} scrapped); ${stages}.`,
   );
 }
 await db.close();

@@ -30,6 +30,7 @@ import { donorDocumentRoutes } from './modules/donor-documents/routes.js';
 import { erasureRoutes } from './modules/erasure/routes.js';
 import { exchangeRoutes } from './modules/exchange/routes.js';
 import { reconditioningRoutes } from './modules/reconditioning/routes.js';
+import { scrappingRoutes } from './modules/scrapping/routes.js';
 import { shipmentRoutes } from './modules/shipments/routes.js';
 import { inventoryRoutes } from './modules/inventory/routes.js';
 import { reportRoutes } from './modules/reports/routes.js';
@@ -123,6 +124,7 @@ export async function buildApp({ db, config, logger = false, clock = systemClock
     await api.register(installationRoutes);
     await api.register(erasureRoutes);
     await api.register(reconditioningRoutes);
+    await api.register(scrappingRoutes);
     await api.register(shipmentRoutes);
     await api.register(deliveryRoutes);
     await api.register(exchangeRoutes);

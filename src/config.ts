@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { exampleFields, loadIdentity, programmeFile } from './shared/identity.js';
 
 /** The most labels one request may ever print, whatever LABELS_MAX says (the body's own bound). */
 export const MAX_LABELS_CEILING = 20_000;
@@ -37,6 +38,8 @@ const envSchema = z.object({
   EXPENSIVE_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(2),
   PUBLIC_PAGE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
   LABELS_MAX: z.coerce.number().int().min(1).max(MAX_LABELS_CEILING).default(5000),
+  PROGRAMME_FILE: z.string().min(1).optional(),
+  NODE_ENV: z.string().optional(),
 });
 
 export interface Config {
@@ -101,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (Boolean(e.ADMIN_EMAIL) !== Boolean(e.ADMIN_PASSWORD)) {
     throw new ConfigError(`Invalid configuration:\n  ${e.ADMIN_EMAIL ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL'}: required with ${e.ADMIN_EMAIL ? 'ADMIN_EMAIL' : 'ADMIN_PASSWORD'}`);
   }
+  if (e.NODE_ENV === 'production') assertDeployable(present);
   return {
     port: e.PORT,
     host: e.HOST,
@@ -123,4 +127,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       labelsMax: e.LABELS_MAX,
     },
   };
+}
+
+/**
+ * In production the documents and labels must carry the programme's own identity and address:
+ * refuse to start while `PUBLIC_URL` is unset or the identity still holds the shipped examples.
+ */
+function assertDeployable(env: NodeJS.ProcessEnv): void {
+  const problems: string[] = [];
+  if (!env.PUBLIC_URL) problems.push('  PUBLIC_URL: set it to the public address printed on labels (e.g. https://ordi.your-domain.fr)');
+  const file = programmeFile(env);
+  try {
+    const examples = exampleFields(loadIdentity(file));
+    if (examples.length) {
+      problems.push(`  PROGRAMME_FILE: ${file} still holds example values (${examples.join(', ')}); copy it, fill in your programme's names, addresses, phones, e-mails and signatories, and point PROGRAMME_FILE at the copy`);
+    }
+  } catch (error) {
+    problems.push(`  PROGRAMME_FILE: ${(error as Error).message}`);
+  }
+  if (problems.length) throw new ConfigError(`Not ready for production (NODE_ENV=production):\n${problems.join('\n')}`);
 }

@@ -179,6 +179,9 @@ export interface InstallationTable {
   signed_by: string | null;
   signed_at: string | null;
   signature_png: Buffer | null;
+  staff_signed_by: string | null;
+  staff_signed_at: string | null;
+  staff_signature_png: Buffer | null;
   contract_number: string | null;
   /** Taken by a completion before it renders the contract; becomes contract_number on commit. */
   contract_number_reserved: string | null;

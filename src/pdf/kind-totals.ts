@@ -1,9 +1,9 @@
 import { kindLabelFr } from '../shared/kinds-fr.js';
 import { mm } from './document.js';
-import { drawTable, frNumber } from './layout.js';
+import { drawTable } from './layout.js';
 
 /** A weight cell in kilograms, French style; a dash when unknown. */
-export const weightCell = (kg: number | null) => (kg === null ? '—' : frNumber(kg, 2));
+export const weightCell = (kg: number | null) => (kg === null ? '—' : new Intl.NumberFormat('fr-FR', { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(kg));
 
 export function totalsByKind(items: { kind: string; weightKg: number | null }[]): { kind: string; count: number; weightKg: number }[] {
   const totals = new Map<string, { count: number; weight: number }>();
@@ -22,14 +22,19 @@ export function drawKindTotals(
   items: { kind: string; weightKg: number | null }[],
   total: { count: number; weightKg: number },
 ): void {
+  const lines = totalsByKind(items);
+  // The heading and its table stay together: on a new page when they do not fit here.
+  const needed = 11 * 2.2 + (lines.length + 2) * 8.5 * 2.1;
+  if (doc.y + needed > doc.page.height - doc.page.margins.bottom) doc.addPage();
   doc.moveDown(0.5).font('bold').fontSize(11).text('Totaux');
   doc.moveDown(0.3);
   drawTable(
     doc,
     [{ header: 'Type', width: mm(60) }, { header: 'Nombre', width: mm(25), align: 'right' }, { header: 'Poids (kg)', width: mm(30), align: 'right' }],
     [
-      ...totalsByKind(items).map((t) => [kindLabelFr(t.kind), String(t.count), weightCell(t.weightKg)]),
+      ...lines.map((t) => [kindLabelFr(t.kind), String(t.count), weightCell(t.weightKg)]),
       ['Total', String(total.count), weightCell(total.weightKg)],
     ],
+    { keepTogether: true, boldRows: [lines.length] },
   );
 }

@@ -1,5 +1,5 @@
 import type { Party } from '../shared/identity.js';
-import { fitText, mm } from './document.js';
+import { mm } from './document.js';
 
 /** Title block of an A4 document: issuing organisation on the left, title below. */
 export function drawHeader(doc: PDFKit.PDFDocument, issuer: Party, title: string, subtitle?: string): void {
@@ -48,46 +48,80 @@ export interface Column {
   align?: 'left' | 'right' | 'center';
 }
 
+/** The smallest text any document prints. */
+export const MIN_FONT_SIZE = 8;
+
+export interface TableOptions {
+  fontSize?: number;
+  left?: number;
+  /** Never split across pages: start it on a new page when it does not fit on this one. */
+  keepTogether?: boolean;
+  /** Rows drawn in bold (e.g. a total line), by index. */
+  boldRows?: number[];
+  /** Draws a box to tick in this column's cells (e.g. "Reçu"). */
+  checkboxColumn?: number;
+}
+
 /**
- * A table with one line per row: cells shrink or end with an ellipsis rather than wrap, the
- * header repeats on each new page. Returns the y below the table.
+ * The one table routine of every document: long cells wrap onto several lines (never shrink
+ * below 8 pt, never cut), each row is as tall as its tallest cell, the header repeats on
+ * each new page. Returns the y below the table.
  */
-export function drawTable(doc: PDFKit.PDFDocument, columns: Column[], rows: string[][], fontSize = 8.5, left = doc.page.margins.left): number {
-  const rowHeight = fontSize * 1.9;
+export function drawTable(doc: PDFKit.PDFDocument, columns: Column[], rows: string[][], options: TableOptions | number = {}, leftArg?: number): number {
+  const opts: TableOptions = typeof options === 'number' ? { fontSize: options, left: leftArg } : options;
+  const fontSize = Math.max(MIN_FONT_SIZE, opts.fontSize ?? 8.5);
+  const left = opts.left ?? doc.page.margins.left;
   const totalWidth = columns.reduce((sum, c) => sum + c.width, 0);
   const padding = mm(1.2);
+  const vpad = fontSize * 0.45;
+  const bold = new Set(opts.boldRows ?? []);
   let y = doc.y;
 
-  const drawRow = (cells: string[], bold: boolean) => {
+  const cellWidth = (i: number) => columns[i].width - 2 * padding;
+  const heightOf = (cells: string[], isBold: boolean) => {
+    doc.font(isBold ? 'condensedBold' : 'condensed').fontSize(fontSize);
+    const tallest = Math.max(...cells.map((cell, i) => (i === opts.checkboxColumn ? fontSize : doc.heightOfString(cell || ' ', { width: cellWidth(i) }))));
+    return tallest + 2 * vpad;
+  };
+  const bottom = () => doc.page.height - doc.page.margins.bottom;
+  const header = columns.map((c) => c.header);
+
+  const drawRow = (cells: string[], isBold: boolean, height: number, isHeader = false) => {
     let x = left;
-    doc.font(bold ? 'condensedBold' : 'condensed');
+    doc.font(isBold ? 'condensedBold' : 'condensed').fontSize(fontSize).fillColor('black');
     cells.forEach((cell, i) => {
       const column = columns[i];
-      const fitted = fitText(doc, cell ?? '', column.width - 2 * padding, fontSize);
-      doc.fontSize(fitted.size).text(fitted.text, x + padding, y + (rowHeight - fitted.size) / 2, {
-        width: column.width - 2 * padding,
-        align: column.align ?? 'left',
-        lineBreak: false,
-      });
+      if (!isHeader && i === opts.checkboxColumn) {
+        const side = fontSize * 1.1;
+        const bx = column.align === 'center' ? x + (column.width - side) / 2 : x + padding;
+        doc.rect(bx, y + vpad - 1, side, side).lineWidth(0.6).strokeColor('black').stroke();
+        if (cell) doc.text(cell, bx + side + 2, y + vpad, { width: column.width - side - 2 * padding - 2 });
+      } else {
+        doc.text(cell ?? '', x + padding, y + vpad, { width: cellWidth(i), align: column.align ?? 'left' });
+      }
       x += column.width;
     });
-    doc.moveTo(left, y + rowHeight).lineTo(left + totalWidth, y + rowHeight).lineWidth(bold ? 0.8 : 0.3).strokeColor('#999999').stroke();
-    y += rowHeight;
+    doc.moveTo(left, y + height).lineTo(left + totalWidth, y + height).lineWidth(isHeader ? 0.8 : 0.3).strokeColor('#999999').stroke();
+    y += height;
   };
 
-  const newPageIfNeeded = () => {
-    if (y + rowHeight > doc.page.height - doc.page.margins.bottom) {
+  const headerHeight = heightOf(header, true);
+  const heights = rows.map((row, i) => heightOf(row, bold.has(i)));
+  const whole = headerHeight + heights.reduce((a, b) => a + b, 0);
+  const fresh = bottom() - doc.page.margins.top;
+  if ((opts.keepTogether && y + whole > bottom() && whole <= fresh) || y + headerHeight + (heights[0] ?? 0) > bottom()) {
+    doc.addPage();
+    y = doc.page.margins.top;
+  }
+  drawRow(header, true, headerHeight, true);
+  rows.forEach((row, i) => {
+    if (y + heights[i] > bottom()) {
       doc.addPage();
       y = doc.page.margins.top;
-      drawRow(columns.map((c) => c.header), true);
+      drawRow(header, true, headerHeight, true);
     }
-  };
-
-  drawRow(columns.map((c) => c.header), true);
-  for (const row of rows) {
-    newPageIfNeeded();
-    drawRow(row, false);
-  }
+    drawRow(row, bold.has(i), heights[i]);
+  });
   doc.strokeColor('black');
   doc.x = doc.page.margins.left;
   doc.y = y + mm(2);
@@ -103,19 +137,26 @@ export function drawSignatureBoxes(doc: PDFKit.PDFDocument, boxes: { caption: st
   const width = doc.page.width - left - doc.page.margins.right;
   const gap = mm(8);
   const boxWidth = (width - gap * (boxes.length - 1)) / boxes.length;
-  const height = mm(32);
-  if (doc.y + height + mm(10) > doc.page.height - doc.page.margins.bottom) doc.addPage();
+  const boxHeight = mm(20);
+  // A long caption or name wraps; every box starts below the tallest text, never over it.
+  const textHeight = Math.max(...boxes.map((box) => {
+    let h = doc.font('bold').fontSize(9).heightOfString(box.caption, { width: boxWidth });
+    if (box.name) h += doc.font('regular').fontSize(9).heightOfString(box.name, { width: boxWidth });
+    return h + 2 + doc.font('regular').fontSize(8).heightOfString('Date et signature :', { width: boxWidth }) + mm(1.5);
+  }));
+  if (doc.y + textHeight + boxHeight + mm(10) > doc.page.height - doc.page.margins.bottom) doc.addPage();
   const top = doc.y;
+  const boxTop = top + textHeight;
   boxes.forEach((box, i) => {
     const x = left + i * (boxWidth + gap);
-    doc.font('bold').fontSize(9).text(box.caption, x, top, { width: boxWidth });
+    doc.font('bold').fontSize(9).fillColor('black').text(box.caption, x, top, { width: boxWidth });
     if (box.name) doc.font('regular').fontSize(9).text(box.name, x, doc.y, { width: boxWidth });
-    doc.font('regular').fontSize(7.5).fillColor('#555555').text('Date et signature :', x, doc.y + 2, { width: boxWidth }).fillColor('black');
-    doc.rect(x, top + mm(14), boxWidth, height - mm(14)).lineWidth(0.5).stroke();
+    doc.font('regular').fontSize(8).fillColor('#555555').text('Date et signature :', x, doc.y + 2, { width: boxWidth }).fillColor('black');
+    doc.rect(x, boxTop, boxWidth, boxHeight).lineWidth(0.5).stroke();
   });
   doc.x = left;
-  doc.y = top + height + mm(4);
-  return boxes.map((_, i) => ({ x: left + i * (boxWidth + gap), y: top + mm(14), width: boxWidth, height: height - mm(14) }));
+  doc.y = boxTop + boxHeight + mm(4);
+  return boxes.map((_, i) => ({ x: left + i * (boxWidth + gap), y: boxTop, width: boxWidth, height: boxHeight }));
 }
 
 /** French number formatting for documents (1 234,5). */

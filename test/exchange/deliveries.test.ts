@@ -8,7 +8,7 @@ const ctx = useTestApp();
 describe('deliveries from the reconditioner', () => {
   it('when a shipped device and a new unit are delivered, then both are ready, the new one with a tag and origin reconditioner', async () => {
     const [shipped] = await intake(ctx);
-    await ship(ctx, [shipped]);
+    await ship(ctx, [shipped], '2025-11-28');
     const newUnit = deviceInput({ brand: 'Dell', model: 'Latitude 5490', grade: 'A' });
     const res = await ctx.api('reconditioner').post('/api/v1/deliveries').send({
       receivedOn: '2025-12-01',
@@ -33,7 +33,7 @@ describe('deliveries from the reconditioner', () => {
 
   it('when one item cannot be delivered, then nothing is delivered', async () => {
     const [shipped, notShipped] = await intake(ctx, [deviceInput(), deviceInput()]);
-    await ship(ctx, [shipped]);
+    await ship(ctx, [shipped], '2025-11-28');
     const newUnit = deviceInput();
     const res = await ctx.api('reconditioner').post('/api/v1/deliveries').send({
       receivedOn: '2025-12-02', reference: 'BL-2', items: [{ code: shipped.assetTag }, newUnit, { code: notShipped.assetTag }],
@@ -46,7 +46,7 @@ describe('deliveries from the reconditioner', () => {
 
   it('when a code is unknown or repeated, then 422 points at the item', async () => {
     const [shipped] = await intake(ctx);
-    await ship(ctx, [shipped]);
+    await ship(ctx, [shipped], '2025-11-28');
     const res = await ctx.api('reconditioner').post('/api/v1/deliveries').send({
       receivedOn: '2025-12-02', reference: 'BL-3', items: [{ code: 'OP-999997' }, { code: shipped.assetTag }, { code: shipped.serialNumber }],
     });
@@ -61,10 +61,10 @@ describe('deliveries from the reconditioner', () => {
     const [device] = await intake(ctx);
     const shipment = await openShipment(ctx);
     await addCodes(ctx, shipment.id, [device.assetTag]);
-    await ctx.api('collector').post(`/api/v1/shipments/${shipment.id}/dispatch`).expect(200);
+    await ctx.api('collector').post(`/api/v1/shipments/${shipment.id}/dispatch`).send({ dispatchedOn: '2025-11-28' }).expect(200);
     await ctx.api('reconditioner').post(`/api/v1/shipments/${shipment.id}/acknowledge`).send({ missing: [device.assetTag] }).expect(200);
     expect((await ctx.api().get(`/api/v1/devices/${device.id}`)).body.missingSince).not.toBeNull();
-    await ctx.api('reconditioner').post('/api/v1/deliveries').send({ receivedOn: '2025-12-03', reference: 'BL-4', items: [{ code: device.assetTag }] }).expect(201);
+    await ctx.api('reconditioner').post('/api/v1/deliveries').send({ receivedOn: '2025-12-03', reference: 'BL-4', items: [{ code: device.assetTag, erasure: erasureInput() }] }).expect(201);
     expect((await ctx.api().get(`/api/v1/devices/${device.id}`)).body).toMatchObject({ status: 'ready', missingSince: null });
   });
 

@@ -20,14 +20,15 @@ describe("the donor's documents", () => {
     const text = await pdfText(res.body);
     expect(text).toContain('Attestation de collecte');
     expect(text).toContain('Société Générale d’Électricité de Savoie');
-    expect(text).toContain('Collecte du 07/10/2025');
+    expect(text).toContain('Collecte du 7 octobre 2025');
     for (const device of devices) {
       expect(text).toContain(device.assetTag);
       expect(text).toContain(device.serialNumber!);
     }
-    expect(text).toContain('Tout-en-un');
-    expect(text).toContain('les 3 appareil(s)');
-    expect(text).toMatch(/Total 3 9,75/);
+    expect(text).toContain('Ordinateur tout-en-un');
+    expect(text).toContain('les 3 appareils');
+    expect(text).toContain('La Régie de quartier de Chambéry atteste');
+    expect(text).toMatch(/Total 3 9,8/);
     expect(text).toContain('Pour le donateur');
   });
 
@@ -47,12 +48,14 @@ describe("the donor's documents", () => {
     expect(text).toContain(laptop.serialNumber!);
     expect(text).toContain(desktop.serialNumber!);
     expect(text).not.toContain(monitor.assetTag);
-    expect(text).toContain('NIST SP 800-88 Rev. 2 — Purge');
+    expect(text).toContain('NIST SP 800-88 Rév. 2 (septembre 2025)');
+    expect(text).toContain('Purge');
     expect(text).toContain('ShredOS nwipe 0.37');
     expect(text).toContain('Agnès Müller');
     expect(text).toContain('20/11/2025');
     expect(text).toContain('Échec — à reprendre');
-    expect(text).toContain('1 appareil(s) effacé(s), 1 en attente');
+    expect(text).toContain('1 appareil effacé, 1 en attente d’un effacement réussi');
+    expect(text).not.toContain('(s)');
     const sha = first.headers['x-content-sha256'];
     expect(text.replace(/\s/g, '')).toContain(sha);
 

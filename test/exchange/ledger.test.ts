@@ -1,8 +1,9 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../helpers/app.js';
+import { binaryParser } from '../helpers/pdf.js';
 import { deviceInput, intake } from '../helpers/factories.js';
-import { intakeMany, ship } from './helpers.js';
+import { erasureInput, intakeMany, ship } from './helpers.js';
 
 const ctx = useTestApp();
 
@@ -45,7 +46,7 @@ describe('the exchange ledger', () => {
     expect(late.status).toBe(409);
     expect(late.body.latestCreditedOn).toBe('2025-07-01');
 
-    await ctx.api('reconditioner').post('/api/v1/deliveries').send({ receivedOn: '2025-07-10', reference: 'BL-1', items: [deviceInput(), deviceInput()] }).expect(201);
+    await ctx.api('reconditioner').post('/api/v1/deliveries').send({ receivedOn: '2025-07-10', reference: 'BL-1', items: [{ ...deviceInput(), erasure: erasureInput() }, { ...deviceInput(), erasure: erasureInput() }] }).expect(201);
     const adjustment = await ctx.api('admin').post('/api/v1/exchange/adjustments').send({ units: -0.375, reason: 'Écran cassé au transport' });
     expect(adjustment.status).toBe(201);
     expect(adjustment.body).toMatchObject({ type: 'adjustment', units: -0.375 });
@@ -73,11 +74,26 @@ describe('the exchange ledger', () => {
     const res = await ctx.api('viewer').get('/api/v1/exchange/entries').set('Accept', 'text/csv');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
-    const rows = parse(res.text, { columns: true }) as Record<string, string>[];
+    const rows = parse(res.text, { columns: true, bom: true }) as Record<string, string>[];
     expect(rows).toHaveLength(entries.length);
     expect(rows.find((r) => r.type === 'adjustment')).toMatchObject({ units: '-0.375', reason: 'Écran cassé au transport' });
     expect(rows.filter((r) => r.units === '0.250').length).toBeGreaterThanOrEqual(4);
     expect(rows.at(-1)!.balance).toBe((await summary()).balance.toFixed(3));
+    expect(res.text.charCodeAt(0)).toBe(0xfeff);
+    expect(rows.find((r) => r.type === 'adjustment')!.typeLabel).toBe('Ajustement');
+    expect(rows.find((r) => r.type === 'credit' && r.kind === 'monitor')).toMatchObject({ typeLabel: 'Crédit (appareil remis au reconditionneur)', kindLabel: 'Écran' });
+  });
+
+  it('when the ledger CSV is asked with semicolons, then it has a BOM, decimal commas and formula-safe texts', async () => {
+    await ctx.api('admin').post('/api/v1/exchange/adjustments').send({ units: 0.5, reason: '=HYPERLINK("http://x")' }).expect(201);
+    const res = await ctx.api('viewer').get('/api/v1/exchange/entries?delimiter=semicolon').set('Accept', 'text/csv').buffer(true).parse(binaryParser);
+    const text = (res.body as Buffer).toString('utf8');
+    expect(text.charCodeAt(0)).toBe(0xfeff);
+    const rows = parse(text, { columns: true, delimiter: ';', bom: true }) as Record<string, string>[];
+    const last = rows.at(-1)!;
+    expect(last.units).toBe('0,500');
+    expect(last.reason).toBe('\'=HYPERLINK("http://x")');
+    expect(text).toContain('\r\n');
   });
 
   it('when thousands of quarter credits and tenth adjustments add up, then the balance has no drift', async () => {

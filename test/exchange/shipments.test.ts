@@ -9,7 +9,7 @@ const ctx = useTestApp();
 describe('shipments to the reconditioner', () => {
   it('when a mixed batch of codes is scanned, then each code gets its own answer and the good ones are added', async () => {
     const [a, b, c, scrapped] = await intake(ctx, [deviceInput(), deviceInput(), deviceInput(), deviceInput()]);
-    await ctx.api('collector').post(`/api/v1/devices/${scrapped.id}/scrap`).send({ reason: 'Carte mère HS' }).expect(200);
+    await ctx.api('collector').post(`/api/v1/devices/${scrapped.id}/scrap`).send({ reason: 'Carte mère HS', destructionCertificate: 'CD-2025-0007' }).expect(200);
     const shipment = await openShipment(ctx);
     await addCodes(ctx, shipment.id, [c.assetTag]);
     const res = await ctx.api('collector').post(`/api/v1/shipments/${shipment.id}/items`).send({

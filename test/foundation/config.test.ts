@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { authenticateKey, ensureAdminKey } from '../../src/modules/api-keys/service.js';
@@ -32,6 +35,20 @@ describe('configuration', () => {
     expect(() => loadConfig({ CORS_ORIGINS: 'https://app.example.fr/path' })).toThrow(/CORS_ORIGINS/);
     expect(() => loadConfig({ LABELS_MAX: '0' })).toThrow(/LABELS_MAX/);
     expect(() => loadConfig({ TRUST_PROXY: 'yes please' })).toThrow(/TRUST_PROXY/);
+  });
+
+  it('when NODE_ENV is production with the shipped example identity or no PUBLIC_URL, then start is refused naming what to set', () => {
+    const refused = () => loadConfig({ NODE_ENV: 'production', PROGRAMME_FILE: '' });
+    expect(refused).toThrow(ConfigError);
+    expect(refused).toThrow(/PUBLIC_URL: set it/);
+    expect(refused).toThrow(/PROGRAMME_FILE: .*programme\.json still holds example values \(coordinator\.name/);
+    expect(() => loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://ordi.agglo.fr', PROGRAMME_FILE: '/nonexistent/programme.json' })).toThrow(/Cannot read the programme identity/);
+    const real = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'programme-')), 'programme.json');
+    const identity = JSON.parse(fs.readFileSync('templates/programme.json', 'utf8'));
+    const replace = (value: unknown): unknown =>
+      typeof value === 'string' ? value.replace(/exemple\.invalid/gi, 'agglo.fr').replace(/Exempleville/g, 'Chambéry').replace(/Exemple/g, 'Savoie') : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replace(v)])) : value;
+    fs.writeFileSync(real, JSON.stringify(replace(identity)));
+    expect(loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://ordi.agglo.fr', PROGRAMME_FILE: real }).publicUrl).toBe('https://ordi.agglo.fr');
   });
 
   it('when PORT is set and PUBLIC_URL is not, then label links follow the port', () => {

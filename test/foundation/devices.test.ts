@@ -83,7 +83,7 @@ describe('finding and changing devices', () => {
 
   it('when a device is scrapped twice, then the second answer is 409 naming the status and allowed actions', async () => {
     const [device] = await intake(ctx);
-    const first = await ctx.api('collector').post(`/api/v1/devices/${device.id}/scrap`).send({ reason: 'écran cassé' });
+    const first = await ctx.api('collector').post(`/api/v1/devices/${device.id}/scrap`).send({ reason: 'écran cassé', destructionCertificate: 'CD-TEST-0001' });
     expect(first.status).toBe(200);
     expect(first.body.status).toBe('scrapped');
     const second = await ctx.api('collector').post(`/api/v1/devices/${device.id}/scrap`).send({ reason: 'again' });

@@ -25,6 +25,12 @@ describe('health and readiness', () => {
     expect(res.body).toEqual({ status: 'ready' });
   });
 
+  it('when the server address itself is opened, then it points to the API documentation', async () => {
+    const res = await ctx.anonymous().get('/');
+    expect(res.status).toBe(302);
+    expect(res.headers.location).toBe('/docs');
+  });
+
   it('when the OpenAPI document and docs are asked for, then they are served without a key', async () => {
     const doc = await ctx.anonymous().get('/api/v1/openapi.json');
     expect(doc.status).toBe(200);

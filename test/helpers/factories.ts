@@ -35,12 +35,14 @@ export function donorInput(overrides: Record<string, unknown> = {}) {
 }
 
 export function deviceInput(overrides: Record<string, unknown> = {}) {
+  // A monitor, printer or peripheral has no operating system (the API refuses one).
+  const noOs = ['monitor', 'printer', 'peripheral'].includes(String(overrides.kind));
   return {
     kind: 'laptop',
     brand: 'HP',
     model: 'EliteBook 840 G5',
     serialNumber: `SN${unique()}`,
-    specs: { cpu: 'Intel Core i5-8350U', ramGb: 8, storageGb: 256, storageType: 'ssd', os: 'Windows 10' },
+    specs: noOs ? { cpu: null, ramGb: null, storageGb: null, storageType: null } : { cpu: 'Intel Core i5-8350U', ramGb: 8, storageGb: 256, storageType: 'ssd', os: 'Windows 10' },
     grade: 'B',
     weightKg: 1.5,
     ...overrides,

@@ -70,7 +70,7 @@ describe('CSV export of the inventory', () => {
           serialNumber: `BULK${n}X${batch}`,
           weightKg: n % 3 === 0 ? null : 1 + (n % 10) / 4,
           notes: n % 13 === 0 ? 'rayure sur le capot\nchargeur absent; écran ok' : null,
-          specs: n % 5 === 0 ? null : { cpu: 'Intel Core i5', ramGb: 8, storageGb: 256.5, storageType: 'ssd', os: 'Linux Mint 22' },
+          specs: n % 5 === 0 ? null : { cpu: 'Intel Core i5', ramGb: 8, storageGb: 256.5, storageType: 'ssd', os: KINDS[n % KINDS.length] === 'monitor' ? null : 'Linux Mint 22' },
         });
       });
       await intake(ctx, items, collection.id);
@@ -93,7 +93,7 @@ describe('CSV export of the inventory', () => {
   it('when the list is filtered, then the CSV holds exactly the same devices, with ?format=csv too', async () => {
     const collection = await createCollection(ctx);
     const devices = await intake(ctx, [deviceInput({ kind: 'desktop' }), deviceInput({ kind: 'laptop' }), deviceInput({ kind: 'desktop' })], collection.id);
-    await ctx.api('collector').post(`/api/v1/devices/${devices[2].id}/scrap`).send({ reason: 'carte mère HS' });
+    await ctx.api('collector').post(`/api/v1/devices/${devices[2].id}/scrap`).send({ reason: 'carte mère HS', destructionCertificate: 'CD-TEST-0001' });
     const query = `collectionId=${collection.id}&kind=desktop&status=collected`;
     const json = await jsonList(query);
     expect(json.map((d) => d.id)).toEqual([devices[0].id]);

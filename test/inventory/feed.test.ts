@@ -55,7 +55,7 @@ async function listStatuses(): Promise<Map<string, string>> {
 describe('change feed', () => {
   it('when events are read from the start, then each carries its cursor, device, asset tag, statuses, time and actor', async () => {
     const [device] = await intake(ctx, [deviceInput()]);
-    await ctx.api('collector').post(`/api/v1/devices/${device.id}/scrap`).send({ reason: 'cassé' });
+    await ctx.api('collector').post(`/api/v1/devices/${device.id}/scrap`).send({ reason: 'cassé', destructionCertificate: 'CD-TEST-0001' });
     const consumer = new Consumer();
     await consumer.catchUp();
     const res = await ctx.api('viewer').get(`/api/v1/events?limit=500`);
@@ -98,8 +98,8 @@ describe('change feed', () => {
         const devices = await intake(ctx, Array.from({ length: 5 }, () => deviceInput()), collection.id);
         const answers = await Promise.all([
           ctx.api('collector').patch(`/api/v1/devices/${devices[0].id}`).send({ grade: 'A' }),
-          ctx.api('collector').post(`/api/v1/devices/${devices[1].id}/scrap`).send({ reason: 'HS' }),
-          ctx.api('collector').post(`/api/v1/devices/${devices[2].id}/scrap`).send({ reason: 'HS' }),
+          ctx.api('collector').post(`/api/v1/devices/${devices[1].id}/scrap`).send({ reason: 'HS', destructionCertificate: 'CD-TEST-0001' }),
+          ctx.api('collector').post(`/api/v1/devices/${devices[2].id}/scrap`).send({ reason: 'HS', destructionCertificate: 'CD-TEST-0001' }),
         ]);
         expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
       }

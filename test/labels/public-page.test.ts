@@ -62,7 +62,7 @@ describe('the page a label opens', () => {
   it('when the device moves through its life, then the page does not change: no status leaks', async () => {
     const [device] = await intake(ctx);
     const before = (await ctx.anonymous().get(`/d/${device.assetTag}`)).text;
-    const scrap = await ctx.api('collector').post(`/api/v1/devices/${device.id}/scrap`).send({ reason: 'Carte mère HS' });
+    const scrap = await ctx.api('collector').post(`/api/v1/devices/${device.id}/scrap`).send({ reason: 'Carte mère HS', destructionCertificate: 'CD-TEST-0001' });
     expect(scrap.status).toBe(200);
     const after = await ctx.anonymous().get(`/d/${device.assetTag}`);
     expect(after.status).toBe(200);

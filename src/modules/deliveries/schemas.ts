@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { pageQuerySchema } from '../../http/pagination.js';
 import { day, isoDate, line, optional, text, timestamp } from '../../shared/fields.js';
-import { deviceSchema, intakeDeviceSchema } from '../devices/schemas.js';
+import { GRADES, deviceSchema, intakeDeviceSchema, withOsRule } from '../devices/schemas.js';
 import { erasureInputSchema } from '../erasure/schemas.js';
 
 const attestation = optional(erasureInputSchema.omit({ supersedes: true })).describe("The reconditioner's erasure attestation for this unit");
@@ -9,8 +9,9 @@ const attestation = optional(erasureInputSchema.omit({ supersedes: true })).desc
 export const returnedItemSchema = z.strictObject({
   code: z.string().trim().min(1).max(500).describe('A device we shipped, back reconditioned: asset tag, serial or label URL'),
   erasure: attestation,
+  grade: optional(z.enum(GRADES)).describe('The grade the reconditioner gave the unit; kept as it was when absent'),
 });
-export const newUnitSchema = intakeDeviceSchema.extend({ erasure: attestation });
+export const newUnitSchema = withOsRule(intakeDeviceSchema.extend({ erasure: attestation }));
 
 export const createDeliverySchema = z.strictObject({
   receivedOn: isoDate,

@@ -1,15 +1,16 @@
 import type { Db } from '../../db/connection.js';
 import { newId } from '../../db/ids.js';
 import type { DeviceRow } from '../../db/schema.js';
-import { inTransaction, nowIso, type Executor } from '../../db/transaction.js';
+import { inTransaction, nowIso, type Executor, type Trx } from '../../db/transaction.js';
 import { decodeCursor, toPage } from '../../http/pagination.js';
 import { ProblemError, notFound, type FieldError } from '../../http/problem.js';
 import type { Actor } from '../api-keys/service.js';
 import { insertNewDevices } from '../devices/intake.js';
-import { lockDevices, setMissing, transition } from '../devices/lifecycle.js';
-import type { DeviceIntake } from '../devices/schemas.js';
+import { illegalTransition, lockDevices, setGrade, setMissing, transition, TRANSITIONS } from '../devices/lifecycle.js';
+import { DATA_BEARING_KINDS, GRADES, type DeviceIntake, type DeviceKind } from '../devices/schemas.js';
+import { attestationClears, clearanceGap, erasureClearance, type Clearance } from '../erasure/clearance.js';
 import { rethrowSerialRace, toDevice } from '../devices/service.js';
-import { insertErasure } from '../erasure/service.js';
+import { insertErasure, standardOf } from '../erasure/service.js';
 import { appendEntries } from '../exchange/ledger.js';
 import { resolveCodes } from '../shipments/items.js';
 import type { CreateDelivery, Delivery, DeliverySummary } from './schemas.js';
@@ -44,7 +45,8 @@ export async function createDelivery(db: Db, input: CreateDelivery, actor: Actor
       const details = { deliveryId, reference: input.reference };
       const returnedIds = [...seen];
       // Lock order shared by every writer: devices, then counters, then the event lock.
-      await lockDevices(trx, [...returnedIds].sort());
+      const locked = await lockDevices(trx, [...returnedIds].sort());
+      await assertReceivable(trx, input, resolved, locked);
       const created = await insertNewDevices(
         trx,
         newItems.map(({ erasure: _erasure, ...device }) => device as DeviceIntake),
@@ -54,6 +56,10 @@ export async function createDelivery(db: Db, input: CreateDelivery, actor: Actor
       const returned = await transition(trx, returnedIds, 'deliver', actor, details, {}, input.receivedOn);
       const found = returned.filter((d) => d.missing_since).map((d) => d.id);
       if (found.length) await setMissing(trx, found, null);
+      for (const grade of GRADES) {
+        const ids = input.items.flatMap((item) => (isReturn(item) && item.grade === grade ? [resolved.get(item.code)!.id] : []));
+        for (const row of await setGrade(trx, ids, grade)) returned[returned.findIndex((d) => d.id === row.id)] = row;
+      }
       const byCode = new Map(returned.map((d) => [d.id, d]));
       let nextNew = 0;
       const ordered: { device: DeviceRow; isNew: boolean; item: Item }[] = input.items.map((item) => {
@@ -78,6 +84,61 @@ export async function createDelivery(db: Db, input: CreateDelivery, actor: Actor
     return getDelivery(db, deliveryId);
   } catch (error) {
     return rethrowSerialRace(db, error, newItems.map((i) => (i as DeviceIntake).serialNumber));
+  }
+}
+
+/**
+ * What every delivery must hold before anything is written: each returning device may be
+ * delivered (it is `shipped`), none is received before the day it was dispatched, and each
+ * data-bearing unit, returning or new, has a passing Purge or Destroy — the reconditioner's
+ * attestation on the item, or (for a returning unit) a record made since it last left a home.
+ * A unit without one is refused with a 409 naming the item (no "awaiting erasure" status: a
+ * unit is `ready` only when it may be handed to a household).
+ */
+async function assertReceivable(trx: Trx, input: CreateDelivery, resolved: Map<string, DeviceRow | undefined>, locked: Map<string, DeviceRow>) {
+  const returned = input.items.flatMap((item, index) => (isReturn(item) ? [{ item, index, device: locked.get(resolved.get(item.code)!.id)! }] : []));
+  for (const { device } of returned) {
+    if (!(TRANSITIONS.deliver.from as readonly string[]).includes(device.status)) throw illegalTransition(device, 'deliver');
+  }
+  const ids = returned.map((r) => r.device.id);
+  const dispatched = new Map<string, string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await trx
+      .selectFrom('shipment_items')
+      .innerJoin('shipments', 'shipments.id', 'shipment_items.shipment_id')
+      .select((eb) => ['shipment_items.device_id', eb.fn.max('shipments.dispatched_on').as('on')])
+      .where('shipment_items.device_id', 'in', ids.slice(i, i + 500))
+      .groupBy('shipment_items.device_id')
+      .execute();
+    for (const row of rows) if (row.on) dispatched.set(row.device_id, String(row.on));
+  }
+  const early = returned.filter((r) => (dispatched.get(r.device.id) ?? '') > input.receivedOn);
+  if (early.length) {
+    throw new ProblemError(
+      422,
+      `A delivery cannot be received before its devices were dispatched: ${early.map((r) => `${r.device.asset_tag} left on ${dispatched.get(r.device.id)}`).join(', ')}`,
+      {},
+      [{ path: 'receivedOn', message: `before ${early[0].device.asset_tag} was dispatched (${dispatched.get(early[0].device.id)})` }],
+    );
+  }
+
+  const bearing = (kind: string) => DATA_BEARING_KINDS.includes(kind as DeviceKind);
+  const needRecord = returned.filter((r) => bearing(r.device.kind) && !attestationClears(r.item.erasure)).map((r) => r.device.id);
+  const clearance = needRecord.length ? await erasureClearance(trx, needRecord) : new Map<string, Clearance>();
+  const errors: FieldError[] = [];
+  const tags: string[] = [];
+  input.items.forEach((item, index) => {
+    const device = isReturn(item) ? locked.get(resolved.get(item.code)!.id)! : null;
+    const kind = device?.kind ?? (item as DeviceIntake).kind;
+    if (!bearing(kind) || attestationClears(item.erasure)) return;
+    const given = item.erasure ? `the attestation given is a ${item.erasure.result} ${standardOf(item.erasure.method)}, which does not clear it; ` : '';
+    const gap = device ? clearanceGap(clearance.get(device.id), kind) : `a new ${kind} needs the reconditioner's attestation (a passing Purge or Destroy)`;
+    if (!gap) return;
+    tags.push(device?.asset_tag ?? `item ${index}`);
+    errors.push({ path: `items.${index}.erasure`, message: `${given}${gap}` });
+  });
+  if (errors.length) {
+    throw new ProblemError(409, `Data-bearing units cannot become ready without a passing erasure: ${tags.join(', ')}; give the reconditioner's attestation as items[].erasure`, { missing: 'erasure' }, errors);
   }
 }
 

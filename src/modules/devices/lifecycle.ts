@@ -138,6 +138,15 @@ export async function setMissing(trx: Trx, ids: string[], since: string | null):
   }
 }
 
+/** Sets the grade the reconditioner gave units coming back, inside the caller's transaction; returns the rows. */
+export async function setGrade(trx: Trx, ids: string[], grade: DeviceRow['grade']): Promise<DeviceRow[]> {
+  const rows: DeviceRow[] = [];
+  for (let i = 0; i < ids.length; i += 500) {
+    rows.push(...(await trx.updateTable('devices').set({ grade, updated_at: nowIso() }).where('id', 'in', ids.slice(i, i + 500)).returningAll().execute()));
+  }
+  return rows;
+}
+
 /** Reads the devices and, on PostgreSQL, locks their rows in id order (no deadlock between two batches). */
 export async function lockDevices(trx: Trx, ids: string[]): Promise<Map<string, DeviceRow>> {
   const rows: DeviceRow[] = [];

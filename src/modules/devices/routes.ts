@@ -11,10 +11,9 @@ import {
   deviceSchema,
   eventSchema,
   intakeBodySchema,
-  scrapSchema,
   updateDeviceSchema,
 } from './schemas.js';
-import { etagOf, getDeviceRow, listDeviceEvents, resolveCode, scrapDevice, toDevice, updateDevice } from './service.js';
+import { etagOf, getDeviceRow, listDeviceEvents, resolveCode, toDevice, updateDevice } from './service.js';
 
 export async function deviceRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
@@ -69,10 +68,6 @@ export async function deviceRoutes(fastify: FastifyInstance) {
     schema: { operationId: 'listDeviceEvents', tags, summary: "A device's history, oldest first", params: idParams, querystring: pageQuerySchema, response: { 200: pageSchema(eventSchema) } },
   }, async (request) => listDeviceEvents(app.db, request.params.id, request.query.limit, request.query.cursor));
 
-  app.post('/devices/:id/scrap', {
-    config: { roles: WRITERS.scrap },
-    schema: { operationId: 'scrapDevice', tags, summary: 'Scrap a device (sent to recycling)', params: idParams, body: scrapSchema, response: { 200: deviceSchema } },
-  }, async (request) => toDevice(await scrapDevice(app.db, request.params.id, request.body, request.actor)));
 
   app.get('/scan/:code', {
     schema: { operationId: 'scanDevice', tags, summary: 'Find a device by asset tag, serial number or label URL', params: codeParams, response: { 200: deviceSchema } },

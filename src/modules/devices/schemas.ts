@@ -53,8 +53,21 @@ export const intakeDeviceSchema = z
   .meta({ id: 'DeviceIntake' });
 export type DeviceIntake = z.infer<typeof intakeDeviceSchema>;
 
+/** Kinds that run no operating system of their own: an `os` on them is a typing mistake. */
+export const KINDS_WITHOUT_OS: readonly DeviceKind[] = ['monitor', 'printer', 'peripheral'];
+export const osRefused = (kind: string | undefined, os: string | null | undefined) => !!os && KINDS_WITHOUT_OS.includes(kind as DeviceKind);
+export const osRefusedMessage = (kind: string) => `a ${kind} has no operating system; leave os out`;
+
+/** Adds the "no OS on a monitor or peripheral" rule to a device shape (kept apart so the shape can still be extended). */
+export function withOsRule<T extends z.ZodType<{ kind: DeviceKind; specs?: { os?: string | null } | null }>>(schema: T) {
+  return schema.superRefine((device, ctx) => {
+    if (osRefused(device.kind, device.specs?.os)) ctx.addIssue({ code: 'custom', path: ['specs', 'os'], message: osRefusedMessage(device.kind) });
+  });
+}
+
 export const MAX_BATCH = 500;
-export const intakeBodySchema = z.union([intakeDeviceSchema, z.array(intakeDeviceSchema).min(1).max(MAX_BATCH)]);
+const checkedIntake = withOsRule(intakeDeviceSchema);
+export const intakeBodySchema = z.union([checkedIntake, z.array(checkedIntake).min(1).max(MAX_BATCH)]);
 
 export const updateDeviceSchema = intakeDeviceSchema
   .partial()
@@ -122,6 +135,9 @@ export const scrapSchema = z.strictObject({
   reason: line(500),
   scrappedOn: isoDate.optional().describe('The day it went to recycling (today by default; not in the future); reports count by it'),
   notes: optional(text()),
+  destructionCertificate: optional(line(100)).describe(
+    "Reference of the recycler's certificate of destruction; a data-bearing device without a passing Purge or Destroy on record needs it",
+  ),
 });
 export type ScrapInput = z.infer<typeof scrapSchema>;
 

@@ -6,18 +6,18 @@ import { cachedSqlite } from '../../db/statements.js';
 import { inTransaction, nowIso, type Executor } from '../../db/transaction.js';
 import { decodeCursor, toPage } from '../../http/pagination.js';
 import { ProblemError, conflict, notFound } from '../../http/problem.js';
-import { assertNotFuture } from '../../shared/business-date.js';
 import { hasControlCharacters } from '../../shared/fields.js';
 import { containsPattern, lowerLike } from '../../shared/search.js';
 import type { Actor } from '../api-keys/service.js';
-import { appendEvents, transition } from './lifecycle.js';
+import { appendEvents } from './lifecycle.js';
 import {
   normaliseSerial,
+  osRefused,
+  osRefusedMessage,
   type Device,
   type DeviceEvent,
   type DeviceUpdateInput,
   type ListDevicesQuery,
-  type ScrapInput,
 } from './schemas.js';
 
 export function toDevice(row: DeviceRow): Device {
@@ -126,6 +126,9 @@ export async function updateDevice(db: Db, id: string, patch: DeviceUpdateInput,
   try {
     return await inTransaction(db, async (trx) => {
       const before = await getDeviceRow(trx, id);
+      const kind = patch.kind ?? before.kind;
+      const os = patch.specs && 'os' in patch.specs ? patch.specs.os : patch.kind ? before.os : undefined;
+      if (osRefused(kind, os)) throw new ProblemError(422, `${before.asset_tag}: ${osRefusedMessage(kind)}`, {}, [{ path: 'specs.os', message: osRefusedMessage(kind) }]);
       if (ifMatch !== undefined && !matchesEtag(ifMatch, before)) {
         throw new ProblemError(412, `The device changed since you read it (now ${etagOf(before)}); read it again`, { etag: etagOf(before) });
       }
@@ -153,11 +156,6 @@ function matchesEtag(header: string, row: DeviceRow): boolean {
   return header.split(',').map((t) => t.trim().replace(/^W\//, '')).some((t) => t === '*' || t === etagOf(row));
 }
 
-export async function scrapDevice(db: Db, id: string, { reason, notes, scrappedOn }: ScrapInput, actor: Actor) {
-  if (scrappedOn) assertNotFuture(scrappedOn, 'scrappedOn', 'A scrapping');
-  const [row] = await inTransaction(db, (trx) => transition(trx, [id], 'scrap', actor, { reason, ...(notes ? { notes } : {}) }, {}, scrappedOn));
-  return row;
-}
 
 export async function listDevices(db: Db, query: ListDevicesQuery) {
   const after = decodeCursor<number>(query.cursor, 'number');

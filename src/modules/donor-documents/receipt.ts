@@ -1,9 +1,10 @@
 import type { Db } from '../../db/connection.js';
 import { createPdf, mm } from '../../pdf/document.js';
 import { drawKindTotals, weightCell } from '../../pdf/kind-totals.js';
-import { drawHeader, drawSignatureBoxes, drawTable, frDate, frNumber, numberPages } from '../../pdf/layout.js';
+import { drawHeader, drawSignatureBoxes, drawTable, frDate, numberPages } from '../../pdf/layout.js';
+import { frLongDate, sentenceStart } from '../../shared/french.js';
 import { renderPdf } from '../../pdf/send.js';
-import { programmeIdentity } from '../../shared/identity.js';
+import { inSentence, programmeIdentity } from '../../shared/identity.js';
 import { kindLabelFr } from '../../shared/kinds-fr.js';
 import { collectionData, donorLines } from './collection-data.js';
 
@@ -14,14 +15,14 @@ export async function renderCollectionReceipt(db: Db, collectionId: string): Pro
   const totalWeight = Math.round(devices.reduce((sum, d) => sum + (d.weight_kg ?? 0), 0) * 1000) / 1000;
   const doc = createPdf({ title: `Attestation de collecte — ${donor.name}`, bufferPages: true });
   const bytes = await renderPdf(doc, () => {
-    drawHeader(doc, identity.collector, 'Attestation de collecte', `Collecte du ${frDate(collection.collected_on)}`);
+    drawHeader(doc, identity.collector, 'Attestation de collecte', `Collecte du ${frLongDate(collection.collected_on)}`);
     doc.font('regular').fontSize(9.5);
     for (const text of donorLines(donor)) doc.text(text);
     const place = [collection.address_line, [collection.postcode, collection.city].filter(Boolean).join(' ')].filter(Boolean).join(', ');
     if (place) doc.text(`Lieu de collecte : ${place}`);
     doc.moveDown(0.6).text(
-      `${identity.collector.name} atteste avoir collecté le ${frDate(collection.collected_on)} auprès de ${donor.name} les ${devices.length} appareil(s) ` +
-        `ci-dessous, d’un poids total de ${frNumber(totalWeight, 2)} kg, en vue de leur réemploi dans le cadre du programme ${identity.programmeName}.`,
+      `${sentenceStart(inSentence(identity.collector))} atteste avoir collecté le ${frLongDate(collection.collected_on)} auprès de ${donor.name} ${devices.length === 1 ? 'l’appareil' : `les ${devices.length} appareils`} ` +
+        `ci-dessous, d’un poids total de ${weightCell(totalWeight)} kg, en vue de leur réemploi dans le cadre du programme ${identity.programmeName}.`,
     );
     doc.moveDown(0.8);
     drawTable(
@@ -40,7 +41,7 @@ export async function renderCollectionReceipt(db: Db, collectionId: string): Pro
     doc.moveDown(1);
     drawSignatureBoxes(doc, [
       { caption: 'Pour le donateur', name: donor.name },
-      { caption: 'Pour la régie', name: identity.collector.name },
+      { caption: `Pour ${inSentence(identity.collector)}`, name: identity.collector.name },
     ]);
     numberPages(doc, (n, total) => `Attestation de collecte — ${donor.name} — ${frDate(collection.collected_on)} — page ${n}/${total}`);
   });

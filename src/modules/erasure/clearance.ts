@@ -1,7 +1,7 @@
 import type { ErasureRecordRow } from '../../db/schema.js';
 import type { Executor } from '../../db/transaction.js';
 import { QUALIFYING_METHODS, type ErasureMethod } from './schemas.js';
-import { countingRecord, erasureRecordsOf } from './service.js';
+import { countingRecord, erasureRecordsOf, standardOf } from './service.js';
 
 export interface Clearance {
   /** When the device last entered or left a home (`complete`, `return`), if ever. */
@@ -43,3 +43,19 @@ export async function erasureClearance(db: Executor, deviceIds: string[]): Promi
     }),
   );
 }
+
+/** What a data-bearing device still needs before reuse or disposal, in words; null when its media are cleared. */
+export function clearanceGap(clearance: Clearance | undefined, kind: string): string | null {
+  if (clearance?.cleared) return null;
+  const need = `a ${kind} needs a passing NIST SP 800-88 Purge or Destroy on record`;
+  if (!clearance?.counting) {
+    const failed = clearance?.eligible.some((r) => r.result === 'failed');
+    const since = clearance?.lastInHomeAt ? ' since it came back from a home' : '';
+    return `${need}${since}; ${failed ? 'its erasure records failed' : 'it has none'}`;
+  }
+  return `${need}; the record that counts is a ${standardOf(clearance.counting.method)}, which does not qualify`;
+}
+
+/** True when an attestation given with the device (e.g. on a delivery) clears it by itself. */
+export const attestationClears = (attestation: { method: string; result: string } | null | undefined) =>
+  !!attestation && attestation.result === 'passed' && QUALIFYING_METHODS.includes(attestation.method as ErasureMethod);

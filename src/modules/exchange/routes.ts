@@ -1,3 +1,4 @@
+import { CSV_CONTENT_TYPE } from '../../shared/csv.js';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -38,16 +39,16 @@ export async function exchangeRoutes(fastify: FastifyInstance) {
       operationId: 'listExchangeEntries',
       tags,
       summary: 'Every ledger entry with its running balance',
-      description: 'Oldest first, cursor-paginated. With `Accept: text/csv`, the whole ledger as CSV (amounts as exact decimals).',
+      description: 'Oldest first, cursor-paginated. With `Accept: text/csv`, the whole ledger as CSV by the device export\'s rules (UTF-8 BOM, formula-safe cells, `delimiter=semicolon` with decimal commas), amounts as exact decimals, types and kinds also in French.',
       querystring: entriesQuerySchema,
       response: { 200: pageSchema(entrySchema) },
     },
   }, async (request, reply) => {
     if (prefersCsv(request.headers.accept)) {
       return reply
-        .type('text/csv; charset=utf-8')
-        .header('Content-Disposition', 'attachment; filename="exchange-entries.csv"')
-        .send(entriesCsv(app.db) as never);
+        .type(CSV_CONTENT_TYPE)
+        .header('Content-Disposition', 'attachment; filename="echanges-ordipratique.csv"')
+        .send(entriesCsv(app.db, request.query.delimiter) as never);
     }
     return listEntries(app.db, request.query.limit, request.query.cursor);
   });

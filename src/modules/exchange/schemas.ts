@@ -1,3 +1,4 @@
+import { csvDelimiterField } from '../../shared/csv.js';
 import { z } from 'zod';
 import { pageQuerySchema } from '../../http/pagination.js';
 import { day, isoDate, line, optional, text, timestamp } from '../../shared/fields.js';
@@ -62,7 +63,7 @@ export const entrySchema = z
   .meta({ id: 'ExchangeEntry' });
 export type Entry = z.infer<typeof entrySchema>;
 
-export const entriesQuerySchema = pageQuerySchema;
+export const entriesQuerySchema = pageQuerySchema.extend({ delimiter: csvDelimiterField });
 
 export const adjustmentInputSchema = z.strictObject({
   units: decimalUnits.refine((m) => m !== 0, 'must not be zero').describe('Signed units: positive adds to the balance owed, negative takes off'),

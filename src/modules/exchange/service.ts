@@ -1,5 +1,7 @@
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
+import { csvOptions, type CsvDelimiter } from '../../shared/csv.js';
+import { kindLabelFr } from '../../shared/kinds-fr.js';
 import type { Db } from '../../db/connection.js';
 import type { ExchangeEntryRow } from '../../db/schema.js';
 import { inTransaction } from '../../db/transaction.js';
@@ -83,25 +85,43 @@ export async function listEntries(db: Db, limit: number, cursor?: string) {
   return toPage(await selectEntries(db, after, limit + 1), limit, (r) => Number(r.id), toEntry);
 }
 
-const CSV_COLUMNS = ['id', 'occurredOn', 'type', 'units', 'balance', 'assetTag', 'kind', 'shipmentId', 'deliveryId', 'reason', 'createdBy', 'createdAt'];
+const CSV_COLUMNS = ['id', 'occurredOn', 'type', 'typeLabel', 'units', 'balance', 'assetTag', 'kind', 'kindLabel', 'shipmentId', 'deliveryId', 'reason', 'createdBy', 'createdAt'];
 
-/** Spreadsheets run cells starting with these as formulas. */
-const safeCell = (value: string | null) => (value && /^[=+\-@\t\r]/.test(value) ? `'${value}` : (value ?? ''));
+/** What each entry is, in French, for the people who read the ledger in a spreadsheet. */
+const TYPE_LABELS_FR: Record<string, string> = {
+  credit: 'Crédit (appareil remis au reconditionneur)',
+  credit_reversal: 'Annulation de crédit',
+  receipt: 'Réception (appareil reconditionné reçu)',
+  adjustment: 'Ajustement',
+};
 
-/** The whole ledger as CSV, read page by page so memory stays flat; amounts as exact decimal text. */
-export function entriesCsv(db: Db): Readable {
+/**
+ * The whole ledger as CSV, by the device export's rules (`csvOptions`: BOM, CRLF, formula-safe
+ * cells, `delimiter=semicolon` with decimal commas), read page by page so memory stays flat;
+ * amounts as exact decimal text, types and kinds also in French.
+ */
+export function entriesCsv(db: Db, delimiter: CsvDelimiter = 'comma'): Readable {
+  // Amounts are the only numbers: passed as numbers (so a negative one is never taken for a
+  // formula) and written as exact three-decimal text.
+  const exact = (value: number) => formatMilli(Math.round(value * 1000));
+  const options = csvOptions(delimiter, CSV_COLUMNS);
+  options.cast = { number: (value) => (delimiter === 'semicolon' ? exact(value).replace('.', ',') : exact(value)) };
+  const amount = (milli: number) => milli / 1000;
   async function* lines() {
-    yield stringify([CSV_COLUMNS]);
     let after: number | undefined;
+    let first = true;
     for (;;) {
       const rows = await selectEntries(db, after, 1000);
-      if (rows.length === 0) return;
+      if (rows.length === 0 && !first) return;
       yield stringify(
         rows.map((r) => [
-          String(r.id), r.occurred_on, r.type, formatMilli(Number(r.units_milli)), formatMilli(Number(r.balance_milli)),
-          r.asset_tag ?? '', r.kind ?? '', r.shipment_id ?? '', r.delivery_id ?? '', safeCell(r.reason), safeCell(r.created_by), r.created_at,
+          String(r.id), r.occurred_on, r.type, TYPE_LABELS_FR[r.type] ?? r.type, amount(Number(r.units_milli)), amount(Number(r.balance_milli)),
+          r.asset_tag ?? '', r.kind ?? '', r.kind ? kindLabelFr(r.kind) : '', r.shipment_id ?? '', r.delivery_id ?? '', r.reason ?? '', r.created_by, r.created_at,
         ]),
+        { ...options, header: first, bom: first },
       );
+      if (rows.length === 0) return;
+      first = false;
       after = Number(rows[rows.length - 1].id);
     }
   }

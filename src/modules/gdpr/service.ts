@@ -76,7 +76,7 @@ export async function anonymiseBeneficiary(db: Db, id: string, actor: Pick<Actor
 
     const frozen = await trx
       .selectFrom('installations')
-      .select(['id', 'contract_sha256', 'contract_original_sha256', 'contract_template', 'contract_snapshot'])
+      .select(['id', 'contract_sha256', 'contract_original_sha256', 'contract_template', 'contract_snapshot', 'staff_signature_png', 'staff_signed_by', 'staff_signed_at'])
       .where('beneficiary_id', '=', id)
       .where('contract_snapshot', 'is not', null)
       .where('contract_redacted_at', 'is', null)
@@ -85,7 +85,15 @@ export async function anonymiseBeneficiary(db: Db, id: string, actor: Pick<Actor
       const template = parseContractTemplate(contract.contract_template!, `template frozen with installation ${contract.id}`);
       const facts = JSON.parse(contract.contract_snapshot!) as ContractFacts;
       const original = contract.contract_original_sha256 ?? contract.contract_sha256;
-      const pdf = await renderContract(template, facts, { mode: 'redacted', redactedOn: now, originalSha256: original });
+      const pdf = await renderContract(template, facts, {
+        mode: 'redacted',
+        redactedOn: now,
+        originalSha256: original,
+        // The lender's signature is not the borrower's personal data: the redacted copy keeps it.
+        staffSignature: contract.staff_signature_png && contract.staff_signed_by && contract.staff_signed_at
+          ? { png: Buffer.from(contract.staff_signature_png), signedBy: contract.staff_signed_by, signedAt: contract.staff_signed_at }
+          : null,
+      });
       await trx
         .updateTable('installations')
         .set({

@@ -1,7 +1,9 @@
 import { createPdf, mm } from '../../pdf/document.js';
-import { drawHeader, drawSignatureBoxes, drawTable, eachBufferedPage, frDate, frNumber, numberPages } from '../../pdf/layout.js';
+import { drawHeader, drawSignatureBoxes, drawTable, eachBufferedPage, frNumber, numberPages } from '../../pdf/layout.js';
 import { renderPdf } from '../../pdf/send.js';
-import type { ProgrammeIdentity } from '../../shared/identity.js';
+import { frDateTime, frLongDate } from '../../shared/french.js';
+import { inSentence, type ProgrammeIdentity } from '../../shared/identity.js';
+import { kindLabelFr } from '../../shared/kinds-fr.js';
 import { fill, type Block, type ContractTemplate, type Placeholder } from './template.js';
 
 export interface KitItem {
@@ -48,20 +50,9 @@ export interface ContractSignature {
 
 export type ContractRendering =
   | { mode: 'draft'; person: ContractPerson }
-  | { mode: 'final'; person: ContractPerson; signature: ContractSignature | null }
-  | { mode: 'redacted'; redactedOn: string; originalSha256: string | null };
+  | { mode: 'final'; person: ContractPerson; signature: ContractSignature | null; staffSignature?: ContractSignature | null }
+  | { mode: 'redacted'; redactedOn: string; originalSha256: string | null; staffSignature?: ContractSignature | null };
 
-export const KIND_LABELS: Record<string, string> = {
-  laptop: 'Ordinateur portable',
-  desktop: 'Ordinateur fixe',
-  all_in_one: 'Ordinateur tout-en-un',
-  monitor: 'Écran',
-  tablet: 'Tablette',
-  smartphone: 'Smartphone',
-  printer: 'Imprimante',
-  peripheral: 'Périphérique',
-  other: 'Autre matériel',
-};
 const GRADE_LABELS: Record<string, string> = { A: 'A', B: 'B', C: 'C', parts: 'pièces' };
 const REMOVED = 'donnée supprimée (RGPD)';
 
@@ -79,11 +70,13 @@ function values(facts: ContractFacts, rendering: ContractRendering): Record<Plac
     'programme.name': identity.programmeName,
     'programme.funding': identity.funding,
     'lender.name': lender.name,
+    'lender.inSentence': inSentence(lender),
     'lender.address': `${lender.addressLine}, ${lender.postcode} ${lender.city}`,
     'lender.city': lender.city,
     'lender.phone': lender.phone,
     'lender.email': lender.email ?? identity.coordinator.email ?? '—',
     'coordinator.name': identity.coordinator.name,
+    'coordinator.inSentence': inSentence(identity.coordinator),
     'coordinator.phone': identity.coordinator.phone,
     'coordinator.email': identity.coordinator.email ?? identity.coordinator.phone,
     'beneficiary.name': person?.fullName ?? REMOVED,
@@ -91,9 +84,9 @@ function values(facts: ContractFacts, rendering: ContractRendering): Record<Plac
     'beneficiary.phone': person ? (person.phone ?? '—') : REMOVED,
     'beneficiary.reference': facts.beneficiaryReference,
     'contract.number': facts.number ?? 'PROJET (numéro attribué à la signature)',
-    'contract.date': facts.installedOn ? frDate(facts.installedOn) : '____ / ____ / ________',
-    'installation.scheduledOn': frDate(facts.scheduledOn),
-    'installation.date': facts.installedOn ? frDate(facts.installedOn) : `prévue le ${frDate(facts.scheduledOn)}`,
+    'contract.date': facts.installedOn ? frLongDate(facts.installedOn) : '____ / ____ / ________',
+    'installation.scheduledOn': frLongDate(facts.scheduledOn),
+    'installation.date': facts.installedOn ? frLongDate(facts.installedOn) : `prévue le ${frLongDate(facts.scheduledOn)}`,
     'staff.name': facts.staffName ?? '______________________',
     'kit.accessories': facts.accessories.length ? facts.accessories.join(', ') : 'aucun',
     'found.phone': identity.foundPhone,
@@ -114,15 +107,22 @@ export function renderContract(template: ContractTemplate, facts: ContractFacts,
     drawHeader(doc, facts.identity.lender, fill(title, vals), subtitle);
     if (rendering.mode === 'redacted') {
       doc.font('regular').fontSize(8.5).fillColor('#555555').text(
-        `Copie anonymisée le ${frDate(rendering.redactedOn)} : l'identité, l'adresse, les coordonnées et la signature de l'emprunteur ont été supprimées.` +
+        `Copie anonymisée le ${frLongDate(rendering.redactedOn)} : l'identité, l'adresse, les coordonnées et la signature de l'emprunteur ont été supprimées.` +
           (rendering.originalSha256 ? ` Empreinte SHA-256 du contrat signé : ${rendering.originalSha256}.` : ''),
         { width },
       ).fillColor('black').moveDown(0.8);
     }
-    for (const block of template.blocks) {
-      if (block.kind === 'title') continue;
+    // The last article, "Fait à …" and the signatures stay on one page: never the signatures alone.
+    const signaturesAt = template.blocks.findIndex((b) => b.kind === 'signatures');
+    const lastArticle = signaturesAt < 0 ? -1 : template.blocks.slice(0, signaturesAt).map((b) => b.kind).lastIndexOf('heading');
+    template.blocks.forEach((block, index) => {
+      if (index === lastArticle) {
+        const needed = template.blocks.slice(index, signaturesAt + 1).reduce((sum, b) => sum + blockHeight(doc, b, vals, width), 0);
+        if (doc.y + needed > doc.page.height - doc.page.margins.bottom) doc.addPage();
+      }
+      if (block.kind === 'title') return;
       if (block.kind === 'heading') {
-        if (doc.y > doc.page.height - doc.page.margins.bottom - mm(25)) doc.addPage();
+        if (index !== lastArticle && doc.y > doc.page.height - doc.page.margins.bottom - mm(25)) doc.addPage();
         doc.moveDown(0.4).font('bold').fontSize(10.5).text(fill(block.text, vals), doc.page.margins.left, doc.y, { width }).moveDown(0.3);
       } else if (block.kind === 'paragraph') {
         drawRich(doc, fill(block.text, vals), width);
@@ -135,11 +135,23 @@ export function renderContract(template: ContractTemplate, facts: ContractFacts,
       } else {
         drawSignatures(doc, facts, rendering);
       }
-    }
+    });
     if (rendering.mode === 'draft') watermark(doc, 'PROJET');
     const numberText = rendering.mode === 'draft' ? 'PROJET — contrat non numéroté' : `Contrat n° ${facts.number}${rendering.mode === 'redacted' ? ' (copie anonymisée)' : ''}`;
     numberPages(doc, (page, total) => `${numberText} — page ${page}/${total}`);
   });
+}
+
+/** How tall a block will be once drawn (slightly over rather than under), to keep the end together. */
+function blockHeight(doc: PDFKit.PDFDocument, block: Block, vals: Record<Placeholder, string>, width: number): number {
+  const line = (size: number) => doc.fontSize(size).currentLineHeight(true);
+  if (block.kind === 'heading') return doc.font('bold').fontSize(10.5).heightOfString(fill(block.text, vals), { width }) + line(10.5) * 0.7;
+  if (block.kind === 'paragraph') return doc.font('bold').fontSize(9.5).heightOfString(fill(block.text, vals).replace(/\*\*/g, ''), { width }) + line(9.5) * 0.5;
+  if (block.kind === 'bullets') {
+    return block.items.reduce((sum, item) => sum + doc.font('regular').fontSize(9.5).heightOfString(fill(item, vals), { width: width - mm(4) }), 0) + line(9.5) * 0.5;
+  }
+  if (block.kind === 'signatures') return mm(58);
+  return 0;
 }
 
 /** A paragraph where `**…**` is bold. */
@@ -157,7 +169,7 @@ function drawRich(doc: PDFKit.PDFDocument, text: string, width: number): void {
 function drawKit(doc: PDFKit.PDFDocument, facts: ContractFacts): void {
   const rows = facts.kit.map((item) => [
     item.assetTag,
-    [KIND_LABELS[item.kind] ?? item.kind, item.brand, item.model].filter(Boolean).join(' '),
+    [kindLabelFr(item.kind), item.brand, item.model].filter(Boolean).join(' '),
     item.serialNumber ?? '—',
     describeSpecs(item),
     item.grade ? (GRADE_LABELS[item.grade] ?? item.grade) : '—',
@@ -177,24 +189,23 @@ function drawSignatures(doc: PDFKit.PDFDocument, facts: ContractFacts, rendering
   const width = doc.page.width - doc.page.margins.left - doc.page.margins.right;
   doc.moveDown(0.5);
   const borrower = rendering.mode === 'redacted' ? REMOVED : rendering.person.fullName;
-  const [, borrowerBox] = drawSignatureBoxes(doc, [
-    { caption: `Pour le prêteur (${facts.identity.lender.name})`, name: facts.staffName ?? 'Nom : ______________________' },
+  const [lenderBox, borrowerBox] = drawSignatureBoxes(doc, [
+    { caption: `Pour le prêteur (${inSentence(facts.identity.lender)})`, name: facts.staffName ?? 'Nom : ______________________' },
     { caption: "L'emprunteur", name: borrower },
   ]);
-  doc.font('regular').fontSize(8).fillColor('#555555');
-  if (rendering.mode === 'final' && rendering.signature) {
-    const pad = mm(1.5);
-    doc.image(rendering.signature.png, borrowerBox.x + pad, borrowerBox.y + pad, {
-      fit: [borrowerBox.width - 2 * pad, borrowerBox.height - 2 * pad],
-      align: 'center',
-      valign: 'center',
-    });
-    const at = new Date(rendering.signature.signedAt);
-    const when = `${frDate(at.toISOString())} à ${at.toISOString().slice(11, 16)} UTC`;
-    doc.text(`Signature de l'emprunteur recueillie sur tablette : ${rendering.signature.signedBy}, le ${when}.`, doc.page.margins.left, doc.y, { width });
-  } else if (rendering.mode === 'redacted') {
-    doc.text("Signature manuscrite ou tablette de l'emprunteur supprimée lors de l'anonymisation.", doc.page.margins.left, doc.y, { width });
+  const staff = rendering.mode === 'draft' ? null : rendering.staffSignature ?? null;
+  const signature = rendering.mode === 'final' ? rendering.signature : null;
+  const pad = mm(1.5);
+  for (const [box, image] of [[lenderBox, staff], [borrowerBox, signature]] as const) {
+    if (image) doc.image(image.png, box.x + pad, box.y + pad, { fit: [box.width - 2 * pad, box.height - 2 * pad], align: 'center', valign: 'center' });
   }
+  doc.font('regular').fontSize(8).fillColor('#555555');
+  const notes = [
+    staff ? `Signature du prêteur recueillie sur tablette : ${staff.signedBy}, le ${frDateTime(staff.signedAt)}.` : '',
+    signature ? `Signature de l'emprunteur recueillie sur tablette : ${signature.signedBy}, le ${frDateTime(signature.signedAt)}.` : '',
+    rendering.mode === 'redacted' ? "Signature manuscrite ou tablette de l'emprunteur supprimée lors de l'anonymisation." : '',
+  ].filter(Boolean);
+  for (const note of notes) doc.text(note, doc.page.margins.left, doc.y, { width });
   doc.fillColor('black');
 }
 

@@ -1,8 +1,9 @@
 import { createPdf, mm } from '../../pdf/document.js';
 import { drawHeader, drawSignatureBoxes, drawTable, frDate, numberPages } from '../../pdf/layout.js';
 import { renderPdf } from '../../pdf/send.js';
-import { programmeIdentity } from '../../shared/identity.js';
-import { KIND_LABELS } from './contract.js';
+import { frLongDate, sentenceStart } from '../../shared/french.js';
+import { inSentence, programmeIdentity } from '../../shared/identity.js';
+import { kindLabelFr } from '../../shared/kinds-fr.js';
 
 export interface ReceiptData {
   contractNumber: string;
@@ -10,54 +11,82 @@ export interface ReceiptData {
   beneficiaryReference: string;
   /** Null once the beneficiary is anonymised: the reference stands for the person. */
   borrower: string | null;
-  returned: {
+  /** Every device lent under the contract, with its return when it came back. */
+  lent: {
     assetTag: string;
     kind: string;
     brand: string | null;
     model: string | null;
     serialNumber: string | null;
-    returnedOn: string;
-    reason: string;
-    condition: string;
-    accessoriesReturned: string[];
-    receivedBy: string;
+    returned: { on: string; reason: string; condition: string; accessories: string[]; receivedBy: string } | null;
   }[];
-  stillOut: string[];
+  /** The accessories lent with the kit, as written on the contract. */
+  accessoriesLent: string[];
 }
 
-/** The return slip both parties sign when equipment on loan comes back. */
+const same = (a: string, b: string) => a.trim().localeCompare(b.trim(), 'fr', { sensitivity: 'base' }) === 0;
+
+/**
+ * The return slip both parties sign when equipment on loan comes back: every device and
+ * accessory lent, which came back and which did not. It says the loan is closed only when
+ * everything is back; otherwise it lists what is still out.
+ */
 export function renderReturnReceipt(data: ReceiptData): Promise<Buffer> {
   const identity = programmeIdentity();
   const doc = createPdf({ title: `Bon de restitution — contrat n° ${data.contractNumber}`, bufferPages: true });
   const width = doc.page.width - doc.page.margins.left - doc.page.margins.right;
   const who = data.borrower ? `${data.borrower} (dossier ${data.beneficiaryReference})` : `l'emprunteur du dossier ${data.beneficiaryReference}`;
+  const back = data.lent.filter((d) => d.returned);
+  const out = data.lent.filter((d) => !d.returned);
+  const accessoriesBack = [...new Set(back.flatMap((d) => d.returned!.accessories))];
+  const accessoriesOut = data.accessoriesLent.filter((a) => !accessoriesBack.some((b) => same(a, b)));
+  const extraBack = accessoriesBack.filter((b) => !data.accessoriesLent.some((a) => same(a, b)));
+  const describe = (d: ReceiptData['lent'][number]) => [kindLabelFr(d.kind), d.brand, d.model].filter(Boolean).join(' ');
   return renderPdf(doc, () => {
-    drawHeader(doc, identity.lender, 'Bon de restitution de matériel prêté', `Contrat de prêt n° ${data.contractNumber}${data.installedOn ? ` du ${frDate(data.installedOn)}` : ''}`);
-    doc.font('regular').fontSize(9.5).text(`${identity.lender.name} reconnaît avoir reçu de ${who} le matériel suivant, prêté dans le cadre du programme ${identity.programmeName} :`, { width });
-    doc.moveDown(0.6);
-    drawTable(doc, [
-      { header: 'Étiquette', width: mm(23) },
-      { header: 'Matériel', width: mm(48) },
-      { header: 'N° de série', width: mm(33) },
-      { header: 'Restitué le', width: mm(22) },
-      { header: 'État constaté', width: mm(48) },
-    ], data.returned.map((d) => [d.assetTag, [KIND_LABELS[d.kind] ?? d.kind, d.brand, d.model].filter(Boolean).join(' '), d.serialNumber ?? '—', frDate(d.returnedOn), d.condition]), 8);
-    const reasons = [...new Set(data.returned.map((d) => d.reason))].join(' ; ');
-    const accessories = [...new Set(data.returned.flatMap((d) => d.accessoriesReturned))];
-    doc.font('regular').fontSize(9.5);
-    doc.text(`Motif : ${reasons}`, { width });
-    doc.text(`Accessoires restitués : ${accessories.length ? accessories.join(', ') : 'aucun'}`, { width });
-    doc.text(
-      data.stillOut.length
-        ? `Matériel restant prêté au titre du contrat : ${data.stillOut.join(', ')}.`
-        : 'Tout le matériel prêté a été restitué : le prêt est clos.',
+    drawHeader(doc, identity.lender, 'Bon de restitution de matériel prêté', `Contrat de prêt n° ${data.contractNumber}${data.installedOn ? ` du ${frLongDate(data.installedOn)}` : ''}`);
+    doc.font('regular').fontSize(9.5).text(
+      `${sentenceStart(inSentence(identity.lender))} reconnaît avoir reçu de ${who} le matériel marqué « restitué » ci-dessous, prêté dans le cadre du programme ${identity.programmeName}.`,
       { width },
     );
+    doc.moveDown(0.6).font('bold').fontSize(10).text('Appareils prêtés', { width }).moveDown(0.3);
+    drawTable(doc, [
+      { header: 'Étiquette', width: mm(22) },
+      { header: 'Matériel', width: mm(46) },
+      { header: 'N° de série', width: mm(30) },
+      { header: 'Restitution', width: mm(26) },
+      { header: 'État constaté', width: mm(50) },
+    ], data.lent.map((d) => [
+      d.assetTag, describe(d), d.serialNumber ?? '—',
+      d.returned ? `Restitué le ${frDate(d.returned.on)}` : 'Non restitué',
+      d.returned ? d.returned.condition : '—',
+    ]), 8);
+    doc.moveDown(0.3).font('bold').fontSize(10).text('Accessoires prêtés', doc.page.margins.left, doc.y, { width }).moveDown(0.3);
+    if (data.accessoriesLent.length === 0 && extraBack.length === 0) {
+      doc.font('regular').fontSize(9.5).text('Aucun accessoire prêté.', { width });
+    } else {
+      drawTable(doc, [{ header: 'Accessoire', width: mm(80) }, { header: 'Restitution', width: mm(40) }], [
+        ...data.accessoriesLent.map((a) => [a, accessoriesOut.includes(a) ? 'Non restitué' : 'Restitué']),
+        ...extraBack.map((a) => [`${a} (non mentionné au contrat)`, 'Restitué']),
+      ], 8);
+    }
+    const reasons = [...new Set(back.map((d) => d.returned!.reason).filter(Boolean))];
+    doc.moveDown(0.3).font('regular').fontSize(9.5);
+    if (reasons.length) doc.text(`Motif : ${reasons.join(' ; ')}`, { width });
+    const missing = [
+      ...out.map((d) => `${d.assetTag} (${describe(d)})`),
+      ...accessoriesOut.map((a) => `accessoire : ${a}`),
+    ];
+    doc.font('bold').text(
+      missing.length
+        ? `Reste à restituer au titre du contrat : ${missing.join(' ; ')}. Le prêt n’est pas clos.`
+        : 'Tout le matériel et tous les accessoires prêtés ont été restitués : le prêt est clos.',
+      { width },
+    ).font('regular');
     doc.moveDown(1);
-    const receivedBy = [...new Set(data.returned.map((d) => d.receivedBy))].join(', ');
+    const receivedBy = [...new Set(back.map((d) => d.returned!.receivedBy).filter(Boolean))].join(', ');
     drawSignatureBoxes(doc, [
       { caption: "Remis par l'emprunteur", name: data.borrower ?? data.beneficiaryReference },
-      { caption: `Reçu pour ${identity.lender.name}`, name: receivedBy },
+      { caption: `Reçu pour ${inSentence(identity.lender)}`, name: receivedBy },
     ]);
     numberPages(doc, (page, total) => `Bon de restitution — contrat n° ${data.contractNumber} — page ${page}/${total}`);
   });

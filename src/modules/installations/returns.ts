@@ -1,6 +1,6 @@
 import type { Db } from '../../db/connection.js';
 import { inTransaction, nowIso } from '../../db/transaction.js';
-import { conflict } from '../../http/problem.js';
+import { ProblemError, conflict } from '../../http/problem.js';
 import type { Actor } from '../api-keys/service.js';
 import { getBeneficiaryRow } from '../beneficiaries/service.js';
 import { illegalTransition, transition } from '../devices/lifecycle.js';
@@ -32,6 +32,11 @@ export async function returnDevice(db: Db, deviceId: string, input: ReturnInput,
     const installationId = link.installation_id;
     await lockRow(trx, 'installations', installationId);
     const installation = await getLightInstallation(trx, installationId);
+    if (installation.installed_on && input.returnedOn < installation.installed_on) {
+      throw new ProblemError(422, `A return cannot come before the installation (${installation.installed_on})`, {}, [
+        { path: 'returnedOn', message: `before the installation on ${installation.installed_on}` },
+      ]);
+    }
     const out = (await installationDevices(trx, [installationId])).filter((d) => d.returned_on === null).map((d) => d.device_id);
     const ids = input.scope === 'kit' ? out : [deviceId];
     await transition(trx, ids, 'return', actor, { installationId, beneficiaryReference: installation.beneficiary_reference }, {}, input.returnedOn);
@@ -81,19 +86,21 @@ export async function returnReceiptPdf(db: Db, installationId: string): Promise<
     installedOn: installation.installed_on,
     beneficiaryReference: installation.beneficiary_reference,
     borrower: beneficiary.anonymised_at ? null : personOf(beneficiary).fullName,
-    returned: returned.map((d) => ({
+    lent: devices.map((d) => ({
       assetTag: d.asset_tag,
       kind: d.kind,
       brand: d.brand,
       model: d.model,
       serialNumber: d.serial_number,
-      returnedOn: d.returned_on!,
-      reason: d.return_reason ?? '',
-      condition: d.return_condition ?? '',
-      accessoriesReturned: d.accessories_returned ? (JSON.parse(d.accessories_returned) as string[]) : [],
-      receivedBy: d.returned_by ?? '',
+      returned: d.returned_on === null ? null : {
+        on: d.returned_on,
+        reason: d.return_reason ?? '',
+        condition: d.return_condition ?? '',
+        accessories: d.accessories_returned ? (JSON.parse(d.accessories_returned) as string[]) : [],
+        receivedBy: d.returned_by ?? '',
+      },
     })),
-    stillOut: devices.filter((d) => d.returned_on === null).map((d) => d.asset_tag),
+    accessoriesLent: JSON.parse(installation.accessories) as string[],
   });
   return { bytes, filename: `restitution-${installation.contract_number}.pdf` };
 }

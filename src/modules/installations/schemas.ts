@@ -35,7 +35,9 @@ export const completeSchema = z
   .strictObject({
     installedOn: isoDate,
     installedBy: line(200).describe('The BLÉ staff member, printed in the signature block').meta({ example: 'Julien Morel' }),
-    signature: signatureSchema.optional(),
+    signature: signatureSchema.optional().describe("The borrower's signature"),
+    staffSignature: signatureSchema.optional().describe('The signature of the BLÉ staff member who installs, for the lender'),
+    earlyReason: optional(line(500)).describe('Why the installation took place before its scheduled day; required when installedOn is earlier than scheduledOn'),
   });
 export type CompleteInput = z.infer<typeof completeSchema>;
 
@@ -79,6 +81,8 @@ export const installationSchema = z
     installedBy: z.string().nullable(),
     signedBy: z.string().nullable(),
     signedAt: timestamp.nullable(),
+    staffSignedBy: z.string().nullable().describe("The lender's signatory on the tablet"),
+    staffSignedAt: timestamp.nullable(),
     hasSignature: z.boolean(),
     contractNumber: z.string().nullable(),
     contractSha256: z.string().nullable().describe('Of the PDF as downloaded now'),

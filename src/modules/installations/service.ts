@@ -4,7 +4,7 @@ import { takeNumberFrom } from '../../db/counters.js';
 import { newId } from '../../db/ids.js';
 import { inTransaction, nowIso, type Trx } from '../../db/transaction.js';
 import { decodeCursor, toPage } from '../../http/pagination.js';
-import { badRequest, conflict, forbidden } from '../../http/problem.js';
+import { ProblemError, badRequest, conflict, forbidden } from '../../http/problem.js';
 import type { Actor } from '../api-keys/service.js';
 import { getBeneficiaryRow } from '../beneficiaries/service.js';
 import { transition } from '../devices/lifecycle.js';
@@ -132,10 +132,12 @@ export async function completeInstallation(db: Db, id: string, input: CompleteIn
   for (let attempt = 1; ; attempt++) {
     const number = await reserveContractNumber(db, id, year);
     const installation = await getLightInstallation(db.kysely, id);
+    assertNotBeforeScheduled(installation, input);
     const beneficiary = await getBeneficiaryRow(db.kysely, installation.beneficiary_id);
     const facts = await contractFacts(db.kysely, installation, config, { number, installedOn: input.installedOn, staffName: input.installedBy });
     const signature = input.signature ? { png: input.signature.imagePng, signedBy: input.signature.signedBy, signedAt: input.signature.signedAt } : null;
-    const pdf = await renderContract(template, facts, { mode: 'final', person: personOf(beneficiary), signature });
+    const staffSignature = input.staffSignature ? { png: input.staffSignature.imagePng, signedBy: input.staffSignature.signedBy, signedAt: input.staffSignature.signedAt } : null;
+    const pdf = await renderContract(template, facts, { mode: 'final', person: personOf(beneficiary), signature, staffSignature });
     const hash = sha256(pdf);
     const done = await inTransaction(db, async (trx) => {
       const current = await lockScheduled(trx, id, 'complete');
@@ -151,7 +153,7 @@ export async function completeInstallation(db: Db, id: string, input: CompleteIn
         if (attempt < 3) return undefined;
         throw conflict(`Installation ${id} kept changing while its contract was prepared; try again`);
       }
-      await transition(trx, await deviceIdsOf(trx, id), 'complete', actor, eventDetails(current, { contractNumber: number }), {}, input.installedOn);
+      await transition(trx, await deviceIdsOf(trx, id), 'complete', actor, eventDetails(current, { contractNumber: number, ...(input.earlyReason && input.installedOn < current.scheduled_on ? { earlyReason: input.earlyReason } : {}) }), {}, input.installedOn);
       const now = nowIso();
       await trx
         .updateTable('installations')
@@ -162,6 +164,9 @@ export async function completeInstallation(db: Db, id: string, input: CompleteIn
           signed_by: signature?.signedBy ?? null,
           signed_at: signature?.signedAt ?? null,
           signature_png: signature?.png ?? null,
+          staff_signed_by: staffSignature?.signedBy ?? null,
+          staff_signed_at: staffSignature?.signedAt ?? null,
+          staff_signature_png: staffSignature?.png ?? null,
           contract_number: number,
           contract_number_reserved: null,
           contract_pdf: pdf,
@@ -178,6 +183,14 @@ export async function completeInstallation(db: Db, id: string, input: CompleteIn
     });
     if (done) return done;
   }
+}
+
+/** A completion dated before the scheduled day needs the reason it really happened earlier. */
+function assertNotBeforeScheduled(installation: { scheduled_on: string }, input: CompleteInput): void {
+  if (input.installedOn >= installation.scheduled_on || input.earlyReason) return;
+  throw new ProblemError(422, `The installation was scheduled on ${installation.scheduled_on}: an earlier installedOn needs earlyReason`, {}, [
+    { path: 'installedOn', message: `before the scheduled day (${installation.scheduled_on}); give earlyReason if it really happened earlier` },
+  ]);
 }
 
 /**

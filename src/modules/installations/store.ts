@@ -27,7 +27,7 @@ export function sha256(bytes: Buffer): string {
 /** Every column but the large ones (PDF, signature, template, snapshot), which only downloads read. */
 export const LIGHT_COLUMNS = [
   'id', 'beneficiary_id', 'status', 'scheduled_on', 'accessories', 'override_reason', 'override_by', 'installed_on',
-  'installed_by', 'signed_by', 'signed_at', 'contract_number', 'contract_sha256', 'contract_original_sha256',
+  'installed_by', 'signed_by', 'signed_at', 'staff_signed_by', 'staff_signed_at', 'contract_number', 'contract_sha256', 'contract_original_sha256',
   'contract_template_version', 'contract_frozen_at', 'contract_redacted_at', 'cancelled_at', 'cancel_reason', 'closed_at',
   'created_by', 'created_at', 'updated_at',
 ] as const;
@@ -88,6 +88,8 @@ export function toInstallation(row: LightInstallation, devices: DeviceLine[]): I
     installedBy: row.installed_by,
     signedBy: row.signed_by,
     signedAt: row.signed_at,
+    staffSignedBy: row.staff_signed_by,
+    staffSignedAt: row.staff_signed_at,
     hasSignature: Number(row.has_signature) === 1,
     contractNumber: row.contract_number,
     contractSha256: row.contract_sha256,

@@ -25,8 +25,8 @@ export interface ContractTemplate {
 
 export const PLACEHOLDERS = [
   'programme.name', 'programme.funding',
-  'lender.name', 'lender.address', 'lender.city', 'lender.phone', 'lender.email',
-  'coordinator.name', 'coordinator.phone', 'coordinator.email',
+  'lender.name', 'lender.inSentence', 'lender.address', 'lender.city', 'lender.phone', 'lender.email',
+  'coordinator.name', 'coordinator.inSentence', 'coordinator.phone', 'coordinator.email',
   'beneficiary.name', 'beneficiary.address', 'beneficiary.phone', 'beneficiary.reference',
   'contract.number', 'contract.date', 'installation.scheduledOn', 'installation.date',
   'staff.name', 'kit.accessories', 'found.phone', 'retention.months',

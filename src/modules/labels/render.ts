@@ -63,12 +63,15 @@ export class LabelPainter {
 
     // On mini labels the condensed face buys the tag a larger size.
     const compact = format.content === 'compact';
-    const lines: Line[] = [this.fit(content.assetTag, compact ? 'condensedBold' : 'bold', compact ? 12 : 16, 5, textWidth)];
+    // A wide label (Avery L7163) has room for larger text: scale the lines to its height.
+    const k = !compact && textWidth > mm(50) ? Math.min(1.5, textHeight / ((16 + 8 + 8 + 7.5 + 7) * LINE)) : 1;
+    const scale = Math.max(1, k);
+    const lines: Line[] = [this.fit(content.assetTag, compact ? 'condensedBold' : 'bold', (compact ? 12 : 16) * scale, 5, textWidth)];
     if (!compact) {
-      lines.push(this.kindLine(content.kind, textWidth));
+      lines.push(this.kindLine(content.kind, textWidth, scale));
       const name = [content.brand, content.model].filter(Boolean).join(' ');
-      if (name) lines.push(this.fit(name, 'condensed', 8, 5.5, textWidth));
-      lines.push(...this.programme(textWidth));
+      if (name) lines.push(this.fit(name, 'condensed', 8 * scale, 5.5, textWidth));
+      lines.push(...this.programme(textWidth, scale));
     }
 
     // Keep the lines that fit, in order of importance, and centre the block vertically.
@@ -92,18 +95,18 @@ export class LabelPainter {
     return { text: fitted.text, font, size: fitted.size };
   }
 
-  private kindLine(kind: string, width: number): Line {
+  private kindLine(kind: string, width: number, scale = 1): Line {
     let line = this.kindLines.get(kind);
-    if (!line) this.kindLines.set(kind, (line = this.fit(kindLabel(kind), 'condensed', 8, 5.5, width)));
+    if (!line) this.kindLines.set(kind, (line = this.fit(kindLabel(kind), 'condensed', 8 * scale, 5.5, width)));
     return line;
   }
 
-  private programme(width: number): Line[] {
+  private programme(width: number, scale = 1): Line[] {
     if (!this.programmeLines) {
       const identity = programmeIdentity();
       this.programmeLines = [
-        this.fit(identity.shortName, 'condensedBold', 7.5, 5.5, width),
-        this.fit(fillIn(labelWording().foundLine, { phone: identity.foundPhone }), 'condensed', 7, 5, width),
+        this.fit(identity.shortName, 'condensedBold', 7.5 * scale, 5.5, width),
+        this.fit(fillIn(labelWording().foundLine, { phone: identity.foundPhone }), 'condensed', 7 * scale, 5, width),
       ];
     }
     return this.programmeLines;
@@ -167,34 +170,27 @@ export function drawCalibration(doc: PDFKit.PDFDocument, format: LabelFormat, of
   doc.fillColor('#000000');
 }
 
-/** Title, offsets and how to use the page: below the last row on a sheet, inside the label on a roll. */
+/**
+ * Title, offsets and how to use the page, in plain French and never below 8 pt: on a sheet, in
+ * the strip below the last row (the hint wraps over the page's width); on a roll, inside the
+ * label (title and offsets only: the hint is in the README and the API documentation).
+ */
 function drawCalibrationCaption(doc: PDFKit.PDFDocument, format: LabelFormat, dx: number, dy: number): void {
   const wording = labelWording();
-  const lines = [
-    { text: fillIn(wording.calibrationTitle, { format: format.name }), font: 'condensedBold' as const },
-    { text: fillIn(wording.calibrationOffsets, { x: signed(dx), y: signed(dy) }), font: 'condensed' as const },
-  ];
-  let left: number;
-  let top: number;
-  let width: number;
-  let size: number;
+  const heading = `${fillIn(wording.calibrationTitle, { format: format.name })} · ${fillIn(wording.calibrationOffsets, { x: signed(dx), y: signed(dy) })}`;
+  doc.fillColor('#000000');
   if (format.kind === 'sheet') {
-    lines.push({ text: wording.calibrationHint, font: 'condensed' });
-    left = mm(15);
-    width = mm(format.pageWidthMm - 30);
-    top = mm(format.marginTopMm + format.rows * format.pitchYMm + 1.5);
-    size = 7;
+    const left = mm(15);
+    const width = mm(format.pageWidthMm - 30);
+    const top = mm(format.marginTopMm + format.rows * format.pitchYMm + 1);
+    doc.font('condensedBold').fontSize(8).text(heading, left, top, { width, lineGap: -0.5 });
+    doc.font('condensed').fontSize(8).text(wording.calibrationHint, left, doc.y, { width, lineGap: -0.5 });
   } else {
-    left = mm(format.edgeMm + 4);
-    width = mm(format.labelWidthMm - format.edgeMm * 2 - 5);
-    top = mm(format.labelHeightMm - format.edgeMm) - 2 * 5 * LINE;
-    size = 5;
-  }
-  for (const line of lines) {
-    doc.font(line.font);
-    const fitted = fitText(doc, line.text, width, size, size * 0.6);
-    doc.fontSize(fitted.size).fillColor('#000000').text(fitted.text, left, top, { lineBreak: false });
-    top += size * LINE;
+    const left = mm(format.edgeMm + 2);
+    const top = mm(format.labelHeightMm - format.edgeMm) - 2 * 8 * LINE;
+    // Two short lines, each on one line (no width: pdfkit's wrapper would open a new page).
+    doc.font('condensedBold').fontSize(8).text(fillIn(wording.calibrationTitle, { format: format.name }), left, top, { lineBreak: false });
+    doc.font('condensed').fontSize(8).text(fillIn(wording.calibrationOffsets, { x: signed(dx), y: signed(dy) }), left, top + 8 * LINE, { lineBreak: false });
   }
 }
 

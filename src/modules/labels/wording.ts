@@ -2,10 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { TEMPLATES_DIR } from '../../shared/identity.js';
-import { DEVICE_KINDS } from '../devices/schemas.js';
+import { kindLabelFr } from '../../shared/kinds-fr.js';
 
 const wordingSchema = z.object({
-  kinds: z.record(z.enum(DEVICE_KINDS), z.string()),
   foundLine: z.string(),
   calibrationTitle: z.string(),
   calibrationOffsets: z.string(),
@@ -21,9 +20,8 @@ export function labelWording(): LabelWording {
   return cached;
 }
 
-export function kindLabel(kind: string): string {
-  return labelWording().kinds[kind as keyof LabelWording['kinds']] ?? kind;
-}
+/** Labels name kinds like every document does (one table, `shared/kinds-fr.ts`). */
+export const kindLabel = (kind: string): string => kindLabelFr(kind);
 
 /** `Trouvé ? {phone}` → `Trouvé ? 04 79 96 86 00`. */
 export function fillIn(template: string, values: Record<string, string>): string {

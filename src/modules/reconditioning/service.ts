@@ -1,11 +1,11 @@
 import type { Db } from '../../db/connection.js';
 import type { DeviceRow } from '../../db/schema.js';
 import { inTransaction, type Trx } from '../../db/transaction.js';
-import { conflict, notFound } from '../../http/problem.js';
+import { ProblemError, conflict, notFound } from '../../http/problem.js';
 import { assertNotFuture } from '../../shared/business-date.js';
 import type { Actor } from '../api-keys/service.js';
 import { illegalTransition, lockDevices, transition, TRANSITIONS } from '../devices/lifecycle.js';
-import { DATA_BEARING_KINDS, type DeviceKind } from '../devices/schemas.js';
+import { DATA_BEARING_KINDS, osRefused, osRefusedMessage, type DeviceKind } from '../devices/schemas.js';
 import { erasureClearance } from '../erasure/clearance.js';
 import { standardOf } from '../erasure/service.js';
 import type { ReconditionInput } from './schemas.js';
@@ -21,6 +21,9 @@ export async function reconditionDevice(db: Db, id: string, input: ReconditionIn
     const device = (await lockDevices(trx, [id])).get(id);
     if (!device) throw notFound(`Device ${id}`);
     if (!(TRANSITIONS.recondition.from as readonly string[]).includes(device.status)) throw illegalTransition(device, 'recondition');
+    if (osRefused(device.kind, input.os)) {
+      throw new ProblemError(422, `${device.asset_tag}: ${osRefusedMessage(device.kind)}`, {}, [{ path: 'os', message: osRefusedMessage(device.kind) }]);
+    }
     const erasureId = await assertPurged(trx, device);
     const changes = { grade: input.grade, ...(input.os ? { os: input.os } : {}), ...(input.notes ? { notes: input.notes } : {}) };
     const [row] = await transition(trx, [id], 'recondition', actor, { grade: input.grade, ...(input.os ? { os: input.os } : {}), ...(erasureId ? { erasureId } : {}) }, changes, input.reconditionedOn);

@@ -2,22 +2,11 @@ import { now as clockNow } from '../../clock.js';
 import { createPdf, fitText, mm } from '../../pdf/document.js';
 import { drawHeader, drawTable, frDate, frNumber } from '../../pdf/layout.js';
 import { programmeIdentity } from '../../shared/identity.js';
-import type { DeviceKind } from '../devices/schemas.js';
+import { kindLabelFr } from '../../shared/kinds-fr.js';
 import { MASKED } from './figures/neighbourhoods.js';
 import { drawHeadline } from './headline-pdf.js';
 import type { ProgrammeReport } from './schemas.js';
 
-const KIND_LABELS: Record<DeviceKind, string> = {
-  laptop: 'Ordinateurs portables',
-  desktop: 'Ordinateurs fixes',
-  all_in_one: 'Tout-en-un',
-  monitor: 'Écrans',
-  tablet: 'Tablettes',
-  smartphone: 'Smartphones',
-  printer: 'Imprimantes',
-  peripheral: 'Périphériques',
-  other: 'Autres',
-};
 
 /** Past this, the neighbourhood table ends with a line pointing at the CSV, so the page stays one. */
 const MAX_NEIGHBOURHOOD_ROWS = 9;
@@ -76,7 +65,7 @@ export function drawReport(doc: PDFKit.PDFDocument, report: ProgrammeReport, tod
   doc.font('bold').fontSize(11).text('Installations par quartier', right, top, { width: half, lineBreak: false });
   const tablesTop = top + mm(6);
   const kinds = report.collectedByKind.length
-    ? report.collectedByKind.map((k) => [KIND_LABELS[k.kind], frNumber(k.units, 0), frNumber(k.weightKg)])
+    ? report.collectedByKind.map((k) => [kindLabelFr(k.kind, 2), frNumber(k.units, 0), frNumber(k.weightKg)])
     : [['Aucun appareil collecté', '', '']];
   doc.y = tablesTop;
   const belowKinds = drawTable(doc, [{ header: 'Type', width: half - mm(44) }, { header: 'Unités', width: mm(18), align: 'right' }, { header: 'Poids (kg)', width: mm(26), align: 'right' }], kinds);

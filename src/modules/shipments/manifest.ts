@@ -3,6 +3,7 @@ import { createPdf, mm } from '../../pdf/document.js';
 import { drawKindTotals, weightCell } from '../../pdf/kind-totals.js';
 import { drawHeader, drawSignatureBoxes, drawTable, frDate, numberPages } from '../../pdf/layout.js';
 import { renderPdf } from '../../pdf/send.js';
+import { count, frLongDate } from '../../shared/french.js';
 import { programmeIdentity } from '../../shared/identity.js';
 import { kindLabelFr } from '../../shared/kinds-fr.js';
 import { getShipment } from './service.js';
@@ -23,19 +24,21 @@ export async function renderManifest(db: Db, shipmentId: string): Promise<{ byte
       .text(`Reçu par : ${r.name}, ${r.addressLine}, ${r.postcode} ${r.city} · ${r.phone}`)
       .text(`Programme : ${identity.programmeName}`);
     if (shipment.acknowledgedAt) {
-      doc.text(`Réception confirmée le ${frDate(shipment.acknowledgedAt)} par ${shipment.acknowledgedBy}${shipment.missingCount ? ` — ${shipment.missingCount} appareil(s) non reçu(s)` : ''}`);
+      const missing = shipment.missingCount ? ` — ${count(shipment.missingCount, 'appareil non reçu', 'appareils non reçus')}` : '';
+      doc.text(`Réception confirmée le ${frLongDate(shipment.acknowledgedAt)} par ${shipment.acknowledgedBy}${missing}`);
     }
+    if (shipment.notes) doc.text(`Remarques : ${shipment.notes}`);
     doc.moveDown(0.8);
     drawTable(
       doc,
       [
-        { header: 'N°', width: mm(10), align: 'right' },
-        { header: 'Étiquette', width: mm(24) },
-        { header: 'Type', width: mm(34) },
+        { header: 'N°', width: mm(9), align: 'right' },
+        { header: 'Étiquette', width: mm(22) },
+        { header: 'Type', width: mm(30) },
         { header: 'Marque / modèle', width: mm(40) },
-        { header: 'N° de série', width: mm(38) },
+        { header: 'N° de série', width: mm(36) },
         { header: 'Poids (kg)', width: mm(16), align: 'right' },
-        { header: 'Reçu', width: mm(12) },
+        { header: 'Reçu', width: mm(21) },
       ],
       shipment.items.map((item, i) => [
         String(i + 1),
@@ -46,6 +49,7 @@ export async function renderManifest(db: Db, shipmentId: string): Promise<{ byte
         weightCell(item.weightKg),
         shipment.acknowledgedAt ? (item.missing ? 'manquant' : 'oui') : '',
       ]),
+      { checkboxColumn: 6 },
     );
     drawKindTotals(doc, shipment.items, { count: shipment.itemCount, weightKg: shipment.totalWeightKg });
     doc.moveDown(1);

@@ -1,0 +1,42 @@
+import type { Db } from '../../db/connection.js';
+import { inTransaction } from '../../db/transaction.js';
+import { conflict, notFound } from '../../http/problem.js';
+import { assertNotFuture } from '../../shared/business-date.js';
+import type { Actor } from '../api-keys/service.js';
+import { clearanceGap, erasureClearance } from '../erasure/clearance.js';
+import { illegalTransition, lockDevices, transition, TRANSITIONS } from '../devices/lifecycle.js';
+import { DATA_BEARING_KINDS, type DeviceKind, type ScrapInput } from '../devices/schemas.js';
+
+/**
+ * Sends a device to recycling. A data-bearing device leaves our hands with its data gone: it
+ * needs a passing Purge or Destroy recorded since it last left a home, or the reference of the
+ * recycler's destruction certificate (kept in the `scrap` event and printed on the donor's
+ * erasure certificate). Otherwise 409 names what is missing.
+ */
+export async function scrapDevice(db: Db, id: string, input: ScrapInput, actor: Actor) {
+  if (input.scrappedOn) assertNotFuture(input.scrappedOn, 'scrappedOn', 'A scrapping');
+  return inTransaction(db, async (trx) => {
+    const device = (await lockDevices(trx, [id])).get(id);
+    if (!device) throw notFound(`Device ${id}`);
+    if (!(TRANSITIONS.scrap.from as readonly string[]).includes(device.status)) throw illegalTransition(device, 'scrap');
+    let erasureId: string | undefined;
+    if (DATA_BEARING_KINDS.includes(device.kind as DeviceKind) && !input.destructionCertificate) {
+      const clearance = (await erasureClearance(trx, [id])).get(id);
+      const gap = clearanceGap(clearance, device.kind);
+      if (gap) {
+        throw conflict(`Cannot scrap ${device.asset_tag}: ${gap}; or give the recycler's destruction certificate as destructionCertificate`, {
+          deviceId: device.id, assetTag: device.asset_tag, currentStatus: device.status, missing: 'erasure',
+        });
+      }
+      erasureId = clearance!.counting!.id;
+    }
+    const details = {
+      reason: input.reason,
+      ...(input.notes ? { notes: input.notes } : {}),
+      ...(input.destructionCertificate ? { destructionCertificate: input.destructionCertificate } : {}),
+      ...(erasureId ? { erasureId } : {}),
+    };
+    const [row] = await transition(trx, [id], 'scrap', actor, details, {}, input.scrappedOn);
+    return row;
+  });
+}

@@ -1,0 +1,43 @@
+/**
+ * French wording helpers shared by every document: real plurals, dates written out and times
+ * in the programme's time zone.
+ */
+const pluralRules = new Intl.PluralRules('fr-FR');
+
+/** `count(2, 'appareil', 'appareils')` → `2 appareils`; French counts 0 and 1 as singular. */
+export function count(n: number, singular: string, plural = `${singular}s`): string {
+  return `${n} ${pluralRules.select(n) === 'one' ? singular : plural}`;
+}
+
+/** Just the word, agreed with `n`. */
+export const agree = (n: number, singular: string, plural = `${singular}s`) => (pluralRules.select(n) === 'one' ? singular : plural);
+
+export const TIME_ZONE = 'Europe/Paris';
+
+const longDate = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: TIME_ZONE });
+const clock = new Intl.DateTimeFormat('fr-FR', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: TIME_ZONE });
+
+/** `2026-11-26` or an instant → `26 novembre 2026` (the day in Paris for an instant); `1er` for the first. */
+export function frLongDate(value: string): string {
+  const date = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T12:00:00Z`) : new Date(value);
+  return longDate.format(date).replace(/^1 /, '1er ');
+}
+
+/** An instant → `26 novembre 2026 à 15 h 10`, in Paris time. */
+export function frDateTime(iso: string): string {
+  const parts = clock.formatToParts(new Date(iso));
+  const hour = parts.find((p) => p.type === 'hour')!.value;
+  const minute = parts.find((p) => p.type === 'minute')!.value;
+  return `${frLongDate(iso)} à ${hour} h ${minute}`;
+}
+
+/** Capitalises the first letter, for a name with its article at the start of a sentence. */
+export const sentenceStart = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+/**
+ * French typography: a non-breaking space before `: ; ! ?` and `»`, after `«`, so that a line
+ * never starts with the sign. Applied to every text a document draws (see `createPdf`).
+ */
+export function frTypography(text: string): string {
+  return text.replace(/ ([:;!?»])/g, '\u00a0$1').replace(/« /g, '«\u00a0');
+}

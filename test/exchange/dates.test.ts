@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../helpers/app.js';
+import { createCollection, deviceInput, intake } from '../helpers/factories.js';
+import { scheduleKit } from '../helpers/installations.js';
+import { erasureInput, ship } from './helpers.js';
+
+const ctx = useTestApp();
+
+describe('dates that contradict each other, and an OS where there is none', () => {
+  it('when a delivery is received before its device was dispatched, then 422 names receivedOn and nothing moves', async () => {
+    const [laptop] = await intake(ctx);
+    await ship(ctx, [laptop], '2025-11-20');
+    const res = await ctx.api('reconditioner').post('/api/v1/deliveries').send({ receivedOn: '2025-11-19', reference: 'BL-D', items: [{ code: laptop.assetTag, erasure: erasureInput() }] });
+    expect(res.status).toBe(422);
+    expect(res.body.errors).toEqual([{ path: 'receivedOn', message: `before ${laptop.assetTag} was dispatched (2025-11-20)` }]);
+    expect((await ctx.api().get(`/api/v1/devices/${laptop.id}`)).body.status).toBe('shipped');
+    const sameDay = await ctx.api('reconditioner').post('/api/v1/deliveries').send({ receivedOn: '2025-11-20', reference: 'BL-D', items: [{ code: laptop.assetTag, erasure: erasureInput() }] });
+    expect(sameDay.status).toBe(201);
+  });
+
+  it('when an installation is completed before its scheduled day, then 422 unless a reason is given, which is recorded', async () => {
+    const { installation, main } = await scheduleKit(ctx); // scheduled on 2026-11-25
+    const early = await ctx.api('installer').post(`/api/v1/installations/${installation.id}/complete`).send({ installedOn: '2026-11-24', installedBy: 'Julien Morel' });
+    expect(early.status).toBe(422);
+    expect(early.body.errors[0].path).toBe('installedOn');
+    const withReason = await ctx.api('installer').post(`/api/v1/installations/${installation.id}/complete`).send({
+      installedOn: '2026-11-24', installedBy: 'Julien Morel', earlyReason: 'Rendez-vous avancé à la demande du bénéficiaire',
+    });
+    expect(withReason.status, JSON.stringify(withReason.body)).toBe(200);
+    const events = await ctx.api('viewer').get(`/api/v1/devices/${main.id}/events`);
+    expect(events.body.items.at(-1)).toMatchObject({ type: 'complete', details: { earlyReason: 'Rendez-vous avancé à la demande du bénéficiaire' } });
+  });
+
+  it('when a return is dated before the installation, then 422 names returnedOn and the device stays installed', async () => {
+    const { installation, main } = await scheduleKit(ctx);
+    await ctx.api('installer').post(`/api/v1/installations/${installation.id}/complete`).send({ installedOn: '2026-11-25', installedBy: 'Julien Morel' }).expect(200);
+    const res = await ctx.api('installer').post(`/api/v1/devices/${main.id}/return`).send({ returnedOn: '2026-11-24', reason: 'fin du prêt', condition: 'bon état' });
+    expect(res.status).toBe(422);
+    expect(res.body.errors).toEqual([{ path: 'returnedOn', message: 'before the installation on 2026-11-25' }]);
+    expect((await ctx.api().get(`/api/v1/devices/${main.id}`)).body.status).toBe('installed');
+  });
+
+  it('when an OS is given for a monitor or a peripheral, then 400 points at specs.os, at intake, in a delivery and on update', async () => {
+    const withOs = { specs: { os: 'Windows 10' } };
+    const { id: collectionId } = await createCollection(ctx);
+    const single = await ctx.api('collector').post(`/api/v1/collections/${collectionId}/devices`).send(deviceInput({ kind: 'monitor', ...withOs }));
+    expect(single.status).toBe(400);
+    expect(single.body.errors).toContainEqual(expect.objectContaining({ path: 'specs.os' }));
+    const batch = await ctx.api('collector').post(`/api/v1/collections/${collectionId}/devices`).send([deviceInput(), deviceInput({ kind: 'peripheral', ...withOs })]);
+    expect(batch.status).toBe(400);
+    expect(batch.body.errors).toContainEqual(expect.objectContaining({ path: '1.specs.os' }));
+    const delivery = await ctx.api('reconditioner').post('/api/v1/deliveries').send({ receivedOn: '2025-12-01', reference: 'BL-OS', items: [deviceInput({ kind: 'monitor', ...withOs })] });
+    expect(delivery.status).toBe(400);
+    const [monitor] = await intake(ctx, [deviceInput({ kind: 'monitor' })]);
+    const patch = await ctx.api('collector').patch(`/api/v1/devices/${monitor.id}`).send({ specs: { os: 'Linux Mint 22' } });
+    expect(patch.status).toBe(422);
+    expect(patch.body.errors).toEqual([{ path: 'specs.os', message: 'a monitor has no operating system; leave os out' }]);
+    const recondition = await ctx.api('collector').post(`/api/v1/devices/${monitor.id}/recondition`).send({ grade: 'A', os: 'Linux Mint 22' });
+    expect(recondition.status).toBe(422);
+  });
+});
