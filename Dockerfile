@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # Build: compile TypeScript and better-sqlite3's native module, then keep production dependencies only.
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 # better-sqlite3 downloads a prebuilt binary; the toolchain is there for when none fits.
 RUN apt-get update \
@@ -16,7 +16,7 @@ COPY templates templates
 RUN npm run build && npm prune --omit=dev
 
 # Run: the compiled output as the unprivileged `node` user, the SQLite database on a volume.
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \
