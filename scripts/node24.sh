@@ -9,9 +9,9 @@
 # the npm registry ships as `node-linux-<arch>@<version>` (bin/node and the C++ headers in
 # include/node) is unpacked once into ${XDG_CACHE_HOME:-~/.cache}/ordipratique/node-<version>-linux-<arch>
 # and reused by every later run and every clone; its bin/ goes first on PATH, and
-# npm_config_nodedir points at it so that native modules (better-sqlite3) are compiled against
-# its headers: their prebuilt binaries are downloaded from outside the npm registry, and where
-# that fails they are built from source.
+# npm_config_nodedir points at it so that a native module that has to compile (node-gyp) uses
+# its headers, not those of the Node named in a ~/.npmrc. better-sqlite3 13 needs none: its npm
+# package carries Node-API binaries for Linux x64 and arm64.
 #
 # The version is pinned so that every machine runs the same build and a cached one is reused
 # without asking the registry. To move to a newer Node 24 release:
