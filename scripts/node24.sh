@@ -60,7 +60,11 @@ _node24_main() {
       return 1
     fi
     # Another run may have finished first: keep its copy.
-    mv -T "$tmp/package" "$home" 2>/dev/null || [ -x "$home/bin/node" ] || { rm -rf "$tmp"; return 1; }
+    if ! mv -T "$tmp/package" "$home" 2>/dev/null && [ ! -x "$home/bin/node" ]; then
+      rm -rf "$tmp"
+      echo "node24.sh: could not move Node into $home (remove that folder and try again)" >&2
+      return 1
+    fi
     rm -rf "$tmp"
   fi
 
