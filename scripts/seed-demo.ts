@@ -153,7 +153,7 @@ if (already) {
     total += rows.length;
     scrapCandidates.push(...rows.filter((r) => r.grade === 'parts').map((r) => r.id));
   }
-  for (const id of scrapCandidates.slice(0, 6)) await scrapDevice(db, id, 'Hors d’usage : carte mère défectueuse', null, actor);
+  for (const id of scrapCandidates.slice(0, 6)) await scrapDevice(db, id, { reason: 'Hors d’usage : carte mère défectueuse' }, actor);
   console.log(
     `Demo data loaded into ${describeDatabase(config.databaseUrl)}: ${donors.length} donors, ${COLLECTIONS.length} collections, ${total} devices (${Math.min(6, scrapCandidates.length)} scrapped).`,
   );

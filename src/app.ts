@@ -32,6 +32,7 @@ import { inventoryRoutes } from './modules/inventory/routes.js';
 import { reportRoutes } from './modules/reports/routes.js';
 import { labelTargetRoutes } from './modules/labels/public-routes.js';
 import { labelRoutes } from './modules/labels/routes.js';
+import { trainingRoutes } from './modules/training/routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -105,6 +106,7 @@ export async function buildApp({ db, config, logger = false }: AppDeps): Promise
     await api.register(inventoryRoutes);
     await api.register(reportRoutes);
     await api.register(labelRoutes);
+    await api.register(trainingRoutes);
   }, { prefix: API_PREFIX });
 
   // Health at the root too, for load balancers and the Dockerfile's HEALTHCHECK.

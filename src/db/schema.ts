@@ -24,6 +24,13 @@ export interface Database {
   exchange_terms: ExchangeTermsTable;
   exchange_entries: ExchangeEntryTable;
   certificates: CertificateTable;
+  training_partners: TrainingPartnerTable;
+  training_cycles: TrainingCycleTable;
+  training_cycle_trainers: TrainingCycleTrainerTable;
+  training_sessions: TrainingSessionTable;
+  training_enrolments: TrainingEnrolmentTable;
+  training_attendance: TrainingAttendanceTable;
+  training_evaluations: TrainingEvaluationTable;
 }
 
 export interface ApiKeyTable {
@@ -104,6 +111,8 @@ export interface DeviceEventTable {
   from_status: string | null;
   to_status: string | null;
   at: string;
+  /** The business date the event stands for (dispatch, receipt, installation, return date); reports count by it. */
+  occurred_on: string;
   actor: string;
   data: string | null;
 }
@@ -140,6 +149,8 @@ export interface BeneficiaryTable {
   neighbourhood: string | null;
   prescriber: string | null;
   training_completed_on: string | null;
+  /** 'manual' (typed by hand) or 'training' (worked out by the training module); null with no date. */
+  training_completed_source: string | null;
   consent_recorded_on: string | null;
   notes: string | null;
   created_at: string;
@@ -301,3 +312,91 @@ export interface CertificateTable {
 export type ErasureRecordRow = Selectable<ErasureRecordTable>;
 export type ShipmentRow = Selectable<ShipmentTable>;
 export type ExchangeEntryRow = Selectable<ExchangeEntryTable>;
+
+export interface TrainingPartnerTable {
+  id: string;
+  name: string;
+  created_at: string;
+}
+
+export interface TrainingCycleTable {
+  id: string;
+  title: string;
+  organiser_id: string;
+  place: string;
+  capacity: number;
+  starts_on: string;
+  ends_on: string;
+  rule_kind: 'sessions' | 'hours';
+  rule_min_sessions: number | null;
+  rule_min_percent: number | null;
+  notes: string | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface TrainingCycleTrainerTable {
+  cycle_id: string;
+  /** The trainer's identity: an API key's id (a staff user's, once the web app has accounts). */
+  trainer_id: string;
+}
+
+export interface TrainingSessionTable {
+  id: string;
+  cycle_id: string;
+  held_on: string;
+  /** `HH:MM`, local time. */
+  start_time: string;
+  end_time: string;
+  minutes: number;
+  place: string | null;
+  theme: string;
+  trainer: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface TrainingEnrolmentTable {
+  id: string;
+  cycle_id: string;
+  beneficiary_id: string;
+  seq: number;
+  status: 'enrolled' | 'waiting' | 'withdrawn';
+  prescriber: string | null;
+  applied_at: string;
+  placed_at: string | null;
+  withdrawn_on: string | null;
+  withdrawal_reason: string | null;
+  attendance_completed_on: string | null;
+  override_completed_on: string | null;
+  override_reason: string | null;
+  override_by: string | null;
+  completed_on: string | null;
+  created_by: string;
+  updated_at: string;
+}
+
+export interface TrainingAttendanceTable {
+  session_id: string;
+  enrolment_id: string;
+  status: 'present' | 'absent' | 'excused';
+  recorded_by: string;
+  recorded_at: string;
+}
+
+export interface TrainingEvaluationTable {
+  enrolment_id: string;
+  moment: 'start' | 'end';
+  mouse_keyboard: number;
+  browsing: number;
+  email: number;
+  online_procedures: number;
+  online_safety: number;
+  recorded_by: string;
+  recorded_at: string;
+}
+
+export type TrainingCycleRow = Selectable<TrainingCycleTable>;
+export type TrainingSessionRow = Selectable<TrainingSessionTable>;
+export type TrainingEnrolmentRow = Selectable<TrainingEnrolmentTable>;

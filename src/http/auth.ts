@@ -15,6 +15,10 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * The default for routes that do not name their roles. `trainer` (partner staff) is left out on
+ * purpose: it reaches the training routes that name it, and nothing else.
+ */
 export const ANY_ROLE: readonly Role[] = ['admin', 'collector', 'reconditioner', 'installer', 'viewer'];
 
 function bearer(request: FastifyRequest): string | undefined {

@@ -17,4 +17,13 @@ export const WRITERS = {
   deliveries: ['reconditioner', 'collector'],
   exchangeTerms: ['admin'],
   labels: ['collector', 'reconditioner', 'installer'],
+  training: ['installer'],
+  attendance: ['installer', 'trainer'],
 } as const satisfies Record<string, readonly Role[]>;
+
+/**
+ * Who reads the training module: every role, `trainer` included (partner staff, who reach
+ * nothing else: `trainer` is not in ANY_ROLE). What each sees is narrowed by the service:
+ * names for installer and admin, and for a trainer in their own cycles only.
+ */
+export const TRAINING_READERS = ['collector', 'reconditioner', 'installer', 'viewer', 'trainer'] as const satisfies readonly Role[];

@@ -88,7 +88,7 @@ describe("the donor's documents", () => {
     const completes = [[a, 'B-2025-0001'], [b, 'B-2025-0001'], [c, 'B-2025-0002']] as const;
     for (const [device, reference] of completes) {
       await ctx.db.kysely.insertInto('device_events').values({
-        device_id: device.id, type: 'complete', from_status: 'reserved', to_status: 'installed', at: new Date().toISOString(), actor: 'test installer',
+        device_id: device.id, type: 'complete', from_status: 'reserved', to_status: 'installed', at: new Date().toISOString(), occurred_on: '2025-06-01', actor: 'test installer',
         data: JSON.stringify({ installationId: `inst-${device.id}`, beneficiaryReference: reference }),
       }).execute();
     }

@@ -104,8 +104,8 @@ describe('in-house reconditioning and the purge rule', () => {
     const at = new Date().toISOString();
     await ctx.db.kysely.updateTable('devices').set({ status: 'returned' }).where('id', '=', device.id).execute();
     await ctx.db.kysely.insertInto('device_events').values([
-      { device_id: device.id, type: 'complete', from_status: 'reserved', to_status: 'installed', at, actor: 'test installer', data: JSON.stringify({ beneficiaryReference: 'B-2025-0009' }) },
-      { device_id: device.id, type: 'return', from_status: 'installed', to_status: 'returned', at, actor: 'test installer', data: null },
+      { device_id: device.id, type: 'complete', from_status: 'reserved', to_status: 'installed', at, occurred_on: at.slice(0, 10), actor: 'test installer', data: JSON.stringify({ beneficiaryReference: 'B-2025-0009' }) },
+      { device_id: device.id, type: 'return', from_status: 'installed', to_status: 'returned', at, occurred_on: at.slice(0, 10), actor: 'test installer', data: null },
     ]).execute();
     const refused = await ctx.api('collector').post(`/api/v1/devices/${device.id}/recondition`).send({ grade: 'B' });
     expect(refused.status).toBe(409);

@@ -50,7 +50,7 @@ describe('API keys', () => {
     expect(basic.status).toBe(401);
   });
 
-  it.each(['collector', 'reconditioner', 'installer', 'viewer'] as const)('when a %s manages keys, then 403 names the allowed roles', async (role) => {
+  it.each(['collector', 'reconditioner', 'installer', 'viewer', 'trainer'] as const)('when a %s manages keys, then 403 names the allowed roles', async (role) => {
     for (const res of [
       await ctx.api(role).get('/api/v1/api-keys'),
       await ctx.api(role).post('/api/v1/api-keys').send({ name: 'x', role: 'admin' }),

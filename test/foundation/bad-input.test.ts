@@ -4,6 +4,7 @@ import type { Response } from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from '../helpers/app.js';
 import { createCollection, intake } from '../helpers/factories.js';
+import { createCycle, enrol, trainees } from '../helpers/training.js';
 
 /**
  * A battery of bad inputs thrown at every route the OpenAPI document lists (so routes added
@@ -142,6 +143,11 @@ beforeAll(async () => {
   const collection = await createCollection(ctx);
   const [device] = await intake(ctx, undefined, collection.id);
   Object.assign(realIds, { 'donors.id': collection.donorId, 'collections.id': collection.id, 'devices.id': device.id, 'scan.code': device.assetTag });
+  // Training: a cycle with a session and one person enrolled, so bad input meets live rows there too.
+  const { cycle, sessions } = await createCycle(ctx, { sessions: 1 });
+  const [person] = await trainees(ctx, 1);
+  const enrolment = await enrol(ctx, cycle.id, person);
+  Object.assign(realIds, { 'cycles.id': cycle.id, 'sessions.id': sessions[0].id, 'enrolments.id': enrolment.id, 'enrolments.moment': 'start' });
   before = await snapshot();
 });
 

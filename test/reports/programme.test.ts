@@ -81,8 +81,8 @@ describe('programme report: households, neighbourhoods and the exchange', () => 
       { neighbourhood: 'Le Biollay', installations: 6 },
       { neighbourhood: 'Les Hauts de Chambéry', installations: 'masked' },
     ]);
-    // Every completion recorded today counts as a device installed, Le Covet's (dated in August) too.
-    expect(body.totals.installed).toBe(14);
+    // Installations count by the contract's date: Le Covet's (31 August) falls outside; each kit is one laptop.
+    expect(body.totals).toMatchObject({ installed: 13, computersInstalled: 13, otherEquipmentInstalled: 0 });
     expect(body.exchange).toEqual({ asOf: '2026-11-30', credits: 3.25, unitsReceived: 1, adjustments: -0.5, balance: 1.75 });
     const ledger = await ctx.api('viewer').get('/api/v1/exchange');
     expect(ledger.body).toMatchObject({ credits: 3.25, unitsReceived: 1, adjustments: -0.5, balance: 1.75 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { line } from '../../shared/fields.js';
 
-export const ROLES = ['admin', 'collector', 'reconditioner', 'installer', 'viewer'] as const;
+export const ROLES = ['admin', 'collector', 'reconditioner', 'installer', 'viewer', 'trainer'] as const;
 export type Role = (typeof ROLES)[number];
 export const roleSchema = z.enum(ROLES);
 

@@ -44,6 +44,8 @@ function toColumns(input: UpdateBeneficiary): Partial<BeneficiaryTable> {
     training_completed_on: input.trainingCompletedOn,
     consent_recorded_on: input.consentRecordedOn,
     notes: input.notes,
+    // A date typed here is the person's own record; the training module keeps it unless attendance gives one.
+    training_completed_source: input.trainingCompletedOn === undefined ? undefined : input.trainingCompletedOn ? 'manual' : null,
   };
   return Object.fromEntries(Object.entries(columns).filter(([, v]) => v !== undefined));
 }
@@ -71,6 +73,7 @@ export async function createBeneficiary(db: Db, input: CreateBeneficiary): Promi
       neighbourhood: null,
       prescriber: null,
       training_completed_on: null,
+      training_completed_source: null,
       consent_recorded_on: null,
       notes: null,
       ...toColumns(input),
@@ -117,4 +120,23 @@ export async function listBeneficiaries(db: Db, query: ListBeneficiariesQuery) {
     select = select.where((eb) => eb.or([lowerLike('first_name', pattern), lowerLike('last_name', pattern), lowerLike('reference', pattern)]));
   }
   return toPage(await select.execute(), query.limit, (r) => r.id, toBeneficiary);
+}
+
+/**
+ * The training module's word on a person's training (issue 14): `date` is the earliest cycle
+ * they completed (attendance or an admin's override), or null when none is. A date worked out
+ * from training replaces whatever was there; when training no longer gives one (an attendance
+ * undone), the date is cleared only if training had set it: a date typed by hand stays.
+ */
+export async function recordTrainingCompletion(trx: Executor, beneficiaryId: string, date: string | null): Promise<void> {
+  const row = await trx
+    .selectFrom('beneficiaries')
+    .select(['training_completed_on', 'training_completed_source'])
+    .where('id', '=', beneficiaryId)
+    .executeTakeFirstOrThrow();
+  let next: { training_completed_on: string | null; training_completed_source: string | null } | undefined;
+  if (date) next = { training_completed_on: date, training_completed_source: 'training' };
+  else if (row.training_completed_source === 'training') next = { training_completed_on: null, training_completed_source: null };
+  if (!next || (next.training_completed_on === row.training_completed_on && next.training_completed_source === row.training_completed_source)) return;
+  await trx.updateTable('beneficiaries').set({ ...next, updated_at: nowIso() }).where('id', '=', beneficiaryId).execute();
 }

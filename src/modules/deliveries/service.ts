@@ -49,10 +49,10 @@ export async function createDelivery(db: Db, input: CreateDelivery, actor: Actor
       const created = await insertNewDevices(
         trx,
         newItems.map(({ erasure: _erasure, ...device }) => device as DeviceIntake),
-        { prefix, status: 'ready', origin: 'reconditioner', collectionId: null, donorId: null, eventType: 'deliver', details },
+        { prefix, status: 'ready', origin: 'reconditioner', collectionId: null, donorId: null, eventType: 'deliver', details, occurredOn: input.receivedOn },
         actor,
       );
-      const returned = await transition(trx, returnedIds, 'deliver', actor, details);
+      const returned = await transition(trx, returnedIds, 'deliver', actor, details, {}, input.receivedOn);
       const found = returned.filter((d) => d.missing_since).map((d) => d.id);
       if (found.length) {
         await trx.updateTable('devices').set({ missing_since: null, version: sql`version + 1` }).where('id', 'in', found).execute();

@@ -20,6 +20,8 @@ export interface NewDevicesOptions {
   donorId: string | null;
   eventType: string;
   details?: Record<string, unknown> | null;
+  /** The business date of the events (a delivery's `receivedOn`); the day recorded by default. */
+  occurredOn?: string;
 }
 
 /**
@@ -62,7 +64,7 @@ export async function insertNewDevices(trx: Trx, items: DeviceIntake[], options:
   }
   await appendEvents(
     trx,
-    rows.map((row) => ({ deviceId: row.id, type: options.eventType, fromStatus: null, toStatus: options.status, actor: actor.name, details: options.details ?? null, at: now })),
+    rows.map((row) => ({ deviceId: row.id, type: options.eventType, fromStatus: null, toStatus: options.status, actor: actor.name, details: options.details ?? null, at: now, occurredOn: options.occurredOn })),
   );
   return rows;
 }
@@ -75,7 +77,7 @@ export async function intakeDevices(db: Db, collectionId: string, items: DeviceI
       return insertNewDevices(
         trx,
         items,
-        { prefix, status: 'collected', origin: 'donation', collectionId: collection.id, donorId: collection.donor_id, eventType: 'intake', details: { collectionId } },
+        { prefix, status: 'collected', origin: 'donation', collectionId: collection.id, donorId: collection.donor_id, eventType: 'intake', details: { collectionId }, occurredOn: collection.collected_on },
         actor,
       );
     });

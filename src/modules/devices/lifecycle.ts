@@ -42,6 +42,8 @@ export interface NewEvent {
   actor: string;
   details?: Record<string, unknown> | null;
   at?: string;
+  /** The business date (`YYYY-MM-DD`) the event stands for; the day of `at` by default. */
+  occurredOn?: string;
 }
 
 /**
@@ -66,6 +68,7 @@ export async function appendEvents(trx: Trx, events: NewEvent[]): Promise<void> 
           from_status: e.fromStatus,
           to_status: e.toStatus,
           at: e.at ?? at,
+          occurred_on: e.occurredOn ?? (e.at ?? at).slice(0, 10),
           actor: e.actor,
           data: e.details ? JSON.stringify(e.details) : null,
         })),
@@ -78,6 +81,8 @@ export async function appendEvents(trx: Trx, events: NewEvent[]): Promise<void> 
  * Moves devices for one action inside the caller's transaction: checks each current status,
  * updates it only if it is still that status (so of two racing requests exactly one wins),
  * and appends one event per device. Throws 409 naming the status when a device may not move.
+ * `occurredOn` is the action's business date (dispatch, receipt, installation, return date),
+ * which the reports count by; it defaults to the day the action is recorded.
  */
 export async function transition(
   trx: Trx,
@@ -86,6 +91,7 @@ export async function transition(
   actor: Actor,
   details: Record<string, unknown> | null = null,
   extraChanges: Partial<Pick<DeviceRow, 'grade' | 'os' | 'notes'>> = {},
+  occurredOn?: string,
 ): Promise<DeviceRow[]> {
   const rule = TRANSITIONS[action];
   const ids = [...new Set(deviceIds)].sort();
@@ -114,7 +120,7 @@ export async function transition(
   if (moved.length !== ids.length) throw conflict(`Another request changed these devices meanwhile; retry`);
   await appendEvents(
     trx,
-    moved.map((row) => ({ deviceId: row.id, type: action, fromStatus: before.get(row.id)!.status, toStatus: rule.to, actor: actor.name, details, at: now })),
+    moved.map((row) => ({ deviceId: row.id, type: action, fromStatus: before.get(row.id)!.status, toStatus: rule.to, actor: actor.name, details, at: now, occurredOn })),
   );
   return moved;
 }

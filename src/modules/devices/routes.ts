@@ -87,7 +87,7 @@ export async function deviceRoutes(fastify: FastifyInstance) {
   app.post('/devices/:id/scrap', {
     config: { roles: WRITERS.scrap },
     schema: { tags, summary: 'Scrap a device (sent to recycling)', params: idParams, body: scrapSchema, response: { 200: deviceSchema } },
-  }, async (request) => toDevice(await scrapDevice(app.db, request.params.id, request.body.reason, request.body.notes, request.actor)));
+  }, async (request) => toDevice(await scrapDevice(app.db, request.params.id, request.body, request.actor)));
 
   app.get('/scan/:code', {
     schema: { tags, summary: 'Find a device by asset tag, serial number or label URL', params: codeParams, response: { 200: deviceSchema } },

@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { pageQuerySchema } from '../../http/pagination.js';
-import { id, line, optional, searchTerm, text } from '../../shared/fields.js';
+import { id, isoDate, line, optional, searchTerm, text } from '../../shared/fields.js';
 
 export const DEVICE_KINDS = ['laptop', 'desktop', 'all_in_one', 'monitor', 'tablet', 'smartphone', 'printer', 'peripheral', 'other'] as const;
 export const DEVICE_STATUSES = ['collected', 'shipped', 'ready', 'reserved', 'installed', 'returned', 'scrapped'] as const;
 export const GRADES = ['A', 'B', 'C', 'parts'] as const;
 export const ORIGINS = ['donation', 'reconditioner'] as const;
 export const STORAGE_TYPES = ['hdd', 'ssd', 'nvme', 'emmc', 'none', 'other'] as const;
+/** Kinds the programme counts as computers ("ordinateurs") in its figures. */
+export const COMPUTER_KINDS: readonly DeviceKind[] = ['laptop', 'desktop', 'all_in_one'];
 /** Kinds that hold user data, so must be erased before reuse. */
 export const DATA_BEARING_KINDS: readonly DeviceKind[] = ['laptop', 'desktop', 'all_in_one', 'tablet', 'smartphone'];
 
@@ -105,7 +107,12 @@ export const listDevicesQuerySchema = pageQuerySchema.extend({
 });
 export type ListDevicesQuery = z.infer<typeof listDevicesQuerySchema>;
 
-export const scrapSchema = z.strictObject({ reason: line(500), notes: optional(text()) });
+export const scrapSchema = z.strictObject({
+  reason: line(500),
+  scrappedOn: isoDate.optional().describe('The day it went to recycling (today by default; not in the future); reports count by it'),
+  notes: optional(text()),
+});
+export type ScrapInput = z.infer<typeof scrapSchema>;
 
 export const eventSchema = z
   .object({
@@ -115,7 +122,8 @@ export const eventSchema = z
     type: z.string(),
     fromStatus: z.enum(DEVICE_STATUSES).nullable(),
     toStatus: z.enum(DEVICE_STATUSES).nullable(),
-    at: z.string(),
+    at: z.string().describe('When it was recorded'),
+    occurredOn: z.string().describe('The business date it stands for (dispatch, receipt, installation, return date); reports count by it'),
     actor: z.string(),
     details: z.record(z.string(), z.unknown()).nullable(),
   })

@@ -6,6 +6,7 @@ import { cachedSqlite } from '../../db/statements.js';
 import { inTransaction, nowIso, type Executor } from '../../db/transaction.js';
 import { decodeCursor, toPage } from '../../http/pagination.js';
 import { ProblemError, conflict, notFound } from '../../http/problem.js';
+import { assertNotFuture } from '../../shared/business-date.js';
 import { hasControlCharacters } from '../../shared/fields.js';
 import { containsPattern, lowerLike } from '../../shared/search.js';
 import type { Actor } from '../api-keys/service.js';
@@ -16,6 +17,7 @@ import {
   type DeviceEvent,
   type DeviceUpdateInput,
   type ListDevicesQuery,
+  type ScrapInput,
 } from './schemas.js';
 
 export function toDevice(row: DeviceRow): Device {
@@ -151,8 +153,9 @@ function matchesEtag(header: string, row: DeviceRow): boolean {
   return header.split(',').map((t) => t.trim().replace(/^W\//, '')).some((t) => t === '*' || t === etagOf(row));
 }
 
-export async function scrapDevice(db: Db, id: string, reason: string, notes: string | null | undefined, actor: Actor) {
-  const [row] = await inTransaction(db, (trx) => transition(trx, [id], 'scrap', actor, { reason, ...(notes ? { notes } : {}) }));
+export async function scrapDevice(db: Db, id: string, { reason, notes, scrappedOn }: ScrapInput, actor: Actor) {
+  if (scrappedOn) assertNotFuture(scrappedOn, 'scrappedOn', 'A scrapping');
+  const [row] = await inTransaction(db, (trx) => transition(trx, [id], 'scrap', actor, { reason, ...(notes ? { notes } : {}) }, {}, scrappedOn));
   return row;
 }
 
@@ -243,6 +246,7 @@ export function toEvent(row: DeviceEventRow & { asset_tag: string }): DeviceEven
     fromStatus: row.from_status as DeviceEvent['fromStatus'],
     toStatus: row.to_status as DeviceEvent['toStatus'],
     at: row.at,
+    occurredOn: row.occurred_on,
     actor: row.actor,
     details: row.data ? (JSON.parse(row.data) as Record<string, unknown>) : null,
   };

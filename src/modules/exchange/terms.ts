@@ -4,6 +4,7 @@ import type { Executor, Trx } from '../../db/transaction.js';
 import { inTransaction, nowIso } from '../../db/transaction.js';
 import { conflict } from '../../http/problem.js';
 import type { Actor } from '../api-keys/service.js';
+import { today } from '../../shared/business-date.js';
 import { DEVICE_KINDS } from '../devices/schemas.js';
 import { fromMilli } from './milli.js';
 import type { Terms, TermsInput } from './schemas.js';
@@ -34,7 +35,7 @@ export function toTerms(record: TermsRecord): Terms {
   };
 }
 
-export const today = () => nowIso().slice(0, 10);
+export { today };
 
 /** The terms in force on a date: the latest change effective on or before it. */
 export async function termsInForce(db: Executor, onDate: string): Promise<TermsRecord> {

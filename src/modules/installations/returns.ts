@@ -34,7 +34,7 @@ export async function returnDevice(db: Db, deviceId: string, input: ReturnInput,
     const installation = await getLightInstallation(trx, installationId);
     const out = (await installationDevices(trx, [installationId])).filter((d) => d.returned_on === null).map((d) => d.device_id);
     const ids = input.scope === 'kit' ? out : [deviceId];
-    await transition(trx, ids, 'return', actor, { installationId, beneficiaryReference: installation.beneficiary_reference });
+    await transition(trx, ids, 'return', actor, { installationId, beneficiaryReference: installation.beneficiary_reference }, {}, input.returnedOn);
     await trx
       .updateTable('installation_devices')
       .set({

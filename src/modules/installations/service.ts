@@ -123,7 +123,7 @@ export async function completeInstallation(db: Db, id: string, input: CompleteIn
     const beneficiary = await getBeneficiaryRow(trx, installation.beneficiary_id);
     const year = Number(input.installedOn.slice(0, 4));
     const number = formatContractNumber(year, await takeNumberFrom(trx, `contract:${year}`));
-    await transition(trx, await deviceIdsOf(trx, id), 'complete', actor, eventDetails(installation, { contractNumber: number }));
+    await transition(trx, await deviceIdsOf(trx, id), 'complete', actor, eventDetails(installation, { contractNumber: number }), {}, input.installedOn);
     const facts = await contractFacts(trx, installation, config, { number, installedOn: input.installedOn, staffName: input.installedBy });
     const signature = input.signature ? { png: input.signature.imagePng, signedBy: input.signature.signedBy, signedAt: input.signature.signedAt } : null;
     const pdf = await renderContract(template, facts, { mode: 'final', person: personOf(beneficiary), signature });

@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { line, optional, text } from '../../shared/fields.js';
+import { isoDate, line, optional, text } from '../../shared/fields.js';
 import { GRADES } from '../devices/schemas.js';
 
 export const reconditionSchema = z.strictObject({
   grade: z.enum(GRADES),
+  reconditionedOn: isoDate.optional().describe('The day it was made ready (today by default; not in the future); reports count by it'),
   os: optional(line(120)).describe('The system installed, e.g. "Linux Mint 22"'),
   notes: optional(text()),
 });

@@ -2,6 +2,7 @@ import type { Db } from '../../db/connection.js';
 import type { DeviceRow } from '../../db/schema.js';
 import { inTransaction, type Trx } from '../../db/transaction.js';
 import { conflict, notFound } from '../../http/problem.js';
+import { assertNotFuture } from '../../shared/business-date.js';
 import type { Actor } from '../api-keys/service.js';
 import { illegalTransition, lockDevices, transition, TRANSITIONS } from '../devices/lifecycle.js';
 import { DATA_BEARING_KINDS, type DeviceKind } from '../devices/schemas.js';
@@ -15,13 +16,14 @@ import type { ReconditionInput } from './schemas.js';
  * Purge (or a Destroy of storage since replaced), recorded after it last left a home.
  */
 export async function reconditionDevice(db: Db, id: string, input: ReconditionInput, actor: Actor): Promise<DeviceRow> {
+  if (input.reconditionedOn) assertNotFuture(input.reconditionedOn, 'reconditionedOn', 'A reconditioning');
   return inTransaction(db, async (trx) => {
     const device = (await lockDevices(trx, [id])).get(id);
     if (!device) throw notFound(`Device ${id}`);
     if (!(TRANSITIONS.recondition.from as readonly string[]).includes(device.status)) throw illegalTransition(device, 'recondition');
     const erasureId = await assertPurged(trx, device);
     const changes = { grade: input.grade, ...(input.os ? { os: input.os } : {}), ...(input.notes ? { notes: input.notes } : {}) };
-    const [row] = await transition(trx, [id], 'recondition', actor, { grade: input.grade, ...(input.os ? { os: input.os } : {}), ...(erasureId ? { erasureId } : {}) }, changes);
+    const [row] = await transition(trx, [id], 'recondition', actor, { grade: input.grade, ...(input.os ? { os: input.os } : {}), ...(erasureId ? { erasureId } : {}) }, changes, input.reconditionedOn);
     return row;
   });
 }

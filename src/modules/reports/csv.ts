@@ -22,6 +22,8 @@ export function reportCsv(report: ProgrammeReport, delimiter: CsvDelimiter): str
     ['total', 'exchangeBalance', '', balance],
   );
   for (const n of report.installationsByNeighbourhood) rows.push(['total', 'installationsByNeighbourhood', n.neighbourhood ?? '', n.installations]);
+  for (const n of report.peopleTrainedByNeighbourhood) rows.push(['total', 'peopleTrainedByNeighbourhood', n.neighbourhood ?? '', n.people]);
+  for (const n of report.peopleAttendedByNeighbourhood) rows.push(['total', 'peopleAttendedByNeighbourhood', n.neighbourhood ?? '', n.people]);
   for (const month of report.byMonth) {
     for (const figure of REPORT_FIGURES) rows.push([month.month, figure, '', month[figure]]);
   }

@@ -3,6 +3,7 @@ import { drawHeader, drawTable, frDate, frNumber } from '../../pdf/layout.js';
 import { programmeIdentity } from '../../shared/identity.js';
 import type { DeviceKind } from '../devices/schemas.js';
 import { MASKED } from './figures/neighbourhoods.js';
+import { drawHeadline } from './headline-pdf.js';
 import type { ProgrammeReport } from './schemas.js';
 
 const KIND_LABELS: Record<DeviceKind, string> = {
@@ -26,7 +27,7 @@ const MONTHS = ['janv.', 'févr.', 'mars', 'avr.', 'mai', 'juin', 'juil.', 'aoû
 const SERIES = [
   { key: 'devicesCollected', label: 'Appareils collectés', color: '#4a7fb5' },
   { key: 'receivedReconditioned', label: 'Reçus reconditionnés', color: '#9bbf4a' },
-  { key: 'installed', label: 'Installés à domicile', color: '#e0883a' },
+  { key: 'computersInstalled', label: 'Ordinateurs installés à domicile', color: '#e0883a' },
 ] as const;
 
 export function reportFilename(report: ProgrammeReport, extension: string): string {
@@ -48,14 +49,18 @@ export function drawReport(doc: PDFKit.PDFDocument, report: ProgrammeReport, tod
     `Période du ${frDate(report.period.from)} au ${frDate(report.period.to)} · édité le ${frDate(today.toISOString())}`,
   );
 
+  drawHeadline(doc, report);
   drawKeyFigures(doc, [
+    [frNumber(t.peopleAttended, 0), 'personnes venues aux ateliers'],
+    [frNumber(t.trainingHours), 'heures d’atelier'],
     [frNumber(t.donors, 0), 'donateurs'],
     [frNumber(t.collections, 0), 'collectes'],
     [frNumber(t.devicesCollected, 0), `appareils collectés (${frNumber(t.weightKgCollected)} kg)`],
     [frNumber(t.shipped, 0), 'envoyés au reconditionnement'],
     [frNumber(t.receivedReconditioned, 0), 'reçus reconditionnés'],
     [frNumber(t.reconditionedInHouse, 0), 'reconditionnés sur place'],
-    [frNumber(t.installed, 0), 'ordinateurs installés à domicile'],
+    [frNumber(t.computersInstalled, 0), 'ordinateurs installés à domicile'],
+    [frNumber(t.otherEquipmentInstalled, 0), 'autres équipements installés'],
     [frNumber(t.householdsEquipped, 0), 'foyers équipés'],
     [frNumber(t.returns, 0), 'retours'],
     [frNumber(t.scrapped, 0), 'mis au rebut (recyclage)'],

@@ -18,15 +18,28 @@ const figures = {
   collections: count,
   devicesCollected: count.describe('Donated devices, by their collection’s date'),
   weightKgCollected: z.number().describe('Their declared weight, kg'),
-  shipped: count.describe('Dispatched to the reconditioner'),
-  receivedReconditioned: count.describe('Received from the reconditioner, ready to install'),
-  reconditionedInHouse: count,
-  installed: count.describe('Devices installed: installations completed (contract signed), each device of a kit counted'),
-  householdsEquipped: count.describe('Distinct beneficiaries with an installation completed in the period (by the contract’s installation date)'),
-  returns: count,
-  scrapped: count,
+  shipped: count.describe('Dispatched to the reconditioner, by the dispatch date'),
+  receivedReconditioned: count.describe('Received from the reconditioner, by the delivery’s `receivedOn`'),
+  reconditionedInHouse: count.describe('Reconditioned in-house, by the day it was recorded'),
+  installed: count.describe('Devices installed in a home, by the contract’s `installedOn`: every device of a kit, computers and other equipment'),
+  computersInstalled: count.describe('Of `installed`, the computers (laptop, desktop, all-in-one)'),
+  otherEquipmentInstalled: count.describe('Of `installed`, the other equipment (monitors, printers, peripherals…)'),
+  householdsEquipped: count.describe('Distinct beneficiaries with an installation completed in the period (by the contract’s `installedOn`)'),
+  returns: count.describe('Devices given back, by `returnedOn`'),
+  scrapped: count.describe('Scrapped, by the day it was recorded'),
+  peopleTrained: count.describe('Distinct people who completed a training cycle in the period (attendance met the cycle’s rule, or an admin’s override)'),
+  peopleAttended: count.describe('Distinct people present at one workshop of the period at least'),
+  workshopsHeld: count.describe('Workshops (training sessions) of the period where someone was present'),
+  trainingHours: z.number().describe('Their duration, hours'),
 };
 export const REPORT_FIGURES = Object.keys(figures) as (keyof typeof figures)[];
+
+const peopleByNeighbourhood = z.array(
+  z.object({
+    neighbourhood: z.string().nullable().describe('Null: not recorded'),
+    people: z.union([z.number().int().min(SMALL_COUNT), z.literal(SMALL), z.literal(MASKED)]),
+  }),
+);
 
 export const reportSchema = z
   .object({
@@ -52,6 +65,8 @@ export const reportSchema = z
         }),
       )
       .describe('Installations completed in the period by the beneficiary’s neighbourhood, by name; period totals only'),
+    peopleTrainedByNeighbourhood: peopleByNeighbourhood.describe('People trained in the period by neighbourhood, with the same suppression'),
+    peopleAttendedByNeighbourhood: peopleByNeighbourhood.describe('People who attended a workshop in the period by neighbourhood, with the same suppression'),
     byMonth: z.array(z.object({ month: z.string().meta({ example: '2026-03' }), ...figures })).describe('Every month of the period, zeros included'),
   })
   .meta({ id: 'ProgrammeReport' });

@@ -4,6 +4,7 @@ import { exchangeFigures } from './figures/exchange.js';
 import { householdFigures } from './figures/households.js';
 import { movementFigures } from './figures/movements.js';
 import { neighbourhoodFigures } from './figures/neighbourhoods.js';
+import { trainingByNeighbourhood, trainingFigures } from './figures/training.js';
 import type { Period } from './period.js';
 import { REPORT_FIGURES, type ProgrammeReport } from './schemas.js';
 
@@ -14,14 +15,16 @@ type Figure = (typeof REPORT_FIGURES)[number];
  * (`figures/*.ts`); this only runs them and lays their totals and months side by side.
  */
 export async function programmeReport(db: Db, period: Period): Promise<ProgrammeReport> {
-  const [collections, movements, households, exchange, installationsByNeighbourhood] = await Promise.all([
+  const [collections, movements, households, exchange, installationsByNeighbourhood, training, trainingPlaces] = await Promise.all([
     collectionFigures(db, period),
     movementFigures(db, period),
     householdFigures(db, period),
     exchangeFigures(db, period),
     neighbourhoodFigures(db, period),
+    trainingFigures(db, period),
+    trainingByNeighbourhood(db, period),
   ]);
-  const groups = [collections, movements, households];
+  const groups = [collections, movements, households, training];
   const totals = Object.assign({}, ...groups.map((g) => g.totals)) as Record<Figure, number>;
   const byMonth = period.months.map((month) => {
     const row = { month } as { month: string } & Record<Figure, number>;
@@ -29,5 +32,14 @@ export async function programmeReport(db: Db, period: Period): Promise<Programme
     for (const group of groups) Object.assign(row, group.byMonth.get(month));
     return row;
   });
-  return { period: { from: period.from, to: period.to }, totals, collectedByKind: collections.collectedByKind, exchange, installationsByNeighbourhood, byMonth };
+  return {
+    period: { from: period.from, to: period.to },
+    totals,
+    collectedByKind: collections.collectedByKind,
+    exchange,
+    installationsByNeighbourhood,
+    peopleTrainedByNeighbourhood: trainingPlaces.peopleTrained,
+    peopleAttendedByNeighbourhood: trainingPlaces.peopleAttended,
+    byMonth,
+  };
 }

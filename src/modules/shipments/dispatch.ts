@@ -1,6 +1,7 @@
 import type { Db } from '../../db/connection.js';
 import { inTransaction, nowIso } from '../../db/transaction.js';
-import { ProblemError, conflict } from '../../http/problem.js';
+import { conflict } from '../../http/problem.js';
+import { assertNotFuture } from '../../shared/business-date.js';
 import type { Actor } from '../api-keys/service.js';
 import { transition } from '../devices/lifecycle.js';
 import { appendEntries } from '../exchange/ledger.js';
@@ -14,15 +15,13 @@ import { assertOpen, lockShipment, summaryOf } from './service.js';
  */
 export async function dispatchShipment(db: Db, shipmentId: string, dispatchedOn: string | undefined, actor: Actor): Promise<ShipmentSummary> {
   const date = dispatchedOn ?? today();
-  if (date > today()) {
-    throw new ProblemError(422, 'A shipment cannot be dispatched in the future', {}, [{ path: 'dispatchedOn', message: 'after today' }]);
-  }
+  assertNotFuture(date, 'dispatchedOn', 'A shipment');
   return inTransaction(db, async (trx) => {
     const shipment = await lockShipment(trx, shipmentId);
     assertOpen(shipment);
     const items = await trx.selectFrom('shipment_items').select('device_id').where('shipment_id', '=', shipmentId).execute();
     if (items.length === 0) throw conflict(`Shipment ${shipment.reference} is empty: add devices before dispatching it`, { itemCount: 0 });
-    const moved = await transition(trx, items.map((i) => i.device_id), 'dispatch', actor, { shipmentId, reference: shipment.reference });
+    const moved = await transition(trx, items.map((i) => i.device_id), 'dispatch', actor, { shipmentId, reference: shipment.reference }, {}, date);
 
     await lockLedger(trx);
     const terms = await termsInForce(trx, date);

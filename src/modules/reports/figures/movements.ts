@@ -1,7 +1,8 @@
+import { COMPUTER_KINDS } from '../../devices/schemas.js';
 import { monthRanges } from '../period.js';
 import { addTo, type FigureGroup, type Figures } from './types.js';
 
-/** Each figure counts the device events of one lifecycle action, by the event's time. */
+/** Each figure counts the device events of one lifecycle action, by the event's business date. */
 export const MOVEMENT_EVENTS = {
   shipped: 'dispatch',
   receivedReconditioned: 'deliver',
@@ -10,33 +11,46 @@ export const MOVEMENT_EVENTS = {
   returns: 'return',
   scrapped: 'scrap',
 } as const;
-export const MOVEMENT_KEYS = Object.keys(MOVEMENT_EVENTS) as (keyof typeof MOVEMENT_EVENTS)[];
-type Key = keyof typeof MOVEMENT_EVENTS;
+export const MOVEMENT_KEYS = [...Object.keys(MOVEMENT_EVENTS), 'computersInstalled', 'otherEquipmentInstalled'] as (keyof typeof MOVEMENT_EVENTS | 'computersInstalled' | 'otherEquipmentInstalled')[];
+type Key = (typeof MOVEMENT_KEYS)[number];
 
-/** Shipped to the reconditioner, received reconditioned, reconditioned in-house, installed, returned, scrapped. */
+const computers = new Set<string>(COMPUTER_KINDS);
+
+/**
+ * Shipped to the reconditioner, received reconditioned, reconditioned in-house, installed
+ * (computers and other equipment apart), returned, scrapped. Every figure counts by the date
+ * the thing happened (`occurred_on`: the dispatch date, the delivery's `receivedOn`, the
+ * contract's `installedOn`, the `returnedOn`), never by the day it was typed in.
+ */
 export const movementFigures: Figures<Key> = async (db, period) => {
-  const keyOf = new Map(MOVEMENT_KEYS.map((key) => [MOVEMENT_EVENTS[key] as string, key]));
+  const keyOf = new Map(Object.entries(MOVEMENT_EVENTS).map(([key, type]) => [type as string, key as keyof typeof MOVEMENT_EVENTS]));
   // One range count per month rather than a GROUP BY on a computed month: each reads only
-  // its slice of the (type, at) index and needs no sort.
+  // its slice of the (type, occurred_on, device_id) index and needs no sort.
   const months = await Promise.all(
     monthRanges(period).map(async (range) => ({
       month: range.month,
       rows: await db.kysely
         .selectFrom('device_events')
-        .select((eb) => ['type', eb.fn.countAll<number>().as('count')])
-        .where('type', 'in', [...keyOf.keys()])
-        .where('at', '>=', range.fromAt)
-        .where('at', '<', range.untilAt)
-        .groupBy('type')
+        .innerJoin('devices', 'devices.id', 'device_events.device_id')
+        .select((eb) => ['device_events.type', 'devices.kind', eb.fn.countAll<number>().as('count')])
+        .where('device_events.type', 'in', [...keyOf.keys()])
+        .where('device_events.occurred_on', '>=', range.from)
+        .where('device_events.occurred_on', '<=', range.to)
+        .groupBy(['device_events.type', 'devices.kind'])
         .execute(),
     })),
   );
   const group: FigureGroup<Key> = { totals: Object.fromEntries(MOVEMENT_KEYS.map((k) => [k, 0])) as Record<Key, number>, byMonth: new Map() };
+  const add = (month: string, key: Key, count: number) => {
+    group.totals[key] += count;
+    addTo(group.byMonth, month, key, count);
+  };
   for (const { month, rows } of months) {
     for (const row of rows) {
       const key = keyOf.get(row.type)!;
-      group.totals[key] += Number(row.count);
-      addTo(group.byMonth, month, key, Number(row.count));
+      const count = Number(row.count);
+      add(month, key, count);
+      if (key === 'installed') add(month, computers.has(row.kind) ? 'computersInstalled' : 'otherEquipmentInstalled', count);
     }
   }
   return group;

@@ -1,0 +1,125 @@
+import os from 'node:os';
+import autocannon from 'autocannon';
+import { renderAttendanceSheet, type SheetFacts } from '../../src/modules/training/sheet.js';
+import { scratchDatabase } from '../../test/helpers/database.js';
+import { percentile, startBuiltServer } from './harness.js';
+
+/**
+ * `npm run bench:training`:
+ *   1. the attendance sheet of a 20-person session rendered in-process, N times: p50 / p95 / max
+ *      (goal < 100 ms);
+ *   2. saving one attendance tap (`PUT /training/sessions/{id}/attendance`, one person, the
+ *      status alternating so every request writes and works completion out again) against the
+ *      production build in its own process, on a cycle of 10 sessions and 20 people: latency with
+ *      one connection (a trainer's taps, one after the other: the server's time plus loopback;
+ *      goal p95 < 30 ms), then with 10 connections (several tablets at once).
+ * BENCH_POSTGRES_URL=postgres://… runs part 2 on PostgreSQL; BENCH_SECONDS (default 5), BENCH_RENDERS (200);
+ * BENCH_ONLY=render skips part 2.
+ */
+const RENDERS = Number(process.env.BENCH_RENDERS ?? 200);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const PEOPLE = 20;
+
+const FIRST = ['Aïcha', 'Bernard', 'Chloé', 'Djamel', 'Élodie', 'Fatou', 'Gérard', 'Hélène', 'Ibrahim', 'Joëlle'];
+const LAST = ['Benali-Lefèvre', 'Durand', 'Martinez', 'Haddad', 'Lefèvre', 'Diallo', 'Perrin', 'Girard', 'Traoré', 'Rousseau'];
+
+async function renderBench(): Promise<void> {
+  const facts: SheetFacts = {
+    cycleTitle: 'Premiers pas numériques — printemps 2027',
+    organiser: 'Médiathèque Jean-Jacques Rousseau',
+    date: '2027-03-09',
+    startTime: '14:00',
+    endTime: '16:30',
+    place: 'Médiathèque Jean-Jacques Rousseau, Chambéry',
+    theme: 'E-administration : ameli, CAF, impots.gouv',
+    trainer: 'Sophie Martin',
+    people: Array.from({ length: PEOPLE }, (_, i) => ({
+      enrolmentId: `e${i}`,
+      reference: `B-2027-${String(i + 1).padStart(4, '0')}`,
+      firstName: FIRST[i % 10],
+      lastName: `${LAST[i % 10]}${i >= 10 ? ' Saint-Exupéry' : ''}`,
+      status: i % 7 === 0 ? 'absent' : null,
+      completedOn: null,
+    })),
+  };
+  for (let i = 0; i < 10; i++) await renderAttendanceSheet(facts); // warm-up
+  const times: number[] = [];
+  const cpu: number[] = [];
+  let size = 0;
+  for (let i = 0; i < RENDERS; i++) {
+    const start = process.hrtime.bigint();
+    const cpuStart = process.cpuUsage();
+    size = (await renderAttendanceSheet(facts)).length;
+    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+    const used = process.cpuUsage(cpuStart);
+    cpu.push((used.user + used.system) / 1000);
+  }
+  times.sort((a, b) => a - b);
+  cpu.sort((a, b) => a - b);
+  console.log(`attendance sheet, ${PEOPLE} people (${(size / 1024).toFixed(0)} KiB, 2 pages), ${RENDERS} renders: ` +
+    `p50 ${percentile(times, 50).toFixed(1)} ms, p95 ${percentile(times, 95).toFixed(1)} ms, max ${times[times.length - 1].toFixed(1)} ms (goal < 100 ms); ` +
+    `CPU time per render (less sensitive to a busy machine) p50 ${percentile(cpu, 50).toFixed(1)} ms, p95 ${percentile(cpu, 95).toFixed(1)} ms`);
+}
+
+async function attendanceBench(): Promise<void> {
+  const database = await scratchDatabase(process.env.BENCH_POSTGRES_URL, 'benchtraining');
+  const server = await startBuiltServer({ DATABASE_URL: database.url, PUBLIC_URL: 'https://ordi.example.fr', LOG_LEVEL: 'warn' }, 400);
+  const base = `http://127.0.0.1:${server.port}/api/v1`;
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${base}${path}`, { method, headers: { Authorization: `Bearer ${server.key}`, 'Content-Type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
+    if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
+    return res.json() as Promise<{ id: string }>;
+  };
+  try {
+    const partner = await call('POST', '/training/partners', { name: 'Médiathèque Jean-Jacques Rousseau' });
+    const cycle = await call('POST', '/training/cycles', {
+      title: 'Bench', organiserId: partner.id, place: 'Médiathèque', capacity: PEOPLE, startsOn: '2027-03-01', endsOn: '2027-05-31', completionRule: { kind: 'sessions', minSessions: 8 },
+    });
+    const sessions: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const date = new Date(Date.UTC(2027, 2, 2 + 7 * i)).toISOString().slice(0, 10);
+      sessions.push((await call('POST', `/training/cycles/${cycle.id}/sessions`, { date, startTime: '14:00', endTime: '16:30', theme: `Atelier ${i + 1}` })).id);
+    }
+    const enrolments: string[] = [];
+    for (let i = 0; i < PEOPLE; i++) {
+      const person = await call('POST', '/beneficiaries', { firstName: FIRST[i % 10], lastName: LAST[i % 10], addressLine: '1 rue du Bench', postcode: '73000', city: 'Chambéry' });
+      enrolments.push((await call('POST', `/training/cycles/${cycle.id}/enrolments`, { beneficiaryId: person.id })).id);
+    }
+    // Everyone present at 7 sessions already: a tap on the 8th, 9th or 10th toggles their completion.
+    for (const session of sessions.slice(0, 7)) await call('PUT', `/training/sessions/${session}/attendance`, { records: enrolments.map((enrolmentId) => ({ enrolmentId, status: 'present' })) });
+
+    let n = 0;
+    const tap = (req: autocannon.Request) => {
+      n++;
+      const session = sessions[7 + (n % 3)];
+      const enrolmentId = enrolments[Math.floor(n / 3) % PEOPLE];
+      return { ...req, path: `/api/v1/training/sessions/${session}/attendance`, body: JSON.stringify({ records: [{ enrolmentId, status: n % 2 ? 'present' : 'absent' }] }) };
+    };
+    for (const connections of [1, 10]) {
+      const times: number[] = [];
+      const result = await new Promise<autocannon.Result>((resolve, reject) => {
+        const instance = autocannon({
+        url: `http://127.0.0.1:${server.port}`,
+        connections,
+        duration: SECONDS,
+        headers: { authorization: `Bearer ${server.key}`, 'content-type': 'application/json' },
+        requests: [{ method: 'PUT', setupRequest: tap }],
+      }, (error, done) => (error ? reject(error) : resolve(done)));
+        instance.on('response', (_client, _status, _bytes, responseTime) => times.push(responseTime));
+      });
+      times.sort((a, b) => a - b);
+      const errors = result.non2xx + result.errors;
+      console.log(`attendance tap, ${connections} connection(s), ${SECONDS} s on ${process.env.BENCH_POSTGRES_URL ? 'PostgreSQL' : 'SQLite'}: ${result.requests.total} saves, ${result.requests.average.toFixed(0)} req/s, ` +
+        `latency p50 ${percentile(times, 50).toFixed(1)} ms, p95 ${percentile(times, 95).toFixed(1)} ms, p99 ${percentile(times, 99).toFixed(1)} ms, max ${times[times.length - 1].toFixed(1)} ms${errors ? `, ${errors} errors` : ''}` +
+        (connections === 1 ? ' (goal p95 < 30 ms)' : ''));
+    }
+  } finally {
+    server.process.kill('SIGTERM');
+    await new Promise((resolve) => server.process.once('exit', resolve));
+    await database.drop();
+  }
+}
+
+console.log(`${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(1)}, Node ${process.version}`);
+await renderBench();
+if (process.env.BENCH_ONLY !== 'render') await attendanceBench();

@@ -1,0 +1,31 @@
+import { fitText, mm } from '../../pdf/document.js';
+import { frNumber } from '../../pdf/layout.js';
+import type { ProgrammeReport } from './schemas.js';
+
+/**
+ * The three figures the EU fund asks for, first and large: people trained, workshops held,
+ * computers installed (issue 14).
+ */
+export function drawHeadline(doc: PDFKit.PDFDocument, report: ProgrammeReport): void {
+  const t = report.totals;
+  const figures: [number, string][] = [
+    [t.peopleTrained, t.peopleTrained > 1 ? 'personnes formées' : 'personne formée'],
+    [t.workshopsHeld, t.workshopsHeld > 1 ? 'ateliers réalisés' : 'atelier réalisé'],
+    [t.computersInstalled, t.computersInstalled > 1 ? 'ordinateurs installés' : 'ordinateur installé'],
+  ];
+  const left = doc.page.margins.left;
+  const gap = mm(4);
+  const width = (doc.page.width - left - doc.page.margins.right - 2 * gap) / 3;
+  const height = mm(21);
+  const top = doc.y;
+  figures.forEach(([value, label], i) => {
+    const x = left + i * (width + gap);
+    doc.roundedRect(x, top, width, height, 4).fillColor('#1f3b5c').fill();
+    doc.font('bold').fontSize(24).fillColor('white').text(frNumber(value, 0), x, top + mm(2.5), { width, align: 'center', lineBreak: false });
+    const fitted = fitText(doc.font('bold'), label, width - mm(4), 10);
+    doc.fontSize(fitted.size).text(fitted.text, x + mm(2), top + mm(13.5), { width: width - mm(4), align: 'center', lineBreak: false });
+  });
+  doc.fillColor('black');
+  doc.x = left;
+  doc.y = top + height + mm(4);
+}

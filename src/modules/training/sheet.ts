@@ -1,0 +1,176 @@
+import type { Db } from '../../db/connection.js';
+import { createPdf, fitText, mm } from '../../pdf/document.js';
+import { drawHeader, drawSignatureBoxes, eachBufferedPage, frDate } from '../../pdf/layout.js';
+import { renderPdf } from '../../pdf/send.js';
+import { programmeIdentity } from '../../shared/identity.js';
+import type { Actor } from '../api-keys/service.js';
+import { requireNames } from './access.js';
+import { sessionPeople, type SheetPerson } from './attendance.js';
+import { getCycleRow, getSessionRow } from './store.js';
+
+export interface SheetFacts {
+  cycleTitle: string;
+  organiser: string;
+  date: string;
+  startTime: string;
+  endTime: string;
+  place: string;
+  theme: string;
+  trainer: string | null;
+  people: SheetPerson[];
+}
+
+const WEEKDAYS = ['dimanche', 'lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi'];
+const MONTHS = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
+
+/** `2027-03-09` → `mardi 9 mars 2027`. */
+export function frLongDate(isoDate: string): string {
+  const d = new Date(`${isoDate}T00:00:00Z`);
+  return `${WEEKDAYS[d.getUTCDay()]} ${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+}
+
+const frTime = (t: string) => t.replace(':', ' h ');
+
+function duration(start: string, end: string): string {
+  const minutes = Number(end.slice(0, 2)) * 60 + Number(end.slice(3)) - (Number(start.slice(0, 2)) * 60 + Number(start.slice(3)));
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return m ? `${h} h ${String(m).padStart(2, '0')}` : `${h} h`;
+}
+
+const STATUS_NOTE = { absent: 'Absent(e)', excused: 'Excusé(e)', present: '' } as const;
+
+export async function sheetFacts(db: Db, sessionId: string, actor: Actor): Promise<SheetFacts> {
+  const session = await getSessionRow(db.kysely, sessionId);
+  await requireNames(db.kysely, session.cycle_id, actor);
+  const cycle = await getCycleRow(db.kysely, session.cycle_id);
+  const organiser = await db.kysely.selectFrom('training_partners').select('name').where('id', '=', cycle.organiser_id).executeTakeFirstOrThrow();
+  return {
+    cycleTitle: cycle.title,
+    organiser: organiser.name,
+    date: session.held_on,
+    startTime: session.start_time,
+    endTime: session.end_time,
+    place: session.place ?? cycle.place,
+    theme: session.theme,
+    trainer: session.trainer,
+    people: await sessionPeople(db.kysely, session),
+  };
+}
+
+/**
+ * The feuille d'émargement the EU fund asks for as proof of each workshop: programme and
+ * funding, the session's date, times, place, theme and trainer, one line per person expected
+ * with a box to sign, the trainer's signature, and "page n/N" with the funding on every page.
+ */
+export async function renderAttendanceSheet(facts: SheetFacts): Promise<Buffer> {
+  const identity = programmeIdentity();
+  const doc = createPdf({ title: `Feuille d'émargement du ${frDate(facts.date)} — ${facts.cycleTitle}`, bufferPages: true, margin: mm(15) });
+  return renderPdf(doc, () => {
+    const left = doc.page.margins.left;
+    const width = doc.page.width - left - doc.page.margins.right;
+    drawHeader(doc, identity.lender, "Feuille d'émargement", `Programme ${identity.programmeName} — ${facts.cycleTitle}`);
+
+    const details: [string, string][] = [
+      ['Date', frLongDate(facts.date)],
+      ['Horaires', `de ${frTime(facts.startTime)} à ${frTime(facts.endTime)} (${duration(facts.startTime, facts.endTime)})`],
+      ['Lieu', facts.place],
+      ['Thème', facts.theme],
+      ['Formateur / formatrice', facts.trainer ?? '………………………………………'],
+      ['Organisé par', facts.organiser],
+    ];
+    const labelWidth = mm(50);
+    for (const [label, value] of details) {
+      const y = doc.y;
+      doc.font('bold').fontSize(9.5).text(`${label} :`, left, y, { width: labelWidth, lineBreak: false });
+      doc.font('regular').fontSize(9.5).text(value, left + labelWidth, y, { width: width - labelWidth });
+      doc.moveDown(0.15);
+    }
+    doc.moveDown(0.6);
+    doc.font('regular').fontSize(8.5).fillColor('#333333')
+      .text('Chaque participant(e) signe dans la case à côté de son nom. Les personnes absentes ou excusées ne signent pas.', left, doc.y, { width });
+    doc.fillColor('black').moveDown(0.5);
+
+    drawSignatureTable(doc, facts.people);
+
+    doc.moveDown(0.8);
+    const present = facts.people.filter((p) => p.status === 'present').length;
+    doc.font('regular').fontSize(9.5)
+      .text(`Nombre de personnes inscrites : ${facts.people.length}        Nombre de présents : ${present ? String(present) : '……'}`, left, doc.y, { width });
+    doc.moveDown(0.8);
+    drawSignatureBoxes(doc, [{ caption: 'Le formateur / la formatrice', name: facts.trainer ?? undefined }, { caption: `Pour ${identity.lender.name}` }]);
+
+    eachBufferedPage(doc, (page, total, bottom) => {
+      const y = doc.page.height - bottom + mm(3);
+      doc.font('regular').fontSize(7.5).fillColor('#555555')
+        .text(identity.funding, left, y, { width, align: 'center', lineBreak: false })
+        .text(`Feuille d'émargement du ${frDate(facts.date)} — page ${page}/${total}`, left, y + mm(4), { width, align: 'center', lineBreak: false });
+      doc.fillColor('black');
+    });
+  });
+}
+
+const COLUMNS = [
+  { header: 'N°', width: mm(9), align: 'right' as const },
+  { header: 'Nom', width: mm(45) },
+  { header: 'Prénom', width: mm(40) },
+  { header: 'Référence', width: mm(27) },
+  { header: 'Signature', width: 0 },
+];
+
+/** Tall rows (a signature needs room), the header repeated on each page. */
+function drawSignatureTable(doc: PDFKit.PDFDocument, people: SheetPerson[]): void {
+  const left = doc.page.margins.left;
+  const width = doc.page.width - left - doc.page.margins.right;
+  const columns = COLUMNS.map((c) => ({ ...c, width: c.width || width - COLUMNS.reduce((sum, x) => sum + x.width, 0) }));
+  const headerHeight = mm(7);
+  const rowHeight = mm(11);
+  const pad = mm(1.5);
+  let y = doc.y;
+
+  const header = () => {
+    doc.rect(left, y, width, headerHeight).fillColor('#e8edf3').fill().fillColor('black');
+    let x = left;
+    for (const c of columns) {
+      doc.font('condensedBold').fontSize(9).text(c.header, x + pad, y + mm(2), { width: c.width - 2 * pad, align: c.align ?? 'left', lineBreak: false });
+      x += c.width;
+    }
+    doc.rect(left, y, width, headerHeight).lineWidth(0.6).strokeColor('#666666').stroke();
+    y += headerHeight;
+  };
+
+  header();
+  const rows = people.length ? people : [];
+  rows.forEach((person, i) => {
+    if (y + rowHeight > doc.page.height - doc.page.margins.bottom) {
+      doc.addPage();
+      y = doc.page.margins.top;
+      header();
+    }
+    const cells = [String(i + 1), person.lastName ?? '(anonymisé)', person.firstName ?? '', person.reference];
+    let x = left;
+    cells.forEach((cell, j) => {
+      const c = columns[j];
+      const fitted = fitText(doc.font(j === 1 ? 'condensedBold' : 'condensed'), cell, c.width - 2 * pad, 10);
+      doc.fontSize(fitted.size).fillColor('black').text(fitted.text, x + pad, y + (rowHeight - fitted.size) / 2, { width: c.width - 2 * pad, align: c.align ?? 'left', lineBreak: false });
+      x += c.width;
+    });
+    const note = person.status ? STATUS_NOTE[person.status] : '';
+    if (note) doc.font('regular').fontSize(8).fillColor('#777777').text(note, x + pad, y + (rowHeight - 8) / 2, { width: columns[4].width - 2 * pad, align: 'center', lineBreak: false });
+    doc.fillColor('black');
+    // Cell borders: the signature box is the last cell.
+    let bx = left;
+    for (const c of columns) {
+      doc.rect(bx, y, c.width, rowHeight).lineWidth(0.4).strokeColor('#888888').stroke();
+      bx += c.width;
+    }
+    y += rowHeight;
+  });
+  if (!rows.length) {
+    doc.font('regular').fontSize(9).text('Aucune personne inscrite à cette séance.', left + pad, y + pad, { width, lineBreak: false });
+    y += rowHeight;
+  }
+  doc.strokeColor('black');
+  doc.x = left;
+  doc.y = y + mm(2);
+}

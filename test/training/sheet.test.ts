@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../helpers/app.js';
+import { binaryParser, pdfPages } from '../helpers/pdf.js';
+import { createCycle, enrol, mark, trainees } from '../helpers/training.js';
+
+const ctx = useTestApp();
+
+describe('the attendance sheet (feuille d’émargement)', () => {
+  it('when a session of 20 people is printed, then every name, the date, times, place, theme, trainer, the funding and page n/N are on it', async () => {
+    const { cycle, sessions } = await createCycle(ctx, { sessions: 1, capacity: 20 });
+    const people = await trainees(ctx, 21);
+    const enrolments = [];
+    for (const p of people) enrolments.push(await enrol(ctx, cycle.id, p));
+    expect(enrolments[20].status).toBe('waiting');
+    await mark(ctx, sessions[0].id, [{ enrolmentId: enrolments[1].id, status: 'absent' }, { enrolmentId: enrolments[2].id, status: 'excused' }]);
+
+    const res = await ctx.api('installer').get(`/api/v1/training/sessions/${sessions[0].id}/attendance-sheet.pdf`).buffer(true).parse(binaryParser);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('application/pdf');
+    expect(res.headers['content-disposition']).toContain('emargement-2027-03-02.pdf');
+    const pages = await pdfPages(res.body);
+    const text = pages.join('\n');
+    expect(pages.length).toBe(2);
+    expect(pages[0]).toContain('page 1/2');
+    expect(pages[1]).toContain('page 2/2');
+    for (const page of pages) expect(page).toContain("Projet cofinancé par l'Union européenne (FEDER)");
+    for (const e of enrolments.slice(0, 20)) {
+      const person = people.find((p) => p.id === e.beneficiaryId)!;
+      expect(text, person.lastName!).toContain(person.lastName!);
+      expect(text).toContain(person.firstName!);
+      expect(text).toContain(e.beneficiaryReference);
+    }
+    // The 21st is on the waiting list: not expected at the session.
+    expect(text).not.toContain(enrolments[20].beneficiaryReference);
+    for (const expected of ["Feuille d'émargement", "Programme Ordi'Pratique", 'mardi 2 mars 2027', 'de 14 h 00 à 16 h 30 (2 h 30)', 'Médiathèque Jean-Jacques Rousseau, Chambéry',
+      'Atelier 1 : Souris et clavier', 'Sophie Martin', 'Le formateur / la formatrice', 'Absent(e)', 'Excusé(e)', 'Nombre de personnes inscrites : 20']) {
+      expect(text, expected).toContain(expected);
+    }
+    // Addresses and phones stay off the sheet.
+    for (const value of ['Bon Pasteur', '06 12 34 56 78', 'aicha.benali@example.fr']) expect(text).not.toContain(value);
+    if (process.env.SHEET_PDF_OUT) (await import('node:fs')).writeFileSync(process.env.SHEET_PDF_OUT, res.body);
+  });
+
+  it('when a trainer not assigned or a viewer asks for the sheet, then 404 or 403', async () => {
+    const { sessions } = await createCycle(ctx, { sessions: 1 });
+    expect((await ctx.api('trainer').get(`/api/v1/training/sessions/${sessions[0].id}/attendance-sheet.pdf`)).status).toBe(404);
+    expect((await ctx.api('viewer').get(`/api/v1/training/sessions/${sessions[0].id}/attendance-sheet.pdf`)).status).toBe(403);
+    expect((await ctx.api('collector').get(`/api/v1/training/sessions/${sessions[0].id}/attendance-sheet.pdf`)).status).toBe(403);
+  });
+});
