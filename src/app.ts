@@ -1,16 +1,13 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import {
-  jsonSchemaTransform,
-  jsonSchemaTransformObject,
-  validatorCompiler,
-} from 'fastify-type-provider-zod';
+import { validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
 import type { Db } from './db/connection.js';
 import { registerAuth } from './http/auth.js';
 import { frameworkErrorProblem, registerErrorHandling } from './http/errors.js';
 import { registerIdempotency } from './http/idempotency.js';
+import { describeRoute, finishDocument } from './http/openapi.js';
 import { serializerCompiler } from './http/serializer.js';
 import { problemSchema } from './http/problem.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
@@ -77,16 +74,26 @@ export async function buildApp({ db, config, logger = false }: AppDeps): Promise
         license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
       },
       servers: [{ url: config.publicUrl }],
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key' } } },
+      components: {
+        securitySchemes: {
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            description:
+              'An API key. Its role (`admin`, `collector`, `reconditioner`, `installer`, `viewer`) is what an operation lists as scopes: ' +
+              'a restricted operation names the roles it admits (admin always); an operation without scopes admits every role.',
+          },
+        },
+      },
       security: [{ bearer: [] }],
     },
-    transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
+    transform: describeRoute,
+    transformObject: finishDocument,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   await app.register(async (api) => {
-    documentErrorsAndRoles(api);
+    declareProblems(api);
     registerAuth(api);
     registerIdempotency(api);
     api.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
@@ -111,6 +118,10 @@ export async function buildApp({ db, config, logger = false }: AppDeps): Promise
 
   // Health at the root too, for load balancers and the Dockerfile's HEALTHCHECK.
   await app.register(async (root) => {
+    // Documented once, under /api/v1: the same operations twice would share their operationIds.
+    root.addHook('onRoute', (route) => {
+      route.schema = { ...route.schema, hide: true };
+    });
     registerAuth(root);
     await root.register(healthRoutes);
   });
@@ -119,16 +130,14 @@ export async function buildApp({ db, config, logger = false }: AppDeps): Promise
   return app;
 }
 
-/** Every operation documents its problem answers and, when restricted, the roles it admits. */
-function documentErrorsAndRoles(api: FastifyInstance): void {
+/**
+ * Problem answers are sent as strings (`sendProblem`), so no route schema reshapes them; the
+ * OpenAPI document declares them per route (see `describeRoute` in http/openapi.ts).
+ */
+function declareProblems(api: FastifyInstance): void {
   api.addHook('onRoute', (route) => {
     if (!route.schema || route.schema.hide) return;
-    const schema = route.schema as { response?: Record<string, unknown>; description?: string };
+    const schema = route.schema as { response?: Record<string, unknown> };
     schema.response = { ...schema.response, '4XX': problemSchema, '5XX': problemSchema };
-    const roles = route.config?.roles;
-    if (roles && !route.config?.public) {
-      const who = `Roles: ${['admin', ...roles.filter((r) => r !== 'admin')].join(', ')}.`;
-      schema.description = schema.description ? `${schema.description}\n\n${who}` : who;
-    }
   });
 }

@@ -16,7 +16,14 @@ export function frameworkErrorProblem(error: FastifyError, _request: FastifyRequ
 
 /** Turns every error into a problem answer: what is logged stays apart from what is sent. */
 export function registerErrorHandling(app: FastifyInstance): void {
-  app.setNotFoundHandler((request, reply) => sendProblem(reply, 404, `No route for ${request.method} ${request.url.split('?')[0]}`));
+  const allowedMethods = collectRoutes(app);
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0];
+    const allowed = allowedMethods(path);
+    // A known path asked with a method it does not answer: 405 and the methods it does (RFC 9110 §15.5.6).
+    if (allowed.length) return sendProblem(reply.header('Allow', allowed.join(', ')), 405, `${request.method} is not allowed on ${path}; use ${allowed.join(', ')}`);
+    return sendProblem(reply, 404, `No route for ${request.method} ${path}`);
+  });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof ProblemError) {
@@ -46,6 +53,20 @@ export function registerErrorHandling(app: FastifyInstance): void {
     request.log.error({ err: error }, 'unhandled error');
     return sendProblem(reply, 500, 'An unexpected error occurred; it has been logged.');
   });
+}
+
+/** Every registered route as a path pattern, to answer which methods a concrete path has. */
+function collectRoutes(app: FastifyInstance): (path: string) => string[] {
+  const routes: { pattern: RegExp; methods: string[] }[] = [];
+  app.addHook('onRoute', (route) => {
+    const source = route.url
+      .split(/(:[A-Za-z0-9_]+|\*)/)
+      .map((part) => (part === '*' ? '.*' : part.startsWith(':') ? '[^/]+' : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')))
+      .join('');
+    const methods = [route.method].flat();
+    routes.push({ pattern: new RegExp(`^${source}/?$`), methods: methods.includes('GET') ? [...methods, 'HEAD'] : methods });
+  });
+  return (path) => [...new Set(routes.filter((r) => r.pattern.test(path)).flatMap((r) => r.methods))].sort();
 }
 
 type Issue = { instancePath: string; keyword: string; message?: string; params: Record<string, unknown> };

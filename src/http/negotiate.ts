@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /**
  * The media type the client prefers among those offered (first one on a tie or without an
@@ -43,4 +43,11 @@ export function isNotModified(request: FastifyRequest, etag: string): boolean {
     const t = tag.trim();
     return t === '*' || t.replace(/^W\//, '') === etag;
   });
+}
+
+/** 304: no body, so no content type and no length (RFC 9110 §15.4.5); the ETag stays. */
+export function sendNotModified(reply: FastifyReply) {
+  reply.removeHeader('content-type');
+  reply.removeHeader('content-length');
+  return reply.code(304).send();
 }

@@ -26,6 +26,12 @@ export const isoDate = z
   .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'not a real date')
   .meta({ format: 'date', example: '2026-11-23' });
 
+/** An instant in an answer (ISO-8601, UTC). */
+export const timestamp = z.string().meta({ format: 'date-time', example: '2026-11-23T09:30:00.000Z' });
+
+/** A calendar day in an answer (YYYY-MM-DD). */
+export const day = z.string().meta({ format: 'date', example: '2026-11-23' });
+
 export const isoDateTime = z.iso.datetime({ offset: true }).meta({ example: '2026-11-23T09:30:00Z' });
 
 export const id = z.string().min(1).max(64).regex(/^[0-9a-z]+$/, 'not an id of this API');
@@ -37,13 +43,18 @@ export const postcode = z
   .regex(/^(?:0[1-9]|[1-8]\d|9[0-8])\d{3}$/, 'expected a French postcode (5 digits)')
   .meta({ example: '73000' });
 
-export const email = z.string().trim().max(254).pipe(z.email('expected an e-mail address')).meta({ example: 'contact@example.fr' });
+export const email = z.string().trim().max(254).pipe(z.email('expected an e-mail address')).meta({ format: 'email', example: 'contact@example.fr' });
+
+// Separators a person types between digits; the national 0 may follow +33 in brackets.
+const SEP = String.raw`[\s.\-()]*`;
+const PHONE = new RegExp(String.raw`^${SEP}(?:(?:\+|00)${SEP}3${SEP}3${SEP}(?:\(0\)${SEP})?|0${SEP})[1-9](?:${SEP}\d){8}${SEP}$`);
 
 /** French phone numbers, stored in the usual national layout `04 79 96 86 00`. */
 export const phone = z
   .string()
-  .trim()
   .max(30)
+  .regex(PHONE, 'expected a French phone number such as 04 79 96 86 00')
+  .trim()
   // "+33 (0)4 79 …" is common: the national 0 in brackets goes with the country code.
   .transform((s) => s.replace(/\(0\)/, '').replace(/[\s.\-()]/g, '').replace(/^(?:\+|00)33/, '0'))
   .refine((s) => /^0[1-9]\d{8}$/.test(s), 'expected a French phone number such as 04 79 96 86 00')
@@ -65,10 +76,11 @@ export function isValidSiret(siret: string): boolean {
 
 export const siret = z
   .string()
+  .regex(/^(?:\s*\d){14}\s*$/, 'expected 14 digits')
   .transform((s) => s.replace(/\s/g, ''))
   .refine((s) => /^\d{14}$/.test(s), { message: 'expected 14 digits', abort: true })
   .refine(isValidSiret, 'checksum does not match: check the digits')
-  .meta({ example: '21730065600014' });
+  .meta({ example: '21730065600014', description: 'SIRET: 14 digits (spaces allowed) whose Luhn checksum holds (La Poste’s establishments: digit sum a multiple of 5)' });
 
 /** Optional on create, clearable with null on update. */
 export const optional = <T extends z.ZodType>(schema: T) => schema.nullish();

@@ -57,6 +57,19 @@ describe('registering donors', () => {
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual(expect.arrayContaining([{ path: 'website', message: 'unknown field' }, expect.objectContaining({ path: 'name' })]));
   });
+
+  it('when the same Idempotency-Key is sent twice, then one donor exists and the second answer is the replayed first', async () => {
+    const body = donorInput({ name: 'Mairie de Bassens' });
+    const send = () => ctx.api('collector').post('/api/v1/donors').set('Idempotency-Key', 'donor-bassens-1').send(body);
+    const first = await send();
+    const second = await send();
+    expect(first.status).toBe(201);
+    expect(second.status).toBe(201);
+    expect(second.headers['idempotent-replayed']).toBe('true');
+    expect(second.body).toEqual(first.body);
+    const listed = await ctx.api().get('/api/v1/donors?q=Bassens');
+    expect(listed.body.items.map((d: { id: string }) => d.id)).toEqual([first.body.id]);
+  });
 });
 
 describe('finding and changing donors', () => {

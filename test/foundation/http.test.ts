@@ -56,6 +56,15 @@ describe('protocol errors are problems', () => {
     expectProblem(await ctx.api().post('/api/v1/donors/x/y/z').send({}), 404);
   });
 
+  it('when a known path is asked with a method it does not answer, then 405 problem with Allow', async () => {
+    const res = await ctx.api().delete('/api/v1/donors/abc');
+    expectProblem(res, 405);
+    expect(res.headers.allow).toBe('GET, HEAD, PATCH');
+    const list = await ctx.anonymous().put('/api/v1/devices');
+    expectProblem(list, 405);
+    expect(list.headers.allow).toBe('GET, HEAD');
+  });
+
   it('when the body is larger than 1 MB, then 413 problem and nothing is written', async () => {
     const res = await ctx.api('collector').post('/api/v1/donors').send({ name: 'x'.repeat(2 * 1024 * 1024), kind: 'company' });
     expectProblem(res, 413);

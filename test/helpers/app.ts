@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import supertest from 'supertest';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createDb, type Db } from '../../src/db/connection.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { createApiKey } from '../../src/modules/api-keys/service.js';
 import { ROLES, type Role } from '../../src/modules/api-keys/schemas.js';
+import { ContractChecker, fromSupertest } from './contract.js';
 import { scratchDatabase, type TestDatabase } from './database.js';
 
 export const dialect = process.env.TEST_DIALECT === 'postgres' ? 'postgres' : 'sqlite';
@@ -32,11 +33,16 @@ export interface TestContext {
   api(role?: Role): AuthedAgent;
   /** supertest without credentials. */
   anonymous(): supertest.Agent;
+  /** The checker every answer goes through, for answers a test gets another way. */
+  contract(): ContractChecker;
 }
 
-function authed(app: FastifyInstance, key: string) {
+/** Every answer is checked against the OpenAPI document; what breaks it fails the test (see afterEach). */
+type Watch = (test: supertest.Test) => supertest.Test;
+
+function authed(app: FastifyInstance, key: string, watch: Watch) {
   const agent = supertest(app.server);
-  const withKey = (test: supertest.Test) => test.set('Authorization', `Bearer ${key}`);
+  const withKey = (test: supertest.Test) => watch(test.set('Authorization', `Bearer ${key}`));
   return {
     get: (url: string) => withKey(agent.get(url)),
     post: (url: string) => withKey(agent.post(url)),
@@ -50,6 +56,12 @@ function authed(app: FastifyInstance, key: string) {
 export function useTestApp(env: Record<string, string> = {}): TestContext {
   const ctx = {} as TestContext;
   let database: TestDatabase | undefined;
+  const breaches: string[] = [];
+  let checker: ContractChecker | undefined;
+  const watch: Watch = (test) =>
+    test.on('response', (res) => {
+      if (checker) breaches.push(...checker.check(fromSupertest(res)));
+    });
   beforeAll(async () => {
     database = await freshDatabase();
     const config = loadConfig({ PUBLIC_URL: 'https://ordi.example.fr', ...env, DATABASE_URL: database.url });
@@ -59,14 +71,20 @@ export function useTestApp(env: Record<string, string> = {}): TestContext {
     await app.ready();
     const keys = {} as Record<Role, string>;
     for (const role of ROLES) keys[role] = (await createApiKey(db, { name: `test ${role}`, role })).key;
+    checker = new ContractChecker(app.swagger() as Record<string, unknown>);
     Object.assign(ctx, {
       app,
       db,
       config,
       keys,
-      api: (role: Role = 'admin') => authed(app, keys[role]),
-      anonymous: () => supertest.agent(app.server),
+      api: (role: Role = 'admin') => authed(app, keys[role], watch),
+      anonymous: () => watched(supertest.agent(app.server), watch),
+      contract: () => checker!,
     });
+  });
+  afterEach(() => {
+    const found = breaches.splice(0);
+    expect(found, 'answers that break the OpenAPI document').toEqual([]);
   });
   afterAll(async () => {
     await ctx.app?.close();
@@ -74,4 +92,17 @@ export function useTestApp(env: Record<string, string> = {}): TestContext {
     await database?.drop();
   });
   return ctx;
+}
+
+const VERBS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options']);
+
+/** The agent, with every request it makes watched. */
+function watched(agent: supertest.Agent, watch: Watch): supertest.Agent {
+  return new Proxy(agent, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (typeof property !== 'string' || !VERBS.has(property) || typeof value !== 'function') return value;
+      return (...args: unknown[]) => watch(value.apply(target, args));
+    },
+  });
 }

@@ -80,6 +80,10 @@ describe('inventory summary', () => {
     const again = await ctx.api('viewer').get('/api/v1/inventory/summary').set('If-None-Match', etag);
     expect(again.status).toBe(304);
     expect(again.text ?? '').toBe('');
+    // No body, so neither a JSON content type nor a length that a client would try to read.
+    expect(again.headers['content-type']).toBeUndefined();
+    expect(again.headers['content-length']).toBeUndefined();
+    expect(again.headers.etag).toBe(etag);
     await intake(ctx, [deviceInput({ kind: 'printer' })]);
     const changed = await ctx.api('viewer').get('/api/v1/inventory/summary').set('If-None-Match', etag);
     expect(changed.status).toBe(200);

@@ -13,17 +13,17 @@ export async function apiKeyRoutes(fastify: FastifyInstance) {
 
   app.post('/api-keys', {
     config,
-    schema: { tags, summary: 'Create an API key (the secret is shown once)', body: createApiKeySchema, response: { 201: createdApiKeySchema } },
+    schema: { operationId: 'createApiKey', tags, summary: 'Create an API key (the secret is shown once)', body: createApiKeySchema, response: { 201: createdApiKeySchema } },
   }, async (request, reply) => reply.code(201).header('Cache-Control', 'no-store').send(await createApiKey(app.db, request.body)));
 
   app.get('/api-keys', {
     config,
-    schema: { tags, summary: 'List API keys (never their secrets)', response: { 200: z.object({ items: z.array(apiKeySchema) }) } },
+    schema: { operationId: 'listApiKeys', tags, summary: 'List API keys (never their secrets)', response: { 200: z.object({ items: z.array(apiKeySchema) }) } },
   }, async () => ({ items: await listApiKeys(app.db) }));
 
   app.delete('/api-keys/:id', {
     config,
-    schema: { tags, summary: 'Revoke an API key, at once', params: idParams, response: { 204: z.null() } },
+    schema: { operationId: 'revokeApiKey', tags, summary: 'Revoke an API key, at once', params: idParams, response: { 204: z.null() } },
   }, async (request, reply) => {
     await revokeApiKey(app.db, request.params.id);
     return reply.code(204).send(null);

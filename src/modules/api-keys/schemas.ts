@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { line } from '../../shared/fields.js';
+import { line, timestamp } from '../../shared/fields.js';
 
 export const ROLES = ['admin', 'collector', 'reconditioner', 'installer', 'viewer', 'trainer'] as const;
 export type Role = (typeof ROLES)[number];
@@ -17,8 +17,8 @@ export const apiKeySchema = z
     name: z.string(),
     role: roleSchema,
     keyPrefix: z.string().describe('The first characters of the secret, to tell keys apart'),
-    createdAt: z.string(),
-    revokedAt: z.string().nullable(),
+    createdAt: timestamp,
+    revokedAt: timestamp.nullable(),
   })
   .meta({ id: 'ApiKey' });
 export type ApiKey = z.infer<typeof apiKeySchema>;

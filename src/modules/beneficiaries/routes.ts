@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { pageSchema } from '../../http/pagination.js';
 import { WRITERS } from '../../http/roles.js';
-import { idParams } from '../../shared/fields.js';
+import { idParams, timestamp } from '../../shared/fields.js';
 import { installationSchema } from '../installations/schemas.js';
 import { anonymiseBeneficiary, exportBeneficiary } from './gdpr.js';
 import { anonymisationSchema, beneficiarySchema, createBeneficiarySchema, listBeneficiariesQuerySchema, updateBeneficiarySchema } from './schemas.js';
@@ -11,10 +11,10 @@ import { createBeneficiary, getBeneficiary, listBeneficiaries, updateBeneficiary
 
 const exportSchema = z
   .object({
-    exportedAt: z.string(),
+    exportedAt: timestamp,
     beneficiary: beneficiarySchema,
     installations: z.array(installationSchema),
-    auditLog: z.array(z.object({ at: z.string(), actor: z.string(), action: z.string(), details: z.record(z.string(), z.unknown()).nullable() })),
+    auditLog: z.array(z.object({ at: timestamp, actor: z.string(), action: z.string(), details: z.record(z.string(), z.unknown()).nullable() })),
   })
   .meta({ id: 'BeneficiaryExport' });
 
@@ -25,32 +25,33 @@ export async function beneficiaryRoutes(fastify: FastifyInstance) {
 
   app.post('/beneficiaries', {
     config: { roles },
-    schema: { tags, summary: 'Register a trainee (personal data: installer and admin only)', body: createBeneficiarySchema, response: { 201: beneficiarySchema } },
+    schema: { operationId: 'createBeneficiary', tags, summary: 'Register a trainee (personal data: installer and admin only)', body: createBeneficiarySchema, response: { 201: beneficiarySchema } },
   }, async (request, reply) => reply.code(201).send(await createBeneficiary(app.db, request.body)));
 
   app.get('/beneficiaries', {
     config: { roles },
-    schema: { tags, summary: 'List beneficiaries', querystring: listBeneficiariesQuerySchema, response: { 200: pageSchema(beneficiarySchema) } },
+    schema: { operationId: 'listBeneficiaries', tags, summary: 'List beneficiaries', querystring: listBeneficiariesQuerySchema, response: { 200: pageSchema(beneficiarySchema) } },
   }, async (request) => listBeneficiaries(app.db, request.query));
 
   app.get('/beneficiaries/:id', {
     config: { roles },
-    schema: { tags, summary: 'Get a beneficiary', params: idParams, response: { 200: beneficiarySchema } },
+    schema: { operationId: 'getBeneficiary', tags, summary: 'Get a beneficiary', params: idParams, response: { 200: beneficiarySchema } },
   }, async (request) => getBeneficiary(app.db, request.params.id));
 
   app.patch('/beneficiaries/:id', {
     config: { roles },
-    schema: { tags, summary: 'Change a beneficiary (not once anonymised)', params: idParams, body: updateBeneficiarySchema, response: { 200: beneficiarySchema } },
+    schema: { operationId: 'updateBeneficiary', tags, summary: 'Change a beneficiary (not once anonymised)', params: idParams, body: updateBeneficiarySchema, response: { 200: beneficiarySchema } },
   }, async (request) => updateBeneficiary(app.db, request.params.id, request.body));
 
   app.get('/beneficiaries/:id/export', {
     config: { roles },
-    schema: { tags, summary: 'Everything held about the person (GDPR right of access)', params: idParams, response: { 200: exportSchema } },
+    schema: { operationId: 'exportBeneficiary', tags, summary: 'Everything held about the person (GDPR right of access)', params: idParams, response: { 200: exportSchema } },
   }, async (request) => exportBeneficiary(app.db, request.params.id));
 
   app.post('/beneficiaries/:id/anonymise', {
     config: { roles },
     schema: {
+      operationId: 'anonymiseBeneficiary',
       tags,
       summary: 'Anonymise irreversibly (GDPR right to erasure)',
       description:

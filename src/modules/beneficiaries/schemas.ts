@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { pageQuerySchema } from '../../http/pagination.js';
-import { email, isoDate, line, optional, phone, postcode, searchTerm, text } from '../../shared/fields.js';
+import { day, email, isoDate, line, optional, phone, postcode, searchTerm, text, timestamp } from '../../shared/fields.js';
 
 const beneficiaryFields = {
   firstName: line(100).meta({ example: 'Aïcha' }),
@@ -38,12 +38,12 @@ export const beneficiarySchema = z
     email: z.string().nullable(),
     neighbourhood: z.string().nullable(),
     prescriber: z.string().nullable(),
-    trainingCompletedOn: z.string().nullable(),
-    consentRecordedOn: z.string().nullable(),
+    trainingCompletedOn: day.nullable(),
+    consentRecordedOn: day.nullable(),
     notes: z.string().nullable(),
-    anonymisedAt: z.string().nullable(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
+    anonymisedAt: timestamp.nullable(),
+    createdAt: timestamp,
+    updatedAt: timestamp,
   })
   .meta({ id: 'Beneficiary' });
 export type Beneficiary = z.infer<typeof beneficiarySchema>;

@@ -11,15 +11,15 @@ export async function collectionRoutes(fastify: FastifyInstance) {
   const tags = ['collections'];
 
   app.post('/collections', {
-    config: { roles: WRITERS.collections },
-    schema: { tags, summary: 'Record a collection at a donor', body: createCollectionSchema, response: { 201: collectionSchema } },
+    config: { roles: WRITERS.collections, idempotent: true },
+    schema: { operationId: 'createCollection', tags, summary: 'Record a collection at a donor', body: createCollectionSchema, response: { 201: collectionSchema } },
   }, async (request, reply) => reply.code(201).send(await createCollection(app.db, request.body, request.actor)));
 
   app.get('/collections', {
-    schema: { tags, summary: 'List collections', querystring: listCollectionsQuerySchema, response: { 200: pageSchema(collectionSchema) } },
+    schema: { operationId: 'listCollections', tags, summary: 'List collections', querystring: listCollectionsQuerySchema, response: { 200: pageSchema(collectionSchema) } },
   }, async (request) => listCollections(app.db, request.query));
 
   app.get('/collections/:id', {
-    schema: { tags, summary: 'Get a collection with its device count and weight', params: idParams, response: { 200: collectionSchema } },
+    schema: { operationId: 'getCollection', tags, summary: 'Get a collection with its device count and weight', params: idParams, response: { 200: collectionSchema } },
   }, async (request) => getCollection(app.db, request.params.id));
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { pageQuerySchema } from '../../http/pagination.js';
-import { id, isoDate, line, optional, postcode, text } from '../../shared/fields.js';
+import { day, id, isoDate, line, optional, postcode, text, timestamp } from '../../shared/fields.js';
 import { DONOR_KINDS } from '../donors/schemas.js';
 
 export const createCollectionSchema = z.strictObject({
@@ -18,7 +18,7 @@ export const collectionSchema = z
     id: z.string(),
     donorId: z.string(),
     donor: z.object({ id: z.string(), name: z.string(), kind: z.enum(DONOR_KINDS) }),
-    collectedOn: z.string(),
+    collectedOn: day,
     addressLine: z.string().nullable(),
     postcode: z.string().nullable(),
     city: z.string().nullable(),
@@ -26,8 +26,8 @@ export const collectionSchema = z
     deviceCount: z.number().int(),
     totalWeightKg: z.number(),
     createdBy: z.string(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
+    createdAt: timestamp,
+    updatedAt: timestamp,
   })
   .meta({ id: 'Collection' });
 export type Collection = z.infer<typeof collectionSchema>;

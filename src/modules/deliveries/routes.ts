@@ -13,6 +13,7 @@ export async function deliveryRoutes(fastify: FastifyInstance) {
   app.post('/deliveries', {
     config: { roles: WRITERS.deliveries, idempotent: true },
     schema: {
+      operationId: 'receiveDelivery',
       tags,
       summary: 'Receive reconditioned computers (all or nothing)',
       description: 'An item is `{code}` — a device we shipped, back reconditioned — or a new unit (intake shape) that gets an asset tag with `origin: reconditioner`. All become `ready`. Each item may carry `erasure`, the reconditioner’s attestation.',
@@ -22,10 +23,10 @@ export async function deliveryRoutes(fastify: FastifyInstance) {
   }, async (request, reply) => reply.code(201).send(await createDelivery(app.db, request.body, request.actor, app.config.assetTagPrefix)));
 
   app.get('/deliveries', {
-    schema: { tags, summary: 'List deliveries', querystring: listDeliveriesQuerySchema, response: { 200: pageSchema(deliverySummarySchema) } },
+    schema: { operationId: 'listDeliveries', tags, summary: 'List deliveries', querystring: listDeliveriesQuerySchema, response: { 200: pageSchema(deliverySummarySchema) } },
   }, async (request) => listDeliveries(app.db, request.query.limit, request.query.cursor));
 
   app.get('/deliveries/:id', {
-    schema: { tags, summary: 'A delivery with its devices', params: idParams, response: { 200: deliverySchema } },
+    schema: { operationId: 'getDelivery', tags, summary: 'A delivery with its devices', params: idParams, response: { 200: deliverySchema } },
   }, async (request) => getDelivery(app.db, request.params.id));
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { pageQuerySchema } from '../../http/pagination.js';
-import { isoDate, line, optional, text } from '../../shared/fields.js';
+import { day, isoDate, line, optional, text, timestamp } from '../../shared/fields.js';
 import { deviceSchema, intakeDeviceSchema } from '../devices/schemas.js';
 import { erasureInputSchema } from '../erasure/schemas.js';
 
@@ -24,13 +24,13 @@ export const deliverySummarySchema = z
   .object({
     id: z.string(),
     reference: z.string(),
-    receivedOn: z.string(),
+    receivedOn: day,
     notes: z.string().nullable(),
     itemCount: z.number().int(),
     newUnits: z.number().int(),
     returnedUnits: z.number().int(),
     createdBy: z.string(),
-    createdAt: z.string(),
+    createdAt: timestamp,
   })
   .meta({ id: 'DeliverySummary' });
 

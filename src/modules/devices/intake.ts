@@ -5,7 +5,7 @@ import { inTransaction, nowIso, takeNumbers, type Trx } from '../../db/transacti
 import type { Actor } from '../api-keys/service.js';
 import { getCollectionRow } from '../collections/service.js';
 import { appendEvents } from './lifecycle.js';
-import type { DeviceIntake } from './schemas.js';
+import type { DeviceIntake, EventType } from './schemas.js';
 import { assertSerialsFree, descriptiveColumns, rethrowSerialRace } from './service.js';
 
 export function formatAssetTag(prefix: string, n: number): string {
@@ -18,7 +18,7 @@ export interface NewDevicesOptions {
   origin: 'donation' | 'reconditioner';
   collectionId: string | null;
   donorId: string | null;
-  eventType: string;
+  eventType: EventType;
   details?: Record<string, unknown> | null;
   /** The business date of the events (a delivery's `receivedOn`); the day recorded by default. */
   occurredOn?: string;

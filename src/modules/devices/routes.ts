@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { WRITERS } from '../../http/roles.js';
 import { pageQuerySchema, pageSchema } from '../../http/pagination.js';
 import { idParams } from '../../shared/fields.js';
-import { preferredType } from '../../http/negotiate.js';
+import { isNotModified, preferredType, sendNotModified } from '../../http/negotiate.js';
 import { sendDevicesCsv } from '../inventory/csv.js';
 import { deviceListQuerySchema } from '../inventory/schemas.js';
 import { intakeDevices } from './intake.js';
@@ -25,12 +25,13 @@ export async function deviceRoutes(fastify: FastifyInstance) {
   app.post('/collections/:id/devices', {
     config: { roles: WRITERS.intake, idempotent: true },
     schema: {
+      operationId: 'intakeDevices',
       tags,
       summary: 'Register collected devices (one, or up to 500 at once: all or nothing)',
       description: 'Each device gets the next asset tag. Send `Idempotency-Key` so that a repeated scan creates nothing twice.',
       params: idParams,
       body: intakeBodySchema,
-      response: { 201: z.union([deviceSchema, z.object({ items: z.array(deviceSchema) })]) },
+      response: { 201: z.union([deviceSchema, z.object({ items: z.array(deviceSchema) })]).describe('Created: the device, or `{items}` when an array was sent') },
     },
   }, async (request, reply) => {
     const batch = Array.isArray(request.body);
@@ -40,7 +41,9 @@ export async function deviceRoutes(fastify: FastifyInstance) {
   });
 
   app.get('/devices', {
+    config: { csv: true },
     schema: {
+      operationId: 'listDevices',
       tags,
       summary: 'List devices (JSON pages, or every match as CSV)',
       description: 'With `Accept: text/csv` or `format=csv`, streams every matching device as CSV (UTF-8 with BOM, RFC 4180); `cursor` and `limit` are then ignored.',
@@ -53,20 +56,19 @@ export async function deviceRoutes(fastify: FastifyInstance) {
   });
 
   app.get('/devices/:id', {
-    schema: { tags, summary: 'Get a device (with an ETag)', params: idParams, response: { 200: deviceSchema, 304: z.null() } },
+    schema: { operationId: 'getDevice', tags, summary: 'Get a device (with an ETag)', params: idParams, response: { 200: deviceSchema, 304: z.null() } },
   }, async (request, reply) => {
     const row = await getDeviceRow(app.db.kysely, request.params.id);
     const etag = etagOf(row);
     reply.header('ETag', etag).header('Cache-Control', 'private, no-cache');
-    if (request.headers['if-none-match']?.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) {
-      return reply.code(304).send(null);
-    }
+    if (isNotModified(request, etag)) return sendNotModified(reply);
     return toDevice(row);
   });
 
   app.patch('/devices/:id', {
     config: { roles: WRITERS.deviceEdit },
     schema: {
+      operationId: 'updateDevice',
       tags,
       summary: 'Change descriptive fields (never the status)',
       description: 'Send the ETag you read as `If-Match`: a device changed meanwhile answers 412.',
@@ -81,16 +83,16 @@ export async function deviceRoutes(fastify: FastifyInstance) {
   });
 
   app.get('/devices/:id/events', {
-    schema: { tags, summary: "A device's history, oldest first", params: idParams, querystring: pageQuerySchema, response: { 200: pageSchema(eventSchema) } },
+    schema: { operationId: 'listDeviceEvents', tags, summary: "A device's history, oldest first", params: idParams, querystring: pageQuerySchema, response: { 200: pageSchema(eventSchema) } },
   }, async (request) => listDeviceEvents(app.db, request.params.id, request.query.limit, request.query.cursor));
 
   app.post('/devices/:id/scrap', {
     config: { roles: WRITERS.scrap },
-    schema: { tags, summary: 'Scrap a device (sent to recycling)', params: idParams, body: scrapSchema, response: { 200: deviceSchema } },
+    schema: { operationId: 'scrapDevice', tags, summary: 'Scrap a device (sent to recycling)', params: idParams, body: scrapSchema, response: { 200: deviceSchema } },
   }, async (request) => toDevice(await scrapDevice(app.db, request.params.id, request.body, request.actor)));
 
   app.get('/scan/:code', {
-    schema: { tags, summary: 'Find a device by asset tag, serial number or label URL', params: codeParams, response: { 200: deviceSchema } },
+    schema: { operationId: 'scanDevice', tags, summary: 'Find a device by asset tag, serial number or label URL', params: codeParams, response: { 200: deviceSchema } },
   }, (request) => {
     // Not async: on SQLite the answer is sent without a promise.
     const row = resolveCode(app.db, request.params.code);

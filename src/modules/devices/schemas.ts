@@ -1,12 +1,15 @@
 import { z } from 'zod';
 import { pageQuerySchema } from '../../http/pagination.js';
-import { id, isoDate, line, optional, searchTerm, text } from '../../shared/fields.js';
+import { day, id, isoDate, line, optional, searchTerm, text, timestamp } from '../../shared/fields.js';
 
 export const DEVICE_KINDS = ['laptop', 'desktop', 'all_in_one', 'monitor', 'tablet', 'smartphone', 'printer', 'peripheral', 'other'] as const;
 export const DEVICE_STATUSES = ['collected', 'shipped', 'ready', 'reserved', 'installed', 'returned', 'scrapped'] as const;
 export const GRADES = ['A', 'B', 'C', 'parts'] as const;
 export const ORIGINS = ['donation', 'reconditioner'] as const;
 export const STORAGE_TYPES = ['hdd', 'ssd', 'nvme', 'emmc', 'none', 'other'] as const;
+/** Every event a device's history holds: intake, update, one per lifecycle action, erasure, missing. */
+export const EVENT_TYPES = ['intake', 'update', 'dispatch', 'deliver', 'recondition', 'schedule', 'cancel', 'complete', 'return', 'scrap', 'erasure', 'missing'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
 /** Kinds the programme counts as computers ("ordinateurs") in its figures. */
 export const COMPUTER_KINDS: readonly DeviceKind[] = ['laptop', 'desktop', 'all_in_one'];
 /** Kinds that hold user data, so must be erased before reuse. */
@@ -70,7 +73,7 @@ export const deviceSchema = z
       cpu: z.string().nullable(),
       ramGb: z.number().nullable(),
       storageGb: z.number().nullable(),
-      storageType: z.string().nullable(),
+      storageType: z.enum(STORAGE_TYPES).nullable(),
       os: z.string().nullable(),
     }),
     grade: z.enum(GRADES).nullable(),
@@ -80,18 +83,27 @@ export const deviceSchema = z
     origin: z.enum(ORIGINS),
     collectionId: z.string().nullable(),
     donorId: z.string().nullable(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-    missingSince: z.string().nullable().describe('When the reconditioner reported this device as not received; null otherwise'),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+    missingSince: timestamp.nullable().describe('When the reconditioner reported this device as not received; null otherwise'),
   })
   .meta({ id: 'Device' });
 export type Device = z.infer<typeof deviceSchema>;
 
-const csv = <T extends readonly [string, ...string[]]>(values: T) =>
-  z
-    .string()
-    .transform((s) => s.split(',').map((v) => v.trim()).filter(Boolean))
-    .pipe(z.array(z.enum(values)).min(1));
+/**
+ * One value or several of an enum in a query string: `status=ready,reserved` or
+ * `status=ready&status=reserved` (what generated clients send for an array).
+ */
+const csv = <T extends readonly [string, ...string[]]>(values: T) => {
+  const value = `(?:${values.join('|')})`;
+  return z.union([
+    z.array(z.enum(values)).min(1),
+    z
+      .string()
+      .regex(new RegExp(`^[\\s,]*${value}(?:\\s*,[\\s,]*${value})*[\\s,]*$`), `expected one or more of ${values.join(', ')}, comma-separated`)
+      .transform((s) => s.split(',').map((v) => v.trim()).filter(Boolean) as T[number][]),
+  ]);
+};
 
 export const listDevicesQuerySchema = pageQuerySchema.extend({
   status: csv(DEVICE_STATUSES).optional().describe('One status or several, comma-separated'),
@@ -119,11 +131,11 @@ export const eventSchema = z
     id: z.string().describe('Also the change feed cursor'),
     deviceId: z.string(),
     assetTag: z.string(),
-    type: z.string(),
+    type: z.enum(EVENT_TYPES),
     fromStatus: z.enum(DEVICE_STATUSES).nullable(),
     toStatus: z.enum(DEVICE_STATUSES).nullable(),
-    at: z.string().describe('When it was recorded'),
-    occurredOn: z.string().describe('The business date it stands for (dispatch, receipt, installation, return date); reports count by it'),
+    at: timestamp.describe('When it was recorded'),
+    occurredOn: day.describe('The business date it stands for (dispatch, receipt, installation, return date); reports count by it'),
     actor: z.string(),
     details: z.record(z.string(), z.unknown()).nullable(),
   })

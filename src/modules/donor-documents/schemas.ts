@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { timestamp } from '../../shared/fields.js';
+import { DEVICE_KINDS } from '../devices/schemas.js';
 
 export const impactSchema = z
   .object({
@@ -13,7 +15,7 @@ export const impactSchema = z
     totalWeightKg: z.number(),
     weightDivertedKg: z.number().describe('Weight of the devices given that did not end as waste (all but the scrapped ones)'),
     recycledWeightKg: z.number(),
-    byKind: z.record(z.string(), z.number().int()),
+    byKind: z.partialRecord(z.enum(DEVICE_KINDS), z.number().int()).describe('Devices given, by kind (kinds given none are left out)'),
   })
   .meta({ id: 'DonorImpact' });
 export type DonorImpact = z.infer<typeof impactSchema>;
@@ -25,7 +27,7 @@ export const certificateRecordSchema = z
     contentSha256: z.string(),
     complete: z.boolean(),
     deviceCount: z.number().int(),
-    issuedAt: z.string(),
+    issuedAt: timestamp,
   })
   .meta({ id: 'ErasureCertificateRecord' });
 

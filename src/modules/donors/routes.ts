@@ -11,20 +11,20 @@ export async function donorRoutes(fastify: FastifyInstance) {
   const tags = ['donors'];
 
   app.post('/donors', {
-    config: { roles: WRITERS.donors },
-    schema: { tags, summary: 'Register a donor', body: createDonorSchema, response: { 201: donorSchema } },
+    config: { roles: WRITERS.donors, idempotent: true },
+    schema: { operationId: 'createDonor', tags, summary: 'Register a donor', body: createDonorSchema, response: { 201: donorSchema } },
   }, async (request, reply) => reply.code(201).send(await createDonor(app.db, request.body)));
 
   app.get('/donors', {
-    schema: { tags, summary: 'List donors', querystring: listDonorsQuerySchema, response: { 200: pageSchema(donorSchema) } },
+    schema: { operationId: 'listDonors', tags, summary: 'List donors', querystring: listDonorsQuerySchema, response: { 200: pageSchema(donorSchema) } },
   }, async (request) => listDonors(app.db, request.query));
 
   app.get('/donors/:id', {
-    schema: { tags, summary: 'Get a donor', params: idParams, response: { 200: donorSchema } },
+    schema: { operationId: 'getDonor', tags, summary: 'Get a donor', params: idParams, response: { 200: donorSchema } },
   }, async (request) => getDonor(app.db, request.params.id));
 
   app.patch('/donors/:id', {
     config: { roles: WRITERS.donors },
-    schema: { tags, summary: 'Change a donor', params: idParams, body: updateDonorSchema, response: { 200: donorSchema } },
+    schema: { operationId: 'updateDonor', tags, summary: 'Change a donor', params: idParams, body: updateDonorSchema, response: { 200: donorSchema } },
   }, async (request) => updateDonor(app.db, request.params.id, request.body));
 }

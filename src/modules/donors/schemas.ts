@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { pageQuerySchema } from '../../http/pagination.js';
-import { email, line, optional, phone, postcode, searchTerm, siret, text } from '../../shared/fields.js';
+import { email, line, optional, phone, postcode, searchTerm, siret, text, timestamp } from '../../shared/fields.js';
 
 export const DONOR_KINDS = ['company', 'public_body', 'association', 'other'] as const;
 
@@ -37,8 +37,8 @@ export const donorSchema = z
     contactEmail: z.string().nullable(),
     contactPhone: z.string().nullable(),
     notes: z.string().nullable(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
+    createdAt: timestamp,
+    updatedAt: timestamp,
   })
   .meta({ id: 'Donor' });
 export type Donor = z.infer<typeof donorSchema>;

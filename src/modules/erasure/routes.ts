@@ -13,6 +13,7 @@ export async function erasureRoutes(fastify: FastifyInstance) {
   app.post('/devices/:id/erasure', {
     config: { roles: WRITERS.erasure, idempotent: true },
     schema: {
+      operationId: 'recordErasure',
       tags,
       summary: 'Record a data erasure (immutable; a correction is a new record that supersedes)',
       description: 'Several records per device are kept (a failed pass, then a passing one); the latest passing one not superseded counts. The device keeps its status; an `erasure` event joins its history.',
@@ -23,6 +24,6 @@ export async function erasureRoutes(fastify: FastifyInstance) {
   }, async (request, reply) => reply.code(201).send(await recordErasure(app.db, request.params.id, request.body, request.actor)));
 
   app.get('/devices/:id/erasures', {
-    schema: { tags, summary: "A device's erasure records, oldest first", params: idParams, response: { 200: z.object({ items: z.array(erasureSchema) }) } },
+    schema: { operationId: 'listErasures', tags, summary: "A device's erasure records, oldest first", params: idParams, response: { 200: z.object({ items: z.array(erasureSchema) }) } },
   }, async (request) => ({ items: await listErasures(app.db, request.params.id) }));
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, isoDateTime, line, optional, text } from '../../shared/fields.js';
+import { id, isoDateTime, line, optional, text, timestamp } from '../../shared/fields.js';
 import { STORAGE_TYPES } from '../devices/schemas.js';
 
 /** The Clear / Purge / Destroy categories of NIST SP 800-88 (Rev. 2, September 2025). */
@@ -40,11 +40,11 @@ export const erasureSchema = z
     method: z.enum(ERASURE_METHODS),
     standard: z.string().describe('The method in words, e.g. "NIST SP 800-88 Rev. 2 — Purge"'),
     tool: z.string(),
-    performedAt: z.string(),
+    performedAt: timestamp,
     operator: z.string(),
     result: z.enum(ERASURE_RESULTS),
     verification: z.string().nullable(),
-    storage: z.array(z.object({ serialNumber: z.string().nullable(), capacityGb: z.number().nullable(), type: z.string().nullable() })),
+    storage: z.array(z.object({ serialNumber: z.string().nullable(), capacityGb: z.number().nullable(), type: z.enum(STORAGE_TYPES).nullable() })),
     toolReportSha256: z.string().nullable(),
     notes: z.string().nullable(),
     supersedesId: z.string().nullable(),
@@ -52,7 +52,7 @@ export const erasureSchema = z
     counts: z.boolean().describe('True for the one record that counts: the latest passing one not superseded'),
     deliveryId: z.string().nullable().describe("Set when the record is the reconditioner's attestation on a delivery"),
     recordedBy: z.string(),
-    createdAt: z.string(),
+    createdAt: timestamp,
   })
   .meta({ id: 'Erasure' });
 export type Erasure = z.infer<typeof erasureSchema>;

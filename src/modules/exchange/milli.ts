@@ -25,7 +25,8 @@ export function formatMilli(milli: number): string {
 
 /** A decimal with at most three decimals, as a number or a string; parsed to thousandths. */
 export const decimalUnits = z
-  .union([z.number(), z.string().max(20)])
+  .union([z.number(), z.string().max(20).regex(/^\s*[+-]?\d{1,9}(?:\.\d{1,3})?\s*$/, 'expected a decimal with at most three decimals')])
+  .describe('An exact decimal with at most three decimals, as a number or a string (`"0.25"`)')
   .transform((value, ctx) => {
     const milli = parseMilli(value);
     if (milli === undefined) {

@@ -13,16 +13,17 @@ export async function exchangeRoutes(fastify: FastifyInstance) {
   const tags = ['exchange'];
 
   app.get('/exchange', {
-    schema: { tags, summary: 'Terms in force, credits earned, units received, adjustments and balance', response: { 200: summarySchema } },
+    schema: { operationId: 'getExchangeSummary', tags, summary: 'Terms in force, credits earned, units received, adjustments and balance', response: { 200: summarySchema } },
   }, async () => getExchangeSummary(app.db));
 
   app.get('/exchange/terms', {
-    schema: { tags, summary: 'Every terms change, oldest first', response: { 200: z.object({ items: z.array(termsSchema) }) } },
+    schema: { operationId: 'listExchangeTerms', tags, summary: 'Every terms change, oldest first', response: { 200: z.object({ items: z.array(termsSchema) }) } },
   }, async () => ({ items: await listTerms(app.db) }));
 
   app.put('/exchange/terms', {
     config: { roles: WRITERS.exchangeTerms },
     schema: {
+      operationId: 'setExchangeTerms',
       tags,
       summary: 'Change the terms (dated and kept)',
       description: 'Credits use the terms in force on each dispatch date. A change may not take effect on or before a dispatch date already credited (409).',
@@ -32,7 +33,9 @@ export async function exchangeRoutes(fastify: FastifyInstance) {
   }, async (request) => setTerms(app.db, request.body, request.actor));
 
   app.get('/exchange/entries', {
+    config: { csv: true },
     schema: {
+      operationId: 'listExchangeEntries',
       tags,
       summary: 'Every ledger entry with its running balance',
       description: 'Oldest first, cursor-paginated. With `Accept: text/csv`, the whole ledger as CSV (amounts as exact decimals).',
@@ -51,6 +54,6 @@ export async function exchangeRoutes(fastify: FastifyInstance) {
 
   app.post('/exchange/adjustments', {
     config: { roles: WRITERS.exchangeTerms, idempotent: true },
-    schema: { tags, summary: 'Adjust the balance by hand, with a reason', body: adjustmentInputSchema, response: { 201: entrySchema } },
+    schema: { operationId: 'adjustExchangeBalance', tags, summary: 'Adjust the balance by hand, with a reason', body: adjustmentInputSchema, response: { 201: entrySchema } },
   }, async (request, reply) => reply.code(201).send(await addAdjustment(app.db, request.body, request.actor)));
 }

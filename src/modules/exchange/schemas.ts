@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { pageQuerySchema } from '../../http/pagination.js';
-import { isoDate, line, optional, text } from '../../shared/fields.js';
+import { day, isoDate, line, optional, text, timestamp } from '../../shared/fields.js';
 import { DEVICE_KINDS } from '../devices/schemas.js';
 import { decimalUnits } from './milli.js';
 
@@ -21,18 +21,18 @@ export type TermsInput = z.infer<typeof termsInputSchema>;
 export const termsSchema = z
   .object({
     id: z.string(),
-    effectiveOn: z.string(),
-    creditsByKind: z.record(z.string(), z.number()),
+    effectiveOn: day,
+    creditsByKind: z.partialRecord(z.enum(DEVICE_KINDS), z.number()).describe('Credits per shipped device of each kind; kinds not listed earn nothing'),
     notes: z.string().nullable(),
     createdBy: z.string(),
-    createdAt: z.string(),
+    createdAt: timestamp,
   })
   .meta({ id: 'ExchangeTerms' });
 export type Terms = z.infer<typeof termsSchema>;
 
 export const summarySchema = z
   .object({
-    asOf: z.string(),
+    asOf: day,
     terms: termsSchema.describe('The terms in force today'),
     credits: z.number().describe('Credits earned by dispatched devices, net of devices reported missing'),
     unitsReceived: z.number().describe('Units delivered by the reconditioner'),
@@ -47,17 +47,17 @@ export const entrySchema = z
   .object({
     id: z.string(),
     type: z.enum(ENTRY_TYPES),
-    occurredOn: z.string(),
+    occurredOn: day,
     units: z.number().describe('Signed: credits and positive adjustments add, units received subtract'),
     balance: z.number().describe('Running balance after this entry'),
     shipmentId: z.string().nullable(),
     deliveryId: z.string().nullable(),
     deviceId: z.string().nullable(),
     assetTag: z.string().nullable(),
-    kind: z.string().nullable(),
+    kind: z.enum(DEVICE_KINDS).nullable(),
     reason: z.string().nullable(),
     createdBy: z.string(),
-    createdAt: z.string(),
+    createdAt: timestamp,
   })
   .meta({ id: 'ExchangeEntry' });
 export type Entry = z.infer<typeof entrySchema>;

@@ -59,7 +59,7 @@ function toEntry(row: EntryWithTag): Entry {
     deliveryId: row.delivery_id,
     deviceId: row.device_id,
     assetTag: row.asset_tag,
-    kind: row.kind,
+    kind: row.kind as Entry['kind'],
     reason: row.reason,
     createdBy: row.created_by,
     createdAt: row.created_at,

@@ -11,19 +11,19 @@ export async function healthRoutes(fastify: FastifyInstance) {
 
   app.get('/health', {
     config,
-    schema: { tags, summary: 'The process is up', security: [], response: { 200: z.object({ status: z.literal('ok') }) } },
+    schema: { operationId: 'getHealth', tags, summary: 'The process is up', security: [], response: { 200: z.object({ status: z.literal('ok') }) } },
   }, async () => ({ status: 'ok' as const }));
 
   app.get('/ready', {
-    config,
-    schema: { tags, summary: 'The database answers', security: [], response: { 200: z.object({ status: z.literal('ready'), database: z.string() }) } },
+    config: { ...config, responseHeaders: { 503: { 'Retry-After': 'Seconds to wait before asking again' } } },
+    schema: { operationId: 'getReadiness', tags, summary: 'The database answers', security: [], response: { 200: z.object({ status: z.literal('ready'), database: z.string() }) } },
   }, async (request, reply) => {
     try {
       await sql`select 1`.execute(app.db.kysely);
       return { status: 'ready' as const, database: app.db.dialect };
     } catch (error) {
       request.log.warn({ err: error }, 'database not reachable');
-      return sendProblem(reply, 503, 'The database is not reachable');
+      return sendProblem(reply.header('Retry-After', '5'), 503, 'The database is not reachable');
     }
   });
 }

@@ -1,15 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { pageSchema } from '../../http/pagination.js';
 import { WRITERS } from '../../http/roles.js';
+import { pdfResponse } from '../../http/openapi.js';
 import { sendPdfBuffer } from '../../pdf/send.js';
 import { idParams } from '../../shared/fields.js';
 import { returnDevice, returnReceiptPdf } from './returns.js';
 import { cancelSchema, completeSchema, installationSchema, listInstallationsQuerySchema, returnSchema, scheduleSchema } from './schemas.js';
 import { cancelInstallation, completeInstallation, contractPdf, getInstallation, listInstallations, scheduleInstallation } from './service.js';
-
-const pdf = z.any().describe('A PDF document').meta({ contentMediaType: 'application/pdf' });
 
 export async function installationRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
@@ -19,6 +17,7 @@ export async function installationRoutes(fastify: FastifyInstance) {
   app.post('/installations', {
     config: { roles, idempotent: true },
     schema: {
+      operationId: 'scheduleInstallation',
       tags,
       summary: 'Schedule a home installation: reserves the whole kit',
       description:
@@ -31,12 +30,12 @@ export async function installationRoutes(fastify: FastifyInstance) {
 
   app.get('/installations', {
     config: { roles },
-    schema: { tags, summary: 'List installations', querystring: listInstallationsQuerySchema, response: { 200: pageSchema(installationSchema) } },
+    schema: { operationId: 'listInstallations', tags, summary: 'List installations', querystring: listInstallationsQuerySchema, response: { 200: pageSchema(installationSchema) } },
   }, async (request) => listInstallations(app.db, request.query));
 
   app.get('/installations/:id', {
     config: { roles },
-    schema: { tags, summary: 'Get an installation', params: idParams, response: { 200: installationSchema } },
+    schema: { operationId: 'getInstallation', tags, summary: 'Get an installation', params: idParams, response: { 200: installationSchema } },
   }, async (request) => getInstallation(app.db, request.params.id));
 
   // Not idempotent-replayed: the stored answer would keep the signer's name past an anonymisation.
@@ -44,6 +43,7 @@ export async function installationRoutes(fastify: FastifyInstance) {
   app.post('/installations/:id/complete', {
     config: { roles },
     schema: {
+      operationId: 'completeInstallation',
       tags,
       summary: 'Record the installation: devices installed, contract numbered and frozen',
       description: 'The optional tablet signature is drawn into the contract. The final PDF is rendered once; every later download returns the same bytes.',
@@ -55,17 +55,17 @@ export async function installationRoutes(fastify: FastifyInstance) {
 
   app.post('/installations/:id/cancel', {
     config: { roles },
-    schema: { tags, summary: 'Cancel a scheduled installation: the kit is ready again', params: idParams, body: cancelSchema, response: { 200: installationSchema } },
+    schema: { operationId: 'cancelInstallation', tags, summary: 'Cancel a scheduled installation: the kit is ready again', params: idParams, body: cancelSchema, response: { 200: installationSchema } },
   }, async (request) => cancelInstallation(app.db, request.params.id, request.body.reason, request.actor));
 
   app.get('/installations/:id/contract.pdf', {
-    config: { roles },
+    config: { roles, responseHeaders: { 200: { ETag: 'Once signed: the SHA-256 (hex) of the frozen contract, quoted; absent on a draft' } } },
     schema: {
+      operationId: 'getContractPdf',
       tags,
       summary: 'The loan contract: a draft marked PROJET before completion, then the frozen signed copy',
       params: idParams,
-      produces: ['application/pdf'],
-      response: { 200: pdf },
+      response: { 200: pdfResponse() },
     },
   }, async (request, reply) => {
     const contract = await contractPdf(app.db, request.params.id, app.config);
@@ -75,7 +75,7 @@ export async function installationRoutes(fastify: FastifyInstance) {
 
   app.get('/installations/:id/return-receipt.pdf', {
     config: { roles },
-    schema: { tags, summary: 'The return slip for what came back', params: idParams, produces: ['application/pdf'], response: { 200: pdf } },
+    schema: { operationId: 'getReturnReceiptPdf', tags, summary: 'The return slip for what came back', params: idParams, response: { 200: pdfResponse() } },
   }, async (request, reply) => {
     const receipt = await returnReceiptPdf(app.db, request.params.id);
     return sendPdfBuffer(reply, receipt.bytes, receipt.filename);
@@ -84,6 +84,7 @@ export async function installationRoutes(fastify: FastifyInstance) {
   app.post('/devices/:id/return', {
     config: { roles },
     schema: {
+      operationId: 'returnDevice',
       tags: ['devices', ...tags],
       summary: 'Take back a loaned kit, or one device of it (installed → returned)',
       params: idParams,

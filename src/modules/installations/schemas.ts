@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { pageQuerySchema } from '../../http/pagination.js';
-import { id, isoDate, isoDateTime, line, optional, text } from '../../shared/fields.js';
+import { day, id, isoDate, isoDateTime, line, optional, text, timestamp } from '../../shared/fields.js';
+import { DEVICE_KINDS, DEVICE_STATUSES } from '../devices/schemas.js';
 import { MAX_SIGNATURE_BASE64, decodeSignaturePng } from './signature.js';
 
 export const INSTALLATION_STATUSES = ['scheduled', 'completed', 'cancelled', 'closed'] as const;
@@ -65,11 +66,11 @@ export type ReturnInput = z.infer<typeof returnSchema>;
 export const installationDeviceSchema = z.object({
   deviceId: z.string(),
   assetTag: z.string(),
-  kind: z.string(),
+  kind: z.enum(DEVICE_KINDS),
   serialNumber: z.string().nullable(),
-  status: z.string(),
+  status: z.enum(DEVICE_STATUSES),
   role: z.enum(['main', 'extra']),
-  returnedOn: z.string().nullable(),
+  returnedOn: day.nullable(),
   returnReason: z.string().nullable(),
   returnCondition: z.string().nullable(),
   accessoriesReturned: z.array(z.string()).nullable(),
@@ -81,25 +82,25 @@ export const installationSchema = z
     beneficiaryId: z.string(),
     beneficiaryReference: z.string(),
     status: z.enum(INSTALLATION_STATUSES),
-    scheduledOn: z.string(),
+    scheduledOn: day,
     accessories: z.array(z.string()),
     devices: z.array(installationDeviceSchema),
     override: z.object({ reason: z.string(), by: z.string() }).nullable(),
-    installedOn: z.string().nullable(),
+    installedOn: day.nullable(),
     installedBy: z.string().nullable(),
     signedBy: z.string().nullable(),
-    signedAt: z.string().nullable(),
+    signedAt: timestamp.nullable(),
     hasSignature: z.boolean(),
     contractNumber: z.string().nullable(),
     contractSha256: z.string().nullable().describe('Of the PDF as downloaded now'),
     contractOriginalSha256: z.string().nullable().describe('Of the signed PDF, kept after a redaction'),
     contractTemplateVersion: z.string().nullable(),
-    contractFrozenAt: z.string().nullable(),
-    contractRedactedAt: z.string().nullable(),
-    cancelledAt: z.string().nullable(),
-    closedAt: z.string().nullable(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
+    contractFrozenAt: timestamp.nullable(),
+    contractRedactedAt: timestamp.nullable(),
+    cancelledAt: timestamp.nullable(),
+    closedAt: timestamp.nullable(),
+    createdAt: timestamp,
+    updatedAt: timestamp,
   })
   .meta({ id: 'Installation' });
 export type Installation = z.infer<typeof installationSchema>;

@@ -73,9 +73,9 @@ export function toInstallation(row: LightInstallation, devices: DeviceLine[]): I
     devices: devices.filter((d) => d.installation_id === row.id).map((d) => ({
       deviceId: d.device_id,
       assetTag: d.asset_tag,
-      kind: d.kind,
+      kind: d.kind as Installation['devices'][number]['kind'],
       serialNumber: d.serial_number,
-      status: d.status,
+      status: d.status as Installation['devices'][number]['status'],
       role: d.role,
       returnedOn: d.returned_on,
       returnReason: d.return_reason,

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { contentEtag, isNotModified } from '../../http/negotiate.js';
+import { contentEtag, isNotModified, sendNotModified } from '../../http/negotiate.js';
 import { readFeed } from './feed.js';
 import { feedPageSchema, feedQuerySchema, inventorySummarySchema } from './schemas.js';
 import { inventorySummary } from './summary.js';
@@ -11,6 +11,7 @@ export async function inventoryRoutes(fastify: FastifyInstance) {
 
   app.get('/inventory/summary', {
     schema: {
+      operationId: 'getInventorySummary',
       tags: ['inventory'],
       summary: 'Stock at a glance (with an ETag)',
       description: 'Counts by status and kind, ready stock by kind and grade, devices awaiting erasure, the oldest device in each status. Send the ETag back as `If-None-Match`: 304 while nothing changed.',
@@ -20,12 +21,13 @@ export async function inventoryRoutes(fastify: FastifyInstance) {
     const summary = await inventorySummary(app.db);
     const etag = contentEtag(JSON.stringify(summary));
     reply.header('ETag', etag).header('Cache-Control', 'private, no-cache');
-    if (isNotModified(request, etag)) return reply.code(304).send(null);
+    if (isNotModified(request, etag)) return sendNotModified(reply);
     return summary;
   });
 
   app.get('/events', {
     schema: {
+      operationId: 'listEvents',
       tags: ['inventory'],
       summary: 'Change feed: every device event, in commit order',
       description:

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { csvDelimiterField } from '../../shared/csv.js';
+import { timestamp } from '../../shared/fields.js';
 import { DATA_BEARING_KINDS, DEVICE_KINDS, DEVICE_STATUSES, GRADES, eventSchema, listDevicesQuerySchema } from '../devices/schemas.js';
 
 /** The device list's query, plus how to write the CSV answer. */
@@ -32,7 +33,7 @@ export const inventorySummarySchema = z
           status: z.enum(DEVICE_STATUSES),
           deviceId: z.string(),
           assetTag: z.string(),
-          since: z.string().describe('When the device entered its current status'),
+          since: timestamp.describe('When the device entered its current status'),
           waitingDays: z.number().int(),
         }),
       )

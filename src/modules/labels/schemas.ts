@@ -67,11 +67,6 @@ export const labelFormatSchema = z
 
 export const labelFormatsSchema = z.object({ items: z.array(labelFormatSchema) });
 
-export const pdfResponse = {
-  description: 'A PDF document, streamed',
-  content: { 'application/pdf': { schema: z.string().meta({ format: 'binary' }) } },
-};
-
 export const assetTagParams = z.object({ assetTag: z.string().min(1).max(500) });
 
 /** What the page a label opens tells anyone: the device, the programme, whom to call. Nothing more. */

@@ -13,6 +13,7 @@ export async function reconditioningRoutes(fastify: FastifyInstance) {
   app.post('/devices/:id/recondition', {
     config: { roles: WRITERS.recondition },
     schema: {
+      operationId: 'reconditionDevice',
       tags: ['devices'],
       summary: 'Recondition in-house (collected or returned → ready)',
       description: 'A data-bearing device (laptop, desktop, all-in-one, tablet, smartphone) needs a passing Purge erasure record — or a Destroy of storage that was replaced — as the record that counts; otherwise 409 says what is missing. A Clear alone does not qualify.',

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { preferredType } from '../../http/negotiate.js';
+import { pdfResponse } from '../../http/openapi.js';
 import { contentDisposition, renderPdf, sendPdfBuffer } from '../../pdf/send.js';
 import { CSV_CONTENT_TYPE } from '../../shared/csv.js';
 import { reportCsv } from './csv.js';
@@ -15,7 +15,9 @@ export async function reportRoutes(fastify: FastifyInstance) {
   const tags = ['reports'];
 
   app.get('/reports/summary', {
+    config: { csv: true },
     schema: {
+      operationId: 'getProgrammeReport',
       tags,
       summary: 'The programme’s figures for a period, and by month',
       description: 'JSON by default; CSV with `Accept: text/csv` or `format=csv` (one figure a line: `month`, `metric`, `breakdown`, `value`). No personal data.',
@@ -36,11 +38,11 @@ export async function reportRoutes(fastify: FastifyInstance) {
 
   app.get('/reports/summary.pdf', {
     schema: {
+      operationId: 'getProgrammeReportPdf',
       tags,
       summary: 'The programme’s figures as a one-page French PDF, for the funder’s report',
       querystring: reportQuerySchema.pick({ from: true, to: true }),
-      produces: ['application/pdf'],
-      response: { 200: z.string().meta({ format: 'binary', description: 'The PDF document' }) },
+      response: { 200: pdfResponse() },
     },
   }, async (request, reply) => {
     const report = await programmeReport(app.db, toPeriod(request.query.from, request.query.to));

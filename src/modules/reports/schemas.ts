@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { csvDelimiterField } from '../../shared/csv.js';
-import { isoDate } from '../../shared/fields.js';
+import { day, isoDate } from '../../shared/fields.js';
 import { DEVICE_KINDS } from '../devices/schemas.js';
 import { MASKED, SMALL, SMALL_COUNT } from './figures/neighbourhoods.js';
 
@@ -43,12 +43,12 @@ const peopleByNeighbourhood = z.array(
 
 export const reportSchema = z
   .object({
-    period: z.object({ from: z.string(), to: z.string() }),
+    period: z.object({ from: day, to: day }),
     totals: z.object(figures),
     collectedByKind: z.array(z.object({ kind: z.enum(DEVICE_KINDS), units: count, weightKg: z.number() })),
     exchange: z
       .object({
-        asOf: z.string().describe('The period’s last day'),
+        asOf: day.describe('The period’s last day'),
         credits: z.number(),
         unitsReceived: z.number(),
         adjustments: z.number(),
@@ -67,7 +67,7 @@ export const reportSchema = z
       .describe('Installations completed in the period by the beneficiary’s neighbourhood, by name; period totals only'),
     peopleTrainedByNeighbourhood: peopleByNeighbourhood.describe('People trained in the period by neighbourhood, with the same suppression'),
     peopleAttendedByNeighbourhood: peopleByNeighbourhood.describe('People who attended a workshop in the period by neighbourhood, with the same suppression'),
-    byMonth: z.array(z.object({ month: z.string().meta({ example: '2026-03' }), ...figures })).describe('Every month of the period, zeros included'),
+    byMonth: z.array(z.object({ month: z.string().regex(/^\d{4}-\d{2}$/).meta({ example: '2026-03' }), ...figures })).describe('Every month of the period, zeros included'),
   })
   .meta({ id: 'ProgrammeReport' });
 export type ProgrammeReport = z.infer<typeof reportSchema>;

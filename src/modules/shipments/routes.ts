@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { WRITERS } from '../../http/roles.js';
 import { pageSchema } from '../../http/pagination.js';
+import { pdfResponse } from '../../http/openapi.js';
 import { sendPdfBuffer } from '../../pdf/send.js';
 import { idParams } from '../../shared/fields.js';
 import { acknowledgeShipment } from './acknowledge.js';
@@ -28,20 +29,21 @@ export async function shipmentRoutes(fastify: FastifyInstance) {
 
   app.post('/shipments', {
     config: { roles: WRITERS.shipments, idempotent: true },
-    schema: { tags, summary: 'Open a shipment to the reconditioner', body: createShipmentSchema, response: { 201: shipmentSummarySchema } },
+    schema: { operationId: 'createShipment', tags, summary: 'Open a shipment to the reconditioner', body: createShipmentSchema, response: { 201: shipmentSummarySchema } },
   }, async (request, reply) => reply.code(201).send(await createShipment(app.db, request.body, request.actor)));
 
   app.get('/shipments', {
-    schema: { tags, summary: 'List shipments', querystring: listShipmentsQuerySchema, response: { 200: pageSchema(shipmentSummarySchema) } },
+    schema: { operationId: 'listShipments', tags, summary: 'List shipments', querystring: listShipmentsQuerySchema, response: { 200: pageSchema(shipmentSummarySchema) } },
   }, async (request) => listShipments(app.db, request.query));
 
   app.get('/shipments/:id', {
-    schema: { tags, summary: 'A shipment with its devices', params: idParams, response: { 200: shipmentSchema } },
+    schema: { operationId: 'getShipment', tags, summary: 'A shipment with its devices', params: idParams, response: { 200: shipmentSchema } },
   }, async (request) => getShipment(app.db, request.params.id));
 
   app.post('/shipments/:id/items', {
     config: { roles: WRITERS.shipments, idempotent: true },
     schema: {
+      operationId: 'addShipmentItems',
       tags,
       summary: 'Add scanned devices; answers per code',
       description: 'Each code is `added`, `already_in_shipment`, `not_found` or `not_eligible` (with the device status and why). A bad code never blocks the good ones; scanning twice is harmless. A device sits in one open shipment at most.',
@@ -53,7 +55,7 @@ export async function shipmentRoutes(fastify: FastifyInstance) {
 
   app.delete('/shipments/:id/items/:deviceId', {
     config: { roles: WRITERS.shipments },
-    schema: { tags, summary: 'Take a device out of an open shipment', params: itemParams, response: { 204: z.null() } },
+    schema: { operationId: 'removeShipmentItem', tags, summary: 'Take a device out of an open shipment', params: itemParams, response: { 204: z.null() } },
   }, async (request, reply) => {
     await removeItem(app.db, request.params.id, request.params.deviceId);
     return reply.code(204).send(null);
@@ -62,6 +64,7 @@ export async function shipmentRoutes(fastify: FastifyInstance) {
   app.post('/shipments/:id/dispatch', {
     config: { roles: WRITERS.shipments },
     schema: {
+      operationId: 'dispatchShipment',
       tags,
       summary: 'Dispatch: every device turns shipped and the shipment freezes',
       description: 'One transaction. An empty shipment, or one already dispatched, is 409; so is a device that cannot be shipped any more (409 names it). Credits use the terms in force on `dispatchedOn`.',
@@ -74,6 +77,7 @@ export async function shipmentRoutes(fastify: FastifyInstance) {
   app.post('/shipments/:id/acknowledge', {
     config: { roles: WRITERS.acknowledge },
     schema: {
+      operationId: 'acknowledgeShipment',
       tags,
       summary: 'The reconditioner confirms receipt, listing any device that did not arrive',
       description: 'Missing devices are flagged (`missingSince` on the device, `missing` on the item), get a `missing` event, and their credits are reversed.',
@@ -84,7 +88,7 @@ export async function shipmentRoutes(fastify: FastifyInstance) {
   }, async (request) => acknowledgeShipment(app.db, request.params.id, request.body?.missing ?? [], request.body?.notes, request.actor));
 
   app.get('/shipments/:id/manifest.pdf', {
-    schema: { tags, summary: 'The handover slip (PDF, French)', params: idParams, produces: ['application/pdf'], response: { 200: z.any().describe('PDF document') } },
+    schema: { operationId: 'getShipmentManifestPdf', tags, summary: 'The handover slip (PDF, French)', params: idParams, response: { 200: pdfResponse() } },
   }, async (request, reply) => {
     const { bytes, filename } = await renderManifest(app.db, request.params.id);
     return sendPdfBuffer(reply, bytes, filename);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { pageQuerySchema } from '../../http/pagination.js';
-import { id, isoDate, line, optional, text } from '../../shared/fields.js';
+import { day, id, isoDate, line, optional, text, timestamp } from '../../shared/fields.js';
 import { DEVICE_KINDS, DEVICE_STATUSES } from '../devices/schemas.js';
 
 export const SHIPMENT_STATUSES = ['open', 'dispatched', 'acknowledged'] as const;
@@ -39,7 +39,7 @@ export const shipmentItemSchema = z.object({
   status: z.enum(DEVICE_STATUSES),
   missing: z.boolean(),
   credits: z.number().nullable().describe('Credits earned by this device at dispatch'),
-  addedAt: z.string(),
+  addedAt: timestamp,
 });
 export type ShipmentItem = z.infer<typeof shipmentItemSchema>;
 
@@ -53,15 +53,15 @@ export const shipmentSummarySchema = z
     missingCount: z.number().int(),
     totalWeightKg: z.number(),
     credits: z.number().nullable(),
-    dispatchedOn: z.string().nullable(),
-    dispatchedAt: z.string().nullable(),
+    dispatchedOn: day.nullable(),
+    dispatchedAt: timestamp.nullable(),
     dispatchedBy: z.string().nullable(),
-    acknowledgedAt: z.string().nullable(),
+    acknowledgedAt: timestamp.nullable(),
     acknowledgedBy: z.string().nullable(),
     acknowledgeNotes: z.string().nullable(),
     createdBy: z.string(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
+    createdAt: timestamp,
+    updatedAt: timestamp,
   })
   .meta({ id: 'ShipmentSummary' });
 export type ShipmentSummary = z.infer<typeof shipmentSummarySchema>;

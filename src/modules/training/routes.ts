@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { pdfResponse } from '../../http/openapi.js';
 import { pageSchema } from '../../http/pagination.js';
 import { TRAINING_READERS, WRITERS } from '../../http/roles.js';
 import { sendPdfBuffer } from '../../pdf/send.js';
@@ -35,7 +36,6 @@ import {
 import { createSession, deleteSession, getSession, listSessions, updateSession } from './sessions.js';
 import { renderAttendanceSheet, sheetFacts } from './sheet.js';
 
-const pdf = z.any().describe('A PDF document').meta({ contentMediaType: 'application/pdf' });
 
 /**
  * Training cycles, workshops, enrolments, attendance and self-assessments (issue 14).
@@ -48,33 +48,34 @@ export async function trainingRoutes(fastify: FastifyInstance) {
   const writers = WRITERS.training;
 
   app.post('/training/partners', {
-    config: { roles: writers },
-    schema: { tags, summary: 'Add a partner organisation (BLÉ, the Médiathèque…)', body: createPartnerSchema, response: { 201: partnerSchema } },
+    config: { roles: writers, idempotent: true },
+    schema: { operationId: 'createPartner', tags, summary: 'Add a partner organisation (BLÉ, the Médiathèque…)', body: createPartnerSchema, response: { 201: partnerSchema } },
   }, async (request, reply) => reply.code(201).send(await createPartner(app.db, request.body.name)));
 
   app.get('/training/partners', {
     config: { roles: readers },
-    schema: { tags, summary: 'Partner organisations that run cycles', response: { 200: z.object({ items: z.array(partnerSchema) }) } },
+    schema: { operationId: 'listPartners', tags, summary: 'Partner organisations that run cycles', response: { 200: z.object({ items: z.array(partnerSchema) }) } },
   }, async () => ({ items: await listPartners(app.db) }));
 
   app.post('/training/cycles', {
     config: { roles: writers, idempotent: true },
-    schema: { tags, summary: 'Plan a training cycle', body: createCycleSchema, response: { 201: cycleSchema } },
+    schema: { operationId: 'createCycle', tags, summary: 'Plan a training cycle', body: createCycleSchema, response: { 201: cycleSchema } },
   }, async (request, reply) => reply.code(201).send(await createCycle(app.db, request.body, request.actor)));
 
   app.get('/training/cycles', {
     config: { roles: readers },
-    schema: { tags, summary: 'List cycles, newest first (a trainer: their own cycles only)', querystring: listCyclesQuerySchema, response: { 200: pageSchema(cycleSchema) } },
+    schema: { operationId: 'listCycles', tags, summary: 'List cycles, newest first (a trainer: their own cycles only)', querystring: listCyclesQuerySchema, response: { 200: pageSchema(cycleSchema) } },
   }, async (request) => listCycles(app.db, request.query, request.actor));
 
   app.get('/training/cycles/:id', {
     config: { roles: readers },
-    schema: { tags, summary: 'Get a cycle with its counts', params: idParams, response: { 200: cycleSchema } },
+    schema: { operationId: 'getCycle', tags, summary: 'Get a cycle with its counts', params: idParams, response: { 200: cycleSchema } },
   }, async (request) => getCycle(app.db, request.params.id, request.actor));
 
   app.patch('/training/cycles/:id', {
     config: { roles: writers },
     schema: {
+      operationId: 'updateCycle',
       tags,
       summary: 'Change a cycle',
       description: 'A larger capacity promotes the waiting list in order; a capacity below the people holding a place is 409. A new completion rule is applied to everyone at once.',
@@ -85,28 +86,28 @@ export async function trainingRoutes(fastify: FastifyInstance) {
   }, async (request) => updateCycle(app.db, request.params.id, request.body));
 
   app.post('/training/cycles/:id/sessions', {
-    config: { roles: writers },
-    schema: { tags, summary: 'Add a workshop (session) to a cycle', params: idParams, body: createSessionSchema, response: { 201: sessionSchema } },
+    config: { roles: writers, idempotent: true },
+    schema: { operationId: 'createSession', tags, summary: 'Add a workshop (session) to a cycle', params: idParams, body: createSessionSchema, response: { 201: sessionSchema } },
   }, async (request, reply) => reply.code(201).send(await createSession(app.db, request.params.id, request.body)));
 
   app.get('/training/cycles/:id/sessions', {
     config: { roles: readers },
-    schema: { tags, summary: 'A cycle’s sessions in date order, with attendance counts', params: idParams, response: { 200: pageSchema(sessionSchema) } },
+    schema: { operationId: 'listCycleSessions', tags, summary: 'A cycle’s sessions in date order, with attendance counts', params: idParams, response: { 200: pageSchema(sessionSchema) } },
   }, async (request) => listSessions(app.db, request.params.id, request.actor));
 
   app.get('/training/sessions/:id', {
     config: { roles: readers },
-    schema: { tags, summary: 'Get a session', params: idParams, response: { 200: sessionSchema } },
+    schema: { operationId: 'getSession', tags, summary: 'Get a session', params: idParams, response: { 200: sessionSchema } },
   }, async (request) => getSession(app.db, request.params.id, request.actor));
 
   app.patch('/training/sessions/:id', {
     config: { roles: writers },
-    schema: { tags, summary: 'Change a session (completions are worked out again)', params: idParams, body: updateSessionSchema, response: { 200: sessionSchema } },
+    schema: { operationId: 'updateSession', tags, summary: 'Change a session (completions are worked out again)', params: idParams, body: updateSessionSchema, response: { 200: sessionSchema } },
   }, async (request) => updateSession(app.db, request.params.id, request.body));
 
   app.delete('/training/sessions/:id', {
     config: { roles: writers },
-    schema: { tags, summary: 'Remove a session without attendance (409 otherwise)', params: idParams, response: { 204: z.null() } },
+    schema: { operationId: 'deleteSession', tags, summary: 'Remove a session without attendance (409 otherwise)', params: idParams, response: { 204: z.null() } },
   }, async (request, reply) => {
     await deleteSession(app.db, request.params.id);
     return reply.code(204).send(null);
@@ -115,6 +116,7 @@ export async function trainingRoutes(fastify: FastifyInstance) {
   app.post('/training/cycles/:id/enrolments', {
     config: { roles: writers, idempotent: true },
     schema: {
+      operationId: 'enrolBeneficiary',
       tags,
       summary: 'Enrol a beneficiary: a place, or the waiting list when the cycle is full',
       params: idParams,
@@ -126,6 +128,7 @@ export async function trainingRoutes(fastify: FastifyInstance) {
   app.get('/training/cycles/:id/enrolments', {
     config: { roles: readers },
     schema: {
+      operationId: 'listCycleEnrolments',
       tags,
       summary: 'People who applied to a cycle, in order of application',
       description: 'Names for installer and admin, and for a trainer of this cycle; references and counts for every other role. Never an address or a phone.',
@@ -137,17 +140,18 @@ export async function trainingRoutes(fastify: FastifyInstance) {
 
   app.get('/training/enrolments/:id', {
     config: { roles: readers },
-    schema: { tags, summary: 'Get an enrolment', params: idParams, response: { 200: enrolmentSchema } },
+    schema: { operationId: 'getEnrolment', tags, summary: 'Get an enrolment', params: idParams, response: { 200: enrolmentSchema } },
   }, async (request) => getEnrolment(app.db, request.params.id, request.actor));
 
   app.post('/training/enrolments/:id/withdraw', {
     config: { roles: writers },
-    schema: { tags, summary: 'Withdraw with a reason; the place goes to the first on the waiting list', params: idParams, body: withdrawSchema, response: { 200: withdrawalSchema } },
+    schema: { operationId: 'withdrawEnrolment', tags, summary: 'Withdraw with a reason; the place goes to the first on the waiting list', params: idParams, body: withdrawSchema, response: { 200: withdrawalSchema } },
   }, async (request) => withdraw(app.db, request.params.id, request.body));
 
   app.put('/training/enrolments/:id/completion', {
     config: { roles: WRITERS.admin },
     schema: {
+      operationId: 'overrideCompletion',
       tags,
       summary: 'Admin override: count the cycle as completed on a date, with a recorded reason',
       params: idParams,
@@ -158,17 +162,18 @@ export async function trainingRoutes(fastify: FastifyInstance) {
 
   app.delete('/training/enrolments/:id/completion', {
     config: { roles: WRITERS.admin },
-    schema: { tags, summary: 'Remove the override: completion follows attendance again', params: idParams, response: { 200: enrolmentSchema } },
+    schema: { operationId: 'removeCompletionOverride', tags, summary: 'Remove the override: completion follows attendance again', params: idParams, response: { 200: enrolmentSchema } },
   }, async (request) => removeOverride(app.db, request.params.id, request.actor));
 
   app.get('/training/sessions/:id/attendance', {
     config: { roles: readers },
-    schema: { tags, summary: 'Who is expected at a session and their attendance', params: idParams, response: { 200: attendanceSchema } },
+    schema: { operationId: 'getAttendance', tags, summary: 'Who is expected at a session and their attendance', params: idParams, response: { 200: attendanceSchema } },
   }, async (request) => getAttendance(app.db, request.params.id, request.actor));
 
   app.put('/training/sessions/:id/attendance', {
     config: { roles: WRITERS.attendance },
     schema: {
+      operationId: 'recordAttendance',
       tags,
       summary: 'Record present / absent / excused for the people listed',
       description:
@@ -183,11 +188,11 @@ export async function trainingRoutes(fastify: FastifyInstance) {
   app.get('/training/sessions/:id/attendance-sheet.pdf', {
     config: { roles: WRITERS.attendance },
     schema: {
+      operationId: 'getAttendanceSheetPdf',
       tags,
       summary: 'The attendance sheet (feuille d’émargement) to print and sign, in French',
       params: idParams,
-      produces: ['application/pdf'],
-      response: { 200: pdf },
+      response: { 200: pdfResponse() },
     },
   }, async (request, reply) => {
     const facts = await sheetFacts(app.db, request.params.id, request.actor);
@@ -197,6 +202,7 @@ export async function trainingRoutes(fastify: FastifyInstance) {
   app.put('/training/enrolments/:id/evaluations/:moment', {
     config: { roles: writers },
     schema: {
+      operationId: 'recordEvaluation',
       tags,
       summary: 'Record the self-assessment at the start or the end of the cycle (1–4 on each skill)',
       params: evaluationParams,
@@ -208,6 +214,7 @@ export async function trainingRoutes(fastify: FastifyInstance) {
   app.get('/training/cycles/:id/review', {
     config: { roles: readers },
     schema: {
+      operationId: 'getCycleReview',
       tags,
       summary: 'The cycle’s review: self-assessed progress per skill',
       description: 'Individual answers for installer and admin only (`answers` is null for every other role).',
