@@ -1,17 +1,21 @@
+import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { validatorCompiler } from 'fastify-type-provider-zod';
+import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
 import type { Db } from './db/connection.js';
 import { registerAuth } from './http/auth.js';
+import { registerRequestScope } from './http/crash-guard.js';
 import { frameworkErrorProblem, registerErrorHandling } from './http/errors.js';
 import { registerIdempotency } from './http/idempotency.js';
+import { AuthThrottle, publicPageLimit, registerExpensiveLimits, registerRateLimiting } from './http/limits.js';
 import { describeRoute, finishDocument } from './http/openapi.js';
 import { serializerCompiler } from './http/serializer.js';
+import { validatorCompiler } from './http/validator.js';
 import { problemSchema } from './http/problem.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { OneLinePerRequest } from './logger.js';
+import { ROLES } from './modules/api-keys/schemas.js';
 import { apiKeyRoutes } from './modules/api-keys/routes.js';
 import { beneficiaryRoutes } from './modules/beneficiaries/routes.js';
 import { collectionRoutes } from './modules/collections/routes.js';
@@ -50,6 +54,7 @@ export const API_PREFIX = '/api/v1';
 export async function buildApp({ db, config, logger = false }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger,
+    trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
     frameworkErrors: frameworkErrorProblem,
@@ -62,8 +67,12 @@ export async function buildApp({ db, config, logger = false }: AppDeps): Promise
   // JSON only: a text/plain body is answered 415, not half-understood.
   app.removeContentTypeParser('text/plain');
   registerErrorHandling(app);
+  registerRequestScope(app);
 
   registerSecurityHeaders(app);
+  await registerRateLimiting(app);
+  const throttle = new AuthThrottle(app, config.limits);
+  await registerCors(app, config.corsOrigins);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -80,8 +89,8 @@ export async function buildApp({ db, config, logger = false }: AppDeps): Promise
             type: 'http',
             scheme: 'bearer',
             description:
-              'An API key. Its role (`admin`, `collector`, `reconditioner`, `installer`, `viewer`) is what an operation lists as scopes: ' +
-              'a restricted operation names the roles it admits (admin always); an operation without scopes admits every role.',
+              `An API key. Its role (${ROLES.map((role) => `\`${role}\``).join(', ')}) is what an operation lists as scopes: ` +
+              'every operation names the roles it admits (admin always).',
           },
         },
       },
@@ -90,13 +99,14 @@ export async function buildApp({ db, config, logger = false }: AppDeps): Promise
     transform: describeRoute,
     transformObject: finishDocument,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: '/docs', transformSpecification: (spec, request) => withOwnServer(spec, request, config.publicUrl) });
 
   await app.register(async (api) => {
     declareProblems(api);
-    registerAuth(api);
+    registerAuth(api, throttle);
+    registerExpensiveLimits(api, config.limits);
     registerIdempotency(api);
-    api.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+    api.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async (request) => withOwnServer(app.swagger(), request, config.publicUrl));
     await api.register(healthRoutes);
     await api.register(apiKeyRoutes);
     await api.register(donorRoutes);
@@ -122,12 +132,48 @@ export async function buildApp({ db, config, logger = false }: AppDeps): Promise
     root.addHook('onRoute', (route) => {
       route.schema = { ...route.schema, hide: true };
     });
-    registerAuth(root);
+    registerAuth(root, throttle);
     await root.register(healthRoutes);
   });
-  // The page a label opens: public by nature, so registered without the auth hook.
-  await app.register(labelTargetRoutes);
+  // The page a label opens: public by nature, so registered without the auth hook, but limited
+  // per address so that nobody walks the whole inventory through it.
+  await app.register(async (pages) => {
+    pages.addHook('onRequest', publicPageLimit(app, config.limits));
+    await pages.register(labelTargetRoutes);
+  });
   return app;
+}
+
+/**
+ * The OpenAPI document names the server it was read from first (then PUBLIC_URL), so that the
+ * interactive docs' "Try it out" works whatever address they were opened on.
+ */
+function withOwnServer(spec: object, request: FastifyRequest, publicUrl: string): Record<string, unknown> {
+  const own = `${request.protocol}://${request.host}`;
+  const servers = own === publicUrl ? [{ url: publicUrl }] : [{ url: own, description: 'This server' }, { url: publicUrl, description: 'Public address (PUBLIC_URL)' }];
+  return { ...spec, servers };
+}
+
+/**
+ * CORS is off unless `CORS_ORIGINS` lists browser origins. Either way OPTIONS is answered: a
+ * preflight from an allowed origin gets its CORS headers, anything else a bare 204 with Allow.
+ */
+async function registerCors(app: FastifyInstance, origins: string[]): Promise<void> {
+  if (origins.length) {
+    await app.register(cors, {
+      origin: origins,
+      methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-None-Match', 'Accept'],
+      exposedHeaders: ['ETag', 'Location', 'Retry-After', 'Content-Disposition', 'WWW-Authenticate'],
+      maxAge: 600,
+      strictPreflight: false,
+      hideOptionsRoute: true,
+    });
+    return;
+  }
+  app.options('*', { schema: { hide: true } }, (_request, reply) => {
+    void reply.code(204).header('Allow', 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS').send();
+  });
 }
 
 /**

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** The most labels one request may ever print, whatever LABELS_MAX says (the body's own bound). */
+export const MAX_LABELS_CEILING = 20_000;
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const envSchema = z.object({
@@ -18,6 +21,20 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   CONTRACT_TEMPLATE: z.string().min(1).optional(),
   RETENTION_MONTHS: z.coerce.number().int().min(1).max(600).default(24),
+  CORS_ORIGINS: z
+    .string()
+    .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean))
+    .pipe(z.array(z.url({ protocol: /^https?$/ }).regex(/^https?:\/\/[^/]+$/, 'expected origins such as https://app.example.fr (no path)')))
+    .optional(),
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|\d{1,2}|[0-9a-fA-F.:/,\s]+)$/, 'expected true, false, a number of proxies, or addresses/CIDRs separated by commas')
+    .default('false'),
+  AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(10),
+  EXPENSIVE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
+  EXPENSIVE_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(2),
+  PUBLIC_PAGE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
+  LABELS_MAX: z.coerce.number().int().min(1).max(MAX_LABELS_CEILING).default(5000),
 });
 
 export interface Config {
@@ -32,6 +49,35 @@ export interface Config {
   contractTemplate?: string;
   /** Months after the last contact before a beneficiary is anonymised (CNIL délibération 2023-095). */
   retentionMonths: number;
+  /** Browser origins allowed to call the API (CORS); empty: none, CORS off. */
+  corsOrigins: string[];
+  /** Fastify's `trustProxy`: whose X-Forwarded-For to believe for the client address. */
+  trustProxy: boolean | string[] | ((address: string, hop: number) => boolean);
+  limits: Limits;
+}
+
+/** Rate and size limits; see README's configuration table. */
+export interface Limits {
+  /** Failed authentications per client address per minute before 429. */
+  authFailuresPerMinute: number;
+  /** Expensive requests (PDFs, labels, CSV, reports) per API key per minute. */
+  expensivePerMinute: number;
+  /** Expensive requests in flight at once per API key. */
+  expensiveConcurrency: number;
+  /** Public label page views per client address per minute. */
+  publicPagePerMinute: number;
+  /** Labels (devices × copies) one request may print. */
+  labelsMax: number;
+}
+
+function trustProxy(value: string): Config['trustProxy'] {
+  if (value === 'true' || value === 'false') return value === 'true';
+  if (/^\d+$/.test(value)) {
+    // The n nearest proxies are trusted: the client is the address n hops back.
+    const hops = Number(value);
+    return (_address, hop) => hop < hops;
+  }
+  return value.split(',').map((s) => s.trim()).filter(Boolean);
 }
 
 export class ConfigError extends Error {}
@@ -57,5 +103,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     contractTemplate: e.CONTRACT_TEMPLATE,
     retentionMonths: e.RETENTION_MONTHS,
+    corsOrigins: e.CORS_ORIGINS ?? [],
+    trustProxy: trustProxy(e.TRUST_PROXY),
+    limits: {
+      authFailuresPerMinute: e.AUTH_FAILURES_PER_MINUTE,
+      expensivePerMinute: e.EXPENSIVE_PER_MINUTE,
+      expensiveConcurrency: e.EXPENSIVE_CONCURRENCY,
+      publicPagePerMinute: e.PUBLIC_PAGE_PER_MINUTE,
+      labelsMax: e.LABELS_MAX,
+    },
   };
 }

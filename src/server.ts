@@ -1,11 +1,12 @@
 import './runtime.js'; // first: stops with a message on a Node older than package.json's engines
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
+import { installCrashGuard } from './http/crash-guard.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createDb } from './db/connection.js';
 import { migrateToLatest } from './db/migrate.js';
 import { loggerOptions } from './logger.js';
-import { countActiveKeys, ensureAdminKey } from './modules/api-keys/service.js';
+import { countActiveKeys, ensureAdminKey, RevokedAdminKeyError } from './modules/api-keys/service.js';
 
 async function main(): Promise<void> {
   let config;
@@ -22,14 +23,24 @@ async function main(): Promise<void> {
   const applied = await migrateToLatest(db.kysely);
   const app = await buildApp({ db, config, logger: loggerOptions(config) });
   if (applied.length) app.log.info({ migrations: applied }, 'database migrated');
-  if (config.adminApiKey && (await ensureAdminKey(db, config.adminApiKey))) app.log.info('admin API key from ADMIN_API_KEY registered');
+  try {
+    if (config.adminApiKey && (await ensureAdminKey(db, config.adminApiKey))) app.log.info('admin API key from ADMIN_API_KEY registered');
+  } catch (error) {
+    if (!(error instanceof RevokedAdminKeyError)) throw error;
+    console.error(error.message);
+    await app.close();
+    await db.close();
+    process.exit(1);
+  }
 
-  closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+  // Escaped errors are the crash guard's: one inside a request fails that request only.
+  const closer = closeWithGrace({ delay: 10_000, skip: ['uncaughtException', 'unhandledRejection'] }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'closing after an error');
     else app.log.info({ signal }, 'closing: finishing in-flight requests');
     await app.close();
     await db.close();
   });
+  installCrashGuard(app.log, () => void Promise.resolve(closer.close()).finally(() => process.exit(1)));
 
   await app.listen({ port: config.port, host: config.host });
   if ((await countActiveKeys(db)) === 0) {

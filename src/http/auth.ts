@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authenticateKey, type Actor } from '../modules/api-keys/service.js';
 import type { Role } from '../modules/api-keys/schemas.js';
+import type { AuthThrottle } from './limits.js';
 import { ProblemError } from './problem.js';
 
 declare module 'fastify' {
@@ -32,16 +33,25 @@ function bearer(request: FastifyRequest): string | undefined {
  * Checked in onRequest, before the body is even parsed: a caller without the right gets
  * 401 or 403, never a validation answer that would reveal the route's shape.
  */
-export function registerAuth(app: FastifyInstance): void {
+export function registerAuth(app: FastifyInstance, throttle: AuthThrottle): void {
   app.decorateRequest('actor', undefined as unknown as Actor);
   // A callback hook, not an async one: on SQLite the key is checked without a promise.
   app.addHook('onRequest', (request, reply, done) => {
     const config = request.routeOptions.config;
     if (config.public || request.is404) return done();
     const secret = bearer(request);
+    // An address over its failed-attempt budget is refused before its key is even looked up.
+    const blocked = secret ? throttle.refuse(request, reply) : undefined;
+    if (blocked) return done(blocked);
+    const decide = (actor: Actor | undefined) => {
+      const refusal = admit(request, reply, secret, actor);
+      // A wrong or revoked key counts against the address (a missing one is no guess).
+      if (!actor && secret) throttle.failed(request, reply).then((tooMany) => done(tooMany ?? refusal), done);
+      else done(refusal);
+    };
     const found = secret ? authenticateKey(app.db, secret) : undefined;
-    if (found instanceof Promise) found.then((actor) => done(admit(request, reply, secret, actor)), done);
-    else done(admit(request, reply, secret, found));
+    if (found instanceof Promise) found.then(decide, done);
+    else decide(found);
   });
 }
 

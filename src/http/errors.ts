@@ -21,7 +21,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
     const path = request.url.split('?')[0];
     const allowed = allowedMethods(path);
     // A known path asked with a method it does not answer: 405 and the methods it does (RFC 9110 §15.5.6).
-    if (allowed.length) return sendProblem(reply.header('Allow', allowed.join(', ')), 405, `${request.method} is not allowed on ${path}; use ${allowed.join(', ')}`);
+    // OPTIONS alone is the catch-all preflight answer (see registerCors), not a path of its own.
+    if (allowed.some((method) => method !== 'OPTIONS')) return sendProblem(reply.header('Allow', allowed.join(', ')), 405, `${request.method} is not allowed on ${path}; use ${allowed.join(', ')}`);
     return sendProblem(reply, 404, `No route for ${request.method} ${path}`);
   });
 

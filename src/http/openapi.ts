@@ -1,6 +1,7 @@
 import type { FastifySchema, RouteOptions } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { ANY_ROLE } from './auth.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -90,7 +91,8 @@ export function describeRoute(input: Parameters<typeof jsonSchemaTransform>[0] &
   const route = input.route;
   const source = (route.schema ?? {}) as FastifySchema & Json;
   const config = (route.config ?? {}) as Json;
-  const roles: string[] | undefined = config.roles;
+  // A route that names no roles admits ANY_ROLE, which leaves `trainer` out: say so too.
+  const roles: readonly string[] | undefined = config.public ? undefined : (config.roles ?? ANY_ROLE);
   const responses: Json = schema.response ?? {};
   const conditional = '304' in responses;
 
@@ -158,6 +160,9 @@ export function describeRoute(input: Parameters<typeof jsonSchemaTransform>[0] &
     described[422] = problem('422');
   }
   if (ifMatch) described[412] = problem('412');
+  // Every keyed request may meet a rate limit (failed keys per address, expensive work per key).
+  // An address throttled for wrong keys is also told how to authenticate.
+  if (!config.public) described[429] = problem('429', { 'Retry-After': header('Retry-After', 'Seconds to wait before trying again', true), 'WWW-Authenticate': header('WWW-Authenticate') });
   for (const [status, names] of Object.entries(config.responseHeaders ?? {}) as [string, Record<string, string>][]) {
     if (!/^[45]/.test(status)) continue;
     const extra = Object.fromEntries(Object.entries(names).map(([name, description]) => [name, header(name, description)]));

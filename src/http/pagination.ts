@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hasControlCharacters } from '../shared/fields.js';
 import { badRequest } from './problem.js';
 
 export const pageQuerySchema = z.object({
@@ -23,7 +24,9 @@ export function decodeCursor<T extends string | number>(cursor: string | undefin
   try {
     const [key] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
     // Numbers must be safe integers: PostgreSQL refuses 1.5 or Infinity for a bigint.
-    if (typeof key === type && (type === 'string' || Number.isSafeInteger(key))) return key as T;
+    // Strings must be text PostgreSQL accepts: a forged cursor holding NUL was a 500 there.
+    if (typeof key === 'string' && type === 'string' && !hasControlCharacters(key) && key.length <= 200) return key as T;
+    if (typeof key === 'number' && type === 'number' && Number.isSafeInteger(key)) return key as T;
   } catch {
     // fall through to the answer below
   }

@@ -23,7 +23,12 @@ function helmetDefaults(): Readonly<Record<string, string>> {
   return Object.freeze(headers);
 }
 
-export const SECURITY_HEADERS = helmetDefaults();
+/**
+ * Plus `Cache-Control: no-store` on every answer unless its route says otherwise (the public
+ * label page, ETag-revalidated reads): anything may carry personal data, and no browser, proxy
+ * or shared cache should keep a copy of an installation or a beneficiary.
+ */
+export const SECURITY_HEADERS = Object.freeze({ ...helmetDefaults(), 'cache-control': 'no-store' });
 
 export function registerSecurityHeaders(app: FastifyInstance): void {
   app.addHook('onRequest', (_request, reply, done) => {

@@ -1,4 +1,5 @@
 import type { FastifyReply } from 'fastify';
+import { onRequestCrash } from '../http/crash-guard.js';
 
 export function contentDisposition(filename: string, disposition: 'inline' | 'attachment' = 'inline'): string {
   const ascii = filename.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^\x20-\x7e]|["\\]/g, '_');
@@ -28,13 +29,20 @@ export function sendPdf(reply: FastifyReply, doc: PDFKit.PDFDocument, filename: 
 export async function renderPdf(doc: PDFKit.PDFDocument, draw: (doc: PDFKit.PDFDocument) => void | Promise<void>): Promise<Buffer> {
   const chunks: Buffer[] = [];
   doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+  let forget = () => {};
   const done = new Promise<Buffer>((resolve, reject) => {
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
+    // An error thrown in one of pdfkit's own callbacks fails this rendering (and its transaction).
+    forget = onRequestCrash(reject);
   });
-  await draw(doc);
-  doc.end();
-  return done;
+  try {
+    await draw(doc);
+    doc.end();
+    return await done;
+  } finally {
+    forget();
+  }
 }
 
 export function sendPdfBuffer(reply: FastifyReply, bytes: Buffer, filename: string) {

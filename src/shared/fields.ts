@@ -20,10 +20,17 @@ export const line = (max = 200) =>
 export const text = (max = 2000) =>
   z.string().trim().max(max).refine((s) => !CONTROL_BUT_NEWLINES.test(s), 'must not contain control characters');
 
+/** Dates this API accepts: no record of the programme falls outside, and a year 0 or 9999 only breaks arithmetic. */
+export const MIN_DATE = '2000-01-01';
+export const MAX_DATE = '2100-12-31';
+const inRange = (day: string) => day >= MIN_DATE && day <= MAX_DATE;
+const RANGE_MESSAGE = `must be between ${MIN_DATE} and ${MAX_DATE}`;
+
 export const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'not a real date')
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), { message: 'not a real date', abort: true })
+  .refine(inRange, { message: RANGE_MESSAGE, abort: true })
   .meta({ format: 'date', example: '2026-11-23' });
 
 /** An instant in an answer (ISO-8601, UTC). */
@@ -32,7 +39,12 @@ export const timestamp = z.string().meta({ format: 'date-time', example: '2026-1
 /** A calendar day in an answer (YYYY-MM-DD). */
 export const day = z.string().meta({ format: 'date', example: '2026-11-23' });
 
-export const isoDateTime = z.iso.datetime({ offset: true }).meta({ example: '2026-11-23T09:30:00Z' });
+/** An instant with its offset; compared by its UTC day with the same range as dates. */
+export const isoDateTime = z.iso
+  .datetime({ offset: true })
+  // Runs even when the format check failed: an unparsable string is left to that check's message.
+  .refine((s) => Number.isNaN(Date.parse(s)) || inRange(new Date(s).toISOString().slice(0, 10)), { message: RANGE_MESSAGE, abort: true })
+  .meta({ example: '2026-11-23T09:30:00Z' });
 
 export const id = z.string().min(1).max(64).regex(/^[0-9a-z]+$/, 'not an id of this API');
 export const idParams = z.object({ id });

@@ -15,7 +15,23 @@ describe('configuration', () => {
       logLevel: 'info',
       contractTemplate: undefined,
       retentionMonths: 24,
+      corsOrigins: [],
+      trustProxy: false,
+      limits: { authFailuresPerMinute: 10, expensivePerMinute: 30, expensiveConcurrency: 2, publicPagePerMinute: 60, labelsMax: 5000 },
     });
+  });
+
+  it('when the limits, CORS origins and proxies are set, then they are read, and a bad one is named', () => {
+    const config = loadConfig({ CORS_ORIGINS: 'https://app.example.fr, http://127.0.0.1:5173', TRUST_PROXY: '10.0.0.0/8,127.0.0.1', LABELS_MAX: '200' });
+    expect(config.corsOrigins).toEqual(['https://app.example.fr', 'http://127.0.0.1:5173']);
+    expect(config.trustProxy).toEqual(['10.0.0.0/8', '127.0.0.1']);
+    expect(config.limits.labelsMax).toBe(200);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    const oneHop = loadConfig({ TRUST_PROXY: '1' }).trustProxy as (address: string, hop: number) => boolean;
+    expect([oneHop('10.0.0.1', 0), oneHop('10.0.0.1', 1)]).toEqual([true, false]);
+    expect(() => loadConfig({ CORS_ORIGINS: 'https://app.example.fr/path' })).toThrow(/CORS_ORIGINS/);
+    expect(() => loadConfig({ LABELS_MAX: '0' })).toThrow(/LABELS_MAX/);
+    expect(() => loadConfig({ TRUST_PROXY: 'yes please' })).toThrow(/TRUST_PROXY/);
   });
 
   it('when PORT is set and PUBLIC_URL is not, then label links follow the port', () => {
@@ -63,12 +79,12 @@ describe('ADMIN_API_KEY', () => {
     expect(res.body.items.filter((k: { name: string }) => k.name === 'admin (ADMIN_API_KEY)')).toHaveLength(1);
   });
 
-  it('when that key was revoked, then the next start restores it', async () => {
+  it('when that key was revoked, then it stays revoked: the next start is refused naming ADMIN_API_KEY', async () => {
     const list = await ctx.api().get('/api/v1/api-keys');
     const key = list.body.items.find((k: { name: string }) => k.name === 'admin (ADMIN_API_KEY)');
     expect((await ctx.api().delete(`/api/v1/api-keys/${key.id}`)).status).toBe(204);
     expect(await authenticateKey(ctx.db, secret)).toBeUndefined();
-    expect(await ensureAdminKey(ctx.db, secret)).toBe(true);
-    expect(await authenticateKey(ctx.db, secret)).toMatchObject({ role: 'admin' });
+    await expect(ensureAdminKey(ctx.db, secret)).rejects.toThrow(/ADMIN_API_KEY.*revoked/);
+    expect(await authenticateKey(ctx.db, secret)).toBeUndefined();
   });
 });

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, type TestDatabase } from '../helpers/app.js';
 import { startServer } from '../helpers/server.js';
@@ -35,6 +36,30 @@ describe('starting the service', () => {
     } finally {
       await server.stop();
     }
+  });
+
+  it('when ADMIN_API_KEY holds a revoked secret, then the service refuses to start, naming the variable, and the key stays revoked', async () => {
+    const secret = 'ci-admin-secret-0123456789abcdef';
+    const first = await startServer({ DATABASE_URL: database.url, ADMIN_API_KEY: secret });
+    const auth = { authorization: `Bearer ${secret}` };
+    try {
+      const keys = (await (await fetch(`${first.url}/api/v1/api-keys`, { headers: auth })).json()) as { items: { id: string; name: string }[] };
+      const key = keys.items.find((k) => k.name === 'admin (ADMIN_API_KEY)')!;
+      expect((await fetch(`${first.url}/api/v1/api-keys/${key.id}`, { method: 'DELETE', headers: auth })).status).toBe(204);
+    } finally {
+      await first.stop();
+    }
+    // Spawned by hand rather than polled for readiness: it must exit before listening anywhere.
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+      env: { ...process.env, LOG_LEVEL: 'warn', DATABASE_URL: database.url, ADMIN_API_KEY: secret, PORT: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stderr!.on('data', (chunk) => (output += chunk));
+    child.stdout!.on('data', (chunk) => (output += chunk));
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    expect(code).toBe(1);
+    expect(output).toMatch(/ADMIN_API_KEY holds the secret of API key .* revoked/);
   });
 
   it('when a variable is invalid, then it exits at once naming it', async () => {

@@ -52,6 +52,17 @@ function authed(app: FastifyInstance, key: string, watch: Watch) {
   };
 }
 
+/**
+ * Limits generous enough that no test is throttled by accident; a test of the limits passes its
+ * own values in `env`.
+ */
+export const UNTHROTTLED: Record<string, string> = {
+  AUTH_FAILURES_PER_MINUTE: '100000',
+  EXPENSIVE_PER_MINUTE: '100000',
+  EXPENSIVE_CONCURRENCY: '1000',
+  PUBLIC_PAGE_PER_MINUTE: '100000',
+};
+
 /** Builds the app on a fresh, migrated database for the current test file. */
 export function useTestApp(env: Record<string, string> = {}): TestContext {
   const ctx = {} as TestContext;
@@ -64,7 +75,7 @@ export function useTestApp(env: Record<string, string> = {}): TestContext {
     });
   beforeAll(async () => {
     database = await freshDatabase();
-    const config = loadConfig({ PUBLIC_URL: 'https://ordi.example.fr', ...env, DATABASE_URL: database.url });
+    const config = loadConfig({ PUBLIC_URL: 'https://ordi.example.fr', ...UNTHROTTLED, ...env, DATABASE_URL: database.url });
     const db = createDb(config.databaseUrl);
     await migrateToLatest(db.kysely);
     const app = await buildApp({ db, config });

@@ -125,7 +125,7 @@ describe('the loan contract', () => {
       ['%%% not base64 %%%', 'not base64'],
       [damaged.toString('base64'), 'checksum'],
       [png.subarray(0, 60).toString('base64'), 'truncated'],
-      [Buffer.alloc(400 * 1024, 1).toString('base64'), 'too large'],
+      [Buffer.alloc(600 * 1024, 1).toString('base64'), 'too large'],
     ];
     for (const [imagePng, message] of cases) {
       const res = await complete(installation.id, { signature: { imagePng, signedBy: 'Aïcha', signedAt: '2026-11-25T10:00:00Z' } });

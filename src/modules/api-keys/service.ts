@@ -58,20 +58,6 @@ export async function revokeApiKey(db: Db, id: string): Promise<void> {
   if (Number(result.numUpdatedRows) === 0) throw notFound(`Active API key ${id}`);
 }
 
-// Hashing is the same every time: remember the last secrets' hashes (never who they belong to,
-// which is read from the database on every request).
-const recentHashes = new Map<string, string>();
-function cachedHash(secret: string): string {
-  let hash = recentHashes.get(secret);
-  if (hash === undefined) {
-    hash = hashKey(secret);
-    if (secret.length > 200) return hash;
-    if (recentHashes.size >= 1000) recentHashes.clear();
-    recentHashes.set(secret, hash);
-  }
-  return hash;
-}
-
 /**
  * Looked up on every request, so a revoked key stops working at once on every instance.
  * The lookup is by the hash of a 256-bit secret: there is nothing for a timing attack to learn.
@@ -79,7 +65,9 @@ function cachedHash(secret: string): string {
  * the async hook around it) cost a measurable share of the scan route's throughput.
  */
 export function authenticateKey(db: Db, secret: string): Actor | undefined | Promise<Actor | undefined> {
-  const hash = cachedHash(secret);
+  // No cache of secrets (not even of their hashes keyed by the secret): one SHA-256 of a short
+  // string costs about a microsecond, and a process memory dump must not list every key tried.
+  const hash = hashKey(secret);
   const statement = cachedSqlite(db, 'select id, name, role from api_keys where key_hash = ? and revoked_at is null');
   if (statement) return toActor(statement.get(hash) as KeyRow | undefined);
   return db.kysely
@@ -105,14 +93,23 @@ export async function countActiveKeys(db: Db): Promise<number> {
   return Number(row.count);
 }
 
-/** For automated set-ups: makes sure an admin key with exactly this secret exists. */
+export class RevokedAdminKeyError extends Error {}
+
+/**
+ * For automated set-ups: makes sure an admin key with exactly this secret exists. A key once
+ * revoked stays revoked (revocation is what an administrator does to a leaked secret): if the
+ * secret is one of them, this throws instead of bringing it back, and the server refuses to start.
+ */
 export async function ensureAdminKey(db: Db, secret: string): Promise<boolean> {
-  if (await authenticateKey(db, secret)) return false;
-  const existing = await db.kysely.selectFrom('api_keys').select('id').where('key_hash', '=', hashKey(secret)).executeTakeFirst();
-  if (existing) {
-    await db.kysely.updateTable('api_keys').set({ revoked_at: null, role: 'admin' }).where('id', '=', existing.id).execute();
-  } else {
-    await createApiKey(db, { name: 'admin (ADMIN_API_KEY)', role: 'admin' }, secret);
+  const existing = await db.kysely.selectFrom('api_keys').select(['id', 'role', 'revoked_at']).where('key_hash', '=', hashKey(secret)).executeTakeFirst();
+  if (existing?.revoked_at) {
+    throw new RevokedAdminKeyError(
+      `ADMIN_API_KEY holds the secret of API key ${existing.id}, revoked at ${existing.revoked_at}. ` +
+        'Revocation is permanent: set ADMIN_API_KEY to a new secret of 24+ characters, or unset it.',
+    );
   }
+  if (existing?.role === 'admin') return false;
+  if (existing) await db.kysely.updateTable('api_keys').set({ role: 'admin' }).where('id', '=', existing.id).execute();
+  else await createApiKey(db, { name: 'admin (ADMIN_API_KEY)', role: 'admin' }, secret);
   return true;
 }

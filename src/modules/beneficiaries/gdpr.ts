@@ -5,6 +5,7 @@ import type { Actor } from '../api-keys/service.js';
 import { renderContract, type ContractFacts } from '../installations/contract.js';
 import { activeInstallationOf, installationDevices, lockRow, selectInstallations, sha256, toInstallation } from '../installations/store.js';
 import { parseContractTemplate } from '../installations/template.js';
+import { redactTrainingRecord, trainingRecordOf } from '../training/gdpr.js';
 import { getBeneficiaryRow, toBeneficiary } from './service.js';
 
 /** Right of access: the person's record, their installations and what was done to the record. */
@@ -17,6 +18,7 @@ export async function exportBeneficiary(db: Db, id: string) {
     exportedAt: nowIso(),
     beneficiary: toBeneficiary(row),
     installations: installations.map((i) => toInstallation(i, devices)),
+    training: await trainingRecordOf(db.kysely, id),
     auditLog: audit.map((a) => ({ at: a.at, actor: a.actor, action: a.action, details: a.data ? (JSON.parse(a.data) as Record<string, unknown>) : null })),
   };
 }
@@ -62,6 +64,7 @@ export async function anonymiseBeneficiary(db: Db, id: string, actor: Pick<Actor
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
+    await redactTrainingRecord(trx, id);
 
     const frozen = await trx
       .selectFrom('installations')

@@ -5,6 +5,7 @@ import { pageSchema } from '../../http/pagination.js';
 import { WRITERS } from '../../http/roles.js';
 import { idParams, timestamp } from '../../shared/fields.js';
 import { installationSchema } from '../installations/schemas.js';
+import { trainingRecordSchema } from '../training/schemas.js';
 import { anonymiseBeneficiary, exportBeneficiary } from './gdpr.js';
 import { anonymisationSchema, beneficiarySchema, createBeneficiarySchema, listBeneficiariesQuerySchema, updateBeneficiarySchema } from './schemas.js';
 import { createBeneficiary, getBeneficiary, listBeneficiaries, updateBeneficiary } from './service.js';
@@ -14,6 +15,7 @@ const exportSchema = z
     exportedAt: timestamp,
     beneficiary: beneficiarySchema,
     installations: z.array(installationSchema),
+    training: z.array(trainingRecordSchema).describe('Cycles applied to, attendance and self-assessments'),
     auditLog: z.array(z.object({ at: timestamp, actor: z.string(), action: z.string(), details: z.record(z.string(), z.unknown()).nullable() })),
   })
   .meta({ id: 'BeneficiaryExport' });

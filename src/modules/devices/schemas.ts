@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { pageQuerySchema } from '../../http/pagination.js';
-import { day, id, isoDate, line, optional, searchTerm, text, timestamp } from '../../shared/fields.js';
+import { day, id, isoDate, isoDateTime, line, optional, searchTerm, text, timestamp } from '../../shared/fields.js';
 
 export const DEVICE_KINDS = ['laptop', 'desktop', 'all_in_one', 'monitor', 'tablet', 'smartphone', 'printer', 'peripheral', 'other'] as const;
 export const DEVICE_STATUSES = ['collected', 'shipped', 'ready', 'reserved', 'installed', 'returned', 'scrapped'] as const;
@@ -111,8 +111,7 @@ export const listDevicesQuerySchema = pageQuerySchema.extend({
   donorId: id.optional(),
   collectionId: id.optional(),
   q: searchTerm(100).optional().describe('Part of the asset tag, serial number, brand or model'),
-  updatedSince: z.iso
-    .datetime({ offset: true })
+  updatedSince: isoDateTime
     .transform((s) => new Date(s).toISOString())
     .optional()
     .describe('Only devices changed at or after this instant (ISO-8601)'),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { pageQuerySchema } from '../../http/pagination.js';
 import { day, id, isoDate, isoDateTime, line, optional, text, timestamp } from '../../shared/fields.js';
 import { DEVICE_KINDS, DEVICE_STATUSES } from '../devices/schemas.js';
-import { MAX_SIGNATURE_BASE64, decodeSignaturePng } from './signature.js';
+import { signatureImagePng } from './signature.js';
 
 export const INSTALLATION_STATUSES = ['scheduled', 'completed', 'cancelled', 'closed'] as const;
 export type InstallationStatus = (typeof INSTALLATION_STATUSES)[number];
@@ -26,18 +26,7 @@ export const scheduleSchema = z
 export type ScheduleInput = z.infer<typeof scheduleSchema>;
 
 export const signatureSchema = z.strictObject({
-  imagePng: z
-    .string()
-    .max(MAX_SIGNATURE_BASE64, 'the signature image is too large')
-    .transform((value, ctx) => {
-      const png = decodeSignaturePng(value);
-      if (typeof png === 'string') {
-        ctx.addIssue({ code: 'custom', message: `the signature ${png}` });
-        return z.NEVER;
-      }
-      return png;
-    })
-    .describe('The signature drawn on the tablet: a PNG image, base64-encoded (at most 256 KiB)'),
+  imagePng: signatureImagePng().describe('The signature drawn on the tablet: a PNG image, base64-encoded (at most 512 KiB, 2,000 × 1,000 pixels)'),
   signedBy: line(200).describe('Who signed on the tablet'),
   signedAt: isoDateTime,
 });

@@ -1,17 +1,41 @@
-import { crc32 } from 'node:zlib';
-
-/** A tablet signature is a small drawing: 256 KiB of PNG is plenty, and keeps contracts light. */
-export const MAX_SIGNATURE_BYTES = 256 * 1024;
-export const MAX_SIGNATURE_BASE64 = Math.ceil(MAX_SIGNATURE_BYTES / 3) * 4 + 32;
-const MAX_SIDE = 4000;
-const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-const VALID_DEPTHS: Record<number, number[]> = { 0: [1, 2, 4, 8, 16], 2: [8, 16], 3: [1, 2, 4, 8], 4: [8, 16], 6: [8, 16] };
+import { crc32, inflateSync } from 'node:zlib';
+import { PNG } from 'pngjs';
+import { z } from 'zod';
 
 /**
- * Decodes a base64 PNG (an optional `data:image/png;base64,` prefix is accepted) and checks
- * that it really is one: the 8 signature bytes, then a well-formed IHDR chunk (length 13,
- * sane dimensions, a legal colour type and bit depth, matching CRC), and an IEND at the end.
- * Returns the bytes, or the reason it is refused.
+ * A tablet signature is a small drawing. Every bound below is checked before the image data is
+ * inflated, so a small hostile file (a "decompression bomb", a chunk claiming gigabytes) costs
+ * nothing but the read of its header.
+ */
+export const MAX_SIGNATURE_BYTES = 512 * 1024;
+export const MAX_SIGNATURE_BASE64 = Math.ceil(MAX_SIGNATURE_BYTES / 3) * 4 + 32;
+/** 2,000 × 1,000 pixels: twice what a tablet's signature pad draws. */
+export const MAX_SIGNATURE_PIXELS = 2_000_000;
+const MAX_WIDTH = 4000;
+const MAX_HEIGHT = 2000;
+/** Ancillary chunks (text, colour profiles…) are dropped on re-encoding; none needs more. */
+const MAX_ANCILLARY_CHUNK = 64 * 1024;
+const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+const VALID_DEPTHS: Record<number, number[]> = { 0: [1, 2, 4, 8, 16], 2: [8, 16], 3: [1, 2, 4, 8], 4: [8, 16], 6: [8, 16] };
+/** Adam7: [x start, y start, x step, y step] of each of the 7 passes. */
+const ADAM7 = [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2]];
+
+/** Bytes of filtered scanlines (one filter byte per line) the image data must inflate to. */
+function inflatedSize(width: number, height: number, bitsPerPixel: number, interlaced: boolean): number {
+  const lines = (w: number, h: number) => (w > 0 && h > 0 ? h * (Math.ceil((w * bitsPerPixel) / 8) + 1) : 0);
+  if (!interlaced) return lines(width, height);
+  return ADAM7.reduce((sum, [x, y, dx, dy]) => sum + lines(Math.ceil((width - x) / dx), Math.ceil((height - y) / dy)), 0);
+}
+
+/**
+ * Decodes a base64 PNG (an optional `data:image/png;base64,` prefix is accepted), checks its
+ * size, dimensions and chunks, decodes every pixel with pngjs (CRCs checked) and re-encodes it
+ * as a plain 8-bit RGBA PNG: what is stored and drawn into a PDF is an image this process wrote,
+ * never the caller's bytes, so nothing downstream (pdfkit decodes images asynchronously) can meet
+ * a malformed one. Returns the re-encoded bytes, or the reason the image is refused.
+ *
+ * The one function for every signature a document carries: reuse it (or `signatureImagePng`).
  */
 export function decodeSignaturePng(input: string): Buffer | string {
   const base64 = input.replace(/^data:image\/png;base64,/, '').replace(/\s+/g, '');
@@ -23,10 +47,72 @@ export function decodeSignaturePng(input: string): Buffer | string {
   if (png.readUInt32BE(29) !== crc32(png.subarray(12, 29))) return 'is a damaged PNG image (IHDR checksum)';
   const width = png.readUInt32BE(16);
   const height = png.readUInt32BE(20);
-  if (width === 0 || height === 0 || width > MAX_SIDE || height > MAX_SIDE) return `must be between 1 and ${MAX_SIDE} pixels wide and high`;
+  if (width === 0 || height === 0 || width > MAX_WIDTH || height > MAX_HEIGHT || width * height > MAX_SIGNATURE_PIXELS) {
+    return `must be at most ${MAX_WIDTH} pixels wide, ${MAX_HEIGHT} high and ${MAX_SIGNATURE_PIXELS.toLocaleString('en')} pixels in all`;
+  }
   const depth = png[24];
   const colourType = png[25];
-  if (!VALID_DEPTHS[colourType]?.includes(depth) || png[26] !== 0 || png[27] !== 0 || png[28] > 1) return 'is a PNG image with an invalid header';
-  if (png.toString('latin1', png.length - 8, png.length - 4) !== 'IEND') return 'is a truncated PNG image';
-  return png;
+  const interlaced = png[28] === 1;
+
+  // Walk the chunks: each must fit in the file, ancillary ones stay small, IEND ends it.
+  const idat: Buffer[] = [];
+  let offset = 8;
+  let ended = false;
+  while (offset + 12 <= png.length) {
+    const length = png.readUInt32BE(offset);
+    const type = png.toString('latin1', offset + 4, offset + 8);
+    if (length > png.length - offset - 12) return `is a truncated PNG image (chunk ${JSON.stringify(type)})`;
+    const critical = type === 'IHDR' || type === 'PLTE' || type === 'IDAT' || type === 'IEND';
+    if (!critical && length > MAX_ANCILLARY_CHUNK) return `has a ${JSON.stringify(type)} chunk larger than ${MAX_ANCILLARY_CHUNK / 1024} KiB`;
+    if (type === 'IDAT') idat.push(png.subarray(offset + 8, offset + 8 + length));
+    offset += 12 + length;
+    if (type === 'IEND') {
+      ended = true;
+      break;
+    }
+  }
+  if (!ended) return 'is a truncated PNG image (no IEND)';
+  if (idat.length === 0 || idat.every((chunk) => chunk.length === 0)) return 'is a PNG image without image data';
+
+  if (!VALID_DEPTHS[colourType]?.includes(depth)) return 'is a PNG image with an invalid header';
+
+  // Inflate once with the exact expected size as a ceiling: a zlib bomb stops there, and data
+  // that is garbage, truncated or too long is refused here (pngjs would pad it with zeros).
+  const expected = inflatedSize(width, height, CHANNELS[colourType] * depth, interlaced);
+  try {
+    const inflated = inflateSync(Buffer.concat(idat), { maxOutputLength: expected });
+    if (inflated.length !== expected) return 'is a damaged PNG image (image data)';
+  } catch {
+    return 'is a damaged PNG image (image data)';
+  }
+
+  let decoded: PNG;
+  try {
+    decoded = PNG.sync.read(png, { checkCRC: true });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : '';
+    return /crc/i.test(message) ? 'is a damaged PNG image (checksum)' : 'is a damaged PNG image (image data)';
+  }
+  if (decoded.width !== width || decoded.height !== height || decoded.data.length !== width * height * 4) {
+    return 'is a damaged PNG image (image data)';
+  }
+  return PNG.sync.write(decoded, { colorType: 6, inputColorType: 6, bitDepth: 8, inputHasAlpha: true });
 }
+
+/**
+ * The zod field for a base64 signature image: validated and re-encoded during validation, so a
+ * service receives the safe bytes (a Buffer) before it opens any transaction.
+ */
+export const signatureImagePng = () =>
+  z
+    .string()
+    .max(MAX_SIGNATURE_BASE64, 'the signature image is too large')
+    .transform((value, ctx) => {
+      const png = decodeSignaturePng(value);
+      if (typeof png === 'string') {
+        ctx.addIssue({ code: 'custom', message: `the signature ${png}` });
+        return z.NEVER;
+      }
+      return png;
+    })
+    .describe(`A PNG image drawn on a tablet, base64-encoded (at most ${MAX_SIGNATURE_BYTES / 1024} KiB, 2,000 × 1,000 pixels)`);

@@ -25,7 +25,7 @@ export async function labelRoutes(fastify: FastifyInstance) {
       response: { 200: pdfResponse('The labels, streamed as they are drawn') },
     },
   }, async (request, reply) => {
-    const job = await prepareLabels(app.db, app.config.publicUrl, request.body);
+    const job = await prepareLabels(app.db, app.config.publicUrl, request.body, app.config.limits.labelsMax);
     const doc = createLabelDocument(job.format, labelDocumentTitle(job.count));
     return sendPdf(reply, doc, job.filename, () => drawLabels(doc, job.format, job.contents, job));
   });

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { MAX_LABELS_CEILING } from '../../config.js';
 import { id } from '../../shared/fields.js';
 import { DEVICE_KINDS } from '../devices/schemas.js';
 import { DEFAULT_FORMAT, FORMAT_IDS } from './formats.js';
 
-/** One request prints at most this many labels (devices × copies): about 480 A4 sheets. */
-export const MAX_LABELS = 10_000;
+/** The body's own bound on lists; the real cap is LABELS_MAX (5,000 by default), checked by the service. */
+export const MAX_LABELS = MAX_LABELS_CEILING;
 
 const format = z.enum(FORMAT_IDS).default(DEFAULT_FORMAT).describe('Label stock; see GET /labels/formats');
 const offset = (axis: string) =>

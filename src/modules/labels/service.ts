@@ -5,7 +5,7 @@ import { getCollectionRow } from '../collections/service.js';
 import { getDeviceRow } from '../devices/service.js';
 import { FORMATS, DEFAULT_FORMAT, FORMAT_IDS, labelsPerPage, type FormatId, type LabelFormat } from './formats.js';
 import type { LabelContent } from './render.js';
-import { MAX_LABELS, type LabelRequest, type PublicDevice } from './schemas.js';
+import type { LabelRequest, PublicDevice } from './schemas.js';
 import { kindLabel } from './wording.js';
 
 interface LabelDevice {
@@ -42,17 +42,26 @@ export function listFormats() {
 
 export const labelUrl = (publicUrl: string, assetTag: string) => `${publicUrl}/d/${encodeURIComponent(assetTag)}`;
 
+/** 422 naming the cap (LABELS_MAX) when a request asks for more labels than one may print. */
+function checkLabelCount(count: number, labelsMax: number, path: string): void {
+  if (count <= labelsMax) return;
+  throw new ProblemError(422, `${count} labels asked; at most ${labelsMax} per request (LABELS_MAX): split the request`, { limit: labelsMax, requested: count }, [
+    { path, message: `at most ${labelsMax} labels in all (devices × copies)` },
+  ]);
+}
+
 /**
  * Everything that can refuse the request is checked here, before the PDF starts streaming:
  * once the first byte is sent, the status can no longer say what went wrong.
  */
-export async function prepareLabels(db: Db, publicUrl: string, request: LabelRequest): Promise<LabelJob> {
+export async function prepareLabels(db: Db, publicUrl: string, request: LabelRequest, labelsMax: number): Promise<LabelJob> {
   const format = checkedFormat(request.format, request.startPosition);
+  // A list is counted before it is looked up; a collection once its devices are known.
+  const listed = request.assetTags ?? request.deviceIds;
+  if (listed) checkLabelCount(listed.length * request.copies, labelsMax, request.assetTags ? 'assetTags' : 'deviceIds');
   const devices = await resolveDevices(db, request);
   const count = devices.length * request.copies;
-  if (count > MAX_LABELS) {
-    throw badRequest(`${count} labels asked; at most ${MAX_LABELS} per request`, [{ path: 'copies', message: `at most ${MAX_LABELS} labels in all` }]);
-  }
+  checkLabelCount(count, labelsMax, request.collectionId ? 'collectionId' : 'copies');
   return {
     format,
     count,

@@ -83,12 +83,12 @@ export function drawReport(doc: PDFKit.PDFDocument, report: ProgrammeReport, tod
   const shown = all.length > MAX_NEIGHBOURHOOD_ROWS ? all.slice(0, MAX_NEIGHBOURHOOD_ROWS - 1) : all;
   const places = all.length
     ? shown.map((n) => [n.neighbourhood ?? 'Non renseigné', n.installations === MASKED ? 'masqué' : typeof n.installations === 'number' ? frNumber(n.installations, 0) : n.installations])
-    : [['Aucune installation sur la période', '']];
+    : [[placesEmptyReason(report), '']];
   if (shown.length < all.length) places.push([`… et ${all.length - shown.length} autres quartiers (voir l’export CSV)`, '']);
   doc.y = tablesTop;
   const belowPlaces = drawTable(doc, [{ header: 'Quartier', width: half - mm(26) }, { header: 'Installations', width: mm(26), align: 'right' }], places, 8.5, right);
   doc.font('regular').fontSize(7).fillColor('#555555')
-    .text('« < 5 » : moins de cinq ; « masqué » : caché pour qu’un « < 5 » ne se déduise pas du total.', right, belowPlaces - mm(1), { width: half, lineBreak: false });
+    .text(placesNote(report), right, belowPlaces - mm(1), { width: half, lineBreak: false });
   doc.fillColor('black');
   doc.y = Math.max(belowKinds, belowPlaces + mm(3));
 
@@ -183,4 +183,17 @@ function niceStep(raw: number): number {
   const power = 10 ** Math.floor(Math.log10(Math.max(raw, 1)));
   const unit = raw / power;
   return (unit <= 1 ? 1 : unit <= 2 ? 2 : unit <= 5 ? 5 : 10) * power;
+}
+
+/** Why the table by neighbourhood is empty: no whole month in the period, withheld, or nothing. */
+function placesEmptyReason(report: ProgrammeReport): string {
+  if (!report.neighbourhoodBreakdowns) return 'Par mois entiers seulement : aucun dans la période';
+  if (report.neighbourhoodBreakdowns.withheld.includes('installationsByNeighbourhood')) return 'Masqué : trop peu d’installations pour les répartir';
+  return 'Aucune installation sur la période';
+}
+
+function placesNote(report: ProgrammeReport): string {
+  const months = report.neighbourhoodBreakdowns;
+  const span = months && (months.from !== report.period.from || months.to !== report.period.to) ? ` Mois entiers du ${frDate(months.from)} au ${frDate(months.to)}.` : '';
+  return `« < 5 » : moins de cinq ; « masqué » : caché pour qu’un « < 5 » ne se déduise pas du total.${span}`;
 }

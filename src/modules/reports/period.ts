@@ -17,13 +17,15 @@ export function toPeriod(from: string | undefined, to: string | undefined, today
   const end = to ?? today.toISOString().slice(0, 10);
   const start = from ?? `${end.slice(0, 4)}-01-01`;
   if (start > end) throw badRequest('`from` must not be after `to`', [{ path: 'query.from', message: 'after to' }]);
-  const months: string[] = [];
-  let [year, month] = start.slice(0, 7).split('-').map(Number);
-  while (`${year}-${String(month).padStart(2, '0')}` <= end.slice(0, 7)) {
-    months.push(`${year}-${String(month).padStart(2, '0')}`);
-    if (months.length > MAX_MONTHS) throw badRequest(`A report covers at most ${MAX_MONTHS} months`, [{ path: 'query.from', message: 'period too long' }]);
-    [year, month] = month === 12 ? [year + 1, 1] : [year, month + 1];
-  }
+  // Counted on numbers, not strings: "10000-01" sorts before "9999-12".
+  const [startYear, startMonth] = start.split('-').map(Number);
+  const [endYear, endMonth] = end.split('-').map(Number);
+  const count = (endYear - startYear) * 12 + (endMonth - startMonth) + 1;
+  if (count > MAX_MONTHS) throw badRequest(`A report covers at most ${MAX_MONTHS} months`, [{ path: 'query.from', message: 'period too long' }]);
+  const months = Array.from({ length: count }, (_, i) => {
+    const index = startYear * 12 + (startMonth - 1) + i;
+    return `${String(Math.floor(index / 12)).padStart(4, '0')}-${String((index % 12) + 1).padStart(2, '0')}`;
+  });
   const untilAt = new Date(Date.parse(`${end}T00:00:00Z`) + 86_400_000).toISOString();
   return { from: start, to: end, fromAt: `${start}T00:00:00.000Z`, untilAt, months };
 }

@@ -55,6 +55,16 @@ export const reportSchema = z
         balance: z.number().describe('Units still owed by the reconditioner at the end of the period'),
       })
       .describe('The exchange ledger (as `GET /exchange`) over the entries dated on or before `to`'),
+    neighbourhoodBreakdowns: z
+      .object({
+        from: z.string().describe('First day of the first whole month of the period'),
+        to: z.string().describe('Last day of its last whole month'),
+        withheld: z
+          .array(z.enum(['installationsByNeighbourhood', 'peopleTrainedByNeighbourhood', 'peopleAttendedByNeighbourhood']))
+          .describe('Breakdowns left empty because even masking could not keep a small count from being worked out'),
+      })
+      .nullable()
+      .describe('What the breakdowns by neighbourhood cover: the whole calendar months of the period only; null (and empty breakdowns) when it holds none'),
     installationsByNeighbourhood: z
       .array(
         z.object({

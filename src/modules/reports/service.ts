@@ -3,7 +3,7 @@ import { collectionFigures } from './figures/collections.js';
 import { exchangeFigures } from './figures/exchange.js';
 import { householdFigures } from './figures/households.js';
 import { movementFigures } from './figures/movements.js';
-import { neighbourhoodFigures } from './figures/neighbourhoods.js';
+import { neighbourhoodFigures, wholeMonths } from './figures/neighbourhoods.js';
 import { trainingByNeighbourhood, trainingFigures } from './figures/training.js';
 import type { Period } from './period.js';
 import { REPORT_FIGURES, type ProgrammeReport } from './schemas.js';
@@ -15,15 +15,19 @@ type Figure = (typeof REPORT_FIGURES)[number];
  * (`figures/*.ts`); this only runs them and lays their totals and months side by side.
  */
 export async function programmeReport(db: Db, period: Period): Promise<ProgrammeReport> {
+  // Breakdowns by neighbourhood cover the period's whole months only (none: no breakdown).
+  const months = wholeMonths(period);
   const [collections, movements, households, exchange, installationsByNeighbourhood, training, trainingPlaces] = await Promise.all([
     collectionFigures(db, period),
     movementFigures(db, period),
     householdFigures(db, period),
     exchangeFigures(db, period),
-    neighbourhoodFigures(db, period),
+    months ? neighbourhoodFigures(db, months) : [],
     trainingFigures(db, period),
-    trainingByNeighbourhood(db, period),
+    months ? trainingByNeighbourhood(db, months) : { peopleTrained: [], peopleAttended: [] },
   ]);
+  const breakdowns = { installationsByNeighbourhood, peopleTrainedByNeighbourhood: trainingPlaces.peopleTrained, peopleAttendedByNeighbourhood: trainingPlaces.peopleAttended };
+  const withheld = Object.entries(breakdowns).filter(([, rows]) => rows === null).map(([name]) => name as keyof typeof breakdowns);
   const groups = [collections, movements, households, training];
   const totals = Object.assign({}, ...groups.map((g) => g.totals)) as Record<Figure, number>;
   const byMonth = period.months.map((month) => {
@@ -37,9 +41,10 @@ export async function programmeReport(db: Db, period: Period): Promise<Programme
     totals,
     collectedByKind: collections.collectedByKind,
     exchange,
-    installationsByNeighbourhood,
-    peopleTrainedByNeighbourhood: trainingPlaces.peopleTrained,
-    peopleAttendedByNeighbourhood: trainingPlaces.peopleAttended,
+    neighbourhoodBreakdowns: months ? { from: months.from, to: months.to, withheld } : null,
+    installationsByNeighbourhood: breakdowns.installationsByNeighbourhood ?? [],
+    peopleTrainedByNeighbourhood: breakdowns.peopleTrainedByNeighbourhood ?? [],
+    peopleAttendedByNeighbourhood: breakdowns.peopleAttendedByNeighbourhood ?? [],
     byMonth,
   };
 }

@@ -113,8 +113,10 @@ export async function trainingRoutes(fastify: FastifyInstance) {
     return reply.code(204).send(null);
   });
 
+  // Not idempotent-replayed: the stored answer would keep the person's name past an anonymisation.
+  // Enrolling the same person twice is answered 409 instead, naming the enrolment.
   app.post('/training/cycles/:id/enrolments', {
-    config: { roles: writers, idempotent: true },
+    config: { roles: writers },
     schema: {
       operationId: 'enrolBeneficiary',
       tags,

@@ -280,3 +280,26 @@ export const reviewSchema = z
   })
   .meta({ id: 'TrainingReview' });
 export type Review = z.infer<typeof reviewSchema>;
+
+// ---- the person's training record (GDPR right of access) ----
+
+export const trainingRecordSchema = z
+  .object({
+    enrolmentId: z.string(),
+    cycleId: z.string(),
+    cycleTitle: z.string(),
+    organiser: z.string(),
+    status: z.enum(ENROLMENT_STATUSES),
+    appliedAt: z.string(),
+    placedAt: z.string().nullable(),
+    prescriber: z.string().nullable(),
+    withdrawnOn: z.string().nullable(),
+    withdrawalReason: z.string().nullable(),
+    completedOn: z.string().nullable(),
+    completionSource: z.enum(['attendance', 'override']).nullable(),
+    overrideReason: z.string().nullable(),
+    attendance: z.array(z.object({ sessionId: z.string(), date: z.string(), theme: z.string(), status: z.enum(ATTENDANCE_STATUSES), recordedBy: z.string(), recordedAt: z.string() })),
+    evaluations: z.array(z.object({ moment: z.enum(MOMENTS), ...Object.fromEntries(SKILLS.map((s) => [s, z.number().int()])), recordedAt: z.string() })),
+  })
+  .meta({ id: 'TrainingRecord' });
+export type TrainingRecord = z.infer<typeof trainingRecordSchema>;

@@ -1,5 +1,5 @@
 import type { Db } from '../../../db/connection.js';
-import type { Period } from '../period.js';
+import { toPeriod, type Period } from '../period.js';
 
 /** Below this, a count could single out a household: it is shown as "< 5". */
 export const SMALL_COUNT = 5;
@@ -16,50 +16,88 @@ export interface NeighbourhoodFigure {
 }
 
 /**
- * Installations completed in the period (by the contract's installation date, as for
+ * The part of a period a breakdown by neighbourhood may cover: its whole calendar months. A day
+ * or a week holds so few installations that any count, even "< 5", could single out a home; a
+ * month is the smallest unit reported by place. Null when the period holds no whole month.
+ */
+export function wholeMonths(period: Period): Period | null {
+  const from = period.from.endsWith('-01') ? period.from : firstOfNextMonth(period.from);
+  const to = isLastDayOfMonth(period.to) ? period.to : lastOfPreviousMonth(period.to);
+  return from <= to ? toPeriod(from, to) : null;
+}
+
+function firstOfNextMonth(day: string): string {
+  const [year, month] = day.split('-').map(Number);
+  return month === 12 ? `${year + 1}-01-01` : `${year}-${String(month + 1).padStart(2, '0')}-01`;
+}
+function isLastDayOfMonth(day: string): boolean {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).getUTCDate() === 1;
+}
+function lastOfPreviousMonth(day: string): string {
+  return new Date(Date.parse(`${day.slice(0, 8)}01T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * Installations completed in the months (by the contract's installation date, as for
  * households), by the beneficiary's neighbourhood. Anonymisation (beneficiaries/gdpr.ts) keeps
  * the neighbourhood, as it keeps the reference and the contract record: a neighbourhood is not
  * a person, the installation did happen, and the funder's figures must not shrink when someone
  * exercises their right to erasure. What protects people here is the suppression below.
  * Listed by name (not by count, which would hint at the hidden values), unrecorded last.
+ * Null when suppression cannot protect the table: it is withheld whole.
  */
-export async function neighbourhoodFigures(db: Db, period: Period): Promise<NeighbourhoodFigure[]> {
+export async function neighbourhoodFigures(db: Db, months: Period): Promise<NeighbourhoodFigure[] | null> {
   const rows = await db.kysely
     .selectFrom('installations')
     .innerJoin('beneficiaries', 'beneficiaries.id', 'installations.beneficiary_id')
     .select((eb) => ['beneficiaries.neighbourhood', eb.fn.countAll<number>().as('count')])
-    .where('installations.installed_on', '>=', period.from)
-    .where('installations.installed_on', '<=', period.to)
+    .where('installations.installed_on', '>=', months.from)
+    .where('installations.installed_on', '<=', months.to)
     .groupBy('beneficiaries.neighbourhood')
     .execute();
   const shown = suppressSmallCounts(rows.map((r) => Number(r.count)));
+  if (!shown) return null;
   return rows
     .map((r, i) => ({ neighbourhood: r.neighbourhood, installations: shown[i] }))
     .sort((a, b) => (a.neighbourhood === null ? 1 : b.neighbourhood === null ? -1 : a.neighbourhood.localeCompare(b.neighbourhood, 'fr')));
+}
+
+type Bounds = [low: number, high: number];
+
+/** What a reader who knows the rule and the table's total can tell of each cell: its range. */
+function ranges(counts: number[], shown: NeighbourhoodCount[]): Bounds[] {
+  const total = counts.reduce((sum, n) => sum + n, 0);
+  const bounds: Bounds[] = shown.map((s, i) => (s === SMALL ? [1, SMALL_COUNT - 1] : s === MASKED ? [SMALL_COUNT, Infinity] : [counts[i], counts[i]]));
+  const low = bounds.reduce((sum, [l]) => sum + l, 0);
+  const finiteHigh = bounds.reduce((sum, [, h]) => (h === Infinity ? sum : sum + h), 0);
+  const unbounded = bounds.filter(([, h]) => h === Infinity).length;
+  return bounds.map(([l, h]) => {
+    // The most the other cells can hold together (unbounded as soon as one of them is masked).
+    const othersHigh = unbounded - (h === Infinity ? 1 : 0) > 0 ? Infinity : finiteHigh - (h === Infinity ? 0 : h);
+    return [Math.max(l, total - othersHigh), Math.min(h, total - (low - l))];
+  });
 }
 
 /**
  * Primary suppression: every count below 5 is shown as "< 5". That alone is not enough: the
  * table's total is as good as published (it is the number of installations, and
  * `householdsEquipped` equals it whenever no household was equipped twice), so a single "< 5"
- * would be the total minus the cells shown. Omitting a total line would not help for the same
- * reason, hence secondary suppression: as soon as one count is hidden, the smallest counts of
- * 5 or more are masked too, until the hidden cells hold at least one unit more than the least
- * they could (each "< 5" at least 1, each masked cell at least 5, the rule being public). Then
- * even someone who knows the exact sum of the hidden cells finds at least two possible values
- * for each of them. If no count is below 5, everything is shown.
+ * would be the total minus the cells shown, and two "< 5" summing to 8 would both be 4. Hence
+ * complementary suppression: while a hidden cell's value can be worked out from the total, the
+ * other cells and the rule (each "< 5" is 1 to 4, each masked cell 5 or more), the smallest
+ * count still shown is masked too. When nothing is left to mask and a hidden cell is still
+ * exact (one neighbourhood alone, or all its cells small and tight), the table is withheld:
+ * null. If no count is below 5, everything is shown.
  */
-export function suppressSmallCounts(counts: number[]): NeighbourhoodCount[] {
+export function suppressSmallCounts(counts: number[]): NeighbourhoodCount[] | null {
   const shown: NeighbourhoodCount[] = counts.map((n) => (n < SMALL_COUNT ? SMALL : n));
   if (!shown.includes(SMALL)) return shown;
-  let slack = counts.reduce((sum, n) => (n < SMALL_COUNT ? sum + n - 1 : sum), 0);
-  let masked = 0;
   const bigAscending = counts.map((n, i) => ({ n, i })).filter((c) => c.n >= SMALL_COUNT).sort((a, b) => a.n - b.n);
-  for (const { n, i } of bigAscending) {
-    if (masked > 0 && slack >= 1) break;
-    shown[i] = MASKED;
-    masked++;
-    slack += n - SMALL_COUNT;
+  const exposed = () => ranges(counts, shown).some(([low, high], i) => typeof shown[i] !== 'number' && low === high);
+  while (exposed()) {
+    const next = bigAscending.shift();
+    if (!next) return null;
+    shown[next.i] = MASKED;
   }
   return shown;
 }

@@ -99,7 +99,7 @@ export interface PeopleByNeighbourhood {
  * with the report's small-count suppression applied to each list on its own (as for
  * installations). Listed by name, unrecorded last.
  */
-export async function trainingByNeighbourhood(db: Db, period: Period): Promise<{ peopleTrained: PeopleByNeighbourhood[]; peopleAttended: PeopleByNeighbourhood[] }> {
+export async function trainingByNeighbourhood(db: Db, period: Period): Promise<{ peopleTrained: PeopleByNeighbourhood[] | null; peopleAttended: PeopleByNeighbourhood[] | null }> {
   const k = db.kysely;
   const [trained, attended] = await Promise.all([
     k
@@ -125,8 +125,10 @@ export async function trainingByNeighbourhood(db: Db, period: Period): Promise<{
   return { peopleTrained: suppressed(trained), peopleAttended: suppressed(attended) };
 }
 
-function suppressed(rows: { neighbourhood: string | null; n: number }[]): PeopleByNeighbourhood[] {
+/** Null: withheld, the suppression could not protect it (see suppressSmallCounts). */
+function suppressed(rows: { neighbourhood: string | null; n: number }[]): PeopleByNeighbourhood[] | null {
   const shown = suppressSmallCounts(rows.map((r) => Number(r.n)));
+  if (!shown) return null;
   return rows
     .map((r, i) => ({ neighbourhood: r.neighbourhood, people: shown[i] }))
     .sort((a, b) => (a.neighbourhood === null ? 1 : b.neighbourhood === null ? -1 : a.neighbourhood.localeCompare(b.neighbourhood, 'fr')));

@@ -1,0 +1,58 @@
+import { PNG } from 'pngjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { decodeSignaturePng } from '../../src/modules/installations/signature.js';
+import { useTestApp } from '../helpers/app.js';
+import { hostileSignatures } from '../helpers/hostile-png.js';
+import { scheduleKit, signaturePng } from '../helpers/installations.js';
+
+const ctx = useTestApp();
+let shapes: Record<string, Buffer>;
+beforeAll(async () => {
+  shapes = await hostileSignatures();
+});
+
+const complete = (id: string, png: Buffer) =>
+  ctx.api('installer').post(`/api/v1/installations/${id}/complete`).send({
+    installedOn: '2026-11-25',
+    installedBy: 'Julien Morel',
+    signature: { imagePng: png.toString('base64'), signedBy: 'Aïcha', signedAt: '2026-11-25T10:00:00Z' },
+  });
+
+describe('hostile signature images', () => {
+  it('when a malformed or oversized PNG is sent as the signature, then 400 naming signature.imagePng, nothing written, and the server still answers', async () => {
+    const { installation } = await scheduleKit(ctx);
+    for (const [name, png] of Object.entries(shapes)) {
+      const res = await complete(installation.id, png);
+      expect(res.status, `${name}: ${res.text}`).toBe(400);
+      expect(res.headers['content-type'], name).toMatch(/^application\/problem\+json/);
+      expect(res.body.errors.map((e: { path: string }) => e.path), name).toEqual(['signature.imagePng']);
+      expect((await ctx.anonymous().get('/health')).status, `alive after ${name}`).toBe(200);
+    }
+    const after = await ctx.api('installer').get(`/api/v1/installations/${installation.id}`);
+    expect(after.body).toMatchObject({ status: 'scheduled', contractNumber: null });
+  });
+
+  it('when the bomb is refused, then it is refused from its header, quickly', async () => {
+    const started = performance.now();
+    expect(decodeSignaturePng(shapes['4000x4000 16-bit bomb'].toString('base64'))).toMatch(/pixels/);
+    expect(performance.now() - started).toBeLessThan(200);
+  });
+
+  it('when a valid 16-bit or palette signature is sent, then the stored image is the re-encoded 8-bit RGBA one', async () => {
+    const wide = new PNG({ width: 120, height: 40 });
+    wide.data.fill(255);
+    const bytes16 = PNG.sync.write(wide, { bitDepth: 16, colorType: 6 });
+    for (const input of [bytes16, signaturePng()]) {
+      const out = decodeSignaturePng(`data:image/png;base64,${input.toString('base64')}`);
+      expect(Buffer.isBuffer(out)).toBe(true);
+      const decoded = PNG.sync.read(out as Buffer);
+      expect(decoded).toMatchObject({ width: input === bytes16 ? 120 : 300, depth: 8, colorType: 6 });
+      expect((out as Buffer).includes(Buffer.from('tEXt'))).toBe(false);
+    }
+    const { installation } = await scheduleKit(ctx);
+    const res = await complete(installation.id, bytes16);
+    expect(res.status, res.text).toBe(200);
+    const row = await ctx.db.kysely.selectFrom('installations').select('signature_png').where('id', '=', installation.id).executeTakeFirstOrThrow();
+    expect(PNG.sync.read(Buffer.from(row.signature_png!))).toMatchObject({ depth: 8, colorType: 6, width: 120 });
+  });
+});
