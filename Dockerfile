@@ -27,6 +27,9 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
 COPY --from=build /app/templates templates
+# The web app's templates and browser files are read at start, not compiled.
+COPY --from=build /app/src/web/views src/web/views
+COPY --from=build /app/src/web/assets src/web/assets
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]

@@ -33,6 +33,7 @@ import { inventoryRoutes } from './modules/inventory/routes.js';
 import { reportRoutes } from './modules/reports/routes.js';
 import { labelTargetRoutes } from './modules/labels/public-routes.js';
 import { labelRoutes } from './modules/labels/routes.js';
+import { sessionOf, webPlugin } from './web/plugin.js';
 import { trainingRoutes } from './modules/training/routes.js';
 
 declare module 'fastify' {
@@ -136,11 +137,14 @@ export async function buildApp({ db, config, logger = false }: AppDeps): Promise
     await root.register(healthRoutes);
   });
   // The page a label opens: public by nature, so registered without the auth hook, but limited
-  // per address so that nobody walks the whole inventory through it.
+  // per address so that nobody walks the whole inventory through it. A signed-in staff member
+  // who scans a label with a phone gets a link to the device's page.
   await app.register(async (pages) => {
     pages.addHook('onRequest', publicPageLimit(app, config.limits));
-    await pages.register(labelTargetRoutes);
+    await pages.register(labelTargetRoutes, { staffSession: (request: FastifyRequest) => sessionOf(app, request) });
   });
+  // The staff web app: French pages beside the API, over the same services.
+  await app.register(webPlugin);
   return app;
 }
 

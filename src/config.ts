@@ -18,6 +18,8 @@ const envSchema = z.object({
     .regex(/^[A-Z0-9]{1,8}$/, 'expected 1 to 8 upper-case letters or digits')
     .default('OP'),
   ADMIN_API_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
+  ADMIN_EMAIL: z.email('expected an e-mail address').optional(),
+  ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   CONTRACT_TEMPLATE: z.string().min(1).optional(),
   RETENTION_MONTHS: z.coerce.number().int().min(1).max(600).default(24),
@@ -44,6 +46,9 @@ export interface Config {
   publicUrl: string;
   assetTagPrefix: string;
   adminApiKey?: string;
+  /** With `adminPassword`: a web admin with this e-mail and password exists after start. */
+  adminEmail?: string;
+  adminPassword?: string;
   logLevel: (typeof LOG_LEVELS)[number];
   /** Path of the loan contract template; `templates/contract.fr.md` when unset. */
   contractTemplate?: string;
@@ -93,6 +98,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  if (Boolean(e.ADMIN_EMAIL) !== Boolean(e.ADMIN_PASSWORD)) {
+    throw new ConfigError(`Invalid configuration:\n  ${e.ADMIN_EMAIL ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL'}: required with ${e.ADMIN_EMAIL ? 'ADMIN_EMAIL' : 'ADMIN_PASSWORD'}`);
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -100,6 +108,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     assetTagPrefix: e.ASSET_TAG_PREFIX,
     adminApiKey: e.ADMIN_API_KEY,
+    adminEmail: e.ADMIN_EMAIL,
+    adminPassword: e.ADMIN_PASSWORD,
     logLevel: e.LOG_LEVEL,
     contractTemplate: e.CONTRACT_TEMPLATE,
     retentionMonths: e.RETENTION_MONTHS,

@@ -7,6 +7,7 @@ import { createDb } from './db/connection.js';
 import { migrateToLatest } from './db/migrate.js';
 import { loggerOptions } from './logger.js';
 import { countActiveKeys, ensureAdminKey, RevokedAdminKeyError } from './modules/api-keys/service.js';
+import { ensureAdminUser } from './modules/users/service.js';
 
 async function main(): Promise<void> {
   let config;
@@ -33,6 +34,11 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
+  if (config.adminEmail && config.adminPassword) {
+    const outcome = await ensureAdminUser(db, config.adminEmail, config.adminPassword);
+    if (outcome !== 'unchanged') app.log.info({ email: config.adminEmail }, `web admin from ADMIN_EMAIL ${outcome}`);
+  }
+
   // Escaped errors are the crash guard's: one inside a request fails that request only.
   const closer = closeWithGrace({ delay: 10_000, skip: ['uncaughtException', 'unhandledRejection'] }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'closing after an error');
@@ -52,6 +58,9 @@ async function main(): Promise<void> {
         '(or start with ADMIN_API_KEY=<a secret of 24+ characters>), then call the API with',
         `  curl -H "Authorization: Bearer <key>" ${config.publicUrl}/api/v1/donors`,
         `API documentation: ${config.publicUrl}/docs`,
+        'Staff sign in to the web app at /connexion; create the first admin with',
+        '  npm run user -- create --email you@example.fr --name "Your Name" --role admin',
+        '(or start with ADMIN_EMAIL and ADMIN_PASSWORD).',
         '',
       ].join('\n'),
     );

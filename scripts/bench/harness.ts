@@ -26,7 +26,7 @@ export interface BuiltServer {
  * `tsc -p tsconfig.build.json`, then `node dist/src/server.js` on a free port, as the Dockerfile
  * runs it: memory figures without tsx's own. Resolves once `/health` answers.
  */
-export async function startBuiltServer(env: { DATABASE_URL: string; PUBLIC_URL: string; LOG_LEVEL: string }, attempts: number): Promise<BuiltServer> {
+export async function startBuiltServer(env: { DATABASE_URL: string; PUBLIC_URL: string; LOG_LEVEL: string } & Record<string, string>, attempts: number): Promise<BuiltServer> {
   console.log('building (tsc -p tsconfig.build.json)…');
   execFileSync(process.execPath, [path.resolve('node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
   const port = await freePort();

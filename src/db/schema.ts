@@ -24,6 +24,10 @@ export interface Database {
   exchange_terms: ExchangeTermsTable;
   exchange_entries: ExchangeEntryTable;
   certificates: CertificateTable;
+  staff_users: StaffUserTable;
+  staff_invitations: StaffInvitationTable;
+  staff_sessions: StaffSessionTable;
+  sign_in_failures: SignInFailureTable;
   training_partners: TrainingPartnerTable;
   training_cycles: TrainingCycleTable;
   training_cycle_trainers: TrainingCycleTrainerTable;
@@ -313,6 +317,39 @@ export type ErasureRecordRow = Selectable<ErasureRecordTable>;
 export type ShipmentRow = Selectable<ShipmentTable>;
 export type ExchangeEntryRow = Selectable<ExchangeEntryTable>;
 
+export interface StaffUserTable {
+  id: string;
+  email: string;
+  name: string;
+  role: string;
+  password_hash: string | null;
+  active: number;
+  created_at: string;
+  updated_at: string;
+}
+export type StaffUserRow = Selectable<StaffUserTable>;
+
+export interface StaffInvitationTable {
+  token_hash: string;
+  user_id: string;
+  created_by: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface StaffSessionTable {
+  id_hash: string;
+  user_id: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+}
+
+export interface SignInFailureTable {
+  subject: string;
+  at: string;
+}
 export interface TrainingPartnerTable {
   id: string;
   name: string;

@@ -47,6 +47,7 @@ const PROBLEMS: Record<string, string> = {
   404: 'Nothing exists at this address',
   409: 'The request conflicts with the current state (e.g. a device’s status), or its `Idempotency-Key` is still being processed',
   412: 'The resource changed since the `If-Match` version was read',
+  429: 'Too many requests: wait `Retry-After` seconds',
   422: 'The `Idempotency-Key` was already used with a different request, or the request cannot be carried out as asked',
   '4XX': 'The request was refused; the problem says why',
   '5XX': 'The server failed; nothing was changed',
@@ -153,21 +154,21 @@ export function describeRoute(input: Parameters<typeof jsonSchemaTransform>[0] &
   const hasInput = Boolean(schema.body || schema.querystring || schema.params || schema.headers);
   if (hasInput) described[400] = problem('400');
   if (!config.public) described[401] = problem('401', { 'WWW-Authenticate': header('WWW-Authenticate', undefined, true) });
-  if (roles && !config.public) described[403] = problem('403');
+  if (roles) described[403] = problem('403');
   if (schema.params) described[404] = problem('404');
   if (config.idempotent) {
     described[409] = problem('409');
     described[422] = problem('422');
   }
   if (ifMatch) described[412] = problem('412');
-  // Every keyed request may meet a rate limit (failed keys per address, expensive work per key).
-  // An address throttled for wrong keys is also told how to authenticate.
-  if (!config.public) described[429] = problem('429', { 'Retry-After': header('Retry-After', 'Seconds to wait before trying again', true), 'WWW-Authenticate': header('WWW-Authenticate') });
   for (const [status, names] of Object.entries(config.responseHeaders ?? {}) as [string, Record<string, string>][]) {
     if (!/^[45]/.test(status)) continue;
     const extra = Object.fromEntries(Object.entries(names).map(([name, description]) => [name, header(name, description)]));
     described[status] = problem(status, extra);
   }
+  // Every keyed request may meet a rate limit (failed keys per address, expensive work per key).
+  // An address throttled for wrong keys is also told how to authenticate.
+  if (!config.public) described[429] = problem('429', { 'Retry-After': header('Retry-After', 'Seconds to wait before trying again', true), 'WWW-Authenticate': header('WWW-Authenticate') });
   described['4XX'] = problem('4XX');
   described['5XX'] = problem('5XX');
   if (config.idempotent) {
@@ -204,7 +205,26 @@ export function finishDocument(input: Parameters<typeof jsonSchemaTransformObjec
     }
   }
   pruneComponents(doc);
+  spellOutRecords(doc);
   return doc;
+}
+
+/**
+ * A record keyed by an enum (counts by kind, credits by kind) comes out of zod as
+ * `propertyNames` + `additionalProperties`: name each key as a property instead, so that linters
+ * see the required ones defined and generated types list the keys.
+ */
+function spellOutRecords(value: unknown): void {
+  if (Array.isArray(value)) return value.forEach(spellOutRecords);
+  if (!value || typeof value !== 'object') return;
+  const schema = value as Json;
+  const keys = schema.propertyNames?.enum;
+  if (Array.isArray(keys) && schema.additionalProperties && typeof schema.additionalProperties === 'object' && !schema.properties) {
+    schema.properties = Object.fromEntries(keys.map((key: string) => [key, schema.additionalProperties]));
+    schema.additionalProperties = false;
+    delete schema.propertyNames;
+  }
+  Object.values(schema).forEach(spellOutRecords);
 }
 
 function refsIn(value: unknown, found: Set<string>): void {

@@ -33,6 +33,12 @@ export const isoDate = z
   .refine(inRange, { message: RANGE_MESSAGE, abort: true })
   .meta({ format: 'date', example: '2026-11-23' });
 
+/** In answers: values as stored, once the request rules below have normalised them. */
+export const storedEmail = z.string().meta({ format: 'email', example: 'contact@example.fr' });
+export const storedPhone = z.string().meta({ pattern: '^0[1-9](?: \\d{2}){4}$', example: '04 79 96 86 00' });
+export const storedSiret = z.string().meta({ pattern: '^\\d{14}$', example: '21730065600014' });
+export const storedPostcode = z.string().meta({ pattern: '^\\d{5}$', example: '73000' });
+
 /** An instant in an answer (ISO-8601, UTC). */
 export const timestamp = z.string().meta({ format: 'date-time', example: '2026-11-23T09:30:00.000Z' });
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { pageQuerySchema } from '../../http/pagination.js';
-import { day, email, isoDate, line, optional, phone, postcode, searchTerm, text, timestamp } from '../../shared/fields.js';
+import { day, email, isoDate, line, optional, phone, postcode, searchTerm, storedEmail, storedPhone, text, timestamp } from '../../shared/fields.js';
 
 const beneficiaryFields = {
   firstName: line(100).meta({ example: 'Aïcha' }),
@@ -34,8 +34,8 @@ export const beneficiarySchema = z
     addressLine: z.string().nullable(),
     postcode: z.string().nullable().describe('Reduced to the département once anonymised'),
     city: z.string().nullable(),
-    phone: z.string().nullable(),
-    email: z.string().nullable(),
+    phone: storedPhone.nullable(),
+    email: storedEmail.nullable(),
     neighbourhood: z.string().nullable(),
     prescriber: z.string().nullable(),
     trainingCompletedOn: day.nullable(),

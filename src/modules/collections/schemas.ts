@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { pageQuerySchema } from '../../http/pagination.js';
-import { day, id, isoDate, line, optional, postcode, text, timestamp } from '../../shared/fields.js';
+import { day, id, isoDate, line, optional, postcode, storedPostcode, text, timestamp } from '../../shared/fields.js';
 import { DONOR_KINDS } from '../donors/schemas.js';
 
 export const createCollectionSchema = z.strictObject({
@@ -20,7 +20,7 @@ export const collectionSchema = z
     donor: z.object({ id: z.string(), name: z.string(), kind: z.enum(DONOR_KINDS) }),
     collectedOn: day,
     addressLine: z.string().nullable(),
-    postcode: z.string().nullable(),
+    postcode: storedPostcode.nullable(),
     city: z.string().nullable(),
     notes: z.string().nullable(),
     deviceCount: z.number().int(),

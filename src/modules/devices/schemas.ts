@@ -96,13 +96,13 @@ export type Device = z.infer<typeof deviceSchema>;
  */
 const csv = <T extends readonly [string, ...string[]]>(values: T) => {
   const value = `(?:${values.join('|')})`;
-  return z.union([
-    z.array(z.enum(values)).min(1),
-    z
-      .string()
-      .regex(new RegExp(`^[\\s,]*${value}(?:\\s*,[\\s,]*${value})*[\\s,]*$`), `expected one or more of ${values.join(', ')}, comma-separated`)
-      .transform((s) => s.split(',').map((v) => v.trim()).filter(Boolean) as T[number][]),
-  ]);
+  // The split comes after the union: a transform inside a branch would hide it from the document.
+  return z
+    .union([
+      z.array(z.enum(values)).min(1),
+      z.string().regex(new RegExp(`^[\\s,]*${value}(?:\\s*,[\\s,]*${value})*[\\s,]*$`), `expected one or more of ${values.join(', ')}, comma-separated`),
+    ])
+    .transform((v) => (typeof v === 'string' ? (v.split(',').map((s) => s.trim()).filter(Boolean) as T[number][]) : v));
 };
 
 export const listDevicesQuerySchema = pageQuerySchema.extend({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { pageQuerySchema } from '../../http/pagination.js';
-import { email, line, optional, phone, postcode, searchTerm, siret, text, timestamp } from '../../shared/fields.js';
+import { email, line, optional, phone, postcode, searchTerm, siret, storedEmail, storedPhone, storedPostcode, storedSiret, text, timestamp } from '../../shared/fields.js';
 
 export const DONOR_KINDS = ['company', 'public_body', 'association', 'other'] as const;
 
@@ -29,13 +29,13 @@ export const donorSchema = z
     id: z.string(),
     name: z.string(),
     kind: z.enum(DONOR_KINDS),
-    siret: z.string().nullable(),
+    siret: storedSiret.nullable(),
     addressLine: z.string().nullable(),
-    postcode: z.string().nullable(),
+    postcode: storedPostcode.nullable(),
     city: z.string().nullable(),
     contactName: z.string().nullable(),
-    contactEmail: z.string().nullable(),
-    contactPhone: z.string().nullable(),
+    contactEmail: storedEmail.nullable(),
+    contactPhone: storedPhone.nullable(),
     notes: z.string().nullable(),
     createdAt: timestamp,
     updatedAt: timestamp,

@@ -112,3 +112,23 @@ export async function lockRow(db: Executor, table: 'installations' | 'beneficiar
     await sql`select id from ${sql.table(table)} where id = ${id} for update`.execute(db);
   }
 }
+
+/**
+ * The installation a device is part of now (reserved or installed, not yet returned), with the
+ * beneficiary's reference, and the name only when the caller may see personal data.
+ */
+export async function currentInstallationOfDevice(db: Executor, deviceId: string, withName: boolean) {
+  const row = await db
+    .selectFrom('installation_devices')
+    .innerJoin('installations', 'installations.id', 'installation_devices.installation_id')
+    .innerJoin('beneficiaries', 'beneficiaries.id', 'installations.beneficiary_id')
+    .select(['installations.id', 'installations.status', 'installations.scheduled_on', 'installations.contract_number', 'beneficiaries.reference', 'beneficiaries.first_name', 'beneficiaries.last_name'])
+    .where('installation_devices.device_id', '=', deviceId)
+    .where('installation_devices.returned_on', 'is', null)
+    .where('installations.status', 'in', [...ACTIVE_STATUSES])
+    .orderBy('installations.created_at', 'desc')
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const name = withName ? [row.first_name, row.last_name].filter(Boolean).join(' ') || null : null;
+  return { id: row.id, status: row.status, scheduledOn: row.scheduled_on, contractNumber: row.contract_number, beneficiaryReference: row.reference, beneficiaryName: name };
+}

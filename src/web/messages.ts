@@ -1,0 +1,81 @@
+import type { z } from 'zod';
+import type { FieldError, ProblemError } from '../http/problem.js';
+
+/**
+ * The services speak English (the API's language); people read French. Wording only: every
+ * rule stays in the service that raised the error.
+ */
+const FIELD_MESSAGES: [RegExp, string][] = [
+  [/^must not be empty$/, 'Ce champ est obligatoire.'],
+  [/^must not contain control characters$/, 'Ce champ contient des caractères invalides.'],
+  [/^expected a date/, 'Date attendue (AAAA-MM-JJ).'],
+  [/^not a real date$/, 'Cette date n’existe pas.'],
+  [/^expected a French postcode/, 'Code postal français attendu (5 chiffres).'],
+  [/^expected a French phone number/, 'Numéro de téléphone français attendu, par exemple 04 79 96 86 00.'],
+  [/^expected 14 digits$/, 'Le SIRET compte 14 chiffres.'],
+  [/^checksum does not match/, 'Ce SIRET n’est pas valide : vérifiez les chiffres.'],
+  [/^expected an e-mail address$/, 'Adresse e-mail attendue.'],
+  [/^already used$/, 'Déjà utilisé.'],
+  [/^Invalid option/, 'Choisissez une valeur de la liste.'],
+  [/^Too big/, 'Valeur trop longue ou trop grande.'],
+  [/^Too small/, 'Valeur trop courte ou trop petite.'],
+  [/^Invalid input: expected number/, 'Nombre attendu.'],
+];
+
+export function frenchField(message: string): string {
+  return FIELD_MESSAGES.find(([pattern]) => pattern.test(message))?.[1] ?? 'Valeur invalide.';
+}
+
+const STATUS_FR: Record<string, string> = {
+  collected: 'collecté',
+  shipped: 'expédié',
+  ready: 'prêt',
+  reserved: 'réservé',
+  installed: 'installé',
+  returned: 'retourné',
+  scrapped: 'mis au rebut',
+};
+export const statusLabel = (status: string) => STATUS_FR[status] ?? status;
+
+/** A service's refusal, said in French. */
+export function frenchDetail(error: ProblemError): string {
+  const extra = error.extra as { currentStatus?: string; assetTag?: string };
+  const text = error.message;
+  if (error.status === 404) return 'Introuvable : vérifiez le lien ou le code.';
+  if (error.status === 412) return 'Cet appareil a été modifié entre-temps par quelqu’un d’autre.';
+  if (/already registered as (\S+) \((\w+)\)/.test(text)) {
+    const [, tag, status] = /already registered as (\S+) \((\w+)\)/.exec(text)!;
+    return `Ce numéro de série est déjà enregistré : ${tag} (${statusLabel(status)}).`;
+  }
+  if (/appears twice/.test(text)) return 'Un numéro de série apparaît deux fois.';
+  const credited = (error.extra as { latestCreditedOn?: string }).latestCreditedOn;
+  if (credited) return `Des crédits ont déjà été acquis le ${credited.split('-').reverse().join('/')} : les nouvelles conditions peuvent prendre effet au plus tôt le lendemain.`;
+  if (/^Cannot recondition/.test(text)) return 'Reconditionnement impossible : il faut d’abord un effacement des données valable.';
+  if (extra.currentStatus) return `Action impossible : l’appareil ${extra.assetTag ?? ''} est ${statusLabel(extra.currentStatus)}.`.replace('  ', ' ');
+  if (/is empty: add devices/.test(text)) return 'L’expédition est vide : ajoutez des appareils avant de l’expédier.';
+  if (/can no longer change/.test(text)) return 'Cette expédition est partie : elle ne peut plus changer.';
+  if (/already exists/.test(text)) return 'Cette référence existe déjà.';
+  if (/retry/.test(text)) return 'Une autre opération a eu lieu en même temps : recommencez.';
+  if (error.status === 403) return 'Votre rôle ne permet pas cette action.';
+  return 'La demande a été refusée.';
+}
+
+export type FieldErrors = Record<string, string>;
+
+export function fieldErrorsOf(errors: FieldError[] | undefined): FieldErrors {
+  const out: FieldErrors = {};
+  for (const e of errors ?? []) {
+    const key = e.path.replace(/^body\./, '');
+    out[key] ??= frenchField(e.message);
+  }
+  return out;
+}
+
+export function zodFieldErrors(error: z.ZodError): FieldErrors {
+  const out: FieldErrors = {};
+  for (const issue of error.issues) {
+    const key = issue.path.join('.');
+    out[key] ??= frenchField(issue.message);
+  }
+  return out;
+}

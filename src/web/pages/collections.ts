@@ -1,0 +1,154 @@
+import type { FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { ProblemError } from '../../http/problem.js';
+import { WRITERS } from '../../http/roles.js';
+import { sendPdf, sendPdfBuffer } from '../../pdf/send.js';
+import { createCollectionSchema } from '../../modules/collections/schemas.js';
+import { createCollection, getCollection, listCollections } from '../../modules/collections/service.js';
+import { intakeDevices } from '../../modules/devices/intake.js';
+import { DEVICE_KINDS, intakeDeviceSchema, MAX_BATCH } from '../../modules/devices/schemas.js';
+import { listDevices, toDevice } from '../../modules/devices/service.js';
+import { renderErasureCertificate } from '../../modules/donor-documents/erasure-certificate.js';
+import { renderCollectionReceipt } from '../../modules/donor-documents/receipt.js';
+import { createDonorSchema, DONOR_KINDS } from '../../modules/donors/schemas.js';
+import { createDonor, getDonor, listDonors } from '../../modules/donors/service.js';
+import { FORMAT_IDS, FORMATS } from '../../modules/labels/formats.js';
+import { createLabelDocument, drawLabels, labelDocumentTitle } from '../../modules/labels/render.js';
+import { labelRequestSchema } from '../../modules/labels/schemas.js';
+import { prepareLabels } from '../../modules/labels/service.js';
+import { kindLabelFr } from '../../shared/kinds-fr.js';
+import { formInput } from '../form.js';
+import { fieldErrorsOf, frenchDetail, statusLabel, zodFieldErrors } from '../messages.js';
+import { parseId } from './devices.js';
+
+const DONOR_KIND_FR: Record<string, string> = { company: 'Entreprise', public_body: 'Organisme public', association: 'Association', other: 'Autre' };
+const DONOR_FIELDS = ['name', 'kind', 'siret', 'addressLine', 'postcode', 'city', 'contactName', 'contactEmail', 'contactPhone', 'notes'] as const;
+const COLLECTION_FIELDS = ['collectedOn', 'addressLine', 'postcode', 'city', 'notes'] as const;
+
+const collectors = { web: { roles: WRITERS.collections } };
+const PARIS_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' });
+
+export async function collectionPages(app: FastifyInstance) {
+  const donorList = async (query: Record<string, unknown>) => {
+    const q = typeof query.q === 'string' && query.q.trim() ? query.q.trim().slice(0, 100) : undefined;
+    return { q, page: await listDonors(app.db, { q, limit: 50, cursor: typeof query.cursor === 'string' ? query.cursor.slice(0, 200) : undefined }) };
+  };
+  const donorKinds = DONOR_KINDS.map((k) => [k, DONOR_KIND_FR[k]]);
+  /** A serial number the scanner did not know, carried from page to page until the intake grid. */
+  const serialOf = (query: unknown) => {
+    const raw = (query as Record<string, unknown>).serie;
+    return typeof raw === 'string' && /^[\x21-\x7e]{1,100}$/.test(raw.trim()) ? raw.trim() : undefined;
+  };
+
+  app.get('/donateurs', { config: collectors }, async (request, reply) => {
+    const { q, page } = await donorList(request.query as Record<string, unknown>);
+    return reply.page('donors', { title: 'Donateurs', q, donors: page.items, nextCursor: page.nextCursor, donorKinds, values: { kind: 'company' }, serial: serialOf(request.query), scripts: ['siret.js'] });
+  });
+
+  app.post('/donateurs', { config: collectors }, async (request, reply) => {
+    const values = formInput(request.body, DONOR_FIELDS);
+    const parsed = createDonorSchema.safeParse(values);
+    const fail = async (status: number, errors: Record<string, string>, message?: string) => {
+      const { q, page } = await donorList({});
+      return reply.code(status).page('donors', { title: 'Donateurs', q, donors: page.items, donorKinds, values, errors, message, scripts: ['siret.js'] });
+    };
+    if (!parsed.success) return fail(422, zodFieldErrors(parsed.error));
+    try {
+      const donor = await createDonor(app.db, parsed.data);
+      return reply.redirect(`/donateurs/${donor.id}`, 303);
+    } catch (error) {
+      if (error instanceof ProblemError && error.status < 500 && error.status !== 403) return fail(error.status, fieldErrorsOf(error.errors), frenchDetail(error));
+      throw error;
+    }
+  });
+
+  app.get('/donateurs/:id', { config: collectors }, async (request, reply) => {
+    const { id } = parseId(request.params);
+    const [donor, collections] = await Promise.all([getDonor(app.db, id), listCollections(app.db, { donorId: id, limit: 100 })]);
+    return reply.page('donor', { title: donor.name, donor, collections: collections.items, kindLabel: (k: string) => DONOR_KIND_FR[k] ?? k, values: { collectedOn: PARIS_DAY.format(new Date()) }, serial: serialOf(request.query) });
+  });
+
+  app.post('/donateurs/:id/collectes', { config: collectors }, async (request, reply) => {
+    const { id } = parseId(request.params);
+    const values = formInput(request.body, COLLECTION_FIELDS);
+    const parsed = createCollectionSchema.safeParse({ ...values, donorId: id });
+    if (!parsed.success) {
+      const [donor, collections] = await Promise.all([getDonor(app.db, id), listCollections(app.db, { donorId: id, limit: 100 })]);
+      return reply.code(422).page('donor', { title: donor.name, donor, collections: collections.items, kindLabel: (k: string) => DONOR_KIND_FR[k] ?? k, values, errors: zodFieldErrors(parsed.error) });
+    }
+    const collection = await createCollection(app.db, parsed.data, request.actor);
+    return reply.redirect(`/collectes/${collection.id}/saisie`, 303);
+  });
+
+  app.get('/collectes/:id', { config: collectors }, async (request, reply) => {
+    const { id } = parseId(request.params);
+    const [collection, devices] = await Promise.all([getCollection(app.db, id), listDevices(app.db, { collectionId: id, limit: 500 })]);
+    return reply.page('collection', { title: `Collecte du ${frDate(collection.collectedOn)}`, collection, devices: devices.items, frDate, kindLabel: kindLabelFr, statusLabel });
+  });
+
+  app.get('/collectes/:id/recu.pdf', { config: collectors }, async (request, reply) => {
+    const { id } = parseId(request.params);
+    const { bytes, filename } = await renderCollectionReceipt(app.db, id);
+    return sendPdfBuffer(reply, bytes, filename);
+  });
+
+  app.get('/collectes/:id/certificat.pdf', { config: collectors }, async (request, reply) => {
+    const { id } = parseId(request.params);
+    const { bytes, filename } = await renderErasureCertificate(app.db, id);
+    return sendPdfBuffer(reply, bytes, filename);
+  });
+
+  // Saisie rapide: the grid sends one batch as JSON with an Idempotency-Key, so a double
+  // click or a resent request creates nothing twice.
+  app.get('/collectes/:id/saisie', { config: { web: { roles: WRITERS.intake } } }, async (request, reply) => {
+    const { id } = parseId(request.params);
+    const collection = await getCollection(app.db, id);
+    return reply.page('intake', {
+      title: 'Saisie rapide',
+      collection,
+      frDate,
+      kinds: DEVICE_KINDS.map((k) => [k, kindLabelFr(k)]),
+      formats: FORMAT_IDS.map((f) => [f, FORMATS[f].name]),
+      maxBatch: MAX_BATCH,
+      idempotencyKey: randomUUID(),
+      serial: serialOf(request.query),
+      scripts: ['intake.js'],
+    });
+  });
+
+  app.post('/collectes/:id/saisie', { config: { web: { roles: WRITERS.intake }, idempotent: true } }, async (request, reply) => {
+    const { id } = parseId(request.params);
+    const parsed = z.array(intakeDeviceSchema).min(1).max(MAX_BATCH).safeParse(request.body);
+    if (!parsed.success) {
+      const errors = parsed.error.issues.map((i) => ({ line: Number(i.path[0]) + 1, field: String(i.path[1] ?? ''), message: zodFieldErrors(new z.ZodError([i]))[i.path.join('.')] }));
+      return reply.code(422).send({ message: 'Certaines lignes sont invalides.', errors });
+    }
+    try {
+      const rows = await intakeDevices(app.db, id, parsed.data, request.actor, app.config.assetTagPrefix);
+      return reply.code(201).send({ items: rows.map(toDevice).map((d) => ({ id: d.id, assetTag: d.assetTag, serialNumber: d.serialNumber })) });
+    } catch (error) {
+      if (error instanceof ProblemError && error.status < 500) {
+        const serial = (error.extra as { serialNumber?: string }).serialNumber;
+        return reply.code(error.status).send({ message: frenchDetail(error), serialNumber: serial ?? null });
+      }
+      throw error;
+    }
+  });
+
+  app.get('/collectes/:id/etiquettes.pdf', { config: { web: { roles: WRITERS.labels } } }, async (request, reply) => {
+    const { id } = parseId(request.params);
+    const query = request.query as Record<string, unknown>;
+    const tags = typeof query.tags === 'string' ? query.tags.split(',').filter(Boolean) : undefined;
+    const parsed = labelRequestSchema.safeParse({
+      ...(tags ? { assetTags: tags } : { collectionId: id }),
+      ...formInput(query, ['format', 'startPosition'], ['startPosition']),
+    });
+    if (!parsed.success) throw new ProblemError(400, 'Bad label request');
+    const job = await prepareLabels(app.db, app.config.publicUrl, parsed.data, app.config.limits.labelsMax);
+    const doc = createLabelDocument(job.format, labelDocumentTitle(job.count));
+    return sendPdf(reply, doc, job.filename, () => drawLabels(doc, job.format, job.contents, job));
+  });
+}
+
+export const frDate = (date: string) => date.split('-').reverse().join('/');

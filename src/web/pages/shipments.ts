@@ -1,0 +1,130 @@
+import type { FastifyInstance } from 'fastify';
+import { ProblemError } from '../../http/problem.js';
+import { WRITERS } from '../../http/roles.js';
+import { sendPdfBuffer } from '../../pdf/send.js';
+import { acknowledgeShipment } from '../../modules/shipments/acknowledge.js';
+import { dispatchShipment } from '../../modules/shipments/dispatch.js';
+import { addItems, removeItem } from '../../modules/shipments/items.js';
+import { renderManifest } from '../../modules/shipments/manifest.js';
+import { createShipmentSchema, ITEM_OUTCOMES } from '../../modules/shipments/schemas.js';
+import { createShipment, getShipment, listShipments } from '../../modules/shipments/service.js';
+import { kindLabelFr } from '../../shared/kinds-fr.js';
+import { formInput } from '../form.js';
+import { frenchDetail, statusLabel, zodFieldErrors } from '../messages.js';
+import { allowed } from '../plugin.js';
+import { frDateTime, parseId } from './devices.js';
+
+const readers = { web: { roles: [...new Set([...WRITERS.shipments, ...WRITERS.acknowledge])] } };
+const builders = { web: { roles: WRITERS.shipments } };
+
+const SHIPMENT_STATUS_FR: Record<string, string> = { open: 'en préparation', dispatched: 'expédiée', acknowledged: 'réception confirmée' };
+
+/** What the person sees after scanning a code into a shipment. */
+export function outcomeMessage(outcome: string, code: string, tag: string | undefined, status: string | undefined): string {
+  const name = tag ?? code;
+  switch (outcome) {
+    case 'added':
+      return `${name} : ajouté.`;
+    case 'already_in_shipment':
+      return `${name} : déjà dans l’expédition.`;
+    case 'not_found':
+      return `${code} : inconnu, aucun appareil ne porte ce code.`;
+    default:
+      return `${name} : non éligible (statut ${status ? statusLabel(status) : 'inconnu'}).`;
+  }
+}
+
+export async function shipmentPages(app: FastifyInstance) {
+  app.get('/expeditions', { config: readers }, async (request, reply) => {
+    const [open, dispatched] = await Promise.all([listShipments(app.db, { status: 'open', limit: 50 }), listShipments(app.db, { status: 'dispatched', limit: 50 })]);
+    return reply.page('shipments', { title: 'Expéditions', open: open.items, dispatched: dispatched.items, canBuild: allowed(request.staff?.actor.role, WRITERS.shipments) });
+  });
+
+  app.post('/expeditions', { config: builders }, async (request, reply) => {
+    const parsed = createShipmentSchema.safeParse(formInput(request.body, ['reference', 'notes']));
+    if (!parsed.success) {
+      const [open, dispatched] = await Promise.all([listShipments(app.db, { status: 'open', limit: 50 }), listShipments(app.db, { status: 'dispatched', limit: 50 })]);
+      return reply.code(422).page('shipments', { title: 'Expéditions', open: open.items, dispatched: dispatched.items, canBuild: true, errors: zodFieldErrors(parsed.error) });
+    }
+    const shipment = await createShipment(app.db, parsed.data, request.actor);
+    return reply.redirect(`/expeditions/${shipment.id}`, 303);
+  });
+
+  app.get('/expeditions/:id', { config: readers }, async (request, reply) => {
+    const { id } = parseId(request.params);
+    const shipment = await getShipment(app.db, id);
+    const query = request.query as Record<string, unknown>;
+    const outcome = typeof query.resultat === 'string' && (ITEM_OUTCOMES as readonly string[]).includes(query.resultat) ? query.resultat : undefined;
+    const feedback = outcome
+      ? { outcome, text: outcomeMessage(outcome, String(query.code ?? '').slice(0, 100), typeof query.tag === 'string' ? query.tag.slice(0, 50) : undefined, typeof query.statut === 'string' ? query.statut.slice(0, 20) : undefined) }
+      : undefined;
+    const role = request.staff?.actor.role;
+    return reply.page('shipment', {
+      title: `Expédition ${shipment.reference}`,
+      shipment,
+      feedback,
+      message: typeof query.erreur === 'string' ? query.erreur.slice(0, 300) : undefined,
+      canBuild: shipment.status === 'open' && allowed(role, WRITERS.shipments),
+      canAcknowledge: shipment.status === 'dispatched' && allowed(role, WRITERS.acknowledge),
+      statusFr: SHIPMENT_STATUS_FR[shipment.status],
+      kindLabel: kindLabelFr,
+      statusLabel,
+      frDateTime,
+      scripts: ['scanner.js'],
+    });
+  });
+
+  app.post('/expeditions/:id/ajouter', { config: builders }, async (request, reply) => {
+    const { id } = parseId(request.params);
+    const code = String((request.body as Record<string, unknown>)?.code ?? '').trim().slice(0, 500);
+    if (!code) return reply.redirect(`/expeditions/${id}`, 303);
+    try {
+      const { results } = await addItems(app.db, id, [code]);
+      const r = results[0];
+      const query = new URLSearchParams({ resultat: r.outcome, code, ...(r.assetTag ? { tag: r.assetTag } : {}), ...(r.status ? { statut: r.status } : {}) });
+      return reply.redirect(`/expeditions/${id}?${query}`, 303);
+    } catch (error) {
+      if (error instanceof ProblemError && error.status === 409) return reply.redirect(`/expeditions/${id}?erreur=${encodeURIComponent(frenchDetail(error))}`, 303);
+      throw error;
+    }
+  });
+
+  app.post('/expeditions/:id/retirer/:deviceId', { config: builders }, async (request, reply) => {
+    const { id } = parseId(request.params);
+    const { id: deviceId } = parseId({ id: (request.params as Record<string, string>).deviceId });
+    await removeItem(app.db, id, deviceId);
+    return reply.redirect(`/expeditions/${id}`, 303);
+  });
+
+  app.post('/expeditions/:id/expedier', { config: builders }, async (request, reply) => {
+    const { id } = parseId(request.params);
+    try {
+      await dispatchShipment(app.db, id, undefined, request.actor);
+    } catch (error) {
+      if (error instanceof ProblemError && error.status === 409) return reply.redirect(`/expeditions/${id}?erreur=${encodeURIComponent(frenchDetail(error))}`, 303);
+      throw error;
+    }
+    return reply.redirect(`/expeditions/${id}`, 303);
+  });
+
+  app.post('/expeditions/:id/reception', { config: { web: { roles: WRITERS.acknowledge } } }, async (request, reply) => {
+    const { id } = parseId(request.params);
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const raw = body.missing;
+    const missing = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map(String).slice(0, 500);
+    const notes = typeof body.notes === 'string' && body.notes.trim() ? body.notes.trim().slice(0, 2000) : null;
+    try {
+      await acknowledgeShipment(app.db, id, missing, notes, request.actor);
+    } catch (error) {
+      if (error instanceof ProblemError && (error.status === 409 || error.status === 422)) return reply.redirect(`/expeditions/${id}?erreur=${encodeURIComponent(frenchDetail(error))}`, 303);
+      throw error;
+    }
+    return reply.redirect(`/expeditions/${id}`, 303);
+  });
+
+  app.get('/expeditions/:id/bordereau.pdf', { config: readers }, async (request, reply) => {
+    const { id } = parseId(request.params);
+    const { bytes, filename } = await renderManifest(app.db, id);
+    return sendPdfBuffer(reply, bytes, filename);
+  });
+}
