@@ -1,8 +1,9 @@
 # syntax=docker/dockerfile:1
-# Build: compile TypeScript and better-sqlite3's native module, then keep production dependencies only.
-FROM node:20-bookworm-slim AS build
+# Build: compile TypeScript, then keep production dependencies only.
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
-# better-sqlite3 downloads a prebuilt binary; the toolchain is there for when none fits.
+# better-sqlite3 13 ships prebuilt Node-API binaries in its npm package (linux x64 and arm64, glibc
+# and musl); the toolchain is there for a platform it has none for.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
@@ -16,7 +17,7 @@ COPY templates templates
 RUN npm run build && npm prune --omit=dev
 
 # Run: the compiled output as the unprivileged `node` user, the SQLite database on a volume.
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 # The programme's identity is set at deployment, not baked in: mount your identity file and set
 # PROGRAMME_FILE=/config/programme.json and PUBLIC_URL=https://… (the service refuses to start
 # in production with the shipped example values or without PUBLIC_URL).

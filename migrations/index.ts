@@ -1,4 +1,4 @@
-import type { Migration } from 'kysely';
+import type { Migration } from 'kysely/migration';
 import * as m001 from './001_core.js';
 import * as m004 from './004_exchange.js';
 import * as m005 from './005_installations.js';

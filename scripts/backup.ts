@@ -1,3 +1,4 @@
+import '../src/runtime.js'; // first: stops with a message on a Node older than package.json's engines
 import fs from 'node:fs';
 import path from 'node:path';
 import { nowIso } from '../src/clock.js';

@@ -1,3 +1,4 @@
+import '../src/runtime.js'; // first: stops with a message on a Node older than package.json's engines
 import { describeDatabase, openMigrated } from './cli.js';
 import { migrations } from '../migrations/index.js';
 

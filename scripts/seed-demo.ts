@@ -1,3 +1,4 @@
+import '../src/runtime.js'; // first: stops with a message on a Node older than package.json's engines
 import type { Actor } from '../src/modules/api-keys/service.js';
 import { createCollection } from '../src/modules/collections/service.js';
 import { createDonorSchema, type CreateDonor } from '../src/modules/donors/schemas.js';

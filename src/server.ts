@@ -1,3 +1,4 @@
+import './runtime.js'; // first: stops with a message on a Node older than package.json's engines
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
 import { installCrashGuard } from './http/crash-guard.js';

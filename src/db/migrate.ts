@@ -1,4 +1,5 @@
-import { Migrator, PostgresAdapter, sql, type Kysely, type MigrationProvider } from 'kysely';
+import { PostgresAdapter, sql, type Kysely } from 'kysely';
+import { Migrator, type MigrationProvider } from 'kysely/migration';
 import { migrations } from '../../migrations/index.js';
 import type { Database } from './schema.js';
 
