@@ -1,3 +1,4 @@
+import '../src/runtime.js'; // first: stops with a message on a Node older than package.json's engines
 import { parseArgs } from 'node:util';
 import { ProblemError } from '../src/http/problem.js';
 import { ROLES } from '../src/modules/api-keys/schemas.js';

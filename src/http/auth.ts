@@ -40,14 +40,15 @@ export function registerAuth(app: FastifyInstance, throttle: AuthThrottle): void
     const config = request.routeOptions.config;
     if (config.public || request.is404) return done();
     const secret = bearer(request);
-    // An address over its failed-attempt budget is refused before its key is even looked up.
-    const blocked = secret ? throttle.refuse(request, reply) : undefined;
-    if (blocked) return done(blocked);
     const decide = (actor: Actor | undefined) => {
       const refusal = admit(request, reply, secret, actor);
-      // A wrong or revoked key counts against the address (a missing one is no guess).
-      if (!actor && secret) throttle.failed(request, reply).then((tooMany) => done(tooMany ?? refusal), done);
-      else done(refusal);
+      if (actor || !secret) return done(refusal);
+      // A wrong or revoked key counts against the address (a missing one is no guess); past its
+      // budget the address gets 429. A right key still passes: staff behind the same office
+      // address keep working while someone there floods wrong keys, and guessing a key is hopeless.
+      const blocked = throttle.refuse(request, reply);
+      if (blocked) return done(blocked);
+      throttle.failed(request, reply).then((tooMany) => done(tooMany ?? refusal), done);
     };
     const found = secret ? authenticateKey(app.db, secret) : undefined;
     if (found instanceof Promise) found.then(decide, done);

@@ -20,12 +20,13 @@ const ctx = useTestApp({
 });
 
 describe('rate limits', () => {
-  it('when an address sends wrong keys beyond the threshold, then 429 with Retry-After, even for a right key, while another address is untouched', async () => {
+  it('when an address sends wrong keys beyond the threshold, then wrong keys get 429 with Retry-After while a right key from it, and another address, still get in', async () => {
     const from = (ip: string, key: string) => ctx.anonymous().get('/api/v1/donors').set('X-Forwarded-For', ip).set('Authorization', `Bearer ${key}`);
     const statuses: number[] = [];
     for (let i = 0; i < 8; i++) statuses.push((await from('203.0.113.7', `opk_wrong-${i}`)).status);
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429, 429]);
-    const blocked = await from('203.0.113.7', ctx.keys.admin);
+    expect((await from('203.0.113.7', ctx.keys.admin)).status).toBe(200);
+    const blocked = await from('203.0.113.7', 'opk_wrong-again');
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
     expect(Number(blocked.headers['retry-after'])).toBeLessThanOrEqual(60);
