@@ -30,8 +30,8 @@ export async function registerRateLimiting(app: FastifyInstance): Promise<void> 
 
 /**
  * Failed authentication, per client address: beyond `authFailuresPerMinute` wrong or revoked
- * keys in a minute, the address gets 429 with Retry-After for every keyed request until the
- * minute is over, without its keys even being looked up. The blocked list is bounded.
+ * keys in a minute, the address gets 429 with Retry-After for every further wrong key until
+ * the minute is over (a right key still gets in). The blocked list is bounded.
  */
 export class AuthThrottle {
   private readonly blocked = new Map<string, number>();
