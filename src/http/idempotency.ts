@@ -157,3 +157,12 @@ export async function sweepIdempotencyKeys(db: Db): Promise<number> {
 function asArray<T>(hooks: T | T[] | undefined): T[] {
   return hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks];
 }
+
+/**
+ * Stored answers that name this record (a person's, by id) are forgotten when the person is
+ * anonymised: an answer kept for replay must not outlive the data it carries. Ids are
+ * letters and digits, so they hold no LIKE wildcard.
+ */
+export async function forgetAnswersAbout(trx: Trx, id: string): Promise<void> {
+  await trx.deleteFrom('idempotency_keys').where('response_body', 'like', `%"${id}"%`).execute();
+}

@@ -12,7 +12,8 @@ export async function beneficiaryRoutes(fastify: FastifyInstance) {
   const roles = WRITERS.beneficiaries;
 
   app.post('/beneficiaries', {
-    config: { roles },
+    // Replayed answers carry the person's data: anonymising forgets them (forgetAnswersAbout).
+    config: { roles, idempotent: true },
     schema: { operationId: 'createBeneficiary', tags, summary: 'Register a trainee (personal data: installer and admin only)', body: createBeneficiarySchema, response: { 201: beneficiarySchema } },
   }, async (request, reply) => reply.code(201).send(await createBeneficiary(app.db, request.body)));
 

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { forgetAnswersAbout } from '../../http/idempotency.js';
 import type { Db } from '../../db/connection.js';
 import { reclaimFreedSpace } from '../../db/reclaim.js';
 import { inTransaction, nowIso } from '../../db/transaction.js';
@@ -73,6 +74,7 @@ export async function anonymiseBeneficiary(db: Db, id: string, actor: Pick<Actor
       .returningAll()
       .executeTakeFirstOrThrow();
     await redactTrainingRecord(trx, id);
+    await forgetAnswersAbout(trx, id);
 
     const frozen = await trx
       .selectFrom('installations')

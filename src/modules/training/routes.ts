@@ -116,7 +116,7 @@ export async function trainingRoutes(fastify: FastifyInstance) {
   // Not idempotent-replayed: the stored answer would keep the person's name past an anonymisation.
   // Enrolling the same person twice is answered 409 instead, naming the enrolment.
   app.post('/training/cycles/:id/enrolments', {
-    config: { roles: writers },
+    config: { roles: writers, idempotent: true },
     schema: {
       operationId: 'enrolBeneficiary',
       tags,
