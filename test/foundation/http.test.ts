@@ -25,10 +25,10 @@ describe('health and readiness', () => {
     expect(res.body).toEqual({ status: 'ready' });
   });
 
-  it('when the server address itself is opened, then it points to the API documentation', async () => {
+  it('when the server address itself is opened, then it leads to the staff web app, which asks to sign in first', async () => {
     const res = await ctx.anonymous().get('/');
-    expect(res.status).toBe(302);
-    expect(res.headers.location).toBe('/docs');
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toMatch(/^\/connexion/);
   });
 
   it('when the OpenAPI document and docs are asked for, then they are served without a key', async () => {

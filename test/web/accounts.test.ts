@@ -71,7 +71,8 @@ describe('sessions', () => {
   it('when the public address is https, then the session cookie is __Host-, Secure, HttpOnly and SameSite=Lax, and only its hash is stored', async () => {
     const { buildApp } = await import('../../src/app.js');
     const { loadConfig } = await import('../../src/config.js');
-    const app = await buildApp({ db: ctx.db, config: loadConfig({ PUBLIC_URL: 'https://ordi.example.fr', DATABASE_URL: 'sqlite::memory:' }) });
+    // The file's clock too: the process has one clock, and this second app must not swap it.
+    const app = await buildApp({ db: ctx.db, config: loadConfig({ PUBLIC_URL: 'https://ordi.example.fr', DATABASE_URL: 'sqlite::memory:' }), clock: ctx.clock });
     await app.ready();
     try {
       const { user, token } = await invite('viewer');
