@@ -62,13 +62,13 @@ export async function readyDevices(ctx: TestContext, items: Record<string, unkno
   return ready;
 }
 
-export async function scheduleKit(ctx: TestContext, options: { beneficiary?: BeneficiaryBody; extras?: number; accessories?: string[] } = {}) {
+export async function scheduleKit(ctx: TestContext, options: { beneficiary?: BeneficiaryBody; extras?: number; accessories?: string[]; scheduledOn?: string } = {}) {
   const beneficiary = options.beneficiary ?? (await createBeneficiary(ctx));
   const [main, ...extras] = await readyDevices(ctx, [deviceInput(), ...Array.from({ length: options.extras ?? 0 }, () => deviceInput({ kind: 'monitor', brand: 'Dell', model: 'P2219H', specs: null }))]);
   const res = await ctx.api('installer').post('/api/v1/installations').send({
     code: main.assetTag,
     beneficiaryId: beneficiary.id,
-    scheduledOn: '2026-11-25',
+    scheduledOn: options.scheduledOn ?? '2026-11-25',
     accessories: options.accessories ?? ['chargeur', 'souris'],
     extraDevices: extras.map((d) => d.serialNumber),
   });

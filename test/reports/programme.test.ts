@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ship } from '../exchange/helpers.js';
+import { erasureInput, ship } from '../exchange/helpers.js';
 import { useTestApp } from '../helpers/app.js';
 import { deviceInput, intake } from '../helpers/factories.js';
 import { createBeneficiary, scheduleKit, type BeneficiaryBody } from '../helpers/installations.js';
@@ -9,7 +9,7 @@ import { binaryParser, pdfPages } from '../helpers/pdf.js';
 const ctx = useTestApp();
 
 async function install(beneficiary: BeneficiaryBody, installedOn: string) {
-  const { installation, main } = await scheduleKit(ctx, { beneficiary });
+  const { installation, main } = await scheduleKit(ctx, { beneficiary, scheduledOn: installedOn });
   const res = await ctx.api('installer').post(`/api/v1/installations/${installation.id}/complete`).send({ installedOn, installedBy: 'Julien Morel' });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return main;
@@ -55,7 +55,7 @@ beforeAll(async () => {
 
   const shipped = await intake(ctx, [deviceInput(), deviceInput(), deviceInput(), deviceInput({ kind: 'monitor', specs: null })]);
   await ship(ctx, shipped, '2026-10-01');
-  const delivery = await ctx.api('reconditioner').post('/api/v1/deliveries').send({ receivedOn: '2026-10-15', reference: 'BL-2026-17', items: [{ code: shipped[0].assetTag }] });
+  const delivery = await ctx.api('reconditioner').post('/api/v1/deliveries').send({ receivedOn: '2026-10-15', reference: 'BL-2026-17', items: [{ code: shipped[0].assetTag, erasure: erasureInput({ performedAt: '2026-10-14T10:00:00Z' }) }] });
   expect(delivery.status, JSON.stringify(delivery.body)).toBe(201);
   const adjustment = await ctx.api('admin').post('/api/v1/exchange/adjustments').send({ units: -0.5, reason: 'unité défectueuse remplacée', occurredOn: '2026-11-02' });
   expect(adjustment.status, JSON.stringify(adjustment.body)).toBe(201);
