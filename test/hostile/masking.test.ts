@@ -48,7 +48,7 @@ describe('report periods', () => {
     ];
     for (const [installedOn, neighbourhood] of homes) {
       const beneficiary = await createBeneficiary(ctx, { neighbourhood });
-      const { installation } = await scheduleKit(ctx, { beneficiary });
+      const { installation } = await scheduleKit(ctx, { beneficiary, scheduledOn: installedOn });
       const res = await ctx.api('installer').post(`/api/v1/installations/${installation.id}/complete`).send({ installedOn, installedBy: 'Julien Morel' });
       expect(res.status, res.text).toBe(200);
     }
