@@ -1,3 +1,4 @@
+import '../src/runtime.js'; // first: stops with a message on a Node older than package.json's engines
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';

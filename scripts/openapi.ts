@@ -1,3 +1,4 @@
+import '../src/runtime.js'; // first: stops with a message on a Node older than package.json's engines
 import fs from 'node:fs';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
