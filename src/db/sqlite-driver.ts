@@ -33,10 +33,21 @@ export class SplitSqliteDialect implements Dialect {
     return new SqliteQueryCompiler();
   }
   createAdapter() {
-    return new SqliteAdapter();
+    return new SplitSqliteAdapter();
   }
   createIntrospector(db: Kysely<unknown>) {
     return new SqliteIntrospector(db);
+  }
+}
+
+/**
+ * Kysely (0.29) runs every query of a dialect whose adapter says it has one connection through a
+ * process-wide mutex, so a reader would wait for the writer's open transaction. Ours has two
+ * connections and serialises the writer itself (writerTurn below).
+ */
+class SplitSqliteAdapter extends SqliteAdapter {
+  override get supportsMultipleConnections(): boolean {
+    return true;
   }
 }
 
