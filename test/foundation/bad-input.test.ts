@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from '../helpers/app.js';
 import { createCollection, intake } from '../helpers/factories.js';
 import { createCycle, enrol, trainees } from '../helpers/training.js';
+import { propertiesOf, type Schema } from '../helpers/openapi-walk.js';
 
 /**
  * A battery of bad inputs thrown at every route the OpenAPI document lists (so routes added
@@ -22,21 +23,10 @@ interface Route {
   public: boolean;
 }
 
-type Schema = { properties?: Record<string, unknown>; anyOf?: Schema[]; oneOf?: Schema[]; items?: Schema; $ref?: string };
 
 let routes: Route[] = [];
 const realIds: Record<string, string> = {};
 let before: Snapshot;
-
-function propertiesOf(schema: Schema | undefined, components: Record<string, Schema>, depth = 0): string[] {
-  if (!schema || depth > 4) return [];
-  if (schema.$ref) return propertiesOf(components[schema.$ref.split('/').pop()!], components, depth + 1);
-  return [
-    ...Object.keys(schema.properties ?? {}),
-    ...[...(schema.anyOf ?? []), ...(schema.oneOf ?? [])].flatMap((s) => propertiesOf(s, components, depth + 1)),
-    ...propertiesOf(schema.items, components, depth + 1),
-  ];
-}
 
 interface Snapshot {
   counts: Record<string, number>;

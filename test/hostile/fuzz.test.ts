@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from '../helpers/app.js';
 import { createCollection, intake } from '../helpers/factories.js';
 import { hostileSignatures } from '../helpers/hostile-png.js';
+import { propertiesOf, type Schema } from '../helpers/openapi-walk.js';
 
 /**
  * A bounded fuzz over every operation of the OpenAPI document (routes added later included):
@@ -24,22 +25,11 @@ interface Operation {
   queryParams: string[];
   bodyProperties?: string[];
 }
-type Schema = { properties?: Record<string, unknown>; anyOf?: Schema[]; oneOf?: Schema[]; items?: Schema; $ref?: string };
 
 let operations: Operation[] = [];
 const realIds: string[] = [];
 let signatures: Buffer[] = [];
 const tally = new Map<string, { tried: number; serverErrors: number }>();
-
-function propertiesOf(schema: Schema | undefined, components: Record<string, Schema>, depth = 0): string[] {
-  if (!schema || depth > 4) return [];
-  if (schema.$ref) return propertiesOf(components[schema.$ref.split('/').pop()!], components, depth + 1);
-  return [
-    ...Object.keys(schema.properties ?? {}),
-    ...[...(schema.anyOf ?? []), ...(schema.oneOf ?? [])].flatMap((s) => propertiesOf(s, components, depth + 1)),
-    ...propertiesOf(schema.items, components, depth + 1),
-  ];
-}
 
 const HOSTILE = [
   '\u0000', 'a\u0000b', '\u001b[2J', '\t', '\r\n', '😀', '\u202e', '\ud800', '', ' ', 'x'.repeat(3000), "' or 1=1 --", '%', '%00', '%zz',
