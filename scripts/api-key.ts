@@ -1,9 +1,8 @@
 import '../src/runtime.js'; // first: stops with a message on a Node older than package.json's engines
-import { parseArgs } from 'node:util';
 import { ProblemError } from '../src/http/problem.js';
 import { createApiKeySchema, ROLES } from '../src/modules/api-keys/schemas.js';
 import { createApiKey, listApiKeys, revokeApiKey } from '../src/modules/api-keys/service.js';
-import { describeDatabase, fail, openMigrated } from './cli.js';
+import { describeDatabase, fail, openMigrated, parseCommand } from './cli.js';
 
 const USAGE = `Usage:
   npm run api-key -- create --name NAME --role ROLE   create a key; its secret is printed once
@@ -11,17 +10,7 @@ const USAGE = `Usage:
   npm run api-key -- revoke ID                        revoke a key at once
 Roles: ${ROLES.join(', ')}. The database is the one DATABASE_URL names (default ./data/ordipratique.sqlite).`;
 
-const usage = (problem?: string): never => fail(problem ? `${problem}\n\n${USAGE}` : USAGE, 2);
-
-let parsed;
-try {
-  parsed = parseArgs({ args: process.argv.slice(2), allowPositionals: true, options: { name: { type: 'string' }, role: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
-} catch (error) {
-  usage((error as Error).message);
-}
-const { values, positionals } = parsed!;
-const [command, ...rest] = positionals;
-if (values.help || !command) usage();
+const { values, command, rest, usage } = parseCommand(USAGE, ['name', 'role']);
 
 async function main() {
   if (command === 'create') {

@@ -1,3 +1,4 @@
+import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../src/config.js';
 import { createDb, type Db } from '../src/db/connection.js';
 import { migrateToLatest } from '../src/db/migrate.js';
@@ -30,4 +31,23 @@ export function describeDatabase(url: string): string {
   const parsed = new URL(url);
   parsed.password = '';
   return `PostgreSQL ${parsed.host}${parsed.pathname}`;
+}
+
+/**
+ * A command's arguments: `--name value` options (strings) and positionals, `-h`/`--help` and
+ * a missing command answered with the usage (exit 2), as is an unknown option.
+ */
+export function parseCommand(usageText: string, optionNames: string[]) {
+  const usage = (problem?: string): never => fail(problem ? `${problem}\n\n${usageText}` : usageText, 2);
+  let parsed;
+  try {
+    const options = Object.fromEntries([...optionNames.map((name) => [name, { type: 'string' as const }]), ['help', { type: 'boolean' as const, short: 'h' }]]);
+    parsed = parseArgs({ args: process.argv.slice(2), allowPositionals: true, options });
+  } catch (error) {
+    usage((error as Error).message);
+  }
+  const values = parsed!.values as Record<string, string | boolean | undefined>;
+  const [command, ...rest] = parsed!.positionals;
+  if (values.help || !command) usage();
+  return { values: values as Record<string, string | undefined>, command: command!, rest, usage };
 }

@@ -1,31 +1,16 @@
 import '../src/runtime.js'; // first: stops with a message on a Node older than package.json's engines
-import { parseArgs } from 'node:util';
 import { ProblemError } from '../src/http/problem.js';
 import { ROLES } from '../src/modules/api-keys/schemas.js';
 import { createUserSchema } from '../src/modules/users/schemas.js';
 import { createUser, invitationPath, listUsers } from '../src/modules/users/service.js';
-import { describeDatabase, fail, openMigrated } from './cli.js';
+import { describeDatabase, fail, openMigrated, parseCommand } from './cli.js';
 
 const USAGE = `Usage:
   npm run user -- create --email EMAIL --name NAME --role ROLE   create a staff user; prints a one-time invitation link (72 h)
   npm run user -- list                                           list staff users
 Roles: ${ROLES.join(', ')}. The link uses PUBLIC_URL; the database is the one DATABASE_URL names.`;
 
-const usage = (problem?: string): never => fail(problem ? `${problem}\n\n${USAGE}` : USAGE, 2);
-
-let parsed;
-try {
-  parsed = parseArgs({
-    args: process.argv.slice(2),
-    allowPositionals: true,
-    options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-  });
-} catch (error) {
-  usage((error as Error).message);
-}
-const { values, positionals } = parsed!;
-const [command, ...rest] = positionals;
-if (values.help || !command) usage();
+const { values, command, rest, usage } = parseCommand(USAGE, ['email', 'name', 'role']);
 
 async function main() {
   if (command === 'create') {
