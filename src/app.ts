@@ -27,6 +27,7 @@ import { deviceRoutes } from './modules/devices/routes.js';
 import { donorRoutes } from './modules/donors/routes.js';
 import { healthRoutes } from './modules/health/routes.js';
 import { installationRoutes } from './modules/installations/routes.js';
+import { closeSignaturePool } from './modules/installations/signature-pool.js';
 import { deliveryRoutes } from './modules/deliveries/routes.js';
 import { donorDocumentRoutes } from './modules/donor-documents/routes.js';
 import { erasureRoutes } from './modules/erasure/routes.js';
@@ -72,6 +73,7 @@ export async function buildApp({ db, config, logger = false, clock = systemClock
   });
   app.decorate('db', db);
   app.decorate('config', config);
+  app.addHook('onClose', closeSignaturePool);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   // JSON only: a text/plain body is answered 415, not half-understood.
