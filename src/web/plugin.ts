@@ -22,6 +22,8 @@ import { scannerPages } from './pages/scanner.js';
 import { collectionPages } from './pages/collections.js';
 import { shipmentPages } from './pages/shipments.js';
 import { deliveryPages } from './pages/deliveries.js';
+import { installationPages } from './pages/installations.js';
+import { installationVisitPages } from './pages/installation-visit.js';
 import { registerIdempotency } from '../http/idempotency.js';
 
 declare module 'fastify' {
@@ -182,6 +184,8 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
   await app.register(collectionPages);
   await app.register(shipmentPages);
   await app.register(deliveryPages);
+  await app.register(installationPages);
+  await app.register(installationVisitPages);
 }
 
 function refererOrigin(referer: string | undefined): string | undefined {
