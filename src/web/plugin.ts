@@ -22,12 +22,9 @@ import { scannerPages } from './pages/scanner.js';
 import { collectionPages } from './pages/collections.js';
 import { shipmentPages } from './pages/shipments.js';
 import { deliveryPages } from './pages/deliveries.js';
-<<<<<<< HEAD
 import { trainingPages } from './pages/training.js';
-=======
 import { installationPages } from './pages/installations.js';
 import { installationVisitPages } from './pages/installation-visit.js';
->>>>>>> main
 import { registerIdempotency } from '../http/idempotency.js';
 
 declare module 'fastify' {
@@ -190,12 +187,9 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
   await app.register(collectionPages);
   await app.register(shipmentPages);
   await app.register(deliveryPages);
-<<<<<<< HEAD
   await app.register(trainingPages);
-=======
   await app.register(installationPages);
   await app.register(installationVisitPages);
->>>>>>> main
 }
 
 function refererOrigin(referer: string | undefined): string | undefined {
