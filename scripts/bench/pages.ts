@@ -61,6 +61,8 @@ async function main() {
   }
   const sqlite = openSqlite(FILE);
   const device = sqlite.prepare(`select id, asset_tag from devices where status = 'installed' order by asset_number desc limit 1`).get() as { id: string; asset_tag: string };
+  // A laptop still at the depot: its page weighs its erasure records to offer reconditioning or not.
+  const collected = sqlite.prepare(`select id from devices where status = 'collected' and kind = 'laptop' order by asset_number desc limit 1`).get() as { id: string };
   const collection = sqlite.prepare('select collection_id as id from devices where asset_number = 50000').get() as { id: string };
   const donor = sqlite.prepare('select donor_id as id from devices where asset_number = 50000').get() as { id: string };
   const count = (sqlite.prepare('select count(*) as n from devices').get() as { n: number }).n;
@@ -77,10 +79,14 @@ async function main() {
       ['scanner', '/scanner'],
       ['scan → 303', `/scanner?code=${device.asset_tag}`],
       ['fiche appareil', `/appareils/${device.id}`],
+      ['fiche (collecté)', `/appareils/${collected.id}`],
       ['donateurs', '/donateurs'],
       ['donateur', `/donateurs/${donor.id}`],
       ['collecte', `/collectes/${collection.id}`],
       ['saisie rapide', `/collectes/${collection.id}/saisie`],
+      ['collectes', '/collectes'],
+      ['collectes filtrées', '/collectes?q=a&deviceStatus=collected&from=2025-01-01'],
+      ['réception', '/receptions/nouvelle'],
       ['expéditions', '/expeditions'],
       ['utilisateurs', '/administration/utilisateurs'],
     ];
