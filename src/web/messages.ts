@@ -24,6 +24,7 @@ const FIELD_MESSAGES: [RegExp, string][] = [
   [/^must not be in the future|^after today$/, 'Cette date est dans le futur.'],
   [/^Invalid ISO datetime/, 'Date et heure attendues.'],
   [/^expected 64 hexadecimal digits$/, '64 chiffres hexadécimaux attendus.'],
+  [/^already in the kit$/, 'Le même appareil figure deux fois dans le kit.'],
 ];
 
 export function frenchField(message: string): string {
