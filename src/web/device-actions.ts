@@ -12,9 +12,15 @@ import { allowed } from './roles.js';
  */
 type Offer =
   | { on: 'page'; roles: readonly Role[]; label: string }
-  | { on: 'link'; roles: readonly Role[]; label: (device: Device) => string; href: (device: Device) => string }
-  /** Done from the page that holds what the action needs (an installation and its beneficiary). */
-  | { on: 'elsewhere' };
+  /** A link to the page that does it; no link (undefined) when the device lacks what that page needs. */
+  | { on: 'link'; roles: readonly Role[]; label: (device: Device) => string; href: (device: Device, context: DeviceContext) => string | undefined }
+  /** Not offered in the web app: the API only. */
+  | { on: 'api' };
+
+/** What a link needs beyond the device: the installation it is reserved for or lent under. */
+export interface DeviceContext {
+  installationId?: string;
+}
 
 const OFFERS: Record<Action, Offer> = {
   dispatch: { on: 'link', roles: WRITERS.shipments, label: () => 'Ajouter à une expédition', href: () => '/expeditions' },
@@ -25,10 +31,21 @@ const OFFERS: Record<Action, Offer> = {
     href: (d) => `/receptions/nouvelle?code=${encodeURIComponent(d.assetTag)}`,
   },
   recondition: { on: 'page', roles: WRITERS.recondition, label: 'Reconditionner (grade)' },
-  schedule: { on: 'elsewhere' },
-  cancel: { on: 'elsewhere' },
-  complete: { on: 'elsewhere' },
-  return: { on: 'elsewhere' },
+  schedule: { on: 'link', roles: WRITERS.installations, label: () => 'Planifier une installation', href: () => '/installations/nouvelle' },
+  // Cancelling a reservation has no page yet: the installation's page says where it stands.
+  cancel: { on: 'api' },
+  complete: {
+    on: 'link',
+    roles: WRITERS.installations,
+    label: () => 'Valider l’installation (signatures)',
+    href: (_d, c) => (c.installationId ? `/installations/${c.installationId}/signature` : undefined),
+  },
+  return: {
+    on: 'link',
+    roles: WRITERS.installations,
+    label: () => 'Enregistrer la restitution',
+    href: (d, c) => (c.installationId ? `/installations/${c.installationId}/restitution?appareil=${d.id}` : undefined),
+  },
   scrap: { on: 'page', roles: WRITERS.scrap, label: 'Mettre au rebut' },
 };
 
@@ -37,12 +54,17 @@ export type OfferedAction =
   | { action: Action; kind: 'link'; label: string; href: string };
 
 /** The lifecycle actions this role may take on this device now: exactly those the API would accept from its status. */
-export function deviceActionsFor(device: Device, role: Role | undefined): OfferedAction[] {
+export function deviceActionsFor(device: Device, role: Role | undefined, context: DeviceContext = {}): OfferedAction[] {
   const offered: OfferedAction[] = [];
   for (const action of allowedActions(device.status)) {
     const offer = OFFERS[action];
-    if (offer.on === 'elsewhere' || !allowed(role, offer.roles)) continue;
-    offered.push(offer.on === 'page' ? { action, kind: 'form', label: offer.label } : { action, kind: 'link', label: offer.label(device), href: offer.href(device) });
+    if (offer.on === 'api' || !allowed(role, offer.roles)) continue;
+    if (offer.on === 'page') {
+      offered.push({ action, kind: 'form', label: offer.label });
+      continue;
+    }
+    const href = offer.href(device, context);
+    if (href) offered.push({ action, kind: 'link', label: offer.label(device), href });
   }
   return offered;
 }

@@ -102,6 +102,14 @@ describe('the device page’s actions', () => {
       expect(shown, status).toEqual(actions);
     }
 
+    // Installers plan installations from a ready device; nothing else of the lifecycle is theirs here.
+    const [ready] = await intake(ctx, [monitor()]);
+    await move(ctx, [ready.id], 'recondition');
+    const installer = await ctx.signedIn(await ctx.staff('installer'));
+    await installer.page.goto(`/appareils/${ready.id}`);
+    expect(await offered(installer.page)).toEqual(['Planifier une installation', 'Imprimer l’étiquette']);
+    await installer.context.close();
+
     // A forged scrap of an installed device: the service refuses it, the page says why, nothing moves.
     const [installed] = await intake(ctx, [monitor()]);
     await move(ctx, [installed.id], 'recondition', 'schedule', 'complete');

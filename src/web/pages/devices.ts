@@ -6,7 +6,7 @@ import { idParams } from '../../shared/fields.js';
 import { kindLabelFr } from '../../shared/kinds-fr.js';
 import { getCollection } from '../../modules/collections/service.js';
 import { nowMs } from '../../clock.js';
-import type { Action } from '../../modules/devices/lifecycle.js';
+import { allowedActions, type Action } from '../../modules/devices/lifecycle.js';
 import { DATA_BEARING_KINDS, DEVICE_STATUSES, GRADES, listDevicesQuerySchema, scrapSchema, updateDeviceSchema, type Device, type DeviceKind } from '../../modules/devices/schemas.js';
 import { clearanceGap, erasureClearance } from '../../modules/erasure/clearance.js';
 import { ERASURE_METHODS, erasureInputSchema } from '../../modules/erasure/schemas.js';
@@ -57,7 +57,6 @@ export async function devicePages(app: FastifyInstance) {
     const row = await getDeviceRow(app.db.kysely, id);
     const device = toDevice(row);
     const role = request.staff?.actor.role;
-    const actions = deviceActionsFor(device, role);
     const [events, erasures, donor, collection, installation, gap] = await Promise.all([
       listDeviceEvents(app.db, id, 500),
       listErasures(app.db, id),
@@ -65,8 +64,9 @@ export async function devicePages(app: FastifyInstance) {
       device.collectionId ? getCollection(app.db, device.collectionId) : undefined,
       // Personal data (the beneficiary's name) only for the roles the API shows it to.
       currentInstallationOfDevice(app.db.kysely, id, allowed(role, WRITERS.beneficiaries)),
-      actions.some((a) => a.kind === 'form') ? erasureGap(device) : null,
+      allowedActions(device.status).some((a) => a === 'recondition' || a === 'scrap') ? erasureGap(device) : null,
     ]);
+    const actions = deviceActionsFor(device, role, { installationId: installation?.id });
     // Not received: TRIRA says so when confirming the shipment's receipt, which the link leads to.
     const reportMissing = allowed(role, WRITERS.acknowledge) && device.status === 'shipped' && !device.missingSince ? await shipmentAwaitingReceipt(events.items) : undefined;
     return reply.page('device', {
