@@ -92,6 +92,7 @@ describe('installation day in the web app', () => {
     await page.getByRole('button', { name: 'Valider l’installation' }).click();
     expect(await textOf(page.locator('#borrowerSignature-error'))).toContain('Le cadre est vide');
     await drawSignature(page, 'Signature de l’emprunteur : cadre de signature');
+    await checkPage(page, 'installation-signee');
     await page.getByRole('button', { name: 'Valider l’installation' }).click();
     await page.waitForURL(/\?validee=1$/);
     await checkPage(page, 'installation-validee');
