@@ -177,13 +177,13 @@ function niceStep(raw: number): number {
 
 /** Why the table by neighbourhood is empty: no whole month in the period, withheld, or nothing. */
 function placesEmptyReason(report: ProgrammeReport): string {
-  if (!report.neighbourhoodBreakdowns) return 'Par mois entiers seulement : aucun dans la période';
+  if (!report.neighbourhoodBreakdowns) return 'Par mois entier et terminé seulement : aucun dans la période';
   if (report.neighbourhoodBreakdowns.withheld.includes('installationsByNeighbourhood')) return 'Masqué : trop peu d’installations pour les répartir';
   return 'Aucune installation sur la période';
 }
 
 function placesNote(report: ProgrammeReport): string {
   const months = report.neighbourhoodBreakdowns;
-  const span = months && (months.from !== report.period.from || months.to !== report.period.to) ? ` Mois entiers du ${frDate(months.from)} au ${frDate(months.to)}.` : '';
+  const span = months && (months.from !== report.period.from || months.to !== report.period.to) ? ` Mois du ${frDate(months.from)} au ${frDate(months.to)} seulement.` : '';
   return `« < 5 » : moins de cinq ; « masqué » : caché pour qu’un « < 5 » ne se déduise pas du total.${span}`;
 }

@@ -57,14 +57,14 @@ export const reportSchema = z
       .describe('The exchange ledger (as `GET /exchange`) over the entries dated on or before `to`'),
     neighbourhoodBreakdowns: z
       .object({
-        from: z.string().describe('First day of the first whole month of the period'),
-        to: z.string().describe('Last day of its last whole month'),
+        from: z.string().describe('First day of the month broken down: the last whole calendar month of the period that is over'),
+        to: z.string().describe('Last day of that month'),
         withheld: z
           .array(z.enum(['installationsByNeighbourhood', 'peopleTrainedByNeighbourhood', 'peopleAttendedByNeighbourhood']))
           .describe('Breakdowns left empty because even masking could not keep a small count from being worked out'),
       })
       .nullable()
-      .describe('What the breakdowns by neighbourhood cover: the whole calendar months of the period only; null (and empty breakdowns) when it holds none'),
+      .describe('What the breakdowns by neighbourhood cover: one calendar month, the last one of the period that is whole and over (tables over overlapping spans could be subtracted from each other); null (and empty breakdowns) when it holds none'),
     installationsByNeighbourhood: z
       .array(
         z.object({
@@ -74,9 +74,9 @@ export const reportSchema = z
             .describe(`Below ${SMALL_COUNT}: "${SMALL}"; "${MASKED}": a larger count hidden so that no "${SMALL}" can be worked out from the total`),
         }),
       )
-      .describe('Installations completed in the period by the beneficiary’s neighbourhood, by name; period totals only'),
-    peopleTrainedByNeighbourhood: peopleByNeighbourhood.describe('People trained in the period by neighbourhood, with the same suppression'),
-    peopleAttendedByNeighbourhood: peopleByNeighbourhood.describe('People who attended a workshop in the period by neighbourhood, with the same suppression'),
+      .describe('Installations completed in the month of `neighbourhoodBreakdowns` by the beneficiary’s neighbourhood, by name'),
+    peopleTrainedByNeighbourhood: peopleByNeighbourhood.describe('People trained in the month of `neighbourhoodBreakdowns` by neighbourhood, with the same suppression'),
+    peopleAttendedByNeighbourhood: peopleByNeighbourhood.describe('People who attended a workshop in the month of `neighbourhoodBreakdowns` by neighbourhood, with the same suppression'),
     byMonth: z.array(z.object({ month: z.string().regex(/^\d{4}-\d{2}$/).meta({ example: '2026-03' }), ...figures })).describe('Every month of the period, zeros included'),
   })
   .meta({ id: 'ProgrammeReport' });

@@ -3,7 +3,8 @@ import { collectionFigures } from './figures/collections.js';
 import { exchangeFigures } from './figures/exchange.js';
 import { householdFigures } from './figures/households.js';
 import { movementFigures } from './figures/movements.js';
-import { neighbourhoodFigures, wholeMonths } from './figures/neighbourhoods.js';
+import { today } from '../../shared/business-date.js';
+import { breakdownMonth, neighbourhoodFigures } from './figures/neighbourhoods.js';
 import { trainingByNeighbourhood, trainingFigures } from './figures/training.js';
 import type { Period } from './period.js';
 import { REPORT_FIGURES, type ProgrammeReport } from './schemas.js';
@@ -15,8 +16,8 @@ type Figure = (typeof REPORT_FIGURES)[number];
  * (`figures/*.ts`); this only runs them and lays their totals and months side by side.
  */
 export async function programmeReport(db: Db, period: Period): Promise<ProgrammeReport> {
-  // Breakdowns by neighbourhood cover the period's whole months only (none: no breakdown).
-  const months = wholeMonths(period);
+  // Breakdowns by neighbourhood cover one whole, finished month of the period (none: no breakdown).
+  const months = breakdownMonth(period, today());
   const [collections, movements, households, exchange, installationsByNeighbourhood, training, trainingPlaces] = await Promise.all([
     collectionFigures(db, period),
     movementFigures(db, period),

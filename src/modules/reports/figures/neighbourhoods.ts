@@ -16,14 +16,21 @@ export interface NeighbourhoodFigure {
 }
 
 /**
- * The part of a period a breakdown by neighbourhood may cover: its whole calendar months. A day
- * or a week holds so few installations that any count, even "< 5", could single out a home; a
- * month is the smallest unit reported by place. Null when the period holds no whole month.
+ * The month a breakdown by neighbourhood may cover: the last calendar month that lies whole
+ * inside the period and is over (before today's month). One month, never several: tables over
+ * overlapping spans could be subtracted (October–November minus October is November, exactly,
+ * even when November alone is masked), and months are the one grid whose tables never overlap.
+ * A month still running changes day by day, so asking again tomorrow would give today's homes.
+ * A day or a week holds so few installations that any count could single out a home. Null when
+ * the period holds no such month.
  */
-export function wholeMonths(period: Period): Period | null {
+export function breakdownMonth(period: Period, today: string): Period | null {
   const from = period.from.endsWith('-01') ? period.from : firstOfNextMonth(period.from);
-  const to = isLastDayOfMonth(period.to) ? period.to : lastOfPreviousMonth(period.to);
-  return from <= to ? toPeriod(from, to) : null;
+  const ended = lastOfPreviousMonth(today);
+  const whole = isLastDayOfMonth(period.to) ? period.to : lastOfPreviousMonth(period.to);
+  const to = whole < ended ? whole : ended;
+  if (from > to) return null;
+  return toPeriod(`${to.slice(0, 8)}01`, to);
 }
 
 function firstOfNextMonth(day: string): string {
