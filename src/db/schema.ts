@@ -14,6 +14,7 @@ export interface Database {
   idempotency_keys: IdempotencyKeyTable;
   beneficiaries: BeneficiaryTable;
   installations: InstallationTable;
+  installation_blobs: InstallationBlobTable;
   installation_devices: InstallationDeviceTable;
   audit_log: AuditLogTable;
   erasure_records: ErasureRecordTable;
@@ -165,6 +166,15 @@ export interface BeneficiaryTable {
   anonymised_at: string | null;
 }
 
+/** A part (at most BLOB_PART_BYTES) of a signature or frozen contract; a blob is its parts in order. */
+export interface InstallationBlobTable {
+  blob_id: string;
+  part: number;
+  installation_id: string;
+  bytes: Buffer;
+  created_at: string;
+}
+
 export interface InstallationTable {
   id: string;
   beneficiary_id: string;
@@ -178,14 +188,15 @@ export interface InstallationTable {
   installed_by: string | null;
   signed_by: string | null;
   signed_at: string | null;
-  signature_png: Buffer | null;
+  /** The blobs (installation_blobs) of the signature, the staff signature and the frozen contract. */
+  signature_blob: string | null;
   staff_signed_by: string | null;
   staff_signed_at: string | null;
-  staff_signature_png: Buffer | null;
+  staff_signature_blob: string | null;
   contract_number: string | null;
   /** Taken by a completion before it renders the contract; becomes contract_number on commit. */
   contract_number_reserved: string | null;
-  contract_pdf: Buffer | null;
+  contract_pdf_blob: string | null;
   contract_sha256: string | null;
   contract_original_sha256: string | null;
   contract_template_version: string | null;

@@ -39,7 +39,7 @@ export function selectInstallations(db: Executor) {
     .innerJoin('beneficiaries', 'beneficiaries.id', 'installations.beneficiary_id')
     .select(LIGHT_COLUMNS.map((c) => `installations.${c}` as const))
     .select('beneficiaries.reference as beneficiary_reference')
-    .select(sql<number>`case when installations.signature_png is null then 0 else 1 end`.as('has_signature'));
+    .select(sql<number>`case when installations.signature_blob is null then 0 else 1 end`.as('has_signature'));
 }
 
 export async function getLightInstallation(db: Executor, id: string): Promise<LightInstallation> {
