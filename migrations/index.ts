@@ -12,6 +12,7 @@ import * as m040 from './040_staff_users.js';
 import * as m050 from './050_training.js';
 import * as m060 from './060_event_business_dates.js';
 import * as m110 from './110_installation_blobs.js';
+import * as m111 from './111_exchange_kind_check.js';
 
 /** A static map rather than a folder scan: works the same under tsx, vitest and compiled output. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '050_training': m050,
   '060_event_business_dates': m060,
   '110_installation_blobs': m110,
+  '111_exchange_kind_check': m111,
 };

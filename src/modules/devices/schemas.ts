@@ -1,12 +1,9 @@
 import { z } from 'zod';
 import { pageQuerySchema } from '../../http/pagination.js';
 import { day, id, isoDate, isoDateTime, line, optional, searchTerm, text, timestamp } from '../../shared/fields.js';
+import { DEVICE_KINDS, DEVICE_STATUSES, GRADES, ORIGINS, STORAGE_TYPES } from '../../shared/enums.js';
 
-export const DEVICE_KINDS = ['laptop', 'desktop', 'all_in_one', 'monitor', 'tablet', 'smartphone', 'printer', 'peripheral', 'other'] as const;
-export const DEVICE_STATUSES = ['collected', 'shipped', 'ready', 'reserved', 'installed', 'returned', 'scrapped'] as const;
-export const GRADES = ['A', 'B', 'C', 'parts'] as const;
-export const ORIGINS = ['donation', 'reconditioner'] as const;
-export const STORAGE_TYPES = ['hdd', 'ssd', 'nvme', 'emmc', 'none', 'other'] as const;
+export { DEVICE_KINDS, DEVICE_STATUSES, GRADES, ORIGINS, STORAGE_TYPES };
 /** Every event a device's history holds: intake, update, one per lifecycle action, erasure, missing. */
 export const EVENT_TYPES = ['intake', 'update', 'dispatch', 'deliver', 'recondition', 'schedule', 'cancel', 'complete', 'return', 'scrap', 'erasure', 'missing'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];

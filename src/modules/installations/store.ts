@@ -74,9 +74,9 @@ export function toInstallation(row: LightInstallation, devices: DeviceLine[]): I
     devices: devices.filter((d) => d.installation_id === row.id).map((d) => ({
       deviceId: d.device_id,
       assetTag: d.asset_tag,
-      kind: d.kind as Installation['devices'][number]['kind'],
+      kind: d.kind,
       serialNumber: d.serial_number,
-      status: d.status as Installation['devices'][number]['status'],
+      status: d.status,
       role: d.role,
       returnedOn: d.returned_on,
       returnReason: d.return_reason,
