@@ -58,7 +58,7 @@ db.transaction(() => {
 })();
 const answer = rowInserter('idempotency_keys', { api_key_id: 'key-1', request_hash: 'h', state: 'done', response_status: 201, response_type: 'application/json', created_at: at }, ['key', 'response_body']);
 const body = JSON.stringify({ items: 'y'.repeat(8 * 1024) });
-for (let batch = 0; fs.statSync(file).size + fs.statSync(`${file}-wal`, { throwIfNoEntry: false })?.size! < MB * 1024 * 1024; batch++) {
+for (let batch = 0; fs.statSync(file).size + (fs.statSync(`${file}-wal`, { throwIfNoEntry: false })?.size ?? 0) < MB * 1024 * 1024; batch++) {
   db.transaction(() => {
     for (let i = 0; i < 5_000; i++) answer({ key: `seed-${batch}-${i}`, response_body: body });
   })();

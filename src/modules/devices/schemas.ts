@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { pageQuerySchema } from '../../http/pagination.js';
 import { day, id, isoDate, isoDateTime, line, optional, searchTerm, text, timestamp } from '../../shared/fields.js';
-import { DEVICE_KINDS, DEVICE_STATUSES, GRADES, ORIGINS, STORAGE_TYPES } from '../../shared/enums.js';
+import { DEVICE_KINDS, DEVICE_STATUSES, GRADES, ORIGINS, STORAGE_TYPES, type DeviceStatus } from '../../shared/enums.js';
 
-export { DEVICE_KINDS, DEVICE_STATUSES, GRADES, ORIGINS, STORAGE_TYPES };
+export { DEVICE_KINDS, DEVICE_STATUSES, GRADES, ORIGINS, STORAGE_TYPES, type DeviceStatus };
 /** Every event a device's history holds: intake, update, one per lifecycle action, erasure, missing. */
 export const EVENT_TYPES = ['intake', 'update', 'dispatch', 'deliver', 'recondition', 'schedule', 'cancel', 'complete', 'return', 'scrap', 'erasure', 'missing'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -13,7 +13,6 @@ export const COMPUTER_KINDS: readonly DeviceKind[] = ['laptop', 'desktop', 'all_
 export const DATA_BEARING_KINDS: readonly DeviceKind[] = ['laptop', 'desktop', 'all_in_one', 'tablet', 'smartphone'];
 
 export type DeviceKind = (typeof DEVICE_KINDS)[number];
-export type DeviceStatus = (typeof DEVICE_STATUSES)[number];
 
 /** Trimmed, upper-cased, inner spaces removed: what a scanner, a label and a person type all match. */
 export function normaliseSerial(serial: string): string {
