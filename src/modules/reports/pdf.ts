@@ -1,5 +1,6 @@
 import { now as clockNow } from '../../clock.js';
 import { createPdf, mm } from '../../pdf/document.js';
+import { weightCell } from '../../pdf/kind-totals.js';
 import { drawHeader, drawTable, frDate, frNumber, MIN_FONT_SIZE } from '../../pdf/layout.js';
 import { agree, frLongDate } from '../../shared/french.js';
 import { inSentence, programmeIdentity, type Party } from '../../shared/identity.js';
@@ -59,7 +60,7 @@ export function drawReport(doc: PDFKit.PDFDocument, report: ProgrammeReport, tod
     ['Donateurs', frNumber(t.donors, 0)],
     ['Collectes', frNumber(t.collections, 0)],
     ['Appareils collectés', frNumber(t.devicesCollected, 0)],
-    ['Poids collecté (kg)', frNumber(t.weightKgCollected)],
+    ['Poids collecté (kg)', weightCell(t.weightKgCollected)],
     ['Envoyés au reconditionnement', frNumber(t.shipped, 0)],
     ['Reçus reconditionnés', frNumber(t.receivedReconditioned, 0)],
     ['Reconditionnés sur place', frNumber(t.reconditionedInHouse, 0)],
@@ -75,7 +76,7 @@ export function drawReport(doc: PDFKit.PDFDocument, report: ProgrammeReport, tod
   doc.font('bold').fontSize(11).text('Installations par quartier', right, tablesHead, { width: half, lineBreak: false });
   const tablesTop = tablesHead + mm(6);
   const kinds = report.collectedByKind.length
-    ? report.collectedByKind.map((k) => [kindLabelFr(k.kind, 2), frNumber(k.units, 0), frNumber(k.weightKg)])
+    ? report.collectedByKind.map((k) => [kindLabelFr(k.kind, 2), frNumber(k.units, 0), weightCell(k.weightKg)])
     : [['Aucun appareil collecté', '', '']];
   doc.y = tablesTop;
   const belowKinds = drawTable(doc, [{ header: 'Type', width: half - mm(44) }, { header: 'Unités', width: mm(18), align: 'right' }, { header: 'Poids (kg)', width: mm(26), align: 'right' }], kinds);
