@@ -1,6 +1,9 @@
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import autocannon from 'autocannon';
+import { createDb } from '../../src/db/connection.js';
+import { acceptInvitation, createUser } from '../../src/modules/users/service.js';
 import { renderAttendanceSheet, type SheetFacts } from '../../src/modules/training/sheet.js';
 import { scratchDatabase } from '../../test/helpers/database.js';
 import { percentile, startBuiltServer } from './harness.js';
@@ -14,12 +17,17 @@ import { percentile, startBuiltServer } from './harness.js';
  *      production build in its own process, on a cycle of 10 sessions and 20 people: latency with
  *      one connection (a trainer's taps, one after the other: the server's time plus loopback;
  *      goal p95 < 30 ms), then with 10 connections (several tablets at once); and the server
- *      process's CPU time per save, which a busy machine inflates far less than latency.
- * BENCH_POSTGRES_URL=postgres://… runs part 2 on PostgreSQL; BENCH_SECONDS (default 5), BENCH_RENDERS (200);
- * BENCH_ONLY=render skips part 2.
+ *      process's CPU time per save, which a busy machine inflates far less than latency;
+ *   3. the same tap as a phone sends it: a trainer (staff user of role trainer, assigned to the
+ *      cycle) signed in to the web app, `POST /formations/seances/{id}/presences` with JSON, the
+ *      session cookie and the CSRF token, TAPS requests one after the other over a kept-alive
+ *      connection (on loopback, the server's time): p50 / p95 (goal p95 < 30 ms).
+ * BENCH_POSTGRES_URL=postgres://… runs parts 2 and 3 on PostgreSQL; BENCH_SECONDS (default 5), BENCH_RENDERS (200),
+ * BENCH_TAPS (300); BENCH_ONLY=render skips parts 2 and 3, BENCH_ONLY=web runs part 3 only.
  */
 const RENDERS = Number(process.env.BENCH_RENDERS ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const TAPS = Number(process.env.BENCH_TAPS ?? 300);
 const PEOPLE = 20;
 
 const FIRST = ['Aïcha', 'Bernard', 'Chloé', 'Djamel', 'Élodie', 'Fatou', 'Gérard', 'Hélène', 'Ibrahim', 'Joëlle'];
@@ -79,6 +87,21 @@ async function attendanceBench(): Promise<void> {
     return res.json() as Promise<{ id: string }>;
   };
   try {
+    const { sessions, enrolments, cycleId } = await seedCycle(call);
+    if (process.env.BENCH_ONLY !== 'web') await apiTaps(server, sessions, enrolments);
+    await webTaps(server, database.url, call, cycleId, sessions, enrolments);
+  } finally {
+    server.process.kill('SIGTERM');
+    await new Promise((resolve) => server.process.once('exit', resolve));
+    await database.drop();
+  }
+}
+
+type Call = (method: string, path: string, body?: unknown) => Promise<{ id: string }>;
+
+/** A cycle of 10 sessions and 20 people, everyone present at the first 7: a tap on the 8th, 9th or 10th toggles their completion. */
+async function seedCycle(call: Call) {
+  {
     const partner = await call('POST', '/training/partners', { name: 'Médiathèque Jean-Jacques Rousseau' });
     const cycle = await call('POST', '/training/cycles', {
       title: 'Bench', organiserId: partner.id, place: 'Médiathèque', capacity: PEOPLE, startsOn: '2027-03-01', endsOn: '2027-05-31', completionRule: { kind: 'sessions', minSessions: 8 },
@@ -95,7 +118,12 @@ async function attendanceBench(): Promise<void> {
     }
     // Everyone present at 7 sessions already: a tap on the 8th, 9th or 10th toggles their completion.
     for (const session of sessions.slice(0, 7)) await call('PUT', `/training/sessions/${session}/attendance`, { records: enrolments.map((enrolmentId) => ({ enrolmentId, status: 'present' })) });
+    return { sessions, enrolments, cycleId: cycle.id };
+  }
+}
 
+async function apiTaps(server: Awaited<ReturnType<typeof startBuiltServer>>, sessions: string[], enrolments: string[]) {
+  {
     let n = 0;
     const tap = (req: autocannon.Request) => {
       n++;
@@ -123,13 +151,70 @@ async function attendanceBench(): Promise<void> {
         `latency p50 ${percentile(times, 50).toFixed(1)} ms, p95 ${percentile(times, 95).toFixed(1)} ms, p99 ${percentile(times, 99).toFixed(1)} ms, max ${times[times.length - 1].toFixed(1)} ms${errors ? `, ${errors} errors` : ''}` +
         (connections === 1 ? ' (goal p95 < 30 ms)' : '') + `; server CPU per save ${cpuPerSave.toFixed(1)} ms (less sensitive to a busy machine)`);
     }
+  }
+}
+
+const TRAINER = { email: 'formatrice@example.fr', password: 'bench-trainer-password-long' };
+
+function request(port: number, agent: http.Agent, method: string, path: string, headers: Record<string, string>, body?: string) {
+  return new Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, method, path, agent, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString(), headers: res.headers }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const cookiesOf = (headers: http.IncomingHttpHeaders) => (headers['set-cookie'] ?? []).map((c) => c.split(';')[0]);
+
+/** Part 3: the phone's tap, through the web app as a signed-in trainer. */
+async function webTaps(server: Awaited<ReturnType<typeof startBuiltServer>>, databaseUrl: string, call: Call, cycleId: string, sessions: string[], enrolments: string[]) {
+  const db = createDb(databaseUrl);
+  try {
+    const { user, token } = await createUser(db, { email: TRAINER.email, name: 'Sophie Martin', role: 'trainer' }, 'bench');
+    await acceptInvitation(db, token, TRAINER.password);
+    await call('PATCH', `/training/cycles/${cycleId}`, { trainerIds: [user.id] });
   } finally {
-    server.process.kill('SIGTERM');
-    await new Promise((resolve) => server.process.once('exit', resolve));
-    await database.drop();
+    await db.close();
+  }
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const origin = `http://127.0.0.1:${server.port}`;
+  try {
+    const signInPage = await request(server.port, agent, 'GET', '/connexion', {});
+    const csrfCookie = cookiesOf(signInPage.headers);
+    const formToken = /name="_csrf" value="([^"]+)"/.exec(signInPage.body)![1];
+    const signedIn = await request(server.port, agent, 'POST', '/connexion', { 'content-type': 'application/x-www-form-urlencoded', cookie: csrfCookie.join('; '), origin },
+      new URLSearchParams({ _csrf: formToken, email: TRAINER.email, password: TRAINER.password, suite: '/formations' }).toString());
+    if (signedIn.status !== 303) throw new Error(`sign-in answered ${signedIn.status}`);
+    const cookie = [...csrfCookie, ...cookiesOf(signedIn.headers)].join('; ');
+    const page = await request(server.port, agent, 'GET', `/formations/seances/${sessions[8]}/presences`, { cookie });
+    if (page.status !== 200) throw new Error(`the attendance page answered ${page.status}`);
+    const csrf = /<meta name="csrf-token" content="([^"]+)"/.exec(page.body)![1];
+    const headers = { cookie, origin, 'content-type': 'application/json', accept: 'application/json', 'x-csrf-token': csrf };
+    const times: number[] = [];
+    let cpuBefore = 0;
+    for (let n = 0; n < TAPS + 20; n++) {
+      if (n === 20) cpuBefore = processCpuMs(server.process.pid!);
+      const body = JSON.stringify({ records: [{ enrolmentId: enrolments[Math.floor(n / 3) % PEOPLE], status: n % 2 ? 'present' : 'absent' }] });
+      const path = `/formations/seances/${sessions[7 + (n % 3)]}/presences`;
+      const start = process.hrtime.bigint();
+      const res = await request(server.port, agent, 'POST', path, headers, body);
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      if (res.status !== 200) throw new Error(`a tap answered ${res.status}: ${res.body.slice(0, 200)}`);
+      if (n >= 20) times.push(ms); // the first 20 warm the server up
+    }
+    const cpuPerTap = (processCpuMs(server.process.pid!) - cpuBefore) / TAPS;
+    times.sort((a, b) => a - b);
+    console.log(`attendance tap from the web page, signed-in trainer, ${TAPS} sequential taps on ${process.env.BENCH_POSTGRES_URL ? 'PostgreSQL' : 'SQLite'}: ` +
+      `p50 ${percentile(times, 50).toFixed(1)} ms, p95 ${percentile(times, 95).toFixed(1)} ms, max ${times[times.length - 1].toFixed(1)} ms (goal p95 < 30 ms); server CPU per tap ${cpuPerTap.toFixed(1)} ms (less sensitive to a busy machine)`);
+  } finally {
+    agent.destroy();
   }
 }
 
 console.log(`${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(1)}, Node ${process.version}`);
-await renderBench();
+if (process.env.BENCH_ONLY !== 'web') await renderBench();
 if (process.env.BENCH_ONLY !== 'render') await attendanceBench();

@@ -19,7 +19,7 @@ const TYPES: Record<string, string> = {
 };
 
 /** Third-party browser files served by the app itself, under a name of ours. */
-const VENDOR: Record<string, string> = { 'jsqr.js': 'jsqr/dist/jsQR.js' };
+const VENDOR: Record<string, string> = { 'jsqr.js': 'jsqr/dist/jsQR.js', 'signature-pad.js': 'signature_pad/dist/signature_pad.min.js' };
 
 function resolveVendor(file: string): string {
   let dir = WEB_DIR;

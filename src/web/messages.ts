@@ -20,6 +20,7 @@ const FIELD_MESSAGES: [RegExp, string][] = [
   [/^Too big/, 'Valeur trop longue ou trop grande.'],
   [/^Too small/, 'Valeur trop courte ou trop petite.'],
   [/^Invalid input: expected number/, 'Nombre attendu.'],
+  [/^already in the kit$/, 'Le même appareil figure deux fois dans le kit.'],
 ];
 
 export function frenchField(message: string): string {

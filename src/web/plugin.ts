@@ -22,6 +22,9 @@ import { scannerPages } from './pages/scanner.js';
 import { collectionPages } from './pages/collections.js';
 import { shipmentPages } from './pages/shipments.js';
 import { deliveryPages } from './pages/deliveries.js';
+import { trainingPages } from './pages/training.js';
+import { installationPages } from './pages/installations.js';
+import { installationVisitPages } from './pages/installation-visit.js';
 import { registerIdempotency } from '../http/idempotency.js';
 
 declare module 'fastify' {
@@ -146,6 +149,8 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
       }
       return reply.code(401).page('error', { title: 'Connexion nécessaire', message: 'Votre session a pris fin : connectez-vous à nouveau.', signIn: true });
     }
+    // A trainer (partner staff) reaches only the training pages: their home is the list of their cycles.
+    if (session.actor.role === 'trainer' && request.url === '/') return reply.redirect('/formations', 303);
     // As for the API: a page that names no roles is for every role but `trainer` (partner staff).
     if (!allowed(session.actor.role, web?.roles ?? ANY_ROLE)) {
       return reply.code(403).page('error', { title: 'Accès refusé', message: 'Votre rôle ne permet pas cette action.' });
@@ -182,6 +187,9 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
   await app.register(collectionPages);
   await app.register(shipmentPages);
   await app.register(deliveryPages);
+  await app.register(trainingPages);
+  await app.register(installationPages);
+  await app.register(installationVisitPages);
 }
 
 function refererOrigin(referer: string | undefined): string | undefined {

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createUser, setUserActive } from '../../src/modules/users/service.js';
 import { useTestApp } from '../helpers/app.js';
 import { scheduleKit } from '../helpers/installations.js';
 import { createCycle, enrol, mark, trainees, type EnrolmentBody, type SessionBody } from '../helpers/training.js';
@@ -105,6 +106,26 @@ describe('what other roles see', () => {
     const list = await ctx.api('installer').get(`/api/v1/training/cycles/${mine.id}/enrolments`);
     expect(list.body.items[0]).toMatchObject({ firstName: 'Aïcha', lastName: 'Benali', prescriber: 'CCAS de Chambéry' });
     expect((await ctx.api('installer').get(`/api/v1/training/cycles/${mine.id}`)).body.trainerIds).toHaveLength(1);
+  });
+});
+
+describe('trainers who sign in to the web app', () => {
+  it('when a cycle names a staff user of role trainer, then it is accepted; another role, an unknown or a deactivated user is refused naming the field', async () => {
+    const staff = async (role: 'trainer' | 'collector', name: string) => (await createUser(ctx.db, { email: `${name.toLowerCase().replace(/\W+/g, '.')}@example.fr`, name, role }, 'test')).user;
+    const sophie = await staff('trainer', 'Sophie Martin');
+    const lea = await staff('collector', 'Léa Girard');
+    const gone = await staff('trainer', 'Paul Ancien');
+    await setUserActive(ctx.db, gone.id, false);
+    const { cycle } = await createCycle(ctx, { trainerIds: [sophie.id], title: 'Cycle de Sophie' });
+    expect((await ctx.api('installer').get(`/api/v1/training/cycles/${cycle.id}`)).body.trainerIds).toEqual([sophie.id]);
+    const refused = await ctx.api('installer').patch(`/api/v1/training/cycles/${cycle.id}`).send({ trainerIds: [sophie.id, lea.id, gone.id, 'nosuchuser'] });
+    expect(refused.status).toBe(422);
+    expect(refused.body.errors.map((e: { path: string }) => e.path)).toEqual(['trainerIds.1', 'trainerIds.2', 'trainerIds.3']);
+    expect((await ctx.api('installer').get(`/api/v1/training/cycles/${cycle.id}`)).body.trainerIds).toEqual([sophie.id]);
+    // An API key of role trainer keeps its place beside staff users.
+    const key = await ctx.api().post('/api/v1/api-keys').send({ name: 'Médiathèque, tablette', role: 'trainer' });
+    const both = await ctx.api('installer').patch(`/api/v1/training/cycles/${cycle.id}`).send({ trainerIds: [sophie.id, key.body.id] });
+    expect(both.body.trainerIds).toEqual([sophie.id, key.body.id].sort());
   });
 });
 

@@ -171,6 +171,6 @@ describe('a cycle completed on a share of hours', () => {
     expect(reversed.body.errors).toEqual([{ path: 'endTime', message: 'must be after startTime' }]);
     const trainers = await ctx.api('installer').patch(`/api/v1/training/cycles/${cycle.id}`).send({ trainerIds: ['nosuchkey'] });
     expect(trainers.status).toBe(422);
-    expect(trainers.body.errors).toEqual([{ path: 'trainerIds.0', message: 'not an active API key of role trainer' }]);
+    expect(trainers.body.errors).toEqual([{ path: 'trainerIds.0', message: 'neither an active staff user nor an active API key of role trainer' }]);
   });
 });

@@ -140,3 +140,10 @@ export async function recordTrainingCompletion(trx: Executor, beneficiaryId: str
   if (!next || (next.training_completed_on === row.training_completed_on && next.training_completed_source === row.training_completed_source)) return;
   await trx.updateTable('beneficiaries').set({ ...next, updated_at: nowIso() }).where('id', '=', beneficiaryId).execute();
 }
+
+/** Full names by id, for lists shown to the roles that see personal data (an anonymised person shows their reference). */
+export async function namesOf(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.kysely.selectFrom('beneficiaries').select(['id', 'reference', 'first_name', 'last_name']).where('id', 'in', [...new Set(ids)]).execute();
+  return new Map(rows.map((r) => [r.id, [r.first_name, r.last_name].filter(Boolean).join(' ') || r.reference]));
+}

@@ -16,10 +16,12 @@ export type View = 'full' | 'names' | 'references';
 export const seesEverything = (actor: Actor) => actor.role === 'admin' || actor.role === 'installer';
 
 /**
- * A trainer's identity as cycles list it (`trainerIds`): the API key's id today. When staff
- * accounts arrive, a signed-in trainer's actor carries their user id here instead.
+ * A trainer's identity as cycles list it (`trainerIds`): a staff user's id for someone signed in
+ * to the web app (their actor's key id is `user:<id>`), else the API key's id. Both are ids from
+ * `newId()`, so one list holds either without ambiguity.
  */
-export const trainerIdOf = (actor: Actor) => actor.keyId;
+export const trainerIdOf = (actor: Actor) => (actor.keyId.startsWith(STAFF_PREFIX) ? actor.keyId.slice(STAFF_PREFIX.length) : actor.keyId);
+const STAFF_PREFIX = 'user:';
 
 export async function isAssigned(db: Executor, cycleId: string, actor: Actor): Promise<boolean> {
   const row = await db

@@ -32,14 +32,21 @@ async function checkOrganiser(db: Executor, id: string): Promise<void> {
   if (!row) throw new ProblemError(422, `No partner organisation has the id ${id}`, {}, [{ path: 'organiserId', message: 'unknown partner' }]);
 }
 
-/** Trainer identities must be live API keys of role trainer: a typo would silently lock the trainer out. */
+/**
+ * Trainer identities must be active staff users or live API keys, of role trainer: a typo (or a
+ * collector's id) would silently lock the trainer out, or let the wrong person in.
+ */
 async function checkTrainers(db: Executor, ids: string[]): Promise<string[]> {
   const unique = [...new Set(ids)];
   if (!unique.length) return unique;
-  const found = await db.selectFrom('api_keys').select('id').where('id', 'in', unique).where('role', '=', 'trainer').where('revoked_at', 'is', null).execute();
-  const known = new Set(found.map((r) => r.id));
-  const errors = ids.map((id, i) => ({ id, i })).filter(({ id }) => !known.has(id)).map(({ i }) => ({ path: `trainerIds.${i}`, message: 'not an active API key of role trainer' }));
-  if (errors.length) throw new ProblemError(422, 'Every trainer must be an active API key of role trainer', {}, errors);
+  const keys = await db.selectFrom('api_keys').select('id').where('id', 'in', unique).where('role', '=', 'trainer').where('revoked_at', 'is', null).execute();
+  const users = await db.selectFrom('staff_users').select('id').where('id', 'in', unique).where('role', '=', 'trainer').where('active', '=', 1).execute();
+  const known = new Set([...keys, ...users].map((r) => r.id));
+  const errors = ids
+    .map((id, i) => ({ id, i }))
+    .filter(({ id }) => !known.has(id))
+    .map(({ i }) => ({ path: `trainerIds.${i}`, message: 'neither an active staff user nor an active API key of role trainer' }));
+  if (errors.length) throw new ProblemError(422, 'Every trainer must be an active staff user or API key of role trainer', {}, errors);
   return unique;
 }
 

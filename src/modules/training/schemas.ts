@@ -26,6 +26,13 @@ export const completionRuleSchema = z
   .meta({ id: 'CompletionRule', example: { kind: 'sessions', minSessions: 8 } });
 export type CompletionRule = z.infer<typeof completionRuleSchema>;
 
+const trainerIds = z
+  .array(id)
+  .max(20)
+  .describe(
+    'Identities of role `trainer` who may see this cycle’s names and record its attendance: the id of a staff user who signs in to the web app (Administration › Utilisateurs), or of an API key (`GET /api-keys`). Each must be active and of role `trainer`, else 422 naming `trainerIds.<i>`',
+  );
+
 const cycleFields = {
   title: line(200).meta({ example: 'Premiers pas numériques — printemps 2027' }),
   organiserId: id.describe('The partner organisation running the cycle (`GET /training/partners`)'),
@@ -34,11 +41,7 @@ const cycleFields = {
   startsOn: isoDate,
   endsOn: isoDate,
   completionRule: completionRuleSchema,
-  trainerIds: z
-    .array(id)
-    .max(20)
-    .default([])
-    .describe('Identities of role `trainer` who may see this cycle’s names and record its attendance: API key ids (`GET /api-keys`)'),
+  trainerIds: trainerIds.default([]),
   notes: optional(text()),
 };
 
@@ -56,7 +59,7 @@ export const updateCycleSchema = z
     startsOn: isoDate,
     endsOn: isoDate,
     completionRule: completionRuleSchema,
-    trainerIds: z.array(id).max(20),
+    trainerIds,
     notes: cycleFields.notes,
   })
   .partial()

@@ -1,0 +1,126 @@
+// Attendance on a phone: a tap is shown at once, kept in localStorage and sent; when the network
+// fails it stays queued and is sent when the connection returns. Attendance is a state per
+// person (the last tap wins, setting the same status twice changes nothing on the server), so
+// the queue holds one status per person and a re-sent tap never counts twice.
+// Without this script the same buttons post a plain form.
+
+const list = document.querySelector('[data-attendance]');
+const STATUSES = ['present', 'absent', 'excused'];
+const WORDS = { pending: 'en attente d’envoi', saved: 'enregistré', refused: 'refusé : rechargez la page' };
+const RETRY_MS = 5000;
+
+if (list) {
+  const key = `ordipratique:presences:${list.dataset.session}`;
+  const endpoint = list.dataset.endpoint;
+  const token = document.querySelector('meta[name="csrf-token"]').content;
+  const banner = document.querySelector('[data-connection]');
+  const rowOf = (id) => list.querySelector(`li[data-enrolment="${CSS.escape(id)}"]`);
+
+  const load = () => {
+    try {
+      return JSON.parse(localStorage.getItem(key) ?? '{}') ?? {};
+    } catch {
+      return {};
+    }
+  };
+  const store = (queue) => {
+    if (Object.keys(queue).length) localStorage.setItem(key, JSON.stringify(queue));
+    else localStorage.removeItem(key);
+  };
+
+  const show = (row, status, state) => {
+    row.dataset.status = status ?? '';
+    for (const button of row.querySelectorAll('button[name="status"]')) button.setAttribute('aria-pressed', String(button.value === status));
+    const label = row.querySelector('[data-state]');
+    label.dataset.state = state;
+    label.textContent = WORDS[state] ?? '';
+  };
+
+  const tally = () => {
+    const rows = [...list.querySelectorAll('li[data-enrolment]')];
+    for (const status of [...STATUSES, 'none']) {
+      const n = rows.filter((row) => (row.dataset.status || 'none') === status).length;
+      const cell = document.querySelector(`[data-count="${status}"]`);
+      if (cell) cell.textContent = String(n);
+    }
+  };
+
+  const announce = (offline) => {
+    const waiting = Object.keys(load()).length;
+    banner.hidden = waiting === 0 && !offline;
+    banner.classList.toggle('offline', offline);
+    banner.textContent = offline
+      ? `Pas de connexion : ${waiting} pointage${waiting > 1 ? 's' : ''} en attente d’envoi, gardé${waiting > 1 ? 's' : ''} sur cet appareil.`
+      : waiting
+        ? `Envoi de ${waiting} pointage${waiting > 1 ? 's' : ''}…`
+        : '';
+  };
+
+  let sending = false;
+  let timer;
+  const later = () => {
+    clearTimeout(timer);
+    timer = setTimeout(flush, RETRY_MS);
+  };
+
+  async function flush() {
+    if (sending) return;
+    const queue = load();
+    const ids = Object.keys(queue);
+    if (!ids.length) return announce(false);
+    sending = true;
+    let offline = false;
+    try {
+      const response = await fetch(endpoint, {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-CSRF-Token': token },
+        body: JSON.stringify({ records: ids.map((enrolmentId) => ({ enrolmentId, status: queue[enrolmentId] })) }),
+      });
+      const now = load();
+      if (response.ok || (response.status >= 400 && response.status < 500 && response.status !== 401 && response.status !== 429)) {
+        // Sent (or refused for good): forget what was sent, unless the person was tapped again meanwhile.
+        for (const id of ids) {
+          if (now[id] !== queue[id]) continue;
+          delete now[id];
+          const row = rowOf(id);
+          if (row) show(row, queue[id], response.ok ? 'saved' : 'refused');
+        }
+        store(now);
+      } else {
+        offline = true;
+      }
+    } catch {
+      offline = true;
+    } finally {
+      sending = false;
+    }
+    announce(offline);
+    if (!Object.keys(load()).length) return;
+    if (offline) later();
+    else flush();
+  }
+
+  list.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const form = event.target;
+    const status = event.submitter?.value;
+    if (!STATUSES.includes(status)) return;
+    const id = form.elements.enrolmentId.value;
+    const queue = load();
+    queue[id] = status;
+    store(queue);
+    show(rowOf(id), status, 'pending');
+    tally();
+    flush();
+  });
+
+  // Taps left from a page closed before they were sent: shown as waiting, then sent.
+  for (const [id, status] of Object.entries(load())) {
+    const row = rowOf(id);
+    if (row) show(row, status, 'pending');
+  }
+  tally();
+  window.addEventListener('online', flush);
+  flush();
+}

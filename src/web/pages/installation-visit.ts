@@ -1,0 +1,179 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { nowIso, today } from '../../clock.js';
+import { ProblemError } from '../../http/problem.js';
+import { kindLabelFr } from '../../shared/kinds-fr.js';
+import { inSentence, programmeIdentity } from '../../shared/identity.js';
+import { getBeneficiary } from '../../modules/beneficiaries/service.js';
+import { resolveCode } from '../../modules/devices/service.js';
+import { currentInstallationOfDevice } from '../../modules/installations/store.js';
+import { returnDevice } from '../../modules/installations/returns.js';
+import { completeSchema, returnSchema, type Installation } from '../../modules/installations/schemas.js';
+import { completeInstallation, getInstallation } from '../../modules/installations/service.js';
+import { fieldErrorsOf, frenchDetail, statusLabel, zodFieldErrors, type FieldErrors } from '../messages.js';
+import { parseId } from './devices.js';
+import { frDay, installers, many, text } from './installations.js';
+
+const SIGN_FIELDS = ['installedOn', 'installedBy', 'earlyReason', 'borrowerName', 'borrowerSignature', 'staffSignature'] as const;
+type SignForm = Partial<Record<(typeof SIGN_FIELDS)[number], string>>;
+
+/** Where each part of the completion body sits in the form. */
+const SIGN_PATHS: Record<string, string> = {
+  'signature.imagePng': 'borrowerSignature',
+  'signature.signedBy': 'borrowerName',
+  'staffSignature.imagePng': 'staffSignature',
+  'staffSignature.signedBy': 'installedBy',
+};
+
+const EMPTY_PAD: Record<string, string> = {
+  borrowerSignature: 'Le cadre est vide : l’emprunteur doit signer avant la validation.',
+  staffSignature: 'Le cadre est vide : le membre de l’équipe doit signer avant la validation.',
+};
+
+export const RETURN_REASONS = ['fin du prêt', 'appareil en panne', 'déménagement', 'la personne renonce au prêt'];
+
+const fullName = (b: { firstName: string | null; lastName: string | null; reference: string }) => [b.firstName, b.lastName].filter(Boolean).join(' ') || b.reference;
+
+export async function installationVisitPages(app: FastifyInstance) {
+  async function signPage(request: FastifyRequest, reply: FastifyReply, installation: Installation, form: SignForm, errors: FieldErrors = {}, status = 200) {
+    const person = await getBeneficiary(app.db, installation.beneficiaryId);
+    const identity = programmeIdentity();
+    const staffName = request.staff?.actor.name ?? '';
+    return reply.code(status).page('installation-signature', {
+      title: `Contrat de prêt — ${person.reference}`,
+      installation,
+      person,
+      name: fullName(person),
+      lender: identity.lender.name,
+      lenderInSentence: inSentence(identity.lender),
+      // Signatures are never sent back into the page: after a refusal both people sign again.
+      form: { installedOn: today(), installedBy: staffName, borrowerName: fullName(person), ...form, borrowerSignature: '', staffSignature: '' },
+      early: Boolean(form.earlyReason) || Boolean(errors.installedOn) || today() < installation.scheduledOn,
+      errors,
+      kindLabel: kindLabelFr,
+      frDay,
+      scripts: ['signature.js'],
+    });
+  }
+
+  app.get('/installations/:id/signature', { config: installers }, async (request, reply) => {
+    const { id } = parseId(request.params);
+    const installation = await getInstallation(app.db, id);
+    if (installation.status !== 'scheduled') return reply.redirect(`/installations/${id}`, 303);
+    return signPage(request, reply, installation, {});
+  });
+
+  app.post('/installations/:id/signature', { config: installers }, async (request, reply) => {
+    const { id } = parseId(request.params);
+    const installation = await getInstallation(app.db, id);
+    if (installation.status !== 'scheduled') return reply.redirect(`/installations/${id}`, 303);
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const form: SignForm = Object.fromEntries(SIGN_FIELDS.map((f) => [f, text(body, f, f.endsWith('Signature') ? 800_000 : 500)]));
+    const signedAt = nowIso();
+    const input = {
+      installedOn: form.installedOn || undefined,
+      installedBy: form.installedBy || undefined,
+      ...(form.earlyReason ? { earlyReason: form.earlyReason } : {}),
+      signature: { imagePng: form.borrowerSignature || undefined, signedBy: form.borrowerName || undefined, signedAt },
+      staffSignature: { imagePng: form.staffSignature || undefined, signedBy: form.installedBy || undefined, signedAt },
+    };
+    const parsed = completeSchema.safeParse(input);
+    if (!parsed.success) return signPage(request, reply, installation, form, signErrors(zodFieldErrors(parsed.error), form), 422);
+    try {
+      await completeInstallation(app.db, id, parsed.data, request.actor, app.config);
+    } catch (error) {
+      if (!(error instanceof ProblemError) || error.status >= 500 || error.status === 403) throw error;
+      if (error.status === 409) return reply.redirect(`/installations/${id}`, 303);
+      const errors = signErrors(fieldErrorsOf(error.errors), form);
+      if (error.errors?.some((e) => e.path.endsWith('installedOn'))) {
+        errors.installedOn = `L’installation était prévue le ${frDay(installation.scheduledOn)} : indiquez pourquoi elle a lieu plus tôt, ou corrigez la date.`;
+        errors.earlyReason = 'Indiquez le motif de l’installation anticipée.';
+      }
+      return signPage(request, reply, installation, form, Object.keys(errors).length ? errors : { installedOn: frenchDetail(error) }, 422);
+    }
+    return reply.redirect(`/installations/${id}?validee=1`, 303);
+  });
+
+  app.get('/installations/restitution', { config: installers }, async (request, reply) => {
+    const code = String((request.query as Record<string, unknown>).code ?? '').trim().slice(0, 500);
+    if (!code) return reply.page('installation-return-scan', { title: 'Restitution', scripts: ['scanner.js'] });
+    let error: string;
+    try {
+      const device = await resolveCode(app.db, code);
+      const loan = await currentInstallationOfDevice(app.db.kysely, device.id, false);
+      if (loan?.status === 'completed') return reply.redirect(`/installations/${loan.id}/restitution?appareil=${device.id}`, 303);
+      error = loan
+        ? `${device.asset_tag} est réservé pour une installation qui n’a pas encore eu lieu : rien à restituer.`
+        : `${device.asset_tag} n’est pas en prêt (statut : ${statusLabel(device.status)}).`;
+    } catch (e) {
+      if (!(e instanceof ProblemError) || e.status !== 404) throw e;
+      error = `${code} : aucun appareil ne porte ce code.`;
+    }
+    return reply.code(422).page('installation-return-scan', { title: 'Restitution', code, error, scripts: ['scanner.js'] });
+  });
+
+  async function returnPage(request: FastifyRequest, reply: FastifyReply, installation: Installation, deviceId: string | undefined, form: Record<string, string> & { ticked?: string[] } = {}, errors: FieldErrors = {}, status = 200) {
+    const person = await getBeneficiary(app.db, installation.beneficiaryId);
+    const out = installation.devices.filter((d) => d.returnedOn === null);
+    const device = out.find((d) => d.deviceId === deviceId) ?? out.find((d) => d.role === 'main') ?? out[0];
+    return reply.code(status).page('installation-return', {
+      title: `Restitution — ${person.reference}`,
+      installation,
+      person,
+      name: fullName(person),
+      device,
+      out,
+      reasons: RETURN_REASONS,
+      form: { returnedOn: today(), reason: RETURN_REASONS[0], receivedBy: request.staff?.actor.name ?? '', scope: 'kit', ...form },
+      ticked: new Set(form.ticked ?? []),
+      errors,
+      kindLabel: kindLabelFr,
+      frDay,
+    });
+  }
+
+  app.get('/installations/:id/restitution', { config: installers }, async (request, reply) => {
+    const { id } = parseId(request.params);
+    const installation = await getInstallation(app.db, id);
+    if (installation.status !== 'completed') return reply.redirect(`/installations/${id}`, 303);
+    const appareil = (request.query as Record<string, unknown>).appareil;
+    return returnPage(request, reply, installation, typeof appareil === 'string' ? appareil : undefined);
+  });
+
+  app.post('/installations/:id/restitution', { config: installers }, async (request, reply) => {
+    const { id } = parseId(request.params);
+    const installation = await getInstallation(app.db, id);
+    if (installation.status !== 'completed') return reply.redirect(`/installations/${id}`, 303);
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const form: Record<string, string> & { ticked?: string[] } = Object.fromEntries(['deviceId', 'returnedOn', 'reason', 'condition', 'receivedBy', 'scope'].map((f) => [f, text(body, f)]));
+    form.ticked = many(body.accessoriesReturned).filter((a) => installation.accessories.includes(a));
+    const device = installation.devices.find((d) => d.deviceId === form.deviceId && d.returnedOn === null);
+    if (!device) return reply.redirect(`/installations/${id}/restitution`, 303);
+    const parsed = returnSchema.safeParse({
+      returnedOn: form.returnedOn || undefined,
+      reason: form.reason || undefined,
+      condition: form.condition || undefined,
+      accessoriesReturned: form.ticked,
+      scope: form.scope === 'device' ? 'device' : 'kit',
+      ...(form.receivedBy ? { receivedBy: form.receivedBy } : {}),
+    });
+    if (!parsed.success) return returnPage(request, reply, installation, device.deviceId, form, zodFieldErrors(parsed.error), 422);
+    try {
+      await returnDevice(app.db, device.deviceId, parsed.data, request.actor);
+    } catch (error) {
+      if (!(error instanceof ProblemError) || error.status >= 500 || error.status === 403) throw error;
+      const errors = fieldErrorsOf(error.errors);
+      if (error.errors?.some((e) => e.path.endsWith('returnedOn'))) errors.returnedOn = `La restitution ne peut pas précéder l’installation du ${frDay(installation.installedOn)}.`;
+      return returnPage(request, reply, installation, device.deviceId, form, Object.keys(errors).length ? errors : { condition: frenchDetail(error) }, 422);
+    }
+    return reply.redirect(`/installations/${id}?restituee=1`, 303);
+  });
+}
+
+function signErrors(errors: FieldErrors, form: SignForm): FieldErrors {
+  const out: FieldErrors = {};
+  for (const [path, message] of Object.entries(errors)) {
+    const field = SIGN_PATHS[path] ?? path;
+    out[field] ??= EMPTY_PAD[field] && !form[field as keyof SignForm] ? EMPTY_PAD[field] : EMPTY_PAD[field] ? 'La signature n’a pas pu être lue : effacez le cadre et signez à nouveau.' : message;
+  }
+  return out;
+}

@@ -1,0 +1,191 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { today } from '../../clock.js';
+import { ProblemError } from '../../http/problem.js';
+import { WRITERS } from '../../http/roles.js';
+import { sendPdfBuffer } from '../../pdf/send.js';
+import { kindLabelFr } from '../../shared/kinds-fr.js';
+import { frLongDate } from '../../shared/french.js';
+import type { Beneficiary } from '../../modules/beneficiaries/schemas.js';
+import { getBeneficiary, listBeneficiaries, namesOf } from '../../modules/beneficiaries/service.js';
+import { resolveCode } from '../../modules/devices/service.js';
+import { returnReceiptPdf } from '../../modules/installations/returns.js';
+import { scheduleSchema, type Installation, type InstallationStatus } from '../../modules/installations/schemas.js';
+import { contractPdf, getInstallation, listInstallations, scheduleInstallation } from '../../modules/installations/service.js';
+import { fieldErrorsOf, frenchDetail, statusLabel, zodFieldErrors, type FieldErrors } from '../messages.js';
+import { parseId } from './devices.js';
+
+/** Installer and admin only: these pages show the person's name, address and phone. */
+export const installers = { web: { roles: WRITERS.installations } };
+
+/** What the installer ticks at scheduling; anything else goes in "Autres accessoires". */
+export const ACCESSORIES = ['chargeur', 'souris', 'clavier', 'sacoche', 'câble secteur', 'câble vidéo', 'casque avec micro', 'webcam', 'clé Wi-Fi'];
+
+const INSTALLATION_STATUS_FR: Record<InstallationStatus, string> = { scheduled: 'prévue', completed: 'installée, en prêt', cancelled: 'annulée', closed: 'restituée, prêt clos' };
+
+export const frDay = (date: string | null | undefined) => (date ? date.split('-').reverse().join('/') : '—');
+
+/** A list of strings from a form field sent once, several times or not at all. */
+export function many(value: unknown): string[] {
+  return (Array.isArray(value) ? value : value === undefined ? [] : [value]).map(String).map((v) => v.trim()).filter(Boolean);
+}
+
+export function text(body: Record<string, unknown>, name: string, max = 500): string {
+  const value = body[name];
+  return typeof value === 'string' ? value.trim().slice(0, max) : '';
+}
+
+const SCHEDULE_FIELDS = ['beneficiaryId', 'code', 'extraDevices', 'accessories', 'accessoriesOther', 'scheduledOn', 'overrideReason', 'q'] as const;
+type ScheduleForm = Partial<Record<(typeof SCHEDULE_FIELDS)[number], string>> & { ticked?: string[] };
+
+function trainingNote(b: Beneficiary): string {
+  if (b.anonymisedAt) return 'dossier anonymisé';
+  return b.trainingCompletedOn ? `formation terminée le ${frDay(b.trainingCompletedOn)}` : 'formation non terminée';
+}
+
+/** The scheduling page's French for the service's refusals, placed next to the field they concern. */
+function scheduleRefusal(error: ProblemError, mainTag: string | undefined, isAdmin: boolean): FieldErrors {
+  const extra = error.extra as { rules?: string[]; assetTag?: string; currentStatus?: string };
+  if (extra.rules) {
+    const reasons: string[] = [];
+    if (extra.rules.includes('training_not_completed')) reasons.push('Cette personne n’a terminé aucun cycle de formation : l’installation ne peut pas être planifiée.');
+    if (extra.rules.includes('active_installation')) reasons.push('Cette personne a déjà une installation prévue ou en cours.');
+    if (isAdmin) reasons.push('En tant qu’administrateur, vous pouvez passer outre en indiquant un motif de dérogation.');
+    return { beneficiaryId: reasons.join(' '), ...(isAdmin ? { overrideReason: 'Indiquez le motif de la dérogation.' } : {}) };
+  }
+  if (extra.currentStatus) return { [extra.assetTag && extra.assetTag !== mainTag ? 'extraDevices' : 'code']: `${frenchDetail(error)} Seul un appareil prêt peut partir en installation.` };
+  const fields = fieldErrorsOf(error.errors);
+  return Object.keys(fields).length ? renameScheduleFields(fields) : { code: frenchDetail(error) };
+}
+
+function renameScheduleFields(errors: FieldErrors): FieldErrors {
+  const out: FieldErrors = {};
+  for (const [path, message] of Object.entries(errors)) {
+    const field = path.startsWith('extraDevices') ? 'extraDevices' : path.startsWith('accessories') ? 'accessoriesOther' : path.startsWith('override') ? 'overrideReason' : path;
+    out[field] ??= message;
+  }
+  return out;
+}
+
+export async function installationPages(app: FastifyInstance) {
+  app.get('/installations', { config: installers }, async (_request, reply) => {
+    const [scheduled, completed, closed] = await Promise.all(
+      (['scheduled', 'completed', 'closed'] as const).map((status) => listInstallations(app.db, { status, limit: 50 })),
+    );
+    const all = [...scheduled.items, ...completed.items, ...closed.items];
+    const names = await namesOf(app.db, all.map((i) => i.beneficiaryId));
+    const byDate = (a: Installation, b: Installation) => a.scheduledOn.localeCompare(b.scheduledOn);
+    return reply.page('installations', {
+      title: 'Installations',
+      scheduled: scheduled.items.sort(byDate),
+      completed: completed.items,
+      closed: closed.items,
+      names,
+      frDay,
+    });
+  });
+
+  async function scheduleForm(request: FastifyRequest, reply: FastifyReply, form: ScheduleForm, errors: FieldErrors = {}, status = 200) {
+    const query = request.query as Record<string, unknown>;
+    const q = (form.q ?? (typeof query.q === 'string' ? query.q : '')).trim().slice(0, 100);
+    const chosenId = form.beneficiaryId ?? (typeof query.beneficiaire === 'string' ? query.beneficiaire : undefined);
+    const found = q ? (await listBeneficiaries(app.db, { q, limit: 20 })).items : [];
+    let chosen: Beneficiary | undefined;
+    if (chosenId && !found.some((b) => b.id === chosenId)) chosen = await getBeneficiary(app.db, chosenId).catch(() => undefined);
+    const candidates = [...(chosen ? [chosen] : []), ...found].filter((b) => !b.anonymisedAt);
+    const selected = chosenId ?? (candidates.length === 1 ? candidates[0].id : undefined);
+    return reply.code(status).page('installation-new', {
+      title: 'Planifier une installation',
+      q,
+      searched: Boolean(q),
+      candidates: candidates.map((b) => ({ id: b.id, label: `${[b.firstName, b.lastName].filter(Boolean).join(' ')} (${b.reference})`, note: trainingNote(b), trained: Boolean(b.trainingCompletedOn) })),
+      selected,
+      form: { scheduledOn: today(), ...form },
+      ticked: new Set(form.ticked ?? []),
+      accessories: ACCESSORIES,
+      errors,
+      isAdmin: request.staff?.actor.role === 'admin',
+      scripts: ['installation.js'],
+    });
+  }
+
+  app.get('/installations/nouvelle', { config: installers }, async (request, reply) => scheduleForm(request, reply, {}));
+
+  app.post('/installations/nouvelle', { config: installers }, async (request, reply) => {
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const form: ScheduleForm = Object.fromEntries(SCHEDULE_FIELDS.map((f) => [f, text(body, f, f === 'extraDevices' ? 12_000 : 500)]));
+    form.ticked = many(body.accessories).filter((a) => ACCESSORIES.includes(a));
+    const isAdmin = request.actor.role === 'admin';
+    const extraDevices = (form.extraDevices ?? '').split(/\r?\n/).map((c) => c.trim()).filter(Boolean);
+    const accessories = [...form.ticked, ...(form.accessoriesOther ?? '').split(/[,;\n]/).map((a) => a.trim()).filter(Boolean)];
+    const input = {
+      beneficiaryId: form.beneficiaryId || undefined,
+      code: form.code || undefined,
+      scheduledOn: form.scheduledOn || undefined,
+      accessories,
+      extraDevices,
+      ...(isAdmin && form.overrideReason ? { override: { reason: form.overrideReason } } : {}),
+    };
+    const parsed = scheduleSchema.safeParse(input);
+    if (!parsed.success) {
+      const errors = renameScheduleFields(zodFieldErrors(parsed.error));
+      if (errors.beneficiaryId) errors.beneficiaryId = 'Cherchez la personne puis choisissez-la dans la liste.';
+      if (!input.code) errors.code = 'Scannez l’ordinateur à installer.';
+      return scheduleForm(request, reply, form, errors, 422);
+    }
+    // Each code resolved first, so an unknown one is named next to its own field.
+    const unknown: FieldErrors = {};
+    let mainTag: string | undefined;
+    for (const [field, code] of [['code', parsed.data.code!], ...extraDevices.map((c) => ['extraDevices', c])] as [string, string][]) {
+      try {
+        const device = await resolveCode(app.db, code);
+        if (field === 'code') mainTag = device.asset_tag;
+      } catch (error) {
+        if (!(error instanceof ProblemError) || error.status !== 404) throw error;
+        unknown[field] ??= `${code} : aucun appareil ne porte ce code.`;
+      }
+    }
+    if (Object.keys(unknown).length) return scheduleForm(request, reply, form, unknown, 422);
+    try {
+      const installation = await scheduleInstallation(app.db, parsed.data, request.actor);
+      return reply.redirect(`/installations/${installation.id}?planifiee=1`, 303);
+    } catch (error) {
+      if (!(error instanceof ProblemError) || error.status >= 500 || error.status === 403) throw error;
+      if (error.status === 404) return scheduleForm(request, reply, form, { beneficiaryId: 'Cette personne est introuvable : cherchez-la à nouveau.' }, 422);
+      return scheduleForm(request, reply, form, scheduleRefusal(error, mainTag, isAdmin), 409);
+    }
+  });
+
+  app.get('/installations/:id', { config: installers }, async (request, reply) => {
+    const { id } = parseId(request.params);
+    const installation = await getInstallation(app.db, id);
+    const person = await getBeneficiary(app.db, installation.beneficiaryId);
+    const query = request.query as Record<string, unknown>;
+    const accessoriesBack = new Set(installation.devices.flatMap((d) => d.accessoriesReturned ?? []));
+    return reply.page('installation', {
+      title: `Installation ${person.reference}`,
+      installation,
+      person,
+      name: [person.firstName, person.lastName].filter(Boolean).join(' ') || person.reference,
+      statusFr: INSTALLATION_STATUS_FR[installation.status],
+      flash: query.planifiee === '1' ? 'scheduled' : query.validee === '1' ? 'completed' : query.restituee === '1' ? 'returned' : undefined,
+      anyReturned: installation.devices.some((d) => d.returnedOn),
+      accessoriesMissing: installation.devices.some((d) => d.returnedOn) ? installation.accessories.filter((a) => !accessoriesBack.has(a)) : [],
+      kindLabel: kindLabelFr,
+      statusLabel,
+      frDay,
+      frLongDate,
+    });
+  });
+
+  app.get('/installations/:id/contrat.pdf', { config: installers }, async (request, reply) => {
+    const { id } = parseId(request.params);
+    const contract = await contractPdf(app.db, id, app.config);
+    return sendPdfBuffer(reply, contract.bytes, contract.filename);
+  });
+
+  app.get('/installations/:id/restitution.pdf', { config: installers }, async (request, reply) => {
+    const { id } = parseId(request.params);
+    const receipt = await returnReceiptPdf(app.db, id);
+    return sendPdfBuffer(reply, receipt.bytes, receipt.filename);
+  });
+}

@@ -1,0 +1,165 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { deviceInput } from '../helpers/factories.js';
+import { createBeneficiary, readyDevices } from '../helpers/installations.js';
+import { dialect } from '../helpers/app.js';
+import { pdfText } from '../helpers/pdf.js';
+import { checkPage, isFocused, SCREENSHOTS, textOf, useBrowserApp } from './browser.js';
+
+const ctx = useBrowserApp();
+
+/** Image XObjects in a PDF as pdfkit writes them (object dictionaries are not compressed). */
+const imageCount = (pdf: Buffer) => pdf.toString('latin1').match(/\/Subtype\s*\/Image\b/g)?.length ?? 0;
+
+/** A signature drawn with the mouse: press, a wavy stroke across the pad, release. */
+async function drawSignature(page: Page, name: string | RegExp) {
+  const canvas = page.getByRole('img', { name });
+  await canvas.scrollIntoViewIfNeeded();
+  const box = (await canvas.boundingBox())!;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + 20, y);
+  await page.mouse.down();
+  for (let i = 1; i <= 24; i++) {
+    await page.mouse.move(box.x + 20 + (i * (box.width - 40)) / 24, y + Math.sin(i / 2) * (box.height / 3), { steps: 3 });
+  }
+  await page.mouse.up();
+}
+
+async function pdfAt(page: Page, link: string): Promise<Buffer> {
+  const href = await page.getByRole('link', { name: link }).getAttribute('href');
+  const res = await page.context().request.get(href!);
+  expect(res.headers()['content-type']).toBe('application/pdf');
+  return Buffer.from(await res.body());
+}
+
+async function findPerson(page: Page, name: string) {
+  await page.getByLabel('Chercher la personne').fill(name);
+  await Promise.all([page.waitForURL(/\?q=/), page.getByLabel('Chercher la personne').press('Enter')]);
+}
+
+describe('installation day in the web app', () => {
+  it('when an installer schedules a kit, has the contract signed on the screen and later takes it back by scanning it, then the signed PDF carries both signatures and the return slip names what is missing', async () => {
+    const [computer, monitor] = await readyDevices(ctx, [deviceInput(), deviceInput({ kind: 'monitor', brand: 'Dell', model: 'P2219H', specs: null })]);
+    await createBeneficiary(ctx, { firstName: 'Aïcha', lastName: 'Benali-Lefèvre' });
+    const installer = await ctx.staff('installer', 'Julien Morel');
+    const { page, context } = await ctx.signedIn(installer);
+
+    await page.goto('/installations');
+    await checkPage(page, 'installations');
+    await page.getByRole('link', { name: 'Planifier une installation' }).click();
+    await page.waitForURL('**/installations/nouvelle');
+    await findPerson(page, 'benali');
+    const person = page.getByRole('radio', { name: /Aïcha Benali-Lefèvre/ });
+    expect(await person.isChecked()).toBe(true);
+    expect(await textOf(page.locator('fieldset', { hasText: 'Personne équipée' }))).toContain('formation terminée le 30/10/2026');
+
+    // A USB scanner: the code then Enter, in the computer's field and then the kit's other devices.
+    const code = page.getByLabel('Ordinateur', { exact: true });
+    expect(await isFocused(code)).toBe(true);
+    await page.keyboard.type(computer.assetTag);
+    await page.keyboard.press('Enter');
+    expect(await isFocused(page.getByLabel('Autres appareils du kit (facultatif)'))).toBe(true);
+    await page.keyboard.type(monitor.serialNumber!);
+    await page.keyboard.press('Enter');
+    await page.getByRole('checkbox', { name: 'chargeur' }).check();
+    await page.getByRole('checkbox', { name: 'souris' }).check();
+    await checkPage(page, 'installation-nouvelle');
+    await page.getByRole('button', { name: 'Planifier l’installation' }).click();
+    await page.waitForURL(/\/installations\/[0-9a-z]+\?planifiee=1$/);
+    await checkPage(page, 'installation-prevue');
+    expect(await textOf(page.locator('table.cards'))).toContain(monitor.assetTag);
+    for (const d of [computer, monitor]) expect((await ctx.api().get(`/api/v1/devices/${d.id}`)).body.status).toBe('reserved');
+
+    const draft = await pdfAt(page, 'Imprimer le contrat (brouillon)');
+    expect(await pdfText(draft)).toContain('PROJET');
+
+    await page.getByRole('link', { name: 'Faire signer le contrat' }).click();
+    await page.locator('form[data-ready]').waitFor();
+    await checkPage(page, 'installation-signature');
+    // Sent with an empty pad: stopped in the page, with the reason next to the pad.
+    await page.getByRole('button', { name: 'Valider l’installation' }).click();
+    expect(await textOf(page.locator('#borrowerSignature-error'))).toBe('Le cadre est vide : l’emprunteur doit signer avant la validation.');
+    expect(await isFocused(page.locator('#borrowerSignature'))).toBe(true);
+    await checkPage(page, 'installation-signature-vide');
+    await drawSignature(page, 'Signature de l’emprunteur : cadre de signature');
+    expect(await page.locator('#borrowerSignature-error').isHidden()).toBe(true);
+    await drawSignature(page, /^Signature pour .* : cadre de signature$/);
+    // "Effacer" is a real button a keyboard reaches; it empties the pad.
+    await page.getByRole('button', { name: 'Effacer la signature de l’emprunteur' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Valider l’installation' }).click();
+    expect(await textOf(page.locator('#borrowerSignature-error'))).toContain('Le cadre est vide');
+    await drawSignature(page, 'Signature de l’emprunteur : cadre de signature');
+    await page.getByRole('button', { name: 'Valider l’installation' }).click();
+    await page.waitForURL(/\?validee=1$/);
+    await checkPage(page, 'installation-validee');
+    const installationId = new URL(page.url()).pathname.split('/')[2];
+    const installation = (await ctx.api('installer').get(`/api/v1/installations/${installationId}`)).body;
+    expect(installation).toMatchObject({ status: 'completed', hasSignature: true, signedBy: 'Aïcha Benali-Lefèvre', staffSignedBy: 'Julien Morel', accessories: ['chargeur', 'souris'] });
+
+    const signed = await pdfAt(page, 'Ouvrir le contrat signé (PDF)');
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    fs.writeFileSync(path.join(SCREENSHOTS, `${dialect}-contrat-signe.pdf`), signed);
+    expect(imageCount(signed)).toBe(imageCount(draft) + 2);
+    const signedText = await pdfText(signed);
+    expect(signedText).toContain(installation.contractNumber);
+    expect(signedText).not.toContain('PROJET');
+
+    // The return: the device scanned, the accessories that came back ticked.
+    await page.goto('/installations');
+    await page.getByRole('link', { name: 'Enregistrer une restitution' }).click();
+    await page.waitForURL('**/installations/restitution');
+    await checkPage(page, 'restitution-scan');
+    await page.keyboard.type('OP-999999');
+    await page.keyboard.press('Enter');
+    expect(await textOf(page.locator('#code-error'))).toBe('OP-999999 : aucun appareil ne porte ce code.');
+    await page.getByLabel('Code de l’appareil rendu').fill(computer.assetTag);
+    await page.getByLabel('Code de l’appareil rendu').press('Enter');
+    await page.waitForURL(/\/restitution\?appareil=/);
+    await checkPage(page, 'restitution');
+    await page.getByRole('checkbox', { name: 'chargeur' }).check();
+    await page.getByLabel('État constaté').fill('bon état, rayure sur le capot');
+    await page.getByRole('button', { name: 'Enregistrer la restitution' }).click();
+    await page.waitForURL(/\?restituee=1$/);
+    await checkPage(page, 'installation-restituee');
+    expect(await textOf(page.locator('.notice.error'))).toBe('Accessoires non restitués : souris.');
+    const slip = await pdfText(await pdfAt(page, 'Imprimer le bon de restitution'));
+    expect(slip).toContain('Reste à restituer au titre du contrat : accessoire : souris');
+    expect(slip).toContain('bon état, rayure sur le capot');
+    for (const d of [computer, monitor]) expect((await ctx.api().get(`/api/v1/devices/${d.id}`)).body.status).toBe('returned');
+    await context.close();
+  }, 240_000);
+
+  it('when the person has not completed a cycle, then scheduling is refused next to the person, and an admin may override with a reason', async () => {
+    const [computer] = await readyDevices(ctx, [deviceInput()]);
+    await createBeneficiary(ctx, { firstName: 'Marc', lastName: 'Duchêne', trainingCompletedOn: undefined });
+    const installer = await ctx.staff('installer');
+    const { page, context } = await ctx.signedIn(installer);
+    await page.goto('/installations/nouvelle');
+    await findPerson(page, 'Duchêne');
+    expect(await textOf(page.locator('label', { hasText: 'Marc Duchêne' }))).toContain('formation non terminée');
+    await page.getByLabel('Ordinateur', { exact: true }).fill(computer.assetTag);
+    await page.getByRole('button', { name: 'Planifier l’installation' }).click();
+    expect(await textOf(page.locator('#beneficiaryId-error'))).toBe('Cette personne n’a terminé aucun cycle de formation : l’installation ne peut pas être planifiée.');
+    await checkPage(page, 'installation-refusee');
+    expect(await page.getByLabel(/Motif de dérogation/).count()).toBe(0);
+    expect((await ctx.api().get(`/api/v1/devices/${computer.id}`)).body.status).toBe('ready');
+    await context.close();
+
+    const admin = await ctx.staff('admin', 'Claire Admin');
+    const adminBrowser = await ctx.signedIn(admin);
+    const adminPage = adminBrowser.page;
+    await adminPage.goto('/installations/nouvelle');
+    await findPerson(adminPage, 'Duchêne');
+    await adminPage.getByLabel('Ordinateur', { exact: true }).fill(computer.assetTag);
+    await adminPage.getByRole('button', { name: 'Planifier l’installation' }).click();
+    expect(await textOf(adminPage.locator('#beneficiaryId-error'))).toContain('vous pouvez passer outre');
+    await adminPage.getByLabel(/Motif de dérogation/).fill('Formation suivie dans une autre structure');
+    await adminPage.getByRole('button', { name: 'Planifier l’installation' }).click();
+    await adminPage.waitForURL(/\?planifiee=1$/);
+    expect(await textOf(adminPage.locator('main'))).toContain('Planifiée par dérogation (Claire Admin) : Formation suivie dans une autre structure');
+    await adminBrowser.context.close();
+  });
+});
