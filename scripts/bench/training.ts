@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import autocannon from 'autocannon';
@@ -6,7 +5,7 @@ import { createDb } from '../../src/db/connection.js';
 import { acceptInvitation, createUser } from '../../src/modules/users/service.js';
 import { renderAttendanceSheet, type SheetFacts } from '../../src/modules/training/sheet.js';
 import { scratchDatabase } from '../../test/helpers/database.js';
-import { percentile, startBuiltServer } from './harness.js';
+import { percentile, processCpuMs, startBuiltServer } from './harness.js';
 
 /**
  * `npm run bench:training`:
@@ -69,12 +68,6 @@ async function renderBench(): Promise<void> {
   console.log(`attendance sheet, ${PEOPLE} people (${(size / 1024).toFixed(0)} KiB, 2 pages), ${RENDERS} renders: ` +
     `p50 ${percentile(times, 50).toFixed(1)} ms, p95 ${percentile(times, 95).toFixed(1)} ms, max ${times[times.length - 1].toFixed(1)} ms (goal < 100 ms); ` +
     `CPU time per render (less sensitive to a busy machine) p50 ${percentile(cpu, 50).toFixed(1)} ms, p95 ${percentile(cpu, 95).toFixed(1)} ms`);
-}
-
-/** CPU time of a process so far, ms (utime + stime from /proc, in clock ticks of 10 ms). */
-function processCpuMs(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 async function attendanceBench(): Promise<void> {

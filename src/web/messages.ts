@@ -6,7 +6,7 @@ import type { FieldError, ProblemError } from '../http/problem.js';
  * rule stays in the service that raised the error.
  */
 const FIELD_MESSAGES: [RegExp, string][] = [
-  [/^must not be empty$/, 'Ce champ est obligatoire.'],
+  [/^must not be empty$|received undefined$/, 'Ce champ est obligatoire.'],
   [/^must not contain control characters$/, 'Ce champ contient des caractères invalides.'],
   [/^expected a date/, 'Date attendue (AAAA-MM-JJ).'],
   [/^not a real date$/, 'Cette date n’existe pas.'],
@@ -20,6 +20,10 @@ const FIELD_MESSAGES: [RegExp, string][] = [
   [/^Too big/, 'Valeur trop longue ou trop grande.'],
   [/^Too small/, 'Valeur trop courte ou trop petite.'],
   [/^Invalid input: expected number/, 'Nombre attendu.'],
+  [/^before .* was dispatched/, 'Ces appareils sont partis après cette date : vérifiez la date de réception.'],
+  [/^must not be in the future|^after today$/, 'Cette date est dans le futur.'],
+  [/^Invalid ISO datetime/, 'Date et heure attendues.'],
+  [/^expected 64 hexadecimal digits$/, '64 chiffres hexadécimaux attendus.'],
   [/^already in the kit$/, 'Le même appareil figure deux fois dans le kit.'],
 ];
 
@@ -51,6 +55,9 @@ export function frenchDetail(error: ProblemError): string {
   if (/appears twice/.test(text)) return 'Un numéro de série apparaît deux fois.';
   const credited = (error.extra as { latestCreditedOn?: string }).latestCreditedOn;
   if (credited) return `Des crédits ont déjà été acquis le ${credited.split('-').reverse().join('/')} : les nouvelles conditions peuvent prendre effet au plus tôt le lendemain.`;
+  if (/^Cannot scrap/.test(text) && (error.extra as { missing?: string }).missing === 'erasure') {
+    return 'Mise au rebut impossible : cet appareil contient des données et aucun effacement Purge ou Destroy réussi n’est enregistré.';
+  }
   if (/^Cannot recondition/.test(text)) return 'Reconditionnement impossible : il faut d’abord un effacement des données valable.';
   if (extra.currentStatus) return `Action impossible : l’appareil ${extra.assetTag ?? ''} est ${statusLabel(extra.currentStatus)}.`.replace('  ', ' ');
   if (/is empty: add devices/.test(text)) return 'L’expédition est vide : ajoutez des appareils avant de l’expédier.';
@@ -60,6 +67,14 @@ export function frenchDetail(error: ProblemError): string {
   if (error.status === 403) return 'Votre rôle ne permet pas cette action.';
   return 'La demande a été refusée.';
 }
+
+const METHOD_FR: Record<string, string> = {
+  'nist-800-88-clear': 'Effacement simple (NIST Clear)',
+  'nist-800-88-purge': 'Purge (NIST Purge)',
+  'nist-800-88-destroy': 'Destruction (NIST Destroy)',
+};
+/** An erasure method (NIST SP 800-88 category) in French. */
+export const erasureMethodLabel = (method: string) => METHOD_FR[method] ?? method;
 
 export type FieldErrors = Record<string, string>;
 

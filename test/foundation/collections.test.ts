@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../helpers/app.js';
 import { createCollection, createDonor, deviceInput, intake } from '../helpers/factories.js';
+import { move } from '../helpers/lifecycle.js';
 
 const ctx = useTestApp();
 
@@ -49,6 +50,33 @@ describe('collections', () => {
     expect(first.body.items).toHaveLength(3);
     const second = await ctx.api('viewer').get(`/api/v1/collections?donorId=${donor.id}&limit=3&cursor=${first.body.nextCursor}`);
     expect(second.body).toMatchObject({ items: [expect.objectContaining({ collectedOn: '2026-04-10' })], nextCursor: null });
+  });
+
+  it('when listing newest first by part of the donor’s name and a status of their devices, then only those come, page by page, latest date first', async () => {
+    const donor = await createDonor(ctx, { name: 'Chartreuse Numérique' });
+    const days = ['2026-09-01', '2026-11-15', '2026-10-01'];
+    const made = [];
+    for (const collectedOn of days) made.push(await createCollection(ctx, { donorId: donor.id, collectedOn }));
+    const [first] = await intake(ctx, [deviceInput()], made[0].id);
+    await intake(ctx, [deviceInput()], made[2].id);
+    await move(ctx, [first.id], 'dispatch');
+
+    const pages: string[][] = [];
+    let cursor: string | undefined;
+    do {
+      const res = await ctx.api('viewer').get('/api/v1/collections').query({ q: 'chartreuse', order: 'newest', limit: 2, ...(cursor ? { cursor } : {}) }).expect(200);
+      pages.push(res.body.items.map((c: { collectedOn: string }) => c.collectedOn));
+      cursor = res.body.nextCursor ?? undefined;
+    } while (cursor);
+    expect(pages).toEqual([['2026-11-15', '2026-10-01'], ['2026-09-01']]);
+
+    const shipped = await ctx.api('viewer').get('/api/v1/collections').query({ q: 'CHARTREUSE', deviceStatus: 'shipped' }).expect(200);
+    expect(shipped.body.items.map((c: { id: string }) => c.id)).toEqual([made[0].id]);
+    const collected = await ctx.api('viewer').get('/api/v1/collections').query({ q: 'chartreuse', deviceStatus: 'collected' }).expect(200);
+    expect(collected.body.items.map((c: { id: string }) => c.id)).toEqual([made[2].id]);
+    // A cursor of the oldest-first order is refused by the newest-first one.
+    const plain = await ctx.api('viewer').get('/api/v1/collections').query({ q: 'chartreuse', limit: 1 }).expect(200);
+    await ctx.api('viewer').get('/api/v1/collections').query({ order: 'newest', cursor: plain.body.nextCursor }).expect(400);
   });
 
   it('when the donor does not exist or the date is not real, then the answer names the field', async () => {

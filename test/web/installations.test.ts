@@ -92,6 +92,7 @@ describe('installation day in the web app', () => {
     await page.getByRole('button', { name: 'Valider l’installation' }).click();
     expect(await textOf(page.locator('#borrowerSignature-error'))).toContain('Le cadre est vide');
     await drawSignature(page, 'Signature de l’emprunteur : cadre de signature');
+    await checkPage(page, 'installation-signee');
     await page.getByRole('button', { name: 'Valider l’installation' }).click();
     await page.waitForURL(/\?validee=1$/);
     await checkPage(page, 'installation-validee');
@@ -130,7 +131,7 @@ describe('installation day in the web app', () => {
     expect(slip).toContain('bon état, rayure sur le capot');
     for (const d of [computer, monitor]) expect((await ctx.api().get(`/api/v1/devices/${d.id}`)).body.status).toBe('returned');
     await context.close();
-  }, 240_000);
+  }, 300_000);
 
   it('when the person has not completed a cycle, then scheduling is refused next to the person, and an admin may override with a reason', async () => {
     const [computer] = await readyDevices(ctx, [deviceInput()]);

@@ -69,7 +69,9 @@ describe('who may do what', () => {
     const { page, context } = await ctx.signedIn(viewer);
     await page.goto(`/appareils/${device.id}`);
     await checkPage(page, 'appareil-consultation');
-    expect(await page.getByRole('button', { name: /rebut|reconditionné|Modifier/ }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: /rebut|reconditionn|Modifier|effacement/i }).count()).toBe(0);
+    // No Actions section at all: no form, no link to an action, no label to print.
+    expect(await page.locator('section.actions, details, form[method="post"]:not([action="/deconnexion"])').count()).toBe(0);
     // A forged form built in the page itself (same origin, valid token): the role still says no.
     const status = await page.evaluate(async (id) => {
       const body = new URLSearchParams({ _csrf: document.querySelector<HTMLMetaElement>('meta[name="csrf-token"]')!.content, reason: 'forged' });

@@ -147,3 +147,9 @@ export async function namesOf(db: Db, ids: readonly string[]): Promise<Map<strin
   const rows = await db.kysely.selectFrom('beneficiaries').select(['id', 'reference', 'first_name', 'last_name']).where('id', 'in', [...new Set(ids)]).execute();
   return new Map(rows.map((r) => [r.id, [r.first_name, r.last_name].filter(Boolean).join(' ') || r.reference]));
 }
+
+/** The person with this exact reference (any case), through the unique index: a scanned or typed dossier number. */
+export async function findBeneficiaryByReference(db: Db, reference: string): Promise<Beneficiary | undefined> {
+  const row = await db.kysely.selectFrom('beneficiaries').selectAll().where('reference', '=', reference.trim().toUpperCase()).executeTakeFirst();
+  return row ? toBeneficiary(row) : undefined;
+}

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { pageQuerySchema } from '../../http/pagination.js';
-import { day, id, isoDate, line, optional, postcode, storedPostcode, text, timestamp } from '../../shared/fields.js';
+import { DEVICE_STATUSES } from '../../shared/device-statuses.js';
+import { day, id, isoDate, line, optional, postcode, searchTerm, storedPostcode, text, timestamp } from '../../shared/fields.js';
 import { DONOR_KINDS } from '../donors/schemas.js';
 
 export const createCollectionSchema = z.strictObject({
@@ -36,5 +37,8 @@ export const listCollectionsQuerySchema = pageQuerySchema.extend({
   donorId: id.optional(),
   from: isoDate.optional().describe('Collected on or after'),
   to: isoDate.optional().describe('Collected on or before'),
+  q: searchTerm(100).optional().describe("Part of the donor's name"),
+  deviceStatus: z.enum(DEVICE_STATUSES).optional().describe('Only collections holding at least one device in this status (e.g. `collected`: devices still at the depot)'),
+  order: z.enum(['id', 'newest']).default('id').describe('`id` (default): oldest record first; `newest`: latest collection date first'),
 });
 export type ListCollectionsQuery = z.infer<typeof listCollectionsQuerySchema>;

@@ -3,7 +3,8 @@ import { newId } from '../../db/ids.js';
 import type { CollectionRow } from '../../db/schema.js';
 import { nowIso, type Executor } from '../../db/transaction.js';
 import { decodeCursor, toPage } from '../../http/pagination.js';
-import { ProblemError, notFound } from '../../http/problem.js';
+import { ProblemError, badRequest, notFound } from '../../http/problem.js';
+import { containsPattern, lowerLike } from '../../shared/search.js';
 import type { Actor } from '../api-keys/service.js';
 import type { Donor } from '../donors/schemas.js';
 import type { Collection, CreateCollection, ListCollectionsQuery } from './schemas.js';
@@ -81,10 +82,27 @@ export async function getCollection(db: Db, id: string): Promise<Collection> {
   return toCollection(row, donors.get(row.donor_id)!, totals.get(row.id));
 }
 
-export async function listCollections(db: Db, query: ListCollectionsQuery) {
+export async function listCollections(db: Db, query: Omit<ListCollectionsQuery, 'order'> & Partial<Pick<ListCollectionsQuery, 'order'>>) {
   const after = decodeCursor<string>(query.cursor, 'string');
-  let select = db.kysely.selectFrom('collections').selectAll().orderBy('id').limit(query.limit + 1);
-  if (after) select = select.where('id', '>', after);
+  const newest = query.order === 'newest';
+  let select = db.kysely.selectFrom('collections').selectAll('collections').limit(query.limit + 1);
+  select = newest ? select.orderBy('collected_on', 'desc').orderBy('id', 'desc') : select.orderBy('id');
+  if (after && newest) {
+    // The cursor of the newest-first order is the last row's collection date and id.
+    const [on, id] = after.split(' ');
+    if (!id) throw badRequest('The cursor is not one this API gave', [{ path: 'query.cursor', message: 'invalid cursor' }]);
+    select = select.where((eb) => eb.or([eb('collected_on', '<', on), eb.and([eb('collected_on', '=', on), eb('id', '<', id)])]));
+  } else if (after) {
+    select = select.where('id', '>', after);
+  }
+  if (query.q) {
+    const pattern = containsPattern(query.q);
+    select = select.where('donor_id', 'in', (eb) => eb.selectFrom('donors').select('donors.id').where(lowerLike('donors.name', pattern)));
+  }
+  if (query.deviceStatus) {
+    const status = query.deviceStatus;
+    select = select.where((eb) => eb.exists(eb.selectFrom('devices').select('devices.id').whereRef('devices.collection_id', '=', 'collections.id').where('devices.status', '=', status)));
+  }
   if (query.donorId) select = select.where('donor_id', '=', query.donorId);
   if (query.from) select = select.where('collected_on', '>=', query.from);
   if (query.to) select = select.where('collected_on', '<=', query.to);
@@ -93,5 +111,5 @@ export async function listCollections(db: Db, query: ListCollectionsQuery) {
     donorsFor(db.kysely, rows.map((r) => r.donor_id)),
     totalsFor(db.kysely, rows.map((r) => r.id)),
   ]);
-  return toPage(rows, query.limit, (r) => r.id, (r) => toCollection(r, donors.get(r.donor_id)!, totals.get(r.id)));
+  return toPage(rows, query.limit, (r) => (newest ? `${r.collected_on} ${r.id}` : r.id), (r) => toCollection(r, donors.get(r.donor_id)!, totals.get(r.id)));
 }

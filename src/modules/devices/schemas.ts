@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { pageQuerySchema } from '../../http/pagination.js';
 import { day, id, isoDate, isoDateTime, line, optional, searchTerm, text, timestamp } from '../../shared/fields.js';
+import { DEVICE_STATUSES, type DeviceStatus } from '../../shared/device-statuses.js';
+
+export { DEVICE_STATUSES, type DeviceStatus };
 
 export const DEVICE_KINDS = ['laptop', 'desktop', 'all_in_one', 'monitor', 'tablet', 'smartphone', 'printer', 'peripheral', 'other'] as const;
-export const DEVICE_STATUSES = ['collected', 'shipped', 'ready', 'reserved', 'installed', 'returned', 'scrapped'] as const;
 export const GRADES = ['A', 'B', 'C', 'parts'] as const;
 export const ORIGINS = ['donation', 'reconditioner'] as const;
 export const STORAGE_TYPES = ['hdd', 'ssd', 'nvme', 'emmc', 'none', 'other'] as const;
@@ -16,7 +18,6 @@ export const COMPUTER_KINDS: readonly DeviceKind[] = ['laptop', 'desktop', 'all_
 export const DATA_BEARING_KINDS: readonly DeviceKind[] = ['laptop', 'desktop', 'all_in_one', 'tablet', 'smartphone'];
 
 export type DeviceKind = (typeof DEVICE_KINDS)[number];
-export type DeviceStatus = (typeof DEVICE_STATUSES)[number];
 
 /** Trimmed, upper-cased, inner spaces removed: what a scanner, a label and a person type all match. */
 export function normaliseSerial(serial: string): string {

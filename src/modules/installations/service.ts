@@ -11,7 +11,7 @@ import { transition } from '../devices/lifecycle.js';
 import { resolveCode } from '../devices/service.js';
 import { renderContract } from './contract.js';
 import { contractFacts, currentTemplate, personOf } from './documents.js';
-import type { CompleteInput, ListInstallationsQuery, ScheduleInput } from './schemas.js';
+import type { CompleteInput, Installation, ListInstallationsQuery, ScheduleInput } from './schemas.js';
 import {
   activeInstallationOf,
   getLightInstallation,
@@ -235,4 +235,11 @@ export async function listInstallations(db: Db, query: ListInstallationsQuery) {
   const rows = await select.execute();
   const devices = await installationDevices(db.kysely, rows.slice(0, query.limit).map((r) => r.id));
   return toPage(rows, query.limit, (r) => r.id, (r) => toInstallation(r, devices));
+}
+
+/** The newest installations in a status, newest first (ids follow creation): what a staff list shows. */
+export async function recentInstallations(db: Db, status: Installation['status'], limit: number): Promise<Installation[]> {
+  const rows = await selectInstallations(db.kysely).where('installations.status', '=', status).orderBy('installations.id', 'desc').limit(limit).execute();
+  const devices = await installationDevices(db.kysely, rows.map((r) => r.id));
+  return rows.map((r) => toInstallation(r, devices));
 }

@@ -4,10 +4,10 @@ import { z } from 'zod';
 import { ProblemError } from '../../http/problem.js';
 import { WRITERS } from '../../http/roles.js';
 import { sendPdf, sendPdfBuffer } from '../../pdf/send.js';
-import { createCollectionSchema } from '../../modules/collections/schemas.js';
+import { createCollectionSchema, listCollectionsQuerySchema } from '../../modules/collections/schemas.js';
 import { createCollection, getCollection, listCollections } from '../../modules/collections/service.js';
 import { intakeDevices } from '../../modules/devices/intake.js';
-import { DEVICE_KINDS, intakeDeviceSchema, MAX_BATCH } from '../../modules/devices/schemas.js';
+import { DEVICE_KINDS, DEVICE_STATUSES, intakeDeviceSchema, MAX_BATCH } from '../../modules/devices/schemas.js';
 import { listDevices, toDevice } from '../../modules/devices/service.js';
 import { renderErasureCertificate } from '../../modules/donor-documents/erasure-certificate.js';
 import { renderCollectionReceipt } from '../../modules/donor-documents/receipt.js';
@@ -79,6 +79,24 @@ export async function collectionPages(app: FastifyInstance) {
     }
     const collection = await createCollection(app.db, parsed.data, request.actor);
     return reply.redirect(`/collectes/${collection.id}/saisie`, 303);
+  });
+
+  // Every collection, newest first, searched by donor, dates and the status of its devices.
+  app.get('/collectes', { config: collectors }, async (request, reply) => {
+    const filters = formInput(request.query, ['q', 'from', 'to', 'deviceStatus']);
+    const parsed = listCollectionsQuerySchema.safeParse({ ...filters, ...formInput(request.query, ['cursor']), limit: 50, order: 'newest' });
+    const page = parsed.success ? await listCollections(app.db, parsed.data) : { items: [], nextCursor: null };
+    const next = page.nextCursor ? `/collectes?${new URLSearchParams({ ...(filters as Record<string, string>), cursor: page.nextCursor })}` : undefined;
+    return reply.code(parsed.success ? 200 : 400).page('collections', {
+      title: 'Collectes',
+      values: filters,
+      errors: parsed.success ? undefined : zodFieldErrors(parsed.error),
+      filtered: Object.keys(filters).length > 0,
+      collections: page.items,
+      next,
+      statuses: [['', 'Tous'], ...DEVICE_STATUSES.map((st) => [st, statusLabel(st)])],
+      frDate,
+    });
   });
 
   app.get('/collectes/:id', { config: collectors }, async (request, reply) => {

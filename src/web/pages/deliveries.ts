@@ -1,75 +1,92 @@
-import type { FastifyInstance } from 'fastify';
-import { randomUUID } from 'node:crypto';
-import { ProblemError } from '../../http/problem.js';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { today } from '../../clock.js';
+import { ProblemError, type FieldError } from '../../http/problem.js';
 import { WRITERS } from '../../http/roles.js';
 import { createDeliverySchema } from '../../modules/deliveries/schemas.js';
 import { createDelivery, getDelivery } from '../../modules/deliveries/service.js';
+import { DEVICE_KINDS, GRADES, normaliseSerial } from '../../modules/devices/schemas.js';
 import { ERASURE_METHODS } from '../../modules/erasure/schemas.js';
 import { kindLabelFr } from '../../shared/kinds-fr.js';
-import { formInput } from '../form.js';
-import { frenchDetail, statusLabel, zodFieldErrors } from '../messages.js';
+import { formInput, parisInstant } from '../form.js';
+import { erasureMethodLabel, frenchDetail, frenchField, statusLabel, type FieldErrors } from '../messages.js';
 import { parseId } from './devices.js';
 
 const receivers = { web: { roles: WRITERS.deliveries } };
-const PARIS_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' });
-const METHOD_FR: Record<string, string> = {
-  'nist-800-88-clear': 'Effacement simple (NIST Clear)',
-  'nist-800-88-purge': 'Purge (NIST Purge)',
-  'nist-800-88-destroy': 'Destruction (NIST Destroy)',
-};
+const DELIVERY_FIELDS = ['reference', 'receivedOn', 'notes', 'codes', 'returnGrade', 'method', 'tool', 'performedAt', 'operator', 'result', 'verification'] as const;
+/** One line of the new units' grid: the intake shape's fields a delivery note gives. */
+const UNIT_FIELDS = ['kind', 'brand', 'model', 'serialNumber', 'grade', 'weightKg'] as const;
+const FIRST_LINES = 3;
+const MORE_LINES = 3;
+const MAX_LINES = 60;
 
 /**
- * Réceptions: units coming back from the reconditioner, scanned one per line, with the
- * reconditioner's erasure attestation for the whole delivery when there is one. The service
- * checks every code and the attestation; nothing is recorded unless all of it is right.
+ * Réceptions: units coming back from the reconditioner, scanned one per line, and new units
+ * TRIRA brings (one grid line each), with the reconditioner's erasure attestation for every
+ * unit of the delivery. The service checks every code, line and attestation; nothing is
+ * recorded unless all of it is right.
  */
 export async function deliveryPages(app: FastifyInstance) {
-  const form = (reply: import('fastify').FastifyReply, extra: Record<string, unknown> = {}) =>
+  const form = (reply: FastifyReply, extra: { values?: Record<string, unknown>; errors?: FieldErrors; lines?: number } = {}) =>
     reply.page('reception', {
       title: 'Nouvelle réception',
-      methods: [['', 'Aucune attestation'], ...ERASURE_METHODS.map((m) => [m, METHOD_FR[m]])],
+      methods: [['', 'Aucune attestation'], ...ERASURE_METHODS.map((m) => [m, erasureMethodLabel(m)])],
       results: [['passed', 'Réussi'], ['failed', 'Échoué']],
-      idempotencyKey: randomUUID(),
-      ...extra,
-      values: { receivedOn: PARIS_DAY.format(new Date()), ...(extra.values as object) },
+      kinds: [['', '—'], ...DEVICE_KINDS.map((k) => [k, kindLabelFr(k)])],
+      grades: [['', '—'], ...GRADES.map((g) => [g, g === 'parts' ? 'Pièces' : g])],
+      lines: extra.lines ?? FIRST_LINES,
+      errors: extra.errors,
+      values: { receivedOn: today(), ...extra.values },
     });
 
-  app.get('/receptions/nouvelle', { config: receivers }, async (_request, reply) => form(reply));
+  app.get('/receptions/nouvelle', { config: receivers }, async (request, reply) => {
+    // From a device page ("Enregistrer sa réception"): its code is the first line.
+    const code = (request.query as Record<string, unknown>).code;
+    return form(reply, { values: typeof code === 'string' && /^[\x21-\x7e]{1,100}$/.test(code) ? { codes: `${code}\n` } : {} });
+  });
 
   app.post('/receptions/nouvelle', { config: receivers }, async (request, reply) => {
     const body = (request.body ?? {}) as Record<string, unknown>;
-    const values = formInput(body, ['reference', 'receivedOn', 'notes', 'codes', 'method', 'tool', 'performedAt', 'operator', 'result']);
+    const values = formInput(body, DELIVERY_FIELDS);
+    const lines = Math.min(MAX_LINES, Math.max(FIRST_LINES, Number(body.lines) || FIRST_LINES));
+    // Typed back as they were, with every line of the grid.
+    const typed = { ...values, ...formInput(body, Array.from({ length: lines }, (_, i) => UNIT_FIELDS.map((f) => `${f}_${i}`)).flat()) };
+    if (body.more !== undefined) return form(reply, { values: typed, lines: Math.min(MAX_LINES, lines + MORE_LINES) });
+
     const codes = String(values.codes ?? '').split(/\r?\n/).map((c) => c.trim()).filter(Boolean).slice(0, 500);
+    // Lines left blank are not units; a line's number stays its place in the grid.
+    const units = Array.from({ length: lines }, (_, line) => ({ line, unit: formInput(body, UNIT_FIELDS.map((f) => `${f}_${line}`), [`weightKg_${line}`]) }))
+      .filter(({ unit }) => Object.keys(unit).length > 0)
+      .map(({ line, unit }) => ({ line, unit: Object.fromEntries(Object.entries(unit).map(([key, value]) => [key.replace(/_\d+$/, ''), value])) }));
     const erasure = values.method
-      ? { method: values.method, tool: values.tool, operator: values.operator, result: values.result, performedAt: values.performedAt ? new Date(String(values.performedAt)).toISOString() : undefined }
+      ? { method: values.method, tool: values.tool, operator: values.operator, result: values.result, verification: values.verification, performedAt: parisInstant(values.performedAt) }
       : undefined;
-    const parsed = createDeliverySchema.safeParse({
-      reference: values.reference,
-      receivedOn: values.receivedOn,
-      notes: values.notes,
-      items: codes.map((code) => ({ code, ...(erasure ? { erasure } : {}) })),
-    });
+    const items = [
+      ...codes.map((code) => ({ code, ...(values.returnGrade ? { grade: values.returnGrade } : {}), ...(erasure ? { erasure } : {}) })),
+      ...units.map(({ unit }) => ({ ...unit, ...(erasure ? { erasure } : {}) })),
+    ];
+    if (!items.length) return form(reply.code(422), { values: typed, lines, errors: { codes: 'Scannez au moins un appareil qui revient, ou décrivez un nouvel appareil.' } });
+
+    // Where a refusal about item N belongs: the codes box, the attestation, or a grid cell.
+    const placeOf = (path: string): string => {
+      const match = /^items\.(\d+)(?:\.(\w+))?(?:\.(\w+))?/.exec(path);
+      if (!match) return path;
+      const [, index, field, sub] = match;
+      if (field === 'erasure') return sub ?? 'method';
+      if (Number(index) < codes.length) return field === 'grade' ? 'returnGrade' : 'codes';
+      return `${field === 'specs' ? 'kind' : (field ?? 'kind')}_${units[Number(index) - codes.length].line}`;
+    };
+    const parsed = createDeliverySchema.safeParse({ reference: values.reference, receivedOn: values.receivedOn, notes: values.notes, items });
     if (!parsed.success) {
-      const errors = Object.fromEntries(
-        Object.entries(zodFieldErrors(parsed.error)).map(([path, message]) => [path.startsWith('items') ? (/erasure\.(\w+)/.exec(path)?.[1] ?? 'codes') : path, message]),
-      );
-      return form(reply.code(422), { errors, values: body });
+      const errors: FieldErrors = {};
+      for (const issue of parsed.error.issues) errors[placeOf(issue.path.join('.'))] ??= frenchField(issue.message);
+      return form(reply.code(422), { values: typed, lines, errors: unionErrors(errors, parsed.error.issues, placeOf) });
     }
     try {
       const delivery = await createDelivery(app.db, parsed.data, request.actor, app.config.assetTagPrefix);
       return reply.redirect(`/receptions/${delivery.id}`, 303);
     } catch (error) {
-      if (error instanceof ProblemError && error.status < 500 && error.status !== 403) {
-        // Name each refused line: "ligne 2 (OP-424242) : inconnu".
-        const lines = (error.errors ?? []).map((e) => {
-          const index = Number(/items\.(\d+)/.exec(e.path)?.[1]);
-          const why = /appears twice/.test(e.message) ? 'en double' : /no device/.test(e.message) ? 'inconnu' : 'refusé';
-          return Number.isNaN(index) ? why : `ligne ${index + 1} (${codes[index]}) : ${why}`;
-        });
-        const message = lines.length ? `Codes refusés, rien n’a été enregistré : ${lines.join(' ; ')}.` : frenchDetail(error);
-        return form(reply.code(error.status), { errors: { codes: message }, values: body });
-      }
-      throw error;
+      if (!(error instanceof ProblemError) || error.status >= 500 || error.status === 403) throw error;
+      return form(reply.code(error.status), { values: typed, lines, errors: refusalErrors(error, codes, units, placeOf) });
     }
   });
 
@@ -78,4 +95,47 @@ export async function deliveryPages(app: FastifyInstance) {
     const delivery = await getDelivery(app.db, id);
     return reply.page('delivery', { title: `Réception ${delivery.reference}`, delivery, kindLabel: kindLabelFr, statusLabel });
   });
+}
+
+/**
+ * An item is either a returning unit or a new one (a union): zod reports a bad new unit as a
+ * failed union, its own issues nested. The new-unit branch's are the ones to show.
+ */
+function unionErrors(errors: FieldErrors, issues: { code: string; path: PropertyKey[]; message: string; errors?: unknown }[], placeOf: (path: string) => string): FieldErrors {
+  for (const issue of issues) {
+    if (issue.code !== 'invalid_union' || !Array.isArray(issue.errors)) continue;
+    const branch = (issue.errors as { path: PropertyKey[]; message: string }[][]).find((list) => !list.some((i) => i.path[0] === 'code')) ?? [];
+    const place = placeOf(issue.path.join('.'));
+    delete errors[place];
+    for (const nested of branch) errors[placeOf([...issue.path, ...nested.path].join('.'))] ??= frenchField(nested.message);
+  }
+  return errors;
+}
+
+/** The service's refusal, each reason next to its field: codes named by line, a grid line by its cell, the attestation's fields. */
+function refusalErrors(error: ProblemError, codes: string[], units: { line: number; unit: Record<string, unknown> }[], placeOf: (path: string) => string): FieldErrors {
+  const errors: FieldErrors = {};
+  const codeLines: string[] = [];
+  // A serial number already registered (or twice in the grid): next to each line that holds it.
+  const serial = (error.extra as { serialNumber?: string }).serialNumber;
+  for (const { line, unit } of units) {
+    if (serial && typeof unit.serialNumber === 'string' && normaliseSerial(unit.serialNumber) === serial) errors[`serialNumber_${line}`] = frenchDetail(error);
+  }
+  if (serial) return errors;
+  for (const e of (error.errors ?? []) as FieldError[]) {
+    const index = Number(/^items\.(\d+)/.exec(e.path)?.[1]);
+    const place = placeOf(e.path);
+    if (place === 'codes') {
+      const why = /appears twice/.test(e.message) ? 'en double' : /no device/.test(e.message) ? 'inconnu' : 'refusé';
+      codeLines.push(`ligne ${index + 1} (${codes[index]}) : ${why}`);
+    } else if (e.path.endsWith('.erasure')) {
+      const where = index < codes.length ? `${codes[index]}` : 'un nouvel appareil';
+      errors.method ??= `Effacement manquant ou insuffisant (${where}) : il faut l’attestation d’une Purge ou d’une destruction réussie.`;
+    } else {
+      errors[place] ??= frenchField(e.message);
+    }
+  }
+  if (codeLines.length) errors.codes = `Codes refusés, rien n’a été enregistré : ${codeLines.join(' ; ')}.`;
+  if (!Object.keys(errors).length) errors.codes = frenchDetail(error);
+  return errors;
 }

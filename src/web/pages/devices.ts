@@ -4,37 +4,27 @@ import { WRITERS } from '../../http/roles.js';
 import { sendPdf } from '../../pdf/send.js';
 import { idParams } from '../../shared/fields.js';
 import { kindLabelFr } from '../../shared/kinds-fr.js';
-import type { Role } from '../../modules/api-keys/schemas.js';
 import { getCollection } from '../../modules/collections/service.js';
+import { nowMs } from '../../clock.js';
 import { allowedActions, type Action } from '../../modules/devices/lifecycle.js';
-import { DEVICE_STATUSES, GRADES, listDevicesQuerySchema, scrapSchema, updateDeviceSchema } from '../../modules/devices/schemas.js';
+import { DATA_BEARING_KINDS, DEVICE_STATUSES, GRADES, listDevicesQuerySchema, scrapSchema, updateDeviceSchema, type Device, type DeviceKind } from '../../modules/devices/schemas.js';
+import { clearanceGap, erasureClearance } from '../../modules/erasure/clearance.js';
+import { ERASURE_METHODS, erasureInputSchema } from '../../modules/erasure/schemas.js';
 import { scrapDevice } from '../../modules/scrapping/service.js';
 import { etagOf, getDeviceRow, listDeviceEvents, listDevices, toDevice, updateDevice } from '../../modules/devices/service.js';
 import { getDonor } from '../../modules/donors/service.js';
-import { listErasures } from '../../modules/erasure/service.js';
+import { listErasures, recordErasure } from '../../modules/erasure/service.js';
+import { getShipmentRow } from '../../modules/shipments/service.js';
 import { createLabelDocument, drawLabels, labelDocumentTitle } from '../../modules/labels/render.js';
 import { deviceLabelQuerySchema } from '../../modules/labels/schemas.js';
 import { checkedFormat, deviceLabelContent, labelUrl } from '../../modules/labels/service.js';
 import { currentInstallationOfDevice } from '../../modules/installations/store.js';
 import { reconditionSchema } from '../../modules/reconditioning/schemas.js';
 import { reconditionDevice } from '../../modules/reconditioning/service.js';
-import { formInput } from '../form.js';
-import { fieldErrorsOf, frenchDetail, statusLabel, zodFieldErrors, type FieldErrors } from '../messages.js';
+import { deviceActionsFor } from '../device-actions.js';
+import { formInput, parisInstant, parisLocal } from '../form.js';
+import { erasureMethodLabel, fieldErrorsOf, frenchDetail, statusLabel, zodFieldErrors, type FieldErrors } from '../messages.js';
 import { allowed } from '../roles.js';
-
-/**
- * The actions a device page offers, each with the roles of its API route: a button appears only
- * when the transition table allows the action from the device's status and the role may do it.
- */
-export const DEVICE_ACTIONS: { action: Action; roles: readonly Role[]; label: string }[] = [
-  { action: 'recondition', roles: WRITERS.recondition, label: 'Marquer comme reconditionné' },
-  { action: 'scrap', roles: WRITERS.scrap, label: 'Mettre au rebut' },
-];
-
-export function deviceActionsFor(status: string, role: Role | undefined) {
-  const possible = allowedActions(status);
-  return DEVICE_ACTIONS.filter((a) => possible.includes(a.action) && allowed(role, a.roles));
-}
 
 const EVENT_FR: Record<string, string> = {
   intake: 'Collecté',
@@ -50,34 +40,35 @@ const EVENT_FR: Record<string, string> = {
   erasure: 'Effacement des données',
   missing: 'Signalé non reçu',
 };
-const METHOD_FR: Record<string, string> = {
-  'nist-800-88-clear': 'Effacement simple (NIST Clear)',
-  'nist-800-88-purge': 'Purge (NIST Purge)',
-  'nist-800-88-destroy': 'Destruction (NIST Destroy)',
-};
-
 const EDIT_FIELDS = ['brand', 'model', 'serialNumber', 'grade', 'weightKg', 'notes'] as const;
 
 interface Draft {
   values?: Record<string, unknown>;
   errors?: FieldErrors;
   message?: string;
-  open?: Action | 'edit';
+  open?: Action | 'edit' | 'erasure';
 }
+
+const ERASURE_FIELDS = ['method', 'tool', 'performedAt', 'operator', 'result', 'verification', 'notes', 'supersedes'] as const;
+const GRADE_OPTIONS = GRADES.map((g) => [g, g === 'parts' ? 'Pièces' : g]);
 
 export async function devicePages(app: FastifyInstance) {
   async function show(request: FastifyRequest, reply: FastifyReply, id: string, draft: Draft = {}) {
     const row = await getDeviceRow(app.db.kysely, id);
     const device = toDevice(row);
     const role = request.staff?.actor.role;
-    const [events, erasures, donor, collection, installation] = await Promise.all([
+    const [events, erasures, donor, collection, installation, gap] = await Promise.all([
       listDeviceEvents(app.db, id, 500),
       listErasures(app.db, id),
       device.donorId ? getDonor(app.db, device.donorId) : undefined,
       device.collectionId ? getCollection(app.db, device.collectionId) : undefined,
       // Personal data (the beneficiary's name) only for the roles the API shows it to.
       currentInstallationOfDevice(app.db.kysely, id, allowed(role, WRITERS.beneficiaries)),
+      allowedActions(device.status).some((a) => a === 'recondition' || a === 'scrap') ? erasureGap(device) : null,
     ]);
+    const actions = deviceActionsFor(device, role, { installationId: installation?.id });
+    // Not received: TRIRA says so when confirming the shipment's receipt, which the link leads to.
+    const reportMissing = allowed(role, WRITERS.acknowledge) && device.status === 'shipped' && !device.missingSince ? await shipmentAwaitingReceipt(events.items) : undefined;
     return reply.page('device', {
       title: `${device.assetTag} · ${kindLabelFr(device.kind)}`,
       device,
@@ -87,20 +78,43 @@ export async function devicePages(app: FastifyInstance) {
       donor,
       collection,
       installation,
-      actions: deviceActionsFor(device.status, role),
+      actions,
+      // A data-bearing device without a qualifying erasure: reconditioning waits for one, scrapping needs the recycler's certificate.
+      erasureGap: gap,
+      reportMissing,
+      canErase: allowed(role, WRITERS.erasure),
+      erasureMethods: [['', '— choisir —'], ...ERASURE_METHODS.map((m) => [m, erasureMethodLabel(m)])],
+      erasureResults: [['passed', 'Réussi'], ['failed', 'Échoué']],
+      supersedable: [['', 'Aucun (nouvel effacement)'], ...erasures.filter((e) => !e.supersededById).map((e) => [e.id, `${frDateTime(e.performedAt)} · ${erasureMethodLabel(e.method)} · ${e.result === 'passed' ? 'réussi' : 'échoué'}`])],
+      nowLocal: parisLocal(new Date(nowMs())),
       canEdit: allowed(role, WRITERS.deviceEdit),
       canPrint: allowed(role, WRITERS.labels),
       labelUrl: labelUrl(app.config.publicUrl, device.assetTag),
       grades: GRADES,
+      gradeOptions: GRADE_OPTIONS,
       kindLabel: kindLabelFr,
       statusLabel,
       eventLabel: (type: string) => EVENT_FR[type] ?? type,
-      methodLabel: (method: string) => METHOD_FR[method] ?? method,
+      methodLabel: erasureMethodLabel,
       frDateTime,
       scanned: (request.query as Record<string, unknown>).scan === '1',
       draft,
       scripts: ['scanner.js'],
     });
+  }
+
+  /** What a data-bearing device still lacks before reuse or disposal, in the service's words; null when nothing. */
+  async function erasureGap(device: Device): Promise<string | null> {
+    if (!DATA_BEARING_KINDS.includes(device.kind as DeviceKind)) return null;
+    return clearanceGap((await erasureClearance(app.db.kysely, [device.id])).get(device.id), device.kind);
+  }
+
+  /** The dispatched shipment this device travels in, while the reconditioner has not confirmed its receipt. */
+  async function shipmentAwaitingReceipt(events: { type: string; details: Record<string, unknown> | null }[]) {
+    const shipmentId = events.filter((e) => e.type === 'dispatch').at(-1)?.details?.shipmentId;
+    if (typeof shipmentId !== 'string') return undefined;
+    const shipment = await getShipmentRow(app.db.kysely, shipmentId);
+    return shipment.status === 'dispatched' ? { id: shipment.id, reference: shipment.reference } : undefined;
   }
 
   // Search, paginated with the API's cursors; the module's query schema checks the filters.
@@ -152,28 +166,45 @@ export async function devicePages(app: FastifyInstance) {
     return reply.redirect(`/appareils/${id}?modifie=1`, 303);
   });
 
+  app.post('/appareils/:id/effacement', { config: { web: { roles: WRITERS.erasure } } }, async (request, reply) => {
+    const { id } = parseId(request.params);
+    const values = formInput(request.body, ERASURE_FIELDS);
+    const parsed = erasureInputSchema.safeParse({ ...values, performedAt: parisInstant(values.performedAt) });
+    if (!parsed.success) return show(request, reply.code(422), id, { values, errors: zodFieldErrors(parsed.error), open: 'erasure' });
+    await actOrExplain(request, reply, id, 'erasure', values, () => recordErasure(app.db, id, parsed.data, request.actor));
+    if (!reply.sent) return reply.redirect(`/appareils/${id}#erasure-title`, 303);
+  });
+
   app.post('/appareils/:id/reconditionner', { config: { web: { roles: WRITERS.recondition } } }, async (request, reply) => {
     const { id } = parseId(request.params);
-    const parsed = reconditionSchema.safeParse(formInput(request.body, ['grade', 'os', 'notes']));
-    if (!parsed.success) return show(request, reply.code(422), id, { errors: zodFieldErrors(parsed.error), open: 'recondition' });
-    await actOrExplain(request, reply, id, 'recondition', () => reconditionDevice(app.db, id, parsed.data, request.actor));
+    const values = formInput(request.body, ['grade', 'os', 'notes', 'reconditionedOn']);
+    const parsed = reconditionSchema.safeParse(values);
+    if (!parsed.success) return show(request, reply.code(422), id, { values, errors: zodFieldErrors(parsed.error), open: 'recondition' });
+    await actOrExplain(request, reply, id, 'recondition', values, () => reconditionDevice(app.db, id, parsed.data, request.actor));
     if (!reply.sent) return reply.redirect(`/appareils/${id}`, 303);
   });
 
   app.post('/appareils/:id/rebut', { config: { web: { roles: WRITERS.scrap } } }, async (request, reply) => {
     const { id } = parseId(request.params);
-    const parsed = scrapSchema.safeParse(formInput(request.body, ['reason', 'notes']));
-    if (!parsed.success) return show(request, reply.code(422), id, { errors: zodFieldErrors(parsed.error), open: 'scrap' });
-    await actOrExplain(request, reply, id, 'scrap', () => scrapDevice(app.db, id, parsed.data, request.actor));
+    const values = formInput(request.body, ['reason', 'notes', 'scrappedOn', 'destructionCertificate']);
+    const parsed = scrapSchema.safeParse(values);
+    if (!parsed.success) return show(request, reply.code(422), id, { values, errors: zodFieldErrors(parsed.error), open: 'scrap' });
+    await actOrExplain(request, reply, id, 'scrap', values, () => scrapDevice(app.db, id, parsed.data, request.actor));
     if (!reply.sent) return reply.redirect(`/appareils/${id}`, 303);
   });
 
-  async function actOrExplain(request: FastifyRequest, reply: FastifyReply, id: string, action: Action, work: () => Promise<unknown>) {
+  /** Runs the service; a refusal is shown on the device page, next to the field it names, with what was typed. */
+  async function actOrExplain(request: FastifyRequest, reply: FastifyReply, id: string, open: Draft['open'], values: Record<string, unknown>, work: () => Promise<unknown>) {
     try {
       await work();
     } catch (error) {
       if (!(error instanceof ProblemError) || error.status === 404 || error.status === 403) throw error;
-      await show(request, reply.code(error.status), id, { message: frenchDetail(error), open: action });
+      const errors = fieldErrorsOf(error.errors);
+      // Scrapping a data-bearing device without a qualifying erasure: what is missing is the certificate.
+      if ((error.extra as { missing?: string }).missing === 'erasure' && open === 'scrap') {
+        errors.destructionCertificate = 'Exigée pour cet appareil : la référence du certificat de destruction du recycleur.';
+      }
+      await show(request, reply.code(error.status), id, { values, errors, message: frenchDetail(error), open });
     }
   }
 

@@ -115,6 +115,7 @@ export async function installationVisitPages(app: FastifyInstance) {
     const person = await getBeneficiary(app.db, installation.beneficiaryId);
     const out = installation.devices.filter((d) => d.returnedOn === null);
     const device = out.find((d) => d.deviceId === deviceId) ?? out.find((d) => d.role === 'main') ?? out[0];
+    if (!device) return reply.redirect(`/installations/${installation.id}`, 303);
     return reply.code(status).page('installation-return', {
       title: `Restitution — ${person.reference}`,
       installation,

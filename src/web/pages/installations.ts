@@ -6,11 +6,12 @@ import { sendPdfBuffer } from '../../pdf/send.js';
 import { kindLabelFr } from '../../shared/kinds-fr.js';
 import { frLongDate } from '../../shared/french.js';
 import type { Beneficiary } from '../../modules/beneficiaries/schemas.js';
-import { getBeneficiary, listBeneficiaries, namesOf } from '../../modules/beneficiaries/service.js';
+import { findBeneficiaryByReference, getBeneficiary, listBeneficiaries, namesOf } from '../../modules/beneficiaries/service.js';
+import type { Db } from '../../db/connection.js';
 import { resolveCode } from '../../modules/devices/service.js';
 import { returnReceiptPdf } from '../../modules/installations/returns.js';
 import { scheduleSchema, type Installation, type InstallationStatus } from '../../modules/installations/schemas.js';
-import { contractPdf, getInstallation, listInstallations, scheduleInstallation } from '../../modules/installations/service.js';
+import { contractPdf, getInstallation, recentInstallations, scheduleInstallation } from '../../modules/installations/service.js';
 import { fieldErrorsOf, frenchDetail, statusLabel, zodFieldErrors, type FieldErrors } from '../messages.js';
 import { parseId } from './devices.js';
 
@@ -66,19 +67,30 @@ function renameScheduleFields(errors: FieldErrors): FieldErrors {
   return out;
 }
 
+/** A dossier reference goes straight to its person (unique index); anything else searches names and references. */
+async function searchPeople(db: Db, q: string): Promise<Beneficiary[]> {
+  if (/^B-\d{4}-\d+$/i.test(q)) {
+    const exact = await findBeneficiaryByReference(db, q);
+    if (exact) return [exact];
+  }
+  return (await listBeneficiaries(db, { q, limit: 20 })).items;
+}
+
 export async function installationPages(app: FastifyInstance) {
   app.get('/installations', { config: installers }, async (_request, reply) => {
-    const [scheduled, completed, closed] = await Promise.all(
-      (['scheduled', 'completed', 'closed'] as const).map((status) => listInstallations(app.db, { status, limit: 50 })),
-    );
-    const all = [...scheduled.items, ...completed.items, ...closed.items];
+    const [scheduled, completed, closed] = await Promise.all([
+      recentInstallations(app.db, 'scheduled', 100),
+      recentInstallations(app.db, 'completed', 30),
+      recentInstallations(app.db, 'closed', 10),
+    ]);
+    const all = [...scheduled, ...completed, ...closed];
     const names = await namesOf(app.db, all.map((i) => i.beneficiaryId));
     const byDate = (a: Installation, b: Installation) => a.scheduledOn.localeCompare(b.scheduledOn);
     return reply.page('installations', {
       title: 'Installations',
-      scheduled: scheduled.items.sort(byDate),
-      completed: completed.items,
-      closed: closed.items,
+      scheduled: scheduled.sort(byDate),
+      completed,
+      closed,
       names,
       frDay,
     });
@@ -88,7 +100,7 @@ export async function installationPages(app: FastifyInstance) {
     const query = request.query as Record<string, unknown>;
     const q = (form.q ?? (typeof query.q === 'string' ? query.q : '')).trim().slice(0, 100);
     const chosenId = form.beneficiaryId ?? (typeof query.beneficiaire === 'string' ? query.beneficiaire : undefined);
-    const found = q ? (await listBeneficiaries(app.db, { q, limit: 20 })).items : [];
+    const found = q ? await searchPeople(app.db, q) : [];
     let chosen: Beneficiary | undefined;
     if (chosenId && !found.some((b) => b.id === chosenId)) chosen = await getBeneficiary(app.db, chosenId).catch(() => undefined);
     const candidates = [...(chosen ? [chosen] : []), ...found].filter((b) => !b.anonymisedAt);

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { createCollection, createDonor, deviceInput, intake } from '../helpers/factories.js';
+import { move } from '../helpers/lifecycle.js';
+import { checkPage, textOf, useBrowserApp } from './browser.js';
+
+const ctx = useBrowserApp();
+
+describe('a delivery from TRIRA with new units', () => {
+  it('when TRIRA brings a returning unit and two new ones, then a line missing its kind and a serial already known are named on their line, and once right every unit is ready with the attestation', async () => {
+    const [back, known] = await intake(ctx, [deviceInput(), deviceInput()]);
+    await move(ctx, [back.id], 'dispatch');
+    const trira = await ctx.staff('reconditioner', 'Atelier TRIRA');
+    const { page, context } = await ctx.signedIn(trira);
+    await page.goto('/receptions/nouvelle');
+    await page.getByLabel('Numéro du bon de livraison').fill('BL-TRIRA-0077');
+    await page.getByLabel('Codes des appareils').fill(back.assetTag);
+    await page.getByLabel('Grade donné par le reconditionneur (facultatif, pour tous ces appareils)').selectOption('A');
+    await page.getByLabel('Marque, ligne 1').fill('Lenovo');
+    await page.getByLabel('Modèle, ligne 1').fill('ThinkPad T470');
+    await page.getByLabel('Numéro de série, ligne 1').fill('PF-NEW-0001');
+    await page.getByLabel('Type, ligne 2').selectOption('laptop');
+    await page.getByLabel('Numéro de série, ligne 2').fill(known.serialNumber!);
+    await page.getByLabel('Grade, ligne 2').selectOption('B');
+    await page.getByLabel('Méthode').selectOption('nist-800-88-purge');
+    await page.getByLabel('Outil').fill('Blancco Drive Eraser 7.14');
+    await page.getByLabel('Effectué le').fill('2026-11-30T10:00');
+    await page.getByLabel('Opérateur').fill('Karim, TRIRA');
+    await page.getByRole('button', { name: 'Enregistrer la réception' }).click();
+    expect(await textOf(page.locator('#kind_0-error'))).toBe('Choisissez une valeur de la liste.');
+    await checkPage(page, 'reception-nouveaux-erreur');
+
+    await page.getByLabel('Type, ligne 1').selectOption('laptop');
+    await page.getByRole('button', { name: 'Enregistrer la réception' }).click();
+    expect(await textOf(page.locator('#serialNumber_1-error'))).toContain(`Ce numéro de série est déjà enregistré : ${known.assetTag}`);
+    // Nothing typed is lost, and nothing was recorded.
+    expect(await page.getByLabel('Modèle, ligne 1').inputValue()).toBe('ThinkPad T470');
+    expect((await ctx.api().get(`/api/v1/devices/${back.id}`)).body.status).toBe('shipped');
+
+    // More lines without losing any: the grid grows by three.
+    await page.getByRole('button', { name: 'Plus de lignes pour les nouveaux appareils' }).click();
+    expect(await page.getByLabel('Type, ligne 6').count()).toBe(1);
+    expect(await page.getByLabel('Numéro de série, ligne 1').inputValue()).toBe('PF-NEW-0001');
+    await page.getByLabel('Numéro de série, ligne 2').fill('PF-NEW-0002');
+    await page.getByRole('button', { name: 'Enregistrer la réception' }).click();
+    await page.waitForURL(/\/receptions\/[0-9a-z]+$/);
+    await checkPage(page, 'reception-nouveaux');
+    const rows = await page.locator('table.cards tbody tr').allInnerTexts();
+    expect(rows).toHaveLength(3);
+    expect(rows.filter((r) => r.includes('(nouveau)'))).toHaveLength(2);
+
+    const delivery = (await ctx.api().get('/api/v1/deliveries')).body.items.find((d: { reference: string }) => d.reference === 'BL-TRIRA-0077');
+    const full = (await ctx.api().get(`/api/v1/deliveries/${delivery.id}`)).body;
+    expect(full).toMatchObject({ newUnits: 2, returnedUnits: 1 });
+    for (const item of full.items) {
+      expect(item.device.status).toBe('ready');
+      const erasures = (await ctx.api().get(`/api/v1/devices/${item.device.id}/erasures`)).body.items;
+      expect(erasures).toMatchObject([{ method: 'nist-800-88-purge', operator: 'Karim, TRIRA', deliveryId: delivery.id, performedAt: '2026-11-30T09:00:00.000Z' }]);
+    }
+    const byGrade = Object.fromEntries(full.items.map((i: { device: { serialNumber: string; grade: string; origin: string } }) => [i.device.serialNumber, [i.device.grade, i.device.origin]]));
+    expect(byGrade).toMatchObject({ [back.serialNumber!]: ['A', 'donation'], 'PF-NEW-0001': [null, 'reconditioner'], 'PF-NEW-0002': ['B', 'reconditioner'] });
+    await context.close();
+  });
+});
+
+describe('the collections list', () => {
+  it('when a collector opens Collectes from the menu, then collections are listed newest first and filtered by donor, dates and the status of their devices, each linking to its page', async () => {
+    const alpes = await createDonor(ctx, { name: 'Alpes Conseil' });
+    const lac = await createDonor(ctx, { name: 'Lac Bourget Industries' });
+    const older = await createCollection(ctx, { donorId: alpes.id, collectedOn: '2026-10-05' });
+    const newer = await createCollection(ctx, { donorId: alpes.id, collectedOn: '2026-11-20' });
+    const other = await createCollection(ctx, { donorId: lac.id, collectedOn: '2026-11-10' });
+    const [shipped] = await intake(ctx, [deviceInput()], older.id);
+    await intake(ctx, [deviceInput(), deviceInput()], newer.id);
+    await move(ctx, [shipped.id], 'dispatch');
+
+    const collector = await ctx.staff('collector');
+    const { page, context } = await ctx.signedIn(collector);
+    await page.goto('/');
+    await page.getByRole('link', { name: 'Collectes', exact: true }).click();
+    await page.waitForURL('**/collectes');
+    await checkPage(page, 'collectes');
+    const dates = async () => (await page.locator('table.cards tbody tr td:first-child').allInnerTexts()).map((t) => t.trim());
+    const all = await dates();
+    expect(all.indexOf('Collecte du 20/11/2026')).toBeLessThan(all.indexOf('Collecte du 10/11/2026'));
+    expect(all.indexOf('Collecte du 10/11/2026')).toBeLessThan(all.indexOf('Collecte du 05/10/2026'));
+
+    await page.getByLabel('Donateur').fill('alpes');
+    await page.getByRole('button', { name: 'Filtrer' }).click();
+    await page.waitForURL(/q=alpes/);
+    expect(await dates()).toEqual(['Collecte du 20/11/2026', 'Collecte du 05/10/2026']);
+    expect(await textOf(page.locator('tr', { hasText: '20/11/2026' }))).toContain('2');
+
+    await page.getByLabel('Appareils au statut').selectOption('shipped');
+    await page.getByRole('button', { name: 'Filtrer' }).click();
+    await page.waitForURL(/deviceStatus=shipped/);
+    expect(await dates()).toEqual(['Collecte du 05/10/2026']);
+
+    await page.goto('/collectes?from=2026-11-01&to=2026-11-15');
+    expect(await dates()).toContain('Collecte du 10/11/2026');
+    expect(await dates()).not.toContain('Collecte du 20/11/2026');
+    await page.getByRole('link', { name: 'Collecte du 10/11/2026' }).click();
+    await page.waitForURL(`**/collectes/${other.id}`);
+    expect(await textOf(page.locator('h1'))).toContain('Lac Bourget Industries');
+
+    await page.goto('/collectes?from=2026-13-45');
+    expect(await textOf(page.locator('#from-error'))).toBeTruthy();
+    await checkPage(page, 'collectes-erreur');
+    await context.close();
+  });
+});
