@@ -6,6 +6,7 @@ import { systemClock, useClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Db } from './db/connection.js';
 import { registerAuth } from './http/auth.js';
+import { clientErrorProblem } from './http/client-errors.js';
 import { registerRequestScope } from './http/crash-guard.js';
 import { frameworkErrorProblem, registerErrorHandling } from './http/errors.js';
 import { registerIdempotency } from './http/idempotency.js';
@@ -13,6 +14,7 @@ import { AuthThrottle, publicPageLimit, registerExpensiveLimits, registerRateLim
 import { describeRoute, finishDocument } from './http/openapi.js';
 import { serializerCompiler } from './http/serializer.js';
 import { validatorCompiler } from './http/validator.js';
+import { registerUtf8Checks } from './http/utf8.js';
 import { problemSchema } from './http/problem.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { OneLinePerRequest } from './logger.js';
@@ -25,6 +27,7 @@ import { deviceRoutes } from './modules/devices/routes.js';
 import { donorRoutes } from './modules/donors/routes.js';
 import { healthRoutes } from './modules/health/routes.js';
 import { installationRoutes } from './modules/installations/routes.js';
+import { closeSignaturePool } from './modules/installations/signature-pool.js';
 import { deliveryRoutes } from './modules/deliveries/routes.js';
 import { donorDocumentRoutes } from './modules/donor-documents/routes.js';
 import { erasureRoutes } from './modules/erasure/routes.js';
@@ -66,13 +69,16 @@ export async function buildApp({ db, config, logger = false, clock = systemClock
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
     frameworkErrors: frameworkErrorProblem,
     logController: new OneLinePerRequest(),
+    clientErrorHandler: clientErrorProblem,
   });
   app.decorate('db', db);
   app.decorate('config', config);
+  app.addHook('onClose', closeSignaturePool);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   // JSON only: a text/plain body is answered 415, not half-understood.
   app.removeContentTypeParser('text/plain');
+  registerUtf8Checks(app);
   registerErrorHandling(app);
   registerRequestScope(app);
 

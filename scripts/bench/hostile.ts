@@ -23,7 +23,7 @@ const WRONG_KEYS = arg('keys', 2000);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-hostile-'));
 const { port, key, process: server } = await startBuiltServer(
   { DATABASE_URL: `sqlite:${path.join(dir, 'bench.sqlite')}`, PUBLIC_URL: 'https://ordi.grandchambery.fr', LOG_LEVEL: 'silent' },
-  200,
+  600,
 );
 const MB = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
 const base = `http://127.0.0.1:${port}`;

@@ -62,3 +62,20 @@ export async function hostileSignatures(): Promise<Record<string, Buffer>> {
     'interlaced zlib bomb': png(ihdr(2000, 1000, 8, 6, 1), chunk('IDAT', deflateSync(Buffer.alloc(64 * 1024 * 1024), { level: 9 }))),
   };
 }
+
+/**
+ * The most costly signature validation accepts: 2,000 × 1,000 pixels, 16-bit RGBA (the most
+ * pixels and bytes per pixel there are), a pen stroke on white: ~30 KB, 16 MB once inflated.
+ */
+export function worstSignaturePng(): Buffer {
+  const width = 2000;
+  const height = 1000;
+  const row = width * 8 + 1;
+  const raw = Buffer.alloc(row * height, 0xff);
+  for (let y = 0; y < height; y++) {
+    raw[y * row] = 0;
+    const x = Math.round(width / 2 + (width / 3) * Math.sin(y / 40));
+    raw.fill(0, y * row + 1 + x * 8, y * row + 1 + x * 8 + 48);
+  }
+  return png(ihdr(width, height, 16, 6), chunk('IDAT', deflateSync(raw, { level: 9 })));
+}

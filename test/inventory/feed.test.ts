@@ -152,3 +152,19 @@ describe('change feed', () => {
     expect(res.body.items.map((e: FeedEvent) => e.actor)).toEqual(['older', 'later']);
   });
 });
+
+describe('a cursor the feed never gave', () => {
+  it('when `after` points beyond the last event, then the answer is 400 naming it, and the last cursor itself still polls', async () => {
+    await intake(ctx, [deviceInput()]);
+    const consumer = new Consumer();
+    await consumer.catchUp();
+    const end = Number(consumer.cursor);
+    expect((await ctx.api('viewer').get(`/api/v1/events?after=${end}`)).status).toBe(200);
+    for (const after of [end + 1, 999_999_999_999_999]) {
+      const res = await ctx.api('viewer').get(`/api/v1/events?after=${after}`);
+      expect(res.status).toBe(400);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body.errors).toEqual([{ path: 'query.after', message: `cursor beyond the last event (${end})` }]);
+    }
+  });
+});

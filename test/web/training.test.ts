@@ -8,7 +8,7 @@ const ctx = useBrowserApp();
 // What beneficiaryInput() holds besides names: a trainer must never see any of it.
 const ADDRESS_AND_CONTACTS = ['Bon Pasteur', '06 12 34 56 78', 'aicha.benali@example.fr', 'CCAS'];
 
-let trainer: { email: string; password: string };
+let trainer: { id: string; email: string; password: string };
 let mine: { id: string; sessions: SessionBody[]; enrolments: EnrolmentBody[] };
 let theirs: { id: string; sessions: SessionBody[] };
 
@@ -124,6 +124,47 @@ describe('a trainer of the Médiathèque', () => {
 });
 
 describe('the training pages for BLÉ', () => {
+  it('when an installer adds an organisation, a cycle with its trainer, a session and a person, then the trainer is assigned and the person enrolled', async () => {
+    const installer = await ctx.staff('installer', 'Camille Roux');
+    const { page, context } = await ctx.signedIn(installer);
+    await page.goto('/formations');
+    await page.getByLabel('Nouvel organisme').fill('BLÉ Chambéry');
+    await page.getByRole('button', { name: 'Ajouter l’organisme' }).click();
+    await page.waitForURL('**/formations#nouveau-cycle');
+    await page.getByRole('button', { name: 'Créer le cycle' }).click();
+    await page.waitForFunction(() => document.querySelector('.error-summary') !== null);
+    await checkPage(page, 'formations-nouveau-cycle-erreurs');
+    await page.getByLabel('Intitulé').fill('Ateliers du Biollay — automne');
+    await page.getByLabel('Organisé par').selectOption({ label: 'BLÉ Chambéry' });
+    await page.getByLabel('Lieu', { exact: true }).fill('Maison de quartier du Biollay');
+    await page.getByLabel('Début').fill('2027-09-01');
+    await page.getByLabel('Fin', { exact: true }).fill('2027-11-30');
+    await page.getByLabel('Sophie Martin').check();
+    await page.getByRole('button', { name: 'Créer le cycle' }).click();
+    await page.waitForURL(/\/formations\/[0-9a-z]+$/);
+    const cycleId = new URL(page.url()).pathname.split('/').pop()!;
+    expect(await textOf(page.locator('.facts'))).toContain('Sophie Martin');
+
+    await page.getByText('Ajouter une séance').click();
+    await page.getByLabel('Date').fill('2027-09-07');
+    await page.getByLabel('Thème').fill('Souris et clavier');
+    await page.getByRole('button', { name: 'Ajouter la séance' }).click();
+    await page.waitForURL(/#seances$/);
+    expect(await textOf(page.locator('#seances tbody'))).toContain('mardi 7 septembre 2027');
+
+    await page.getByLabel('Nom ou référence').fill('Fatou');
+    await page.getByRole('button', { name: 'Chercher' }).click();
+    await page.getByRole('button', { name: 'Inscrire Fatou Diallo' }).click();
+    await page.waitForURL(/#inscrits$/);
+    expect(await textOf(page.locator('#inscrits'))).toContain('Fatou Diallo');
+    await checkPage(page, 'formation-installateur');
+
+    const cycle = (await ctx.api('installer').get(`/api/v1/training/cycles/${cycleId}`)).body;
+    expect(cycle).toMatchObject({ title: 'Ateliers du Biollay — automne', capacity: 10, completionRule: { kind: 'sessions', minSessions: 8 }, trainerIds: [trainer.id], sessionCount: 1, enrolledCount: 1 });
+    await context.close();
+  });
+
+
   it('when a viewer opens the cycle, then references and counts, no names, and no attendance page', async () => {
     const viewer = await ctx.staff('viewer', 'Nour Haddad');
     const { page, context } = await ctx.signedIn(viewer);

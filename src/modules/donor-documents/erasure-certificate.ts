@@ -116,13 +116,14 @@ export async function renderErasureCertificate(db: Db, collectionId: string): Pr
       doc,
       [
         { header: 'Étiquette', width: mm(18) },
-        { header: 'Type', width: mm(21) },
-        { header: 'N° de série', width: mm(25) },
-        { header: 'Méthode', width: mm(24) },
-        { header: 'Outil', width: mm(28) },
+        { header: 'Type', width: mm(20) },
+        { header: 'N° de série', width: mm(24) },
+        { header: 'Méthode', width: mm(21) },
+        { header: 'Outil', width: mm(26) },
         { header: 'Date', width: mm(18) },
-        { header: 'Opérateur', width: mm(21) },
-        { header: 'Résultat', width: mm(19) },
+        // Wide enough for "reconditionnement" on one line: pdfkit cuts a word that does not fit.
+        { header: 'Opérateur', width: mm(29) },
+        { header: 'Résultat', width: mm(18) },
       ],
       lines.map((l) => {
         const device = [l.assetTag, kindLabelFr(l.kind), l.serialNumber ?? '—'];

@@ -13,6 +13,7 @@ import { discardBlobs, readBlob, stageBlob } from './blobs.js';
 import { renderContract } from './contract.js';
 import { contractFacts, currentTemplate, personOf } from './documents.js';
 import type { CompleteInput, Installation, ListInstallationsQuery, ScheduleInput } from './schemas.js';
+import { decodeSignatures } from './signature-pool.js';
 import {
   activeInstallationOf,
   getLightInstallation,
@@ -131,14 +132,16 @@ export async function cancelInstallation(db: Db, id: string, reason: string | nu
 export async function completeInstallation(db: Db, id: string, input: CompleteInput, actor: Actor, config: Config) {
   const template = currentTemplate(config);
   const year = Number(input.installedOn.slice(0, 4));
+  // Decoded in a worker before the first transaction: a refused image costs no number.
+  const pngs = await decodeSignatures({ signature: input.signature, staffSignature: input.staffSignature });
   for (let attempt = 1; ; attempt++) {
     const number = await reserveContractNumber(db, id, year);
     const installation = await getLightInstallation(db.kysely, id);
     assertNotBeforeScheduled(installation, input);
     const beneficiary = await getBeneficiaryRow(db.kysely, installation.beneficiary_id);
     const facts = await contractFacts(db.kysely, installation, config, { number, installedOn: input.installedOn, staffName: input.installedBy });
-    const signature = input.signature ? { png: input.signature.imagePng, signedBy: input.signature.signedBy, signedAt: input.signature.signedAt } : null;
-    const staffSignature = input.staffSignature ? { png: input.staffSignature.imagePng, signedBy: input.staffSignature.signedBy, signedAt: input.staffSignature.signedAt } : null;
+    const signature = input.signature ? { png: pngs.signature!, signedBy: input.signature.signedBy, signedAt: input.signature.signedAt } : null;
+    const staffSignature = input.staffSignature ? { png: pngs.staffSignature!, signedBy: input.staffSignature.signedBy, signedAt: input.staffSignature.signedAt } : null;
     const pdf = await renderContract(template, facts, { mode: 'final', person: personOf(beneficiary), signature, staffSignature });
     const hash = sha256(pdf);
     const staged = {

@@ -29,7 +29,7 @@ function inflatedSize(width: number, height: number, bitsPerPixel: number, inter
 }
 
 /**
- * Decodes a base64 PNG (an optional `data:image/png;base64,` prefix is accepted), checks its
+ * Decodes a base64 PNG (in a worker: `decodeSignatures` in `signature-pool.ts`) (an optional `data:image/png;base64,` prefix is accepted), checks its
  * size, dimensions and chunks, decodes every pixel with pngjs (CRCs checked) and re-encodes it
  * as a plain 8-bit RGB PNG on white, at most 1,200 × 600 pixels: what is stored and drawn into a PDF is an image this process wrote,
  * never the caller's bytes, so nothing downstream (pdfkit decodes images asynchronously) can meet
@@ -137,19 +137,13 @@ function flattened(image: PNG): PNG {
 }
 
 /**
- * The zod field for a base64 signature image: validated and re-encoded during validation, so a
- * service receives the safe bytes (a Buffer) before it opens any transaction.
+ * The zod field for a base64 signature image: its size and alphabet only. The image itself is
+ * decoded and re-encoded by `decodeSignatures` (`signature-pool.ts`) in a worker thread, before
+ * any transaction: validation runs on the thread that answers every request.
  */
 export const signatureImagePng = () =>
   z
     .string()
     .max(MAX_SIGNATURE_BASE64, 'the signature image is too large')
-    .transform((value, ctx) => {
-      const png = decodeSignaturePng(value);
-      if (typeof png === 'string') {
-        ctx.addIssue({ code: 'custom', message: `the signature ${png}` });
-        return z.NEVER;
-      }
-      return png;
-    })
+    .regex(/^(data:image\/png;base64,)?[A-Za-z0-9+/=\s]+$/, 'the signature is not base64')
     .describe(`A PNG image drawn on a tablet, base64-encoded (at most ${MAX_SIGNATURE_BYTES / 1024} KiB, 2,000 × 1,000 pixels)`);

@@ -151,3 +151,10 @@ export async function requireCycle(db: Executor, id: string) {
   const row = await db.selectFrom('training_cycles').select('id').where('id', '=', id).executeTakeFirst();
   if (!row) throw notFound(`Training cycle ${id}`);
 }
+
+/** Who may be named in `trainerIds`: active staff users and live API keys of role trainer, by name. */
+export async function trainerChoices(db: Db): Promise<{ id: string; name: string; kind: 'user' | 'key' }[]> {
+  const users = await db.kysely.selectFrom('staff_users').select(['id', 'name']).where('role', '=', 'trainer').where('active', '=', 1).orderBy('name').execute();
+  const keys = await db.kysely.selectFrom('api_keys').select(['id', 'name']).where('role', '=', 'trainer').where('revoked_at', 'is', null).orderBy('name').execute();
+  return [...users.map((u) => ({ ...u, kind: 'user' as const })), ...keys.map((k) => ({ ...k, kind: 'key' as const }))];
+}

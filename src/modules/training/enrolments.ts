@@ -4,6 +4,7 @@ import type { TrainingCycleRow } from '../../db/schema.js';
 import { inTransaction, nowIso, type Executor, type Trx } from '../../db/transaction.js';
 import { decodeCursor, toPage } from '../../http/pagination.js';
 import { conflict, forbidden, notFound } from '../../http/problem.js';
+import { today } from '../../shared/business-date.js';
 import type { Actor } from '../api-keys/service.js';
 import { getBeneficiaryRow } from '../beneficiaries/service.js';
 import { lockCycle, viewOf } from './access.js';
@@ -94,12 +95,18 @@ export async function withdraw(db: Db, enrolmentId: string, input: WithdrawInput
     const enrolment = await getEnrolmentRow(trx, enrolmentId);
     if (enrolment.status === 'withdrawn') throw conflict(`This enrolment was withdrawn on ${enrolment.withdrawn_on}`, { currentStatus: 'withdrawn' });
     const now = nowIso();
+    const withdrawnOn = input.withdrawnOn ?? today();
     await trx
       .updateTable('training_enrolments')
-      .set({ status: 'withdrawn', withdrawn_on: input.withdrawnOn ?? now.slice(0, 10), withdrawal_reason: input.reason, updated_at: now })
+      .set({ status: 'withdrawn', withdrawn_on: withdrawnOn, withdrawal_reason: input.reason, updated_at: now })
       .where('id', '=', enrolmentId)
       .execute();
-    const promoted = enrolment.status === 'enrolled' ? await promoteWaiting(trx, await getCycleRow(trx, cycleId)) : [];
+    const cycle = await getCycleRow(trx, cycleId);
+    // A place freed once the cycle is over (by the withdrawal's date) is no place: nobody on the
+    // waiting list can follow workshops that are behind them, and they must stay free to apply
+    // to the next cycle rather than be marked enrolled in one they never attended.
+    const placeFreed = enrolment.status === 'enrolled' && withdrawnOn < cycle.ends_on;
+    const promoted = placeFreed ? await promoteWaiting(trx, cycle) : [];
     return {
       enrolment: await loadEnrolment(trx, enrolmentId, 'full'),
       promoted: promoted.length ? await loadEnrolment(trx, promoted[0], 'full') : null,

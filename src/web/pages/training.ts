@@ -1,20 +1,31 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ProblemError } from '../../http/problem.js';
 import { TRAINING_READERS, WRITERS } from '../../http/roles.js';
 import { sendPdfBuffer } from '../../pdf/send.js';
 import { seesEverything, viewOf } from '../../modules/training/access.js';
 import { getAttendance, saveAttendance } from '../../modules/training/attendance.js';
-import { getCycle, listCycles } from '../../modules/training/cycles.js';
-import { listEnrolments } from '../../modules/training/enrolments.js';
-import { attendanceInputSchema, ATTENDANCE_STATUSES, type CompletionRule } from '../../modules/training/schemas.js';
-import { listSessions } from '../../modules/training/sessions.js';
+import { listBeneficiaries } from '../../modules/beneficiaries/service.js';
+import { createCycle, createPartner, getCycle, listCycles, listPartners, trainerChoices } from '../../modules/training/cycles.js';
+import { enrol, listEnrolments } from '../../modules/training/enrolments.js';
+import {
+  attendanceInputSchema,
+  ATTENDANCE_STATUSES,
+  createCycleSchema,
+  createPartnerSchema,
+  createSessionSchema,
+  enrolSchema,
+  type CompletionRule,
+} from '../../modules/training/schemas.js';
+import { createSession, listSessions } from '../../modules/training/sessions.js';
 import { frLongDate as frDay, renderAttendanceSheet, sheetFacts } from '../../modules/training/sheet.js';
 import { count, frLongDate } from '../../shared/french.js';
 import { formInput } from '../form.js';
+import { frenchDetail, zodFieldErrors, type FieldErrors } from '../messages.js';
 import { allowed } from '../roles.js';
 import { parseId } from './devices.js';
 
 const readers = { web: { roles: TRAINING_READERS } };
+const planners = { web: { roles: WRITERS.training } };
 const markers = { web: { roles: WRITERS.attendance } };
 
 export const ATTENDANCE_FR = { present: 'Présent', absent: 'Absent', excused: 'Excusé' } as const;
@@ -26,6 +37,35 @@ const ruleFr = (rule: CompletionRule) =>
 const personName = (p: { firstName: string | null; lastName: string | null; beneficiaryReference: string }) =>
   p.lastName || p.firstName ? [p.firstName, p.lastName].filter(Boolean).join(' ') : p.beneficiaryReference;
 
+const SESSION_FIELDS_FR: Record<string, string> = { date: 'date', startTime: 'début', endTime: 'fin', place: 'lieu', theme: 'thème', trainer: 'formateur' };
+
+const CYCLE_FIELDS_FR: Record<string, string> = {
+  title: 'Intitulé',
+  organiserId: 'Organisé par',
+  place: 'Lieu',
+  capacity: 'Places',
+  startsOn: 'Début',
+  endsOn: 'Fin',
+  minSessions: 'Séances à suivre',
+  trainerIds: 'Formateurs',
+  notes: 'Remarques',
+};
+
+/** Each message names its field (the summary lists them apart from the form); a blank field is "à remplir". */
+const named = (errors: FieldErrors, values: Record<string, unknown>): FieldErrors =>
+  Object.fromEntries(
+    Object.entries(errors).map(([field, message]) => [field, `${CYCLE_FIELDS_FR[field] ?? field} : ${values[field] === undefined && field in CYCLE_FIELDS_FR && field !== 'trainerIds' ? 'à remplir.' : message.charAt(0).toLowerCase() + message.slice(1)}`]),
+  );
+
+/** The rule's one form field stands for `completionRule.minSessions`. */
+const renameRule = (errors: FieldErrors): FieldErrors =>
+  Object.fromEntries(Object.entries(errors).map(([path, message]) => [path.startsWith('completionRule') ? 'minSessions' : path.startsWith('trainerIds') ? 'trainerIds' : path, message]));
+
+function problemFields(error: ProblemError): FieldErrors {
+  const fields = Object.fromEntries((error.errors ?? []).map((e) => [e.path, frenchDetail(error)]));
+  return Object.keys(fields).length ? fields : { title: frenchDetail(error) };
+}
+
 const wantsJson = (request: FastifyRequest) => request.headers['content-type']?.startsWith('application/json') === true;
 
 /**
@@ -34,9 +74,54 @@ const wantsJson = (request: FastifyRequest) => request.headers['content-type']?.
  * who sees names, who may record — is the training service's, as for the API.
  */
 export async function trainingPages(app: FastifyInstance) {
-  app.get('/formations', { config: readers }, async (request, reply) => {
+  const cyclesPage = async (request: FastifyRequest, reply: FastifyReply, extra: { values?: Record<string, unknown>; errors?: FieldErrors; status?: number } = {}) => {
     const page = await listCycles(app.db, { limit: 200 }, request.actor);
-    return reply.page('training-cycles', { title: 'Formations', cycles: page.items, frLongDate, isTrainer: request.actor.role === 'trainer' });
+    const canPlan = allowed(request.actor.role, WRITERS.training);
+    return reply.code(extra.status ?? 200).page('training-cycles', {
+      title: 'Formations',
+      styles: ['training.css'],
+      cycles: page.items,
+      frLongDate,
+      isTrainer: request.actor.role === 'trainer',
+      canPlan,
+      partners: canPlan ? await listPartners(app.db) : [],
+      trainers: canPlan ? await trainerChoices(app.db) : [],
+      values: { capacity: '10', minSessions: '8', ...extra.values },
+      ticked: new Set([extra.values?.trainerIds ?? []].flat()),
+      errors: extra.errors ?? {},
+    });
+  };
+
+  app.get('/formations', { config: readers }, async (request, reply) => cyclesPage(request, reply));
+
+  app.post('/formations/organismes', { config: planners }, async (request, reply) => {
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const parsed = createPartnerSchema.safeParse(formInput(body, ['name']));
+    if (!parsed.success) return cyclesPage(request, reply, { errors: { partnerName: zodFieldErrors(parsed.error).name ?? 'Nom invalide' }, status: 422 });
+    try {
+      await createPartner(app.db, parsed.data.name);
+    } catch (error) {
+      if (error instanceof ProblemError && error.status === 409) return cyclesPage(request, reply, { errors: { partnerName: 'Cet organisme existe déjà.' }, status: 409 });
+      throw error;
+    }
+    return reply.redirect('/formations#nouveau-cycle', 303);
+  });
+
+  app.post('/formations', { config: planners }, async (request, reply) => {
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const values = formInput(body, ['title', 'organiserId', 'place', 'capacity', 'startsOn', 'endsOn', 'minSessions', 'notes'], ['capacity', 'minSessions']);
+    const trainerIds = [body.trainerIds ?? []].flat().filter((t): t is string => typeof t === 'string');
+    const { minSessions, ...rest } = values;
+    const parsed = createCycleSchema.safeParse({ ...rest, completionRule: { kind: 'sessions', minSessions }, trainerIds });
+    const again = (errors: FieldErrors, status: number) => cyclesPage(request, reply, { values: { ...body, trainerIds }, errors, status });
+    if (!parsed.success) return again(named(renameRule(zodFieldErrors(parsed.error)), values), 422);
+    try {
+      const cycle = await createCycle(app.db, parsed.data, request.actor);
+      return reply.redirect(`/formations/${cycle.id}`, 303);
+    } catch (error) {
+      if (error instanceof ProblemError && error.status < 500 && error.status !== 403) return again(renameRule(problemFields(error)), error.status);
+      throw error;
+    }
   });
 
   app.get('/formations/:id', { config: readers }, async (request, reply) => {
@@ -44,7 +129,18 @@ export async function trainingPages(app: FastifyInstance) {
     const cycle = await getCycle(app.db, id, request.actor);
     const view = await viewOf(app.db.kysely, id, request.actor);
     const [sessions, enrolments] = await Promise.all([listSessions(app.db, id, request.actor), listEnrolments(app.db, id, { limit: 500 }, request.actor)]);
+    const canPlan = allowed(request.actor.role, WRITERS.training);
+    const query = request.query as Record<string, unknown>;
+    const q = canPlan && typeof query.q === 'string' ? query.q.trim().slice(0, 100) : '';
+    const taken = new Set(enrolments.items.filter((e) => e.status !== 'withdrawn').map((e) => e.beneficiaryId));
+    const candidates = q ? (await listBeneficiaries(app.db, { q, limit: 20 })).items.filter((b) => !b.anonymisedAt && !taken.has(b.id)) : [];
+    const trainers = canPlan ? new Map((await trainerChoices(app.db)).map((t) => [t.id, t.name])) : new Map<string, string>();
     return reply.page('training-cycle', {
+      styles: ['training.css'],
+      canPlan,
+      q,
+      candidates,
+      trainerNames: cycle.trainerIds.map((t) => trainers.get(t) ?? t),
       title: cycle.title,
       cycle,
       sessions: sessions.items,
@@ -62,6 +158,31 @@ export async function trainingPages(app: FastifyInstance) {
       frDay,
       frTime,
     });
+  });
+
+  app.post('/formations/:id/seances', { config: planners }, async (request, reply) => {
+    const { id } = parseId(request.params);
+    const values = formInput(request.body, ['date', 'startTime', 'endTime', 'place', 'theme', 'trainer']);
+    const parsed = createSessionSchema.safeParse(values);
+    const errors = parsed.success ? undefined : zodFieldErrors(parsed.error);
+    if (parsed.success) {
+      try {
+        await createSession(app.db, id, parsed.data);
+        return reply.redirect(`/formations/${id}#seances`, 303);
+      } catch (error) {
+        if (!(error instanceof ProblemError) || error.status >= 500 || error.status === 403 || error.status === 404) throw error;
+        throw new ProblemError(error.status, frenchDetail(error));
+      }
+    }
+    throw new ProblemError(422, `Séance refusée : ${Object.entries(errors ?? {}).map(([field, message]) => `${SESSION_FIELDS_FR[field] ?? field} : ${message}`).join(' ; ')}`);
+  });
+
+  app.post('/formations/:id/inscriptions', { config: planners }, async (request, reply) => {
+    const { id } = parseId(request.params);
+    const parsed = enrolSchema.safeParse(formInput(request.body, ['beneficiaryId']));
+    if (!parsed.success) throw new ProblemError(400, 'Choose a person to enrol');
+    await enrol(app.db, id, parsed.data, request.actor);
+    return reply.redirect(`/formations/${id}#inscrits`, 303);
   });
 
   app.get('/formations/seances/:id/presences', { config: markers }, async (request, reply) => {

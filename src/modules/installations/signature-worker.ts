@@ -1,0 +1,11 @@
+import { decodeSignaturePng } from './signature.js';
+
+/**
+ * Runs in a worker thread of the signature pool (`signature-pool.ts`): the bounded decode and
+ * re-encode, off the thread that answers requests. Returns the re-encoded PNG or the reason the
+ * image is refused.
+ */
+export default function decodeInWorker(base64: string): Uint8Array | { refused: string } {
+  const png = decodeSignaturePng(base64);
+  return typeof png === 'string' ? { refused: png } : png;
+}

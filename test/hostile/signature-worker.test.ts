@@ -1,0 +1,46 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../helpers/app.js';
+import { worstSignaturePng } from '../helpers/hostile-png.js';
+import { scheduleKit } from '../helpers/installations.js';
+
+const ctx = useTestApp();
+
+const complete = (id: string, png: string) =>
+  ctx.api('installer').post(`/api/v1/installations/${id}/complete`).send({
+    installedOn: '2026-11-25',
+    installedBy: 'Julien Morel',
+    signature: { imagePng: png, signedBy: 'Aïcha', signedAt: '2026-11-25T10:00:00Z' },
+    staffSignature: { imagePng: png, signedBy: 'Julien Morel', signedAt: '2026-11-25T10:00:00Z' },
+  });
+
+describe('signatures are read off the thread that answers requests', () => {
+  it('when worst-case signatures are read, then the server is never frozen for most of it, and /health answers meanwhile', async () => {
+    const png = worstSignaturePng().toString('base64');
+    const kits = await Promise.all([1, 2, 3, 4, 5].map(() => scheduleKit(ctx)));
+    // Not a benchmark (scripts/bench/hostile.ts is): a ratio. Decoded on the main thread, the
+    // longest freeze was nearly the whole upload; in a worker it is a small part of it.
+    const freezes = monitorEventLoopDelay({ resolution: 10 });
+    freezes.enable();
+    const started = performance.now();
+    const first = await complete(kits[0].installation.id, png);
+    const took = performance.now() - started;
+    freezes.disable();
+    expect(first.status, first.text).toBe(200);
+    expect(freezes.max / 1e6, `longest freeze of ${took.toFixed(0)} ms`).toBeLessThan(took / 2);
+
+    // Four at once (eight images, with the staff signature): all signed, and /health answered while they were read.
+    let done = false;
+    const uploads = Promise.all(kits.slice(1).map((kit) => complete(kit.installation.id, png))).finally(() => (done = true));
+    let healthAnswered = 0;
+    let healthWhileReading = 0;
+    while (!done) {
+      const health = await ctx.anonymous().get('/health');
+      expect(health.status).toBe(200);
+      healthAnswered++;
+      if (!done) healthWhileReading++;
+    }
+    expect((await uploads).map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    expect(healthWhileReading, `${healthAnswered} health checks`).toBeGreaterThan(3);
+  }, 120_000);
+});
