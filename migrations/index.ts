@@ -11,6 +11,8 @@ import * as m030 from './030_staff_signature.js';
 import * as m040 from './040_staff_users.js';
 import * as m050 from './050_training.js';
 import * as m060 from './060_event_business_dates.js';
+import * as m110 from './110_installation_blobs.js';
+import * as m111 from './111_exchange_kind_check.js';
 
 /** A static map rather than a folder scan: works the same under tsx, vitest and compiled output. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +28,6 @@ export const migrations: Record<string, Migration> = {
   '040_staff_users': m040,
   '050_training': m050,
   '060_event_business_dates': m060,
+  '110_installation_blobs': m110,
+  '111_exchange_kind_check': m111,
 };

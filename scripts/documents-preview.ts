@@ -23,6 +23,7 @@ const shipment = await db.kysely.selectFrom('shipments').select('id').where('sta
 const signed = await db.kysely.selectFrom('installations').select('id').where('contract_number', 'is not', null).orderBy('created_at').executeTakeFirst();
 const draft = await db.kysely.selectFrom('installations').select('id').where('status', '=', 'scheduled').orderBy('created_at').executeTakeFirst();
 const returned = await db.kysely.selectFrom('installation_devices').select('installation_id').where('returned_on', 'is not', null).executeTakeFirst();
+const session = await db.kysely.selectFrom('training_sessions').select('id').orderBy('held_on', 'desc').executeTakeFirst();
 const device = await db.kysely.selectFrom('devices').select('id').orderBy('asset_number').executeTakeFirst();
 if (!collection) fail('No data to render: run `npm run seed:demo` first (same DATABASE_URL).');
 
@@ -38,6 +39,7 @@ const documents: [string, string, string?][] = [
   ['09-etiquettes-avery-l7160', '/api/v1/labels', JSON.stringify({ collectionId: collection!.id, format: 'avery-l7160' })],
   ['10-etiquette-rouleau-dk11209', `/api/v1/devices/${device!.id}/label.pdf?format=brother-dk11209`],
   ['11-calibrage-avery-l7163', '/api/v1/labels/calibration.pdf?format=avery-l7163'],
+  ...(session ? [['12-feuille-emargement', `/api/v1/training/sessions/${session.id}/attendance-sheet.pdf`] as [string, string]] : []),
 ];
 
 fs.mkdirSync(out, { recursive: true });

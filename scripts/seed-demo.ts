@@ -10,6 +10,7 @@ import { isValidSiret } from '../src/shared/fields.js';
 import type { DeviceRow } from '../src/db/schema.js';
 import { describeDatabase, openMigrated } from './cli.js';
 import { seedLifecycle } from './seed-lifecycle.js';
+import { seedTraining } from './seed-training.js';
 
 /**
  * `npm run seed:demo`: realistic sample data for a first look, entered through the same
@@ -161,8 +162,9 @@ if (already) {
     await scrapDevice(db, id, { reason: 'Hors d’usage : carte mère défectueuse', scrappedOn: '2026-11-20', destructionCertificate: `CD-2026-${String(101 + i).padStart(4, '0')}` }, actor);
   }
   const stages = await seedLifecycle(db, config, actor, byCollection);
+  const training = await seedTraining(db, actor);
   console.log(
-    `Demo data loaded into ${describeDatabase(config.databaseUrl)}: ${donors.length} donors, ${COLLECTIONS.length} collections, ${total} devices (${Math.min(6, scrapCandidates.length)} scrapped); ${stages}.`,
+    `Demo data loaded into ${describeDatabase(config.databaseUrl)}: ${donors.length} donors, ${COLLECTIONS.length} collections, ${total} devices (${Math.min(6, scrapCandidates.length)} scrapped); ${stages}; ${training}.`,
   );
 }
 await db.close();

@@ -65,3 +65,10 @@ export function nowIso(): string {
 export function today(): string {
   return nowIso().slice(0, 10);
 }
+
+const PARIS_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' });
+
+/** Today's date in Paris, `YYYY-MM-DD`: the day a staff member means when a form offers "today". */
+export function todayInParis(): string {
+  return PARIS_DAY.format(current.now());
+}

@@ -1,8 +1,13 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type {
+  DeviceKind, DeviceStatus, DonorKind, EntryType, ErasureMethod, ErasureResult, Grade, IdempotencyState, InstallationDeviceRole, InstallationStatus, Origin, Role, ShipmentStatus, StorageType,
+} from '../shared/enums.js';
 
 /**
  * Table types, written by hand so that one interface serves SQLite and PostgreSQL:
- * times are ISO-8601 strings, dates `YYYY-MM-DD` strings, booleans 0 | 1.
+ * times are ISO-8601 strings, dates `YYYY-MM-DD` strings, booleans 0 | 1. A column that holds
+ * one of a fixed list of values is typed from that list (`src/shared/enums.ts`), the same list
+ * the zod schemas and the CHECK constraints are built from.
  */
 export interface Database {
   api_keys: ApiKeyTable;
@@ -14,6 +19,7 @@ export interface Database {
   idempotency_keys: IdempotencyKeyTable;
   beneficiaries: BeneficiaryTable;
   installations: InstallationTable;
+  installation_blobs: InstallationBlobTable;
   installation_devices: InstallationDeviceTable;
   audit_log: AuditLogTable;
   erasure_records: ErasureRecordTable;
@@ -40,7 +46,7 @@ export interface Database {
 export interface ApiKeyTable {
   id: string;
   name: string;
-  role: string;
+  role: Role;
   key_hash: string;
   key_prefix: string;
   created_at: string;
@@ -55,7 +61,7 @@ export interface CounterTable {
 export interface DonorTable {
   id: string;
   name: string;
-  kind: string;
+  kind: DonorKind;
   siret: string | null;
   address_line: string | null;
   postcode: string | null;
@@ -85,20 +91,20 @@ export interface DeviceTable {
   id: string;
   asset_number: number;
   asset_tag: string;
-  kind: string;
+  kind: DeviceKind;
   brand: string | null;
   model: string | null;
   serial_number: string | null;
   cpu: string | null;
   ram_gb: number | null;
   storage_gb: number | null;
-  storage_type: string | null;
+  storage_type: StorageType | null;
   os: string | null;
-  grade: string | null;
+  grade: Grade | null;
   weight_kg: number | null;
   notes: string | null;
-  status: string;
-  origin: string;
+  status: DeviceStatus;
+  origin: Origin;
   collection_id: string | null;
   donor_id: string | null;
   version: number;
@@ -112,8 +118,8 @@ export interface DeviceEventTable {
   id: Generated<number>;
   device_id: string;
   type: string;
-  from_status: string | null;
-  to_status: string | null;
+  from_status: DeviceStatus | null;
+  to_status: DeviceStatus | null;
   at: string;
   /** The business date the event stands for (dispatch, receipt, installation, return date); reports count by it. */
   occurred_on: string;
@@ -126,7 +132,7 @@ export interface IdempotencyKeyTable {
   key: string;
   request_hash: string;
   /** `committed`: the work's transaction committed, its answer is not stored yet; `done`: replayable. */
-  state: 'committed' | 'done';
+  state: IdempotencyState;
   /** The request that wrote the row (one request may run several transactions). */
   claim_id: string | null;
   response_status: number | null;
@@ -165,10 +171,19 @@ export interface BeneficiaryTable {
   anonymised_at: string | null;
 }
 
+/** A part (at most BLOB_PART_BYTES) of a signature or frozen contract; a blob is its parts in order. */
+export interface InstallationBlobTable {
+  blob_id: string;
+  part: number;
+  installation_id: string;
+  bytes: Buffer;
+  created_at: string;
+}
+
 export interface InstallationTable {
   id: string;
   beneficiary_id: string;
-  status: 'scheduled' | 'completed' | 'cancelled' | 'closed';
+  status: InstallationStatus;
   scheduled_on: string;
   /** JSON array of text. */
   accessories: string;
@@ -178,14 +193,15 @@ export interface InstallationTable {
   installed_by: string | null;
   signed_by: string | null;
   signed_at: string | null;
-  signature_png: Buffer | null;
+  /** The blobs (installation_blobs) of the signature, the staff signature and the frozen contract. */
+  signature_blob: string | null;
   staff_signed_by: string | null;
   staff_signed_at: string | null;
-  staff_signature_png: Buffer | null;
+  staff_signature_blob: string | null;
   contract_number: string | null;
   /** Taken by a completion before it renders the contract; becomes contract_number on commit. */
   contract_number_reserved: string | null;
-  contract_pdf: Buffer | null;
+  contract_pdf_blob: string | null;
   contract_sha256: string | null;
   contract_original_sha256: string | null;
   contract_template_version: string | null;
@@ -204,7 +220,7 @@ export interface InstallationTable {
 export interface InstallationDeviceTable {
   installation_id: string;
   device_id: string;
-  role: 'main' | 'extra';
+  role: InstallationDeviceRole;
   returned_on: string | null;
   return_reason: string | null;
   return_condition: string | null;
@@ -228,11 +244,11 @@ export type InstallationDeviceRow = Selectable<InstallationDeviceTable>;
 export interface ErasureRecordTable {
   id: string;
   device_id: string;
-  method: string;
+  method: ErasureMethod;
   tool: string;
   performed_at: string;
   operator: string;
-  result: string;
+  result: ErasureResult;
   verification: string | null;
   /** JSON array of {serialNumber, capacityGb, type}. */
   storage: string;
@@ -248,7 +264,7 @@ export interface ShipmentTable {
   id: string;
   reference: string;
   notes: string | null;
-  status: string;
+  status: ShipmentStatus;
   created_by: string;
   created_at: string;
   updated_at: string;
@@ -298,14 +314,14 @@ export interface ExchangeTermsTable {
 
 export interface ExchangeEntryTable {
   id: number;
-  type: string;
+  type: EntryType;
   occurred_on: string;
   units_milli: number;
   balance_milli: number;
   shipment_id: string | null;
   delivery_id: string | null;
   device_id: string | null;
-  kind: string | null;
+  kind: DeviceKind | null;
   reason: string | null;
   created_by: string;
   created_at: string;

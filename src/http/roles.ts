@@ -1,6 +1,7 @@
+import { ROLES, type Role } from '../shared/enums.js';
+
 /** Every role an API key may have (api-keys/schemas.ts builds its zod enum from this list). */
-export const ROLES = ['admin', 'collector', 'reconditioner', 'installer', 'viewer', 'trainer'] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role };
 
 /** Who may change what; `admin` may always. Reads are open to every role unless a route says otherwise. */
 export const WRITERS = {

@@ -16,16 +16,24 @@ export function totalsByKind(items: { kind: string; weightKg: number | null }[])
   return [...totals].map(([kind, t]) => ({ kind, count: t.count, weightKg: Math.round(t.weight * 1000) / 1000 })).sort((a, b) => b.count - a.count);
 }
 
-/** The "Totaux" block of a device list (shipment manifest, collection receipt): one line per kind, then the total. */
+/** What `drawSignatureBoxes` takes below a table, with the gap before it: for `keepWith`. */
+export const SIGNATURE_BLOCK_HEIGHT = mm(46);
+
+/**
+ * The "Totaux" block of a device list (shipment manifest, collection receipt): one line per kind,
+ * then the total. `keepWith`: the height of what must follow on the same page (the signatures),
+ * so that a signature block never stands alone on a last page.
+ */
 export function drawKindTotals(
   doc: PDFKit.PDFDocument,
   items: { kind: string; weightKg: number | null }[],
   total: { count: number; weightKg: number },
+  keepWith = 0,
 ): void {
   const lines = totalsByKind(items);
   // The heading and its table stay together: on a new page when they do not fit here.
   const needed = 11 * 2.2 + (lines.length + 2) * 8.5 * 2.1;
-  if (doc.y + needed > doc.page.height - doc.page.margins.bottom) doc.addPage();
+  if (doc.y + needed + keepWith > doc.page.height - doc.page.margins.bottom) doc.addPage();
   doc.moveDown(0.5).font('bold').fontSize(11).text('Totaux');
   doc.moveDown(0.3);
   drawTable(

@@ -60,6 +60,10 @@ export interface TableOptions {
   boldRows?: number[];
   /** Draws a box to tick in this column's cells (e.g. "Reçu"). */
   checkboxColumn?: number;
+  /** No row lower than this (e.g. room to sign), however short its text. */
+  minRowHeight?: number;
+  /** Every cell boxed (a signature box per person), not only a rule under each row. */
+  grid?: boolean;
 }
 
 /**
@@ -101,12 +105,20 @@ export function drawTable(doc: PDFKit.PDFDocument, columns: Column[], rows: stri
       }
       x += column.width;
     });
-    doc.moveTo(left, y + height).lineTo(left + totalWidth, y + height).lineWidth(isHeader ? 0.8 : 0.3).strokeColor('#999999').stroke();
+    if (opts.grid) {
+      let bx = left;
+      for (const column of columns) {
+        doc.rect(bx, y, column.width, height).lineWidth(isHeader ? 0.6 : 0.4).strokeColor('#888888').stroke();
+        bx += column.width;
+      }
+    } else {
+      doc.moveTo(left, y + height).lineTo(left + totalWidth, y + height).lineWidth(isHeader ? 0.8 : 0.3).strokeColor('#999999').stroke();
+    }
     y += height;
   };
 
   const headerHeight = heightOf(header, true);
-  const heights = rows.map((row, i) => heightOf(row, bold.has(i)));
+  const heights = rows.map((row, i) => Math.max(heightOf(row, bold.has(i)), opts.minRowHeight ?? 0));
   const whole = headerHeight + heights.reduce((a, b) => a + b, 0);
   const fresh = bottom() - doc.page.margins.top;
   if ((opts.keepTogether && y + whole > bottom() && whole <= fresh) || y + headerHeight + (heights[0] ?? 0) > bottom()) {

@@ -1,6 +1,6 @@
 /**
  * A device's statuses, here rather than in the devices module so that modules the devices
- * module reads (collections) can filter on them without an import cycle.
+ * module reads (collections) can filter on them without an import cycle. The list itself is
+ * one of the enum lists of `enums.ts`, which the database types and CHECK constraints share.
  */
-export const DEVICE_STATUSES = ['collected', 'shipped', 'ready', 'reserved', 'installed', 'returned', 'scrapped'] as const;
-export type DeviceStatus = (typeof DEVICE_STATUSES)[number];
+export { DEVICE_STATUSES, type DeviceStatus } from './enums.js';

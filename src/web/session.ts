@@ -1,3 +1,4 @@
+import { now as nowDate, nowMs } from '../clock.js';
 import type { Db } from '../db/connection.js';
 import { nowIso } from '../db/transaction.js';
 import type { Actor } from '../modules/api-keys/service.js';
@@ -22,7 +23,7 @@ export const staffActor = (user: { id: string; name: string; role: Role }): Acto
 /** A new session; the cookie gets the random id, the database only its hash. */
 export async function openSession(db: Db, userId: string): Promise<string> {
   const id = randomSecret();
-  const now = new Date();
+  const now = nowDate();
   await db.kysely
     .insertInto('staff_sessions')
     .values({ id_hash: sha256(id), user_id: userId, created_at: now.toISOString(), last_seen_at: now.toISOString(), expires_at: new Date(now.getTime() + ABSOLUTE_MS).toISOString() })
@@ -44,7 +45,7 @@ export async function findSession(db: Db, id: string): Promise<StaffSession | un
     .where('staff_sessions.id_hash', '=', idHash)
     .executeTakeFirst();
   if (!row) return undefined;
-  const now = Date.now();
+  const now = nowMs();
   const lastSeen = Date.parse(row.last_seen_at);
   if (row.active !== 1 || now - lastSeen > IDLE_MS || now > Date.parse(row.expires_at)) {
     await db.kysely.deleteFrom('staff_sessions').where('id_hash', '=', idHash).execute();

@@ -1,5 +1,6 @@
 import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { readBlob } from '../../src/modules/installations/blobs.js';
 import { decodeSignaturePng } from '../../src/modules/installations/signature.js';
 import { useTestApp } from '../helpers/app.js';
 import { hostileSignatures } from '../helpers/hostile-png.js';
@@ -52,8 +53,8 @@ describe('hostile signature images', () => {
     const { installation } = await scheduleKit(ctx);
     const res = await complete(installation.id, bytes16);
     expect(res.status, res.text).toBe(200);
-    const row = await ctx.db.kysely.selectFrom('installations').select('signature_png').where('id', '=', installation.id).executeTakeFirstOrThrow();
-    expect(PNG.sync.read(Buffer.from(row.signature_png!))).toMatchObject({ depth: 8, colorType: 2, width: 120 });
+    const row = await ctx.db.kysely.selectFrom('installations').select('signature_blob').where('id', '=', installation.id).executeTakeFirstOrThrow();
+    expect(PNG.sync.read(await readBlob(ctx.db.kysely, row.signature_blob!))).toMatchObject({ depth: 8, colorType: 2, width: 120 });
     // A transparent pixel is printed as white paper; a large drawing is averaged down.
     const clear = new PNG({ width: 2000, height: 900 });
     const big = PNG.sync.read(decodeSignaturePng(PNG.sync.write(clear).toString('base64')) as Buffer);

@@ -29,7 +29,7 @@ describe('returns', () => {
 
     const partial = await pdfText((await receipt(installation.id)).body);
     expect(partial).toContain(extras[0].assetTag);
-    expect(partial).toContain(`Reste à restituer au titre du contrat : ${main.assetTag} (Ordinateur portable HP EliteBook 840 G5) ; accessoire : chargeur ; accessoire : souris. Le prêt n’est pas clos.`);
+    expect(partial).toContain(`Reste à restituer au titre du contrat : ${main.assetTag} (Ordinateur portable HP EliteBook 840 G5) et 2 accessoires (chargeur, souris). Le prêt n’est pas clos.`);
     expect(partial).toContain('Non restitué');
     expect(partial).not.toContain('le prêt est clos');
 
@@ -58,7 +58,7 @@ describe('returns', () => {
     }
     // The mouse lent with the kit did not come back: the slip says so and does not call the loan closed.
     expect(text).toContain('souris Non restitué');
-    expect(text).toContain('Reste à restituer au titre du contrat : accessoire : souris.');
+    expect(text).toContain('Reste à restituer au titre du contrat : 1 accessoire (souris).');
     expect(text).not.toContain('le prêt est clos');
   });
 

@@ -130,7 +130,7 @@ describe('change feed', () => {
     const held = new Promise<void>((resolve) => (release = resolve));
     let signalInserted!: () => void;
     const inserted = new Promise<void>((resolve) => (signalInserted = resolve));
-    const update = (deviceId: string, actor: string) => ({ deviceId, type: 'update', fromStatus: 'collected', toStatus: 'collected', actor });
+    const update = (deviceId: string, actor: string) => ({ deviceId, type: 'update', fromStatus: 'collected' as const, toStatus: 'collected' as const, actor });
 
     const older = inTransaction(ctx.db, async (trx) => {
       await appendEvents(trx, [update(first.id, 'older')]);

@@ -135,10 +135,10 @@ describe('programme report: households, neighbourhoods and the exchange', () => 
     expect([json.status, csv.status, pdf.status]).toEqual([200, 200, 200]);
     const pages = await pdfPages(pdf.body);
     expect(pages).toHaveLength(1);
-    expect(pages[0]).toContain('12 foyers équipés');
-    expect(pages[0]).toContain('1,75 unités dues par TRIRA au 30/11/2026');
+    expect(pages[0]).toContain('Foyers équipés 12');
+    // The balance as a sentence; 1,75 is singular in French (below 2), per Intl.PluralRules.
+    expect(pages[0]).toContain('Échange d’appareils avec TRIRA : au 30 novembre 2026, TRIRA doit 1,75 unité au programme.');
     expect(pages[0]).toMatch(/Installations par quartier .*Bissy < 5 .*Le Biollay < 5 /);
-    expect(pages[0]).toContain('Mois du 01/11/2026 au 30/11/2026 seulement');
     for (const text of [JSON.stringify(json.body), csv.body.toString('utf8'), pages[0]]) {
       for (const personal of ['Aïcha', 'Nomdefamille', 'Bon Pasteur', 'aicha.benali', '06 12 34 56 78', 'CCAS', 'B-2026-']) expect(text).not.toContain(personal);
     }

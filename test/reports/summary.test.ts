@@ -6,6 +6,7 @@ import { useTestApp } from '../helpers/app.js';
 import { createCollection, createDonor, deviceInput, intake } from '../helpers/factories.js';
 import { createBeneficiary } from '../helpers/installations.js';
 import { binaryParser, pdfPages } from '../helpers/pdf.js';
+import { PT_PER_MM, textBoxes } from '../labels/pdf-geometry.js';
 
 const ctx = useTestApp();
 
@@ -152,9 +153,12 @@ describe('programme report', () => {
     expect(pages).toHaveLength(1);
     expect(pages[0]).toContain('Bilan du programme');
     expect(pages[0]).toContain('Période du 01/03/2025 au 30/04/2025');
-    expect(pages[0]).toMatch(/6 appareils collectés \(22,5 kg\)/);
-    expect(pages[0]).toMatch(/1 ordinateurs installés à domicile/);
-    expect(pages[0]).toMatch(/1 autres équipements installés/);
+    expect(pages[0]).toContain('Appareils collectés 6');
+    expect(pages[0]).toContain('Poids collecté (kg) 22,5');
+    // Computers installed: once, in the headline (the chart's legend names its series only).
+    expect(pages[0]).toContain('1 ordinateur installé');
+    expect(pages[0].match(/ordinateurs? installés?(?!s| à domicile)/gi)).toHaveLength(1);
+    expect(pages[0]).toContain('Autres équipements installés (hors ordinateurs) 1');
     expect(pages[0]).toContain('Ordinateurs portables');
     expect(pages[0]).toContain('Mois par mois');
     expect(pages[0]).toMatch(/mars .*avr\./);
@@ -162,10 +166,28 @@ describe('programme report', () => {
     expect(res.body.toString('latin1')).not.toContain('/Subtype /Image');
   });
 
-  it('when the period spans three years, then the PDF still fits on one page', async () => {
+  it('when the period spans three years, then the PDF still fits on one page, no text below 8 pt, month labels apart, the chart at least 5 cm high', async () => {
     const res = await ctx.api('viewer').get('/api/v1/reports/summary.pdf?from=2024-01-01&to=2026-12-31').buffer(true).parse(binaryParser);
     expect(res.status).toBe(200);
     expect(await pdfPages(res.body)).toHaveLength(1);
+    const boxes = await textBoxes(res.body);
+    for (const box of boxes) expect((box.height * PT_PER_MM) / 1.17, box.text).toBeGreaterThanOrEqual(7.99);
+    const months = boxes.filter((b) => /^(janv\.|févr\.|mars|avr\.|mai|juin|juil\.|août|sept\.|oct\.|nov\.|déc\.) \d\d$/.test(b.text)).sort((a, b) => a.x - b.x);
+    expect(months.length).toBeGreaterThanOrEqual(6);
+    months.slice(1).forEach((b, i) => expect(b.x, `${months[i].text} / ${b.text}`).toBeGreaterThan(months[i].x + months[i].width));
+    const title = boxes.find((b) => b.text === 'Mois par mois')!;
+    expect(months[0].y - title.y).toBeGreaterThan(50);
+  });
+
+  it('when the reconditioner has delivered more than it owed, then the PDF says the programme owes it, with no negative number', async () => {
+    await ok(ctx.api('admin').post('/api/v1/exchange/adjustments').send({ units: -3.5, reason: 'Unités livrées d’avance', occurredOn: '2026-01-05' }), 201);
+    const res = await ctx.api('viewer').get('/api/v1/reports/summary.pdf?from=2026-01-01&to=2026-01-31').buffer(true).parse(binaryParser);
+    const json = await ctx.api('viewer').get('/api/v1/reports/summary?from=2026-01-01&to=2026-01-31');
+    expect(json.body.exchange.balance).toBeLessThan(0);
+    const units = Math.abs(json.body.exchange.balance);
+    const text = (await pdfPages(res.body))[0];
+    expect(text).toContain(`au 31 janvier 2026, le programme doit ${String(units).replace('.', ',')} ${units < 2 ? 'unité' : 'unités'} à TRIRA.`);
+    expect(text).not.toMatch(/-\s?\d|−\s?\d/);
   });
 
   // Last: it rewrites the events' dates the test above relies on.

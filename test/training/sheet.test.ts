@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../helpers/app.js';
 import { binaryParser, pdfPages } from '../helpers/pdf.js';
+import { PT_PER_MM, textBoxes } from '../labels/pdf-geometry.js';
 import { createCycle, enrol, mark, trainees } from '../helpers/training.js';
 
 const ctx = useTestApp();
@@ -39,6 +40,38 @@ describe('the attendance sheet (feuille d’émargement)', () => {
     // Addresses and phones stay off the sheet.
     for (const value of ['Bon Pasteur', '06 12 34 56 78', 'aicha.benali@example.fr']) expect(text).not.toContain(value);
     if (process.env.SHEET_PDF_OUT) (await import('node:fs')).writeFileSync(process.env.SHEET_PDF_OUT, res.body);
+  });
+
+  it('when names and the theme are long, then they wrap whole (never below 8 pt, never cut), each row leaves room to sign, and the signatures stay with the count', async () => {
+    const { cycle, sessions } = await createCycle(ctx, { sessions: 1, capacity: 20 });
+    const theme = 'Atelier 4 : démarches en ligne pas à pas — ameli, CAF, impots.gouv, France Travail et prise de rendez-vous à la préfecture de la Savoie';
+    expect((await ctx.api('installer').patch(`/api/v1/training/sessions/${sessions[0].id}`).send({ theme })).status).toBe(200);
+    const longLast = 'de La Tour du Pin-Chambly de La Charce-Montmorency';
+    const longFirst = 'Marie-Antoinette Geneviève Joséphine';
+    const people = await trainees(ctx, 14, (i) => (i === 3 ? { lastName: longLast, firstName: longFirst } : {}));
+    for (const p of people) await enrol(ctx, cycle.id, p);
+
+    const res = await ctx.api('installer').get(`/api/v1/training/sessions/${sessions[0].id}/attendance-sheet.pdf`).buffer(true).parse(binaryParser);
+    expect(res.status).toBe(200);
+    const pages = await pdfPages(res.body);
+    const text = pages.join('\n');
+    // Wrapped cells come out line by line: every word of the long values is there, in order.
+    const words = (value: string) => new RegExp(value.split(' ').map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/-/g, '-\\s*')).join('\\s+'));
+    expect(text).toMatch(words(longLast));
+    expect(text).toMatch(words(longFirst));
+    expect(text).toMatch(words(theme));
+    expect(text).not.toContain('…');
+    pages.forEach((page, i) => expect(page).toContain(`page ${i + 1}/${pages.length}`));
+    const boxes = await textBoxes(res.body);
+    for (const box of boxes) expect((box.height * PT_PER_MM) / 1.17, box.text).toBeGreaterThanOrEqual(7.99);
+    // Rows are at least 12 mm apart: room to sign.
+    const numbers = boxes.filter((b) => b.page === 1 && /^\d+$/.test(b.text) && b.x < 30).sort((a, b) => a.y - b.y);
+    numbers.slice(1).forEach((b, i) => expect(b.y - numbers[i].y).toBeGreaterThanOrEqual(11.9));
+    // The count and both signature boxes are on the same page.
+    const count = boxes.find((b) => b.text.startsWith('Nombre de personnes inscrites'))!;
+    const trainerBox = boxes.find((b) => b.text === 'Le formateur / la formatrice')!;
+    expect(trainerBox.page).toBe(count.page);
+    if (process.env.SHEET_LONG_PDF_OUT) (await import('node:fs')).writeFileSync(process.env.SHEET_LONG_PDF_OUT, res.body);
   });
 
   it('when a trainer not assigned or a viewer asks for the sheet, then 404 or 403', async () => {

@@ -60,7 +60,7 @@ describe('invitations', () => {
 
   it('when an invitation is older than 72 hours, then the link no longer works', async () => {
     const { token, user } = await invite('viewer');
-    await ctx.db.kysely.updateTable('staff_invitations').set({ expires_at: new Date(Date.now() - 1000).toISOString() }).where('user_id', '=', user.id).execute();
+    await ctx.db.kysely.updateTable('staff_invitations').set({ expires_at: new Date(ctx.clock.now().getTime() - 1000).toISOString() }).where('user_id', '=', user.id).execute();
     const res = await supertest(ctx.app.server).get(`/invitation/${token}`);
     expect(res.status).toBe(410);
     expect(res.text).toContain('n’est plus valable');
@@ -101,13 +101,13 @@ describe('sessions', () => {
   it('when a session has been idle 8 hours or is 7 days old, then the next page asks to sign in again and comes back', async () => {
     const { agent, user } = await member('viewer');
     expect((await agent.get('/scanner')).status).toBe(200);
-    await ctx.db.kysely.updateTable('staff_sessions').set({ last_seen_at: new Date(Date.now() - 8 * 3600e3 - 1000).toISOString() }).where('user_id', '=', user.id).execute();
+    await ctx.db.kysely.updateTable('staff_sessions').set({ last_seen_at: new Date(ctx.clock.now().getTime() - 8 * 3600e3 - 1000).toISOString() }).where('user_id', '=', user.id).execute();
     const idle = await agent.get('/scanner');
     expect(idle.status).toBe(303);
     expect(idle.headers.location).toBe('/connexion?suite=%2Fscanner');
 
     const again = await member('viewer');
-    await ctx.db.kysely.updateTable('staff_sessions').set({ expires_at: new Date(Date.now() - 1000).toISOString() }).where('user_id', '=', again.user.id).execute();
+    await ctx.db.kysely.updateTable('staff_sessions').set({ expires_at: new Date(ctx.clock.now().getTime() - 1000).toISOString() }).where('user_id', '=', again.user.id).execute();
     expect((await again.agent.get('/')).status).toBe(303);
   });
 

@@ -9,14 +9,14 @@ import type { Actor } from '../api-keys/service.js';
 import type { Donor } from '../donors/schemas.js';
 import type { Collection, CreateCollection, ListCollectionsQuery } from './schemas.js';
 
-type DonorSummary = { id: string; name: string; kind: string };
+type DonorSummary = Pick<Donor, 'id' | 'name' | 'kind'>;
 type Totals = { count: number; weight: number };
 
 function toCollection(row: CollectionRow, donor: DonorSummary, totals: Totals = { count: 0, weight: 0 }): Collection {
   return {
     id: row.id,
     donorId: row.donor_id,
-    donor: { id: donor.id, name: donor.name, kind: donor.kind as Donor['kind'] },
+    donor: { id: donor.id, name: donor.name, kind: donor.kind },
     collectedOn: row.collected_on,
     addressLine: row.address_line,
     postcode: row.postcode,

@@ -122,7 +122,7 @@ async function assertReceivable(trx: Trx, input: CreateDelivery, resolved: Map<s
     );
   }
 
-  const bearing = (kind: string) => DATA_BEARING_KINDS.includes(kind as DeviceKind);
+  const bearing = (kind: DeviceKind) => DATA_BEARING_KINDS.includes(kind);
   const needRecord = returned.filter((r) => bearing(r.device.kind) && !attestationClears(r.item.erasure)).map((r) => r.device.id);
   const clearance = needRecord.length ? await erasureClearance(trx, needRecord) : new Map<string, Clearance>();
   const errors: FieldError[] = [];

@@ -38,8 +38,8 @@ export function illegalTransition(device: Pick<DeviceRow, 'id' | 'asset_tag' | '
 export interface NewEvent {
   deviceId: string;
   type: string;
-  fromStatus: string | null;
-  toStatus: string | null;
+  fromStatus: DeviceStatus | null;
+  toStatus: DeviceStatus | null;
   actor: string;
   details?: Record<string, unknown> | null;
   at?: string;

@@ -1,14 +1,9 @@
 import { z } from 'zod';
 import { pageQuerySchema } from '../../http/pagination.js';
 import { day, id, isoDate, isoDateTime, line, optional, searchTerm, text, timestamp } from '../../shared/fields.js';
-import { DEVICE_STATUSES, type DeviceStatus } from '../../shared/device-statuses.js';
+import { DEVICE_KINDS, DEVICE_STATUSES, GRADES, ORIGINS, STORAGE_TYPES, type DeviceStatus } from '../../shared/enums.js';
 
-export { DEVICE_STATUSES, type DeviceStatus };
-
-export const DEVICE_KINDS = ['laptop', 'desktop', 'all_in_one', 'monitor', 'tablet', 'smartphone', 'printer', 'peripheral', 'other'] as const;
-export const GRADES = ['A', 'B', 'C', 'parts'] as const;
-export const ORIGINS = ['donation', 'reconditioner'] as const;
-export const STORAGE_TYPES = ['hdd', 'ssd', 'nvme', 'emmc', 'none', 'other'] as const;
+export { DEVICE_KINDS, DEVICE_STATUSES, GRADES, ORIGINS, STORAGE_TYPES, type DeviceStatus };
 /** Every event a device's history holds: intake, update, one per lifecycle action, erasure, missing. */
 export const EVENT_TYPES = ['intake', 'update', 'dispatch', 'deliver', 'recondition', 'schedule', 'cancel', 'complete', 'return', 'scrap', 'erasure', 'missing'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];

@@ -6,7 +6,7 @@ import { agree, count, frLongDate, sentenceStart } from '../../shared/french.js'
 import { renderPdf } from '../../pdf/send.js';
 import { inSentence, programmeIdentity } from '../../shared/identity.js';
 import { kindLabelFr } from '../../shared/kinds-fr.js';
-import { DATA_BEARING_KINDS, type DeviceKind } from '../devices/schemas.js';
+import { DATA_BEARING_KINDS } from '../devices/schemas.js';
 import { countingRecord, erasureRecordsOf } from '../erasure/service.js';
 import { certificateFor, formatCertificateNumber } from './certificate-number.js';
 import { collectionData, donorLines } from './collection-data.js';
@@ -55,7 +55,7 @@ async function scrapEvents(db: Db, deviceIds: string[]): Promise<Map<string, { a
 /** Certificat d'effacement des données: each data-bearing device, erased or pending; "partiel" until all have passed. */
 export async function renderErasureCertificate(db: Db, collectionId: string): Promise<{ bytes: Buffer; filename: string; number: string; sha256: string }> {
   const { collection, donor, devices } = await collectionData(db, collectionId);
-  const bearing = devices.filter((d) => DATA_BEARING_KINDS.includes(d.kind as DeviceKind));
+  const bearing = devices.filter((d) => DATA_BEARING_KINDS.includes(d.kind));
   const records = await erasureRecordsOf(db.kysely, bearing.map((d) => d.id));
   const scraps = await scrapEvents(db, bearing.filter((d) => d.status === 'scrapped').map((d) => d.id));
   const lines: CertificateLine[] = bearing.map((d) => {
@@ -116,13 +116,14 @@ export async function renderErasureCertificate(db: Db, collectionId: string): Pr
       doc,
       [
         { header: 'Étiquette', width: mm(18) },
-        { header: 'Type', width: mm(21) },
-        { header: 'N° de série', width: mm(25) },
-        { header: 'Méthode', width: mm(24) },
-        { header: 'Outil', width: mm(28) },
+        { header: 'Type', width: mm(20) },
+        { header: 'N° de série', width: mm(24) },
+        { header: 'Méthode', width: mm(21) },
+        { header: 'Outil', width: mm(26) },
         { header: 'Date', width: mm(18) },
-        { header: 'Opérateur', width: mm(21) },
-        { header: 'Résultat', width: mm(19) },
+        // Wide enough for "reconditionnement" on one line: pdfkit cuts a word that does not fit.
+        { header: 'Opérateur', width: mm(29) },
+        { header: 'Résultat', width: mm(18) },
       ],
       lines.map((l) => {
         const device = [l.assetTag, kindLabelFr(l.kind), l.serialNumber ?? '—'];

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/connection.js';
 import { createPdf, mm } from '../../pdf/document.js';
-import { drawKindTotals, weightCell } from '../../pdf/kind-totals.js';
+import { drawKindTotals, SIGNATURE_BLOCK_HEIGHT, weightCell } from '../../pdf/kind-totals.js';
 import { drawHeader, drawSignatureBoxes, drawTable, frDate, numberPages } from '../../pdf/layout.js';
 import { frLongDate, sentenceStart } from '../../shared/french.js';
 import { renderPdf } from '../../pdf/send.js';
@@ -37,11 +37,11 @@ export async function renderCollectionReceipt(db: Db, collectionId: string): Pro
       ],
       devices.map((d, i) => [String(i + 1), d.asset_tag, kindLabelFr(d.kind), [d.brand, d.model].filter(Boolean).join(' ') || '—', d.serial_number ?? '—', weightCell(d.weight_kg)]),
     );
-    drawKindTotals(doc, devices.map((d) => ({ kind: d.kind, weightKg: d.weight_kg })), { count: devices.length, weightKg: totalWeight });
+    drawKindTotals(doc, devices.map((d) => ({ kind: d.kind, weightKg: d.weight_kg })), { count: devices.length, weightKg: totalWeight }, SIGNATURE_BLOCK_HEIGHT);
     doc.moveDown(1);
     drawSignatureBoxes(doc, [
       { caption: 'Pour le donateur', name: donor.name },
-      { caption: `Pour ${inSentence(identity.collector)}`, name: identity.collector.name },
+      { caption: `Pour ${inSentence(identity.collector)}`, name: identity.collector.signatory ? `${identity.collector.signatory.name}, ${identity.collector.signatory.role}` : undefined },
     ]);
     numberPages(doc, (n, total) => `Attestation de collecte — ${donor.name} — ${frDate(collection.collected_on)} — page ${n}/${total}`);
   });

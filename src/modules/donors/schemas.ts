@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { pageQuerySchema } from '../../http/pagination.js';
 import { email, line, optional, phone, postcode, searchTerm, siret, storedEmail, storedPhone, storedPostcode, storedSiret, text, timestamp } from '../../shared/fields.js';
+import { DONOR_KINDS } from '../../shared/enums.js';
 
-export const DONOR_KINDS = ['company', 'public_body', 'association', 'other'] as const;
+export { DONOR_KINDS };
 
 const donorFields = {
   name: line(200).meta({ example: 'Savoie Technolac SAS' }),

@@ -11,7 +11,7 @@ export function toDonor(row: DonorRow): Donor {
   return {
     id: row.id,
     name: row.name,
-    kind: row.kind as Donor['kind'],
+    kind: row.kind,
     siret: row.siret,
     addressLine: row.address_line,
     postcode: row.postcode,

@@ -2,10 +2,10 @@ import { nowMs } from '../../clock.js';
 import { z } from 'zod';
 import { id, isoDateTime, line, optional, text, timestamp } from '../../shared/fields.js';
 import { STORAGE_TYPES } from '../devices/schemas.js';
+import { ERASURE_METHODS, ERASURE_RESULTS } from '../../shared/enums.js';
 
 /** The Clear / Purge / Destroy categories of NIST SP 800-88 (Rev. 2, September 2025). */
-export const ERASURE_METHODS = ['nist-800-88-clear', 'nist-800-88-purge', 'nist-800-88-destroy'] as const;
-export const ERASURE_RESULTS = ['passed', 'failed'] as const;
+export { ERASURE_METHODS, ERASURE_RESULTS };
 export type ErasureMethod = (typeof ERASURE_METHODS)[number];
 
 /** Methods that let media leave the donor's control for reuse (a Clear does not). */

@@ -1,6 +1,7 @@
 import type { ExchangeEntryRow } from '../../db/schema.js';
 import { nowIso, takeNumbers, type Trx } from '../../db/transaction.js';
 import type { Actor } from '../api-keys/service.js';
+import type { DeviceKind } from '../../shared/enums.js';
 import type { EntryType } from './schemas.js';
 
 export interface NewEntry {
@@ -10,7 +11,7 @@ export interface NewEntry {
   shipmentId?: string | null;
   deliveryId?: string | null;
   deviceId?: string | null;
-  kind?: string | null;
+  kind?: DeviceKind | null;
   reason?: string | null;
 }
 

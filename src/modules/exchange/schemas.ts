@@ -4,9 +4,9 @@ import { pageQuerySchema } from '../../http/pagination.js';
 import { day, isoDate, line, optional, text, timestamp } from '../../shared/fields.js';
 import { DEVICE_KINDS } from '../devices/schemas.js';
 import { decimalUnits } from './milli.js';
+import { ENTRY_TYPES, type EntryType } from '../../shared/enums.js';
 
-export const ENTRY_TYPES = ['credit', 'credit_reversal', 'receipt', 'adjustment'] as const;
-export type EntryType = (typeof ENTRY_TYPES)[number];
+export { ENTRY_TYPES, type EntryType };
 
 const creditsByKindInput = z
   .partialRecord(z.enum(DEVICE_KINDS), decimalUnits.refine((m) => m >= 0, 'must not be negative'))

@@ -53,7 +53,7 @@ type EntryWithTag = ExchangeEntryRow & { asset_tag: string | null };
 function toEntry(row: EntryWithTag): Entry {
   return {
     id: String(row.id),
-    type: row.type as Entry['type'],
+    type: row.type,
     occurredOn: row.occurred_on,
     units: fromMilli(Number(row.units_milli)),
     balance: fromMilli(Number(row.balance_milli)),
@@ -61,7 +61,7 @@ function toEntry(row: EntryWithTag): Entry {
     deliveryId: row.delivery_id,
     deviceId: row.device_id,
     assetTag: row.asset_tag,
-    kind: row.kind as Entry['kind'],
+    kind: row.kind,
     reason: row.reason,
     createdBy: row.created_by,
     createdAt: row.created_at,

@@ -2,9 +2,11 @@ import { sql } from 'kysely';
 import { forgetAnswersAbout } from '../../http/idempotency.js';
 import type { Db } from '../../db/connection.js';
 import { reclaimFreedSpace } from '../../db/reclaim.js';
-import { inTransaction, nowIso } from '../../db/transaction.js';
+import type { BeneficiaryRow } from '../../db/schema.js';
+import { inTransaction, nowIso, type Executor, type Trx } from '../../db/transaction.js';
 import { conflict } from '../../http/problem.js';
 import type { Actor } from '../api-keys/service.js';
+import { deleteBlobsOf, discardBlobs, readBlob, stageBlob } from '../installations/blobs.js';
 import { renderContract, type ContractFacts } from '../installations/contract.js';
 import { activeInstallationOf, installationDevices, lockRow, selectInstallations, sha256, toInstallation } from '../installations/store.js';
 import { parseContractTemplate } from '../installations/template.js';
@@ -42,97 +44,144 @@ export function departementOf(postcode: string | null): string | null {
  * Irreversible: the personal columns are overwritten in place (nothing kept aside), signature
  * images deleted, and each frozen contract replaced by a rendering of the same signed wording
  * and facts without the person. The audit entry names the reference only.
+ *
+ * The redacted contracts are rendered and written (as blobs) before the transaction, which
+ * then re-checks that the person and their frozen contracts are as they were rendered from
+ * (else it renders again, three times at most) and only points the installations at them.
  */
 export async function anonymiseBeneficiary(db: Db, id: string, actor: Pick<Actor, 'name'>, trigger: 'request' | 'retention') {
-  const result = await inTransaction(db, async (trx) => {
-    await lockRow(trx, 'beneficiaries', id);
-    const before = await getBeneficiaryRow(trx, id);
-    if (before.anonymised_at) throw conflict(`Beneficiary ${before.reference} is already anonymised`, { anonymisedAt: before.anonymised_at });
-    const open = await activeInstallationOf(trx, id);
-    if (open) {
-      throw conflict(
-        `Beneficiary ${before.reference} has installation ${open.id} ${open.status === 'scheduled' ? 'scheduled: cancel it' : 'in force: record the return'} before anonymising`,
-        { installationId: open.id, currentStatus: open.status },
-      );
-    }
+  for (let attempt = 1; ; attempt++) {
+    assertAnonymisable(await getBeneficiaryRow(db.kysely, id), await activeInstallationOf(db.kysely, id));
     const now = nowIso();
-    const row = await trx
-      .updateTable('beneficiaries')
-      .set({
-        first_name: null,
-        last_name: null,
-        address_line: null,
-        city: null,
-        phone: null,
-        email: null,
-        notes: null,
-        postcode: departementOf(before.postcode),
-        anonymised_at: now,
-        updated_at: now,
-      })
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await redactTrainingRecord(trx, id);
-    await forgetAnswersAbout(trx, id);
-
-    const frozen = await trx
-      .selectFrom('installations')
-      .select(['id', 'contract_sha256', 'contract_original_sha256', 'contract_template', 'contract_snapshot', 'staff_signature_png', 'staff_signed_by', 'staff_signed_at'])
-      .where('beneficiary_id', '=', id)
-      .where('contract_snapshot', 'is not', null)
-      .where('contract_redacted_at', 'is', null)
-      .execute();
-    for (const contract of frozen) {
-      const template = parseContractTemplate(contract.contract_template!, `template frozen with installation ${contract.id}`);
-      const facts = JSON.parse(contract.contract_snapshot!) as ContractFacts;
-      const original = contract.contract_original_sha256 ?? contract.contract_sha256;
-      const pdf = await renderContract(template, facts, {
-        mode: 'redacted',
-        redactedOn: now,
-        originalSha256: original,
-        // The lender's signature is not the borrower's personal data: the redacted copy keeps it.
-        staffSignature: contract.staff_signature_png && contract.staff_signed_by && contract.staff_signed_at
-          ? { png: Buffer.from(contract.staff_signature_png), signedBy: contract.staff_signed_by, signedAt: contract.staff_signed_at }
-          : null,
+    const frozen = await frozenContracts(db.kysely, id);
+    const redacted: { id: string; blob: string; sha256: string; original: string | null }[] = [];
+    const result = await (async () => {
+      for (const contract of frozen) {
+        const pdf = await renderRedacted(db, contract, now);
+        redacted.push({ id: contract.id, blob: await stageBlob(db, contract.id, pdf), sha256: sha256(pdf), original: contract.contract_original_sha256 ?? contract.contract_sha256 });
+      }
+      return inTransaction(db, async (trx) => {
+        await lockRow(trx, 'beneficiaries', id);
+        const before = await getBeneficiaryRow(trx, id);
+        assertAnonymisable(before, await activeInstallationOf(trx, id));
+        if (fingerprintOf(await frozenContracts(trx, id)) !== fingerprintOf(frozen)) return undefined;
+        return eraseInTransaction(trx, before, redacted, now, actor, trigger);
       });
-      await trx
-        .updateTable('installations')
-        .set({
-          contract_pdf: pdf,
-          contract_sha256: sha256(pdf),
-          contract_original_sha256: original,
-          contract_redacted_at: now,
-          updated_at: now,
-        })
-        .where('id', '=', contract.id)
-        .execute();
+    })().catch(async (error: unknown) => {
+      await discardBlobs(db, redacted.map((r) => r.blob));
+      throw error;
+    });
+    if (result) {
+      // A retention run reclaims once at the end, not once per person.
+      if (trigger === 'request') await reclaimFreedSpace(db, PERSONAL_TABLES);
+      return result;
     }
-    // Free text typed about the person may name them: a neutral mention keeps that something was said.
-    const neutral = (column: string) => sql<string | null>`case when ${sql.ref(column)} is null then null else ${NEUTRAL_MENTION} end`;
+    await discardBlobs(db, redacted.map((r) => r.blob));
+    if (attempt >= 3) throw conflict(`Beneficiary ${id}'s contracts kept changing while they were redacted; try again`);
+  }
+}
+
+function assertAnonymisable(person: BeneficiaryRow, open: { id: string; status: string } | undefined): void {
+  if (person.anonymised_at) throw conflict(`Beneficiary ${person.reference} is already anonymised`, { anonymisedAt: person.anonymised_at });
+  if (open) {
+    throw conflict(
+      `Beneficiary ${person.reference} has installation ${open.id} ${open.status === 'scheduled' ? 'scheduled: cancel it' : 'in force: record the return'} before anonymising`,
+      { installationId: open.id, currentStatus: open.status },
+    );
+  }
+}
+
+type FrozenContract = Awaited<ReturnType<typeof frozenContracts>>[number];
+
+function frozenContracts(db: Executor, beneficiaryId: string) {
+  return db
+    .selectFrom('installations')
+    .select(['id', 'contract_sha256', 'contract_original_sha256', 'contract_template', 'contract_snapshot', 'staff_signature_blob', 'staff_signed_by', 'staff_signed_at'])
+    .where('beneficiary_id', '=', beneficiaryId)
+    .where('contract_snapshot', 'is not', null)
+    .where('contract_redacted_at', 'is', null)
+    .orderBy('id')
+    .execute();
+}
+
+/** What the redacted copies were rendered from: a change to any frozen contract changes its hash. */
+function fingerprintOf(contracts: FrozenContract[]): string {
+  return contracts.map((c) => `${c.id}:${c.contract_sha256}`).join(',');
+}
+
+async function renderRedacted(db: Db, contract: FrozenContract, now: string): Promise<Buffer> {
+  const template = parseContractTemplate(contract.contract_template!, `template frozen with installation ${contract.id}`);
+  const facts = JSON.parse(contract.contract_snapshot!) as ContractFacts;
+  return renderContract(template, facts, {
+    mode: 'redacted',
+    redactedOn: now,
+    originalSha256: contract.contract_original_sha256 ?? contract.contract_sha256,
+    // The lender's signature is not the borrower's personal data: the redacted copy keeps it.
+    staffSignature: contract.staff_signature_blob && contract.staff_signed_by && contract.staff_signed_at
+      ? { png: await readBlob(db.kysely, contract.staff_signature_blob), signedBy: contract.staff_signed_by, signedAt: contract.staff_signed_at }
+      : null,
+  });
+}
+
+async function eraseInTransaction(
+  trx: Trx,
+  before: BeneficiaryRow,
+  redacted: { id: string; blob: string; sha256: string; original: string | null }[],
+  now: string,
+  actor: Pick<Actor, 'name'>,
+  trigger: 'request' | 'retention',
+) {
+  const id = before.id;
+  const row = await trx
+    .updateTable('beneficiaries')
+    .set({
+      first_name: null,
+      last_name: null,
+      address_line: null,
+      city: null,
+      phone: null,
+      email: null,
+      notes: null,
+      postcode: departementOf(before.postcode),
+      anonymised_at: now,
+      updated_at: now,
+    })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await redactTrainingRecord(trx, id);
+  await forgetAnswersAbout(trx, id);
+  for (const contract of redacted) {
     await trx
       .updateTable('installations')
-      .set({ signature_png: null, signed_by: null, override_reason: neutral('override_reason'), cancel_reason: neutral('cancel_reason') })
-      .where('beneficiary_id', '=', id)
+      .set({ contract_pdf_blob: contract.blob, contract_sha256: contract.sha256, contract_original_sha256: contract.original, contract_redacted_at: now, updated_at: now })
+      .where('id', '=', contract.id)
       .execute();
-    await trx
-      .updateTable('installation_devices')
-      .set({ return_reason: neutral('return_reason'), return_condition: neutral('return_condition') })
-      .where('installation_id', 'in', trx.selectFrom('installations').select('id').where('beneficiary_id', '=', id))
-      .execute();
-    await trx
-      .insertInto('audit_log')
-      .values({ at: now, actor: actor.name, action: 'anonymise', subject: row.reference, data: JSON.stringify({ trigger, contractsRedacted: frozen.length }) })
-      .execute();
-    return { beneficiary: toBeneficiary(row), contractsRedacted: frozen.length };
-  });
-  // A retention run reclaims once at the end, not once per person.
-  if (trigger === 'request') await reclaimFreedSpace(db, PERSONAL_TABLES);
-  return result;
+  }
+  // Free text typed about the person may name them: a neutral mention keeps that something was said.
+  const neutral = (column: string) => sql<string | null>`case when ${sql.ref(column)} is null then null else ${NEUTRAL_MENTION} end`;
+  await trx
+    .updateTable('installations')
+    .set({ signature_blob: null, signed_by: null, override_reason: neutral('override_reason'), cancel_reason: neutral('cancel_reason') })
+    .where('beneficiary_id', '=', id)
+    .execute();
+  // Every blob of theirs goes (signatures, the signed contracts, a failed completion's leftovers) but what the rows now point at.
+  const kept = await trx.selectFrom('installations').select(['id', 'contract_pdf_blob', 'staff_signature_blob']).where('beneficiary_id', '=', id).execute();
+  await deleteBlobsOf(trx, kept.map((k) => k.id), kept.flatMap((k) => [k.contract_pdf_blob, k.staff_signature_blob]));
+  await trx
+    .updateTable('installation_devices')
+    .set({ return_reason: neutral('return_reason'), return_condition: neutral('return_condition') })
+    .where('installation_id', 'in', trx.selectFrom('installations').select('id').where('beneficiary_id', '=', id))
+    .execute();
+  await trx
+    .insertInto('audit_log')
+    .values({ at: now, actor: actor.name, action: 'anonymise', subject: row.reference, data: JSON.stringify({ trigger, contractsRedacted: redacted.length }) })
+    .execute();
+  return { beneficiary: toBeneficiary(row), contractsRedacted: redacted.length };
 }
 
 /** Replaces free text that may name an anonymised person. */
 export const NEUTRAL_MENTION = '[supprimé lors de l’anonymisation]';
 
 /** Where an anonymisation overwrites personal data (for `reclaimFreedSpace`). */
-export const PERSONAL_TABLES = ['beneficiaries', 'installations', 'installation_devices'] as const;
+export const PERSONAL_TABLES = ['beneficiaries', 'installations', 'installation_blobs', 'installation_devices'] as const;

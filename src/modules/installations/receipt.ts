@@ -1,7 +1,7 @@
 import { createPdf, mm } from '../../pdf/document.js';
 import { drawHeader, drawSignatureBoxes, drawTable, frDate, numberPages } from '../../pdf/layout.js';
 import { renderPdf } from '../../pdf/send.js';
-import { frLongDate, sentenceStart } from '../../shared/french.js';
+import { count, frLongDate, sentenceStart } from '../../shared/french.js';
 import { inSentence, programmeIdentity } from '../../shared/identity.js';
 import { kindLabelFr } from '../../shared/kinds-fr.js';
 
@@ -74,11 +74,12 @@ export function renderReturnReceipt(data: ReceiptData): Promise<Buffer> {
     if (reasons.length) doc.text(`Motif : ${reasons.join(' ; ')}`, { width });
     const missing = [
       ...out.map((d) => `${d.assetTag} (${describe(d)})`),
-      ...accessoriesOut.map((a) => `accessoire : ${a}`),
+      ...(accessoriesOut.length ? [`${count(accessoriesOut.length, 'accessoire')} (${accessoriesOut.join(', ')})`] : []),
     ];
+    const listed = missing.length > 1 ? `${missing.slice(0, -1).join(', ')} et ${missing[missing.length - 1]}` : missing[0];
     doc.font('bold').text(
       missing.length
-        ? `Reste à restituer au titre du contrat : ${missing.join(' ; ')}. Le prêt n’est pas clos.`
+        ? `Reste à restituer au titre du contrat : ${listed}. Le prêt n’est pas clos.`
         : 'Tout le matériel et tous les accessoires prêtés ont été restitués : le prêt est clos.',
       { width },
     ).font('regular');

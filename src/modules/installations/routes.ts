@@ -5,6 +5,7 @@ import { WRITERS } from '../../http/roles.js';
 import { pdfResponse } from '../../http/openapi.js';
 import { sendPdfBuffer } from '../../pdf/send.js';
 import { idParams } from '../../shared/fields.js';
+import { sweepOrphanBlobs } from './blobs.js';
 import { returnDevice, returnReceiptPdf } from './returns.js';
 import { cancelSchema, completeSchema, installationSchema, listInstallationsQuerySchema, returnSchema, scheduleSchema } from './schemas.js';
 import { cancelInstallation, completeInstallation, contractPdf, getInstallation, listInstallations, scheduleInstallation } from './service.js';
@@ -13,6 +14,15 @@ export async function installationRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const tags = ['installations'];
   const roles = WRITERS.installations;
+
+  // Blobs a failed or crashed completion left behind may hold a signature: swept on start and hourly.
+  let sweeper: NodeJS.Timeout | undefined;
+  const sweep = () => sweepOrphanBlobs(app.db).catch((err: unknown) => app.log.warn({ err }, 'blob sweep failed'));
+  app.addHook('onReady', async () => {
+    await sweep();
+    sweeper = setInterval(sweep, 3600 * 1000).unref();
+  });
+  app.addHook('onClose', async () => clearInterval(sweeper));
 
   app.post('/installations', {
     config: { roles, idempotent: true },

@@ -3,9 +3,9 @@ import { pageQuerySchema } from '../../http/pagination.js';
 import { day, id, isoDate, isoDateTime, line, optional, text, timestamp } from '../../shared/fields.js';
 import { DEVICE_KINDS, DEVICE_STATUSES } from '../devices/schemas.js';
 import { signatureImagePng } from './signature.js';
+import { INSTALLATION_DEVICE_ROLES, INSTALLATION_STATUSES, type InstallationStatus } from '../../shared/enums.js';
 
-export const INSTALLATION_STATUSES = ['scheduled', 'completed', 'cancelled', 'closed'] as const;
-export type InstallationStatus = (typeof INSTALLATION_STATUSES)[number];
+export { INSTALLATION_STATUSES, type InstallationStatus };
 
 const code = z.string().trim().min(1).max(500).describe('Asset tag, serial number or label URL');
 
@@ -60,7 +60,7 @@ export const installationDeviceSchema = z.object({
   kind: z.enum(DEVICE_KINDS),
   serialNumber: z.string().nullable(),
   status: z.enum(DEVICE_STATUSES),
-  role: z.enum(['main', 'extra']),
+  role: z.enum(INSTALLATION_DEVICE_ROLES),
   returnedOn: day.nullable(),
   returnReason: z.string().nullable(),
   returnCondition: z.string().nullable(),

@@ -9,6 +9,7 @@ import type { Actor } from '../api-keys/service.js';
 import { getBeneficiaryRow } from '../beneficiaries/service.js';
 import { transition } from '../devices/lifecycle.js';
 import { resolveCode } from '../devices/service.js';
+import { discardBlobs, readBlob, stageBlob } from './blobs.js';
 import { renderContract } from './contract.js';
 import { contractFacts, currentTemplate, personOf } from './documents.js';
 import type { CompleteInput, Installation, ListInstallationsQuery, ScheduleInput } from './schemas.js';
@@ -123,9 +124,10 @@ export async function cancelInstallation(db: Db, id: string, reason: string | nu
  * 1. a short transaction checks the installation is scheduled and reserves its number (kept
  *    on the row: a retry or a concurrent completion renders with the same number, none is
  *    burnt or reused);
- * 2. the contract is rendered and hashed on committed data, outside any transaction;
+ * 2. the contract is rendered and hashed on committed data, outside any transaction, and the
+ *    signatures and the PDF written as blobs, 64 KiB per write (`stageBlob`);
  * 3. a short transaction re-checks that nothing the contract states changed (installation,
- *    person, number), moves the devices and stores number, bytes and hash.
+ *    person, number), moves the devices and stores the number, the blobs' ids and the hash.
  */
 export async function completeInstallation(db: Db, id: string, input: CompleteInput, actor: Actor, config: Config) {
   const template = currentTemplate(config);
@@ -142,6 +144,11 @@ export async function completeInstallation(db: Db, id: string, input: CompleteIn
     const staffSignature = input.staffSignature ? { png: pngs.staffSignature!, signedBy: input.staffSignature.signedBy, signedAt: input.staffSignature.signedAt } : null;
     const pdf = await renderContract(template, facts, { mode: 'final', person: personOf(beneficiary), signature, staffSignature });
     const hash = sha256(pdf);
+    const staged = {
+      signature: signature ? await stageBlob(db, id, signature.png) : null,
+      staffSignature: staffSignature ? await stageBlob(db, id, staffSignature.png) : null,
+      pdf: await stageBlob(db, id, pdf),
+    };
     const done = await inTransaction(db, async (trx) => {
       const current = await lockScheduled(trx, id, 'complete');
       const person = await getBeneficiaryRow(trx, current.beneficiary_id);
@@ -166,13 +173,13 @@ export async function completeInstallation(db: Db, id: string, input: CompleteIn
           installed_by: input.installedBy,
           signed_by: signature?.signedBy ?? null,
           signed_at: signature?.signedAt ?? null,
-          signature_png: signature?.png ?? null,
+          signature_blob: staged.signature,
           staff_signed_by: staffSignature?.signedBy ?? null,
           staff_signed_at: staffSignature?.signedAt ?? null,
-          staff_signature_png: staffSignature?.png ?? null,
+          staff_signature_blob: staged.staffSignature,
           contract_number: number,
           contract_number_reserved: null,
-          contract_pdf: pdf,
+          contract_pdf_blob: staged.pdf,
           contract_sha256: hash,
           contract_template_version: template.version,
           contract_template: template.source,
@@ -182,9 +189,14 @@ export async function completeInstallation(db: Db, id: string, input: CompleteIn
         })
         .where('id', '=', id)
         .execute();
-      return loadInstallation(trx, id);
+      return true;
+    }).catch(async (error: unknown) => {
+      await discardBlobs(db, Object.values(staged));
+      throw error;
     });
-    if (done) return done;
+    // Read back after the commit, on the reader: nothing the answer needs holds the writer.
+    if (done) return loadInstallation(db.kysely, id);
+    await discardBlobs(db, Object.values(staged));
   }
 }
 
@@ -217,8 +229,8 @@ export async function contractPdf(db: Db, id: string, config: Config): Promise<{
   const installation = await getLightInstallation(db.kysely, id);
   if (installation.status === 'cancelled') throw conflict(`Installation ${id} was cancelled: it has no contract`, { currentStatus: 'cancelled' });
   if (installation.contract_number) {
-    const row = await db.kysely.selectFrom('installations').select(['contract_pdf', 'contract_sha256']).where('id', '=', id).executeTakeFirstOrThrow();
-    return { bytes: Buffer.from(row.contract_pdf!), filename: `contrat-${installation.contract_number}.pdf`, sha256: row.contract_sha256 ?? undefined };
+    const row = await db.kysely.selectFrom('installations').select(['contract_pdf_blob', 'contract_sha256']).where('id', '=', id).executeTakeFirstOrThrow();
+    return { bytes: await readBlob(db.kysely, row.contract_pdf_blob!), filename: `contrat-${installation.contract_number}.pdf`, sha256: row.contract_sha256 ?? undefined };
   }
   const beneficiary = await getBeneficiaryRow(db.kysely, installation.beneficiary_id);
   const bytes = await renderContract(currentTemplate(config), await contractFacts(db.kysely, installation, config), { mode: 'draft', person: personOf(beneficiary) });

@@ -39,7 +39,7 @@ export function selectInstallations(db: Executor) {
     .innerJoin('beneficiaries', 'beneficiaries.id', 'installations.beneficiary_id')
     .select(LIGHT_COLUMNS.map((c) => `installations.${c}` as const))
     .select('beneficiaries.reference as beneficiary_reference')
-    .select(sql<number>`case when installations.signature_png is null then 0 else 1 end`.as('has_signature'));
+    .select(sql<number>`case when installations.signature_blob is null then 0 else 1 end`.as('has_signature'));
 }
 
 export async function getLightInstallation(db: Executor, id: string): Promise<LightInstallation> {
@@ -74,9 +74,9 @@ export function toInstallation(row: LightInstallation, devices: DeviceLine[]): I
     devices: devices.filter((d) => d.installation_id === row.id).map((d) => ({
       deviceId: d.device_id,
       assetTag: d.asset_tag,
-      kind: d.kind as Installation['devices'][number]['kind'],
+      kind: d.kind,
       serialNumber: d.serial_number,
-      status: d.status as Installation['devices'][number]['status'],
+      status: d.status,
       role: d.role,
       returnedOn: d.returned_on,
       returnReason: d.return_reason,

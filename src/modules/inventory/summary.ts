@@ -34,8 +34,8 @@ async function countsByStatusAndKind(db: Db): Promise<InventorySummary['byStatus
   const zeros = () => Object.fromEntries(DEVICE_KINDS.map((k) => [k, 0])) as Record<DeviceKind, number>;
   const byStatus = Object.fromEntries(DEVICE_STATUSES.map((s) => [s, { total: 0, byKind: zeros() }])) as InventorySummary['byStatus'];
   for (const row of rows) {
-    const entry = byStatus[row.status as DeviceStatus];
-    entry.byKind[row.kind as DeviceKind] = Number(row.count);
+    const entry = byStatus[row.status];
+    entry.byKind[row.kind] = Number(row.count);
     entry.total += Number(row.count);
   }
   return byStatus;
@@ -50,7 +50,7 @@ async function readyStockByKindAndGrade(db: Db): Promise<InventorySummary['ready
     .orderBy('kind')
     .orderBy('grade')
     .execute();
-  return rows.map((r) => ({ kind: r.kind as DeviceKind, grade: r.grade as InventorySummary['readyStock'][number]['grade'], count: Number(r.count) }));
+  return rows.map((r) => ({ kind: r.kind, grade: r.grade, count: Number(r.count) }));
 }
 
 /**

@@ -143,13 +143,12 @@ export async function drawLabels(
 /**
  * One page with every label's outline and number, and millimetre rulers from the page's
  * top-left corner, all shifted by the offsets: printed on plain paper and laid over a sheet
- * (or printed on the roll), it shows at once how far the printer moves the print.
+ * (or printed on the roll), it shows at once how far the printer moves the print. A sheet gets
+ * a second page, "how to", in plain French at a size anyone can read.
  */
 export function drawCalibration(doc: PDFKit.PDFDocument, format: LabelFormat, offsets: Offsets): void {
   const dx = offsets.offsetXMm ?? 0;
   const dy = offsets.offsetYMm ?? 0;
-  drawRulers(doc, format, dx, dy);
-
   const cells = pageCells(format, offsets);
   doc.lineWidth(0.5).strokeColor('#000000');
   for (const cell of cells) doc.rect(mm(cell.x), mm(cell.y), mm(cell.width), mm(cell.height)).stroke();
@@ -166,55 +165,118 @@ export function drawCalibration(doc: PDFKit.PDFDocument, format: LabelFormat, of
     doc.lineWidth(0.3).moveTo(cx - 4, cy).lineTo(cx + 4, cy).moveTo(cx, cy - 4).lineTo(cx, cy + 4).stroke();
   });
 
-  drawCalibrationCaption(doc, format, dx, dy);
-  doc.fillColor('#000000');
+  const caption = drawCalibrationCaption(doc, format, dx, dy);
+  // On a sheet the rulers stay off the labels (outlines included); on a roll the page is the label.
+  drawRulers(doc, format, dx, dy, format.kind === 'sheet' ? [...cells, caption] : [caption]);
+  doc.fillColor('#000000').strokeColor('#000000');
+  if (format.kind === 'sheet') drawCalibrationSteps(doc, format, dx, dy);
+}
+
+/** `aucun`, or `1,5 mm vers la droite et 1 mm vers le haut`: what the offsets do to the print. */
+export function offsetsInWords(dx: number, dy: number): string {
+  const amount = (value: number) => `${Math.abs(value).toFixed(1).replace('.', ',').replace(/,0$/, '')} mm`;
+  const parts = [
+    dx ? `${amount(dx)} vers la ${dx > 0 ? 'droite' : 'gauche'}` : '',
+    dy ? `${amount(dy)} vers le ${dy > 0 ? 'bas' : 'haut'}` : '',
+  ].filter(Boolean);
+  return parts.length ? parts.join(' et ') : 'aucun';
 }
 
 /**
- * Title, offsets and how to use the page, in plain French and never below 8 pt: on a sheet, in
- * the strip below the last row (the hint wraps over the page's width); on a roll, inside the
- * label (title and offsets only: the hint is in the README and the API documentation).
+ * Title and the offsets applied, in plain French and never below 8 pt: on a sheet, in the strip
+ * below the last row (the steps are on page 2); on a roll, at the foot of the label. Returns the
+ * rectangle it covers, in millimetres, so the rulers keep clear of it.
  */
-function drawCalibrationCaption(doc: PDFKit.PDFDocument, format: LabelFormat, dx: number, dy: number): void {
+function drawCalibrationCaption(doc: PDFKit.PDFDocument, format: LabelFormat, dx: number, dy: number): Rect {
   const wording = labelWording();
-  const heading = `${fillIn(wording.calibrationTitle, { format: format.name })} · ${fillIn(wording.calibrationOffsets, { x: signed(dx), y: signed(dy) })}`;
+  const title = fillIn(wording.calibrationTitle, { format: format.name });
+  const applied = fillIn(wording.calibrationOffsets, { offsets: offsetsInWords(dx, dy) });
   doc.fillColor('#000000');
   if (format.kind === 'sheet') {
     const left = mm(15);
     const width = mm(format.pageWidthMm - 30);
-    const top = mm(format.marginTopMm + format.rows * format.pitchYMm + 1);
-    doc.font('condensedBold').fontSize(8).text(heading, left, top, { width, lineGap: -0.5 });
-    doc.font('condensed').fontSize(8).text(wording.calibrationHint, left, doc.y, { width, lineGap: -0.5 });
-  } else {
-    const left = mm(format.edgeMm + 2);
-    const top = mm(format.labelHeightMm - format.edgeMm) - 2 * 8 * LINE;
-    // Two short lines, each on one line (no width: pdfkit's wrapper would open a new page).
-    doc.font('condensedBold').fontSize(8).text(fillIn(wording.calibrationTitle, { format: format.name }), left, top, { lineBreak: false });
-    doc.font('condensed').fontSize(8).text(fillIn(wording.calibrationOffsets, { x: signed(dx), y: signed(dy) }), left, top + 8 * LINE, { lineBreak: false });
+    const top = mm(format.marginTopMm + (format.rows - 1) * format.pitchYMm + format.labelHeightMm + 1.5);
+    const text = `${title} · ${applied} · Mode d’emploi en page 2.`;
+    doc.font('condensedBold').fontSize(8);
+    const height = doc.heightOfString(text, { width });
+    doc.text(text, left, top, { width });
+    return { x: 15, y: top / mm(1), width: format.pageWidthMm - 30, height: height / mm(1) };
   }
+  const left = mm(format.edgeMm + 2);
+  const width = mm(format.pageWidthMm - 2 * format.edgeMm - 4);
+  doc.font('condensed').fontSize(8);
+  const height = doc.font('condensedBold').heightOfString(title, { width }) + doc.font('condensed').heightOfString(applied, { width });
+  const top = mm(format.labelHeightMm - format.edgeMm) - height;
+  doc.font('condensedBold').text(title, left, top, { width });
+  doc.font('condensed').text(applied, left, doc.y, { width });
+  return { x: format.edgeMm + 2, y: top / mm(1), width: width / mm(1), height: height / mm(1) };
 }
+
+/** Page 2 of a sheet's calibration: what to do with page 1, step by step, at 11 pt. */
+function drawCalibrationSteps(doc: PDFKit.PDFDocument, format: LabelFormat, dx: number, dy: number): void {
+  const wording = labelWording();
+  const margin = mm(20);
+  doc.addPage({ size: [mm(format.pageWidthMm), mm(format.pageHeightMm)], margin });
+  const width = mm(format.pageWidthMm) - 2 * margin;
+  doc.font('bold').fontSize(16).fillColor('#000000').text(fillIn(wording.calibrationTitle, { format: format.name }), margin, margin, { width });
+  doc.font('regular').fontSize(11).text(`${format.stock} · ${fillIn(wording.calibrationOffsets, { offsets: offsetsInWords(dx, dy) })}`, { width });
+  doc.moveDown(1);
+  doc.font('bold').fontSize(13).text(wording.calibrationStepsTitle, { width });
+  doc.moveDown(0.4);
+  wording.calibrationSteps.forEach((step, i) => {
+    const y = doc.y;
+    doc.font('bold').fontSize(11).text(`${i + 1}.`, margin, y, { width: mm(8), lineBreak: false });
+    doc.font('regular').fontSize(11).text(step, margin + mm(8), y, { width: width - mm(8), lineGap: 1.5 });
+    doc.moveDown(0.5);
+  });
+}
+
+const overlaps = (a: Rect, b: Rect) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 
 /**
  * Rulers measure from the page's edges; they run a few millimetres inside them, where every
- * printer prints (a sheet printer leaves about 4 mm blank at the edges).
+ * printer prints (a sheet printer leaves about 4 mm blank at the edges). Every tick and number
+ * keeps out of `keepClear` (the labels on a sheet, the caption) and numbers never overlap.
  */
-function drawRulers(doc: PDFKit.PDFDocument, format: LabelFormat, dx: number, dy: number): void {
+function drawRulers(doc: PDFKit.PDFDocument, format: LabelFormat, dx: number, dy: number, keepClear: Rect[]): void {
   const inset = format.kind === 'sheet' ? 5 : format.edgeMm;
   const tick = (t: number) => (t % 10 === 0 ? 3 : t % 5 === 0 ? 2 : 1);
-  doc.strokeColor('#0b5cad').fillColor('#0b5cad').font('condensed').fontSize(5);
-  doc.lineWidth(0.3).moveTo(mm(dx), mm(dy + inset)).lineTo(mm(dx + format.pageWidthMm), mm(dy + inset)).stroke();
+  const GAP = 0.4;
+  const taken = keepClear.map((r) => ({ x: r.x - GAP, y: r.y - GAP, width: r.width + 2 * GAP, height: r.height + 2 * GAP }));
+  const free = (r: Rect) => !taken.some((t) => overlaps(r, t));
+  const size = 8;
+  doc.strokeColor('#0b5cad').fillColor('#0b5cad').font('condensed').fontSize(size);
+  // The digits' ink, from the top of pdfkit's line box (DejaVu: ascent 0.93 em, digits 0.73 em high).
+  const inkTop = (size * 0.2) / mm(1);
+  const inkHeight = (size * 0.75) / mm(1);
+  const number = (value: number, x: number, y: number) => {
+    const label = String(value);
+    const box = { x, y: y + inkTop, width: doc.widthOfString(label) / mm(1), height: inkHeight };
+    if (!free(box)) return;
+    doc.text(label, mm(x), mm(y), { lineBreak: false });
+    taken.push(box);
+  };
+  const segment = (x1: number, y1: number, x2: number, y2: number, width: number) => {
+    if (!free({ x: Math.min(x1, x2), y: Math.min(y1, y2), width: Math.abs(x2 - x1) || 0.01, height: Math.abs(y2 - y1) || 0.01 })) return;
+    doc.lineWidth(width).moveTo(mm(x1), mm(y1)).lineTo(mm(x2), mm(y2)).stroke();
+  };
+
+  const y0 = dy + inset;
   for (let t = 0; t <= format.pageWidthMm; t++) {
-    doc.lineWidth(t % 10 === 0 ? 0.4 : 0.2).moveTo(mm(t + dx), mm(dy + inset)).lineTo(mm(t + dx), mm(dy + inset + tick(t))).stroke();
-    if (t % 10 === 0 && t > 0) doc.text(String(t), mm(t + dx) + 1, mm(dy + inset + 1.6), { lineBreak: false });
+    if (t < format.pageWidthMm) segment(t + dx, y0, t + 1 + dx, y0, 0.3);
+    segment(t + dx, y0, t + dx, y0 + tick(t), t % 10 === 0 ? 0.4 : 0.2);
   }
-  doc.lineWidth(0.3).moveTo(mm(dx + inset), mm(dy)).lineTo(mm(dx + inset), mm(dy + format.pageHeightMm)).stroke();
+  const x0 = dx + inset;
   for (let t = 0; t <= format.pageHeightMm; t++) {
-    doc.lineWidth(t % 10 === 0 ? 0.4 : 0.2).moveTo(mm(dx + inset), mm(t + dy)).lineTo(mm(dx + inset + tick(t)), mm(t + dy)).stroke();
-    if (t % 10 === 0 && t > 0) doc.text(String(t), mm(dx + inset + 1.6), mm(t + dy) + 1, { lineBreak: false });
+    if (t < format.pageHeightMm) segment(x0, t + dy, x0, t + 1 + dy, 0.3);
+    segment(x0, t + dy, x0 + tick(t), t + dy, t % 10 === 0 ? 0.4 : 0.2);
   }
+  // Numbers after every line, so that none is dropped for a line drawn later; the vertical ruler's
+  // first, since it has few free places (the strips above and below the labels).
+  for (let t = 10; t <= format.pageHeightMm; t += 10) if (free({ x: x0, y: t + dy, width: 3, height: 0.01 })) number(t, x0 + 3.4, t + dy - inkTop - inkHeight / 2);
+  for (let t = 10; t <= format.pageWidthMm; t += 10) if (free({ x: t + dx, y: y0, width: 0.01, height: 3 })) number(t, t + dx + 0.4, y0 + 2.1 - inkTop);
   doc.strokeColor('#000000').fillColor('#000000');
 }
 
-const signed = (value: number) => `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(1).replace('.', ',')}`;
 
 export const labelDocumentTitle = (count: number) => `Étiquettes (${count})`;

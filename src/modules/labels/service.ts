@@ -162,7 +162,7 @@ export async function publicDevice(db: Db, rawTag: string): Promise<PublicDevice
   const identity = programmeIdentity();
   return {
     assetTag: row.asset_tag,
-    kind: row.kind as PublicDevice['kind'],
+    kind: row.kind,
     kindLabel: kindLabel(row.kind),
     brand: row.brand,
     model: row.model,

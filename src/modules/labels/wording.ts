@@ -8,7 +8,8 @@ const wordingSchema = z.object({
   foundLine: z.string(),
   calibrationTitle: z.string(),
   calibrationOffsets: z.string(),
-  calibrationHint: z.string(),
+  calibrationStepsTitle: z.string(),
+  calibrationSteps: z.array(z.string()).min(1),
 });
 export type LabelWording = z.infer<typeof wordingSchema>;
 

@@ -5,7 +5,7 @@ import { ProblemError, conflict, notFound } from '../../http/problem.js';
 import { assertNotFuture } from '../../shared/business-date.js';
 import type { Actor } from '../api-keys/service.js';
 import { illegalTransition, lockDevices, transition, TRANSITIONS } from '../devices/lifecycle.js';
-import { DATA_BEARING_KINDS, osRefused, osRefusedMessage, type DeviceKind } from '../devices/schemas.js';
+import { DATA_BEARING_KINDS, osRefused, osRefusedMessage } from '../devices/schemas.js';
 import { erasureClearance } from '../erasure/clearance.js';
 import { standardOf } from '../erasure/service.js';
 import type { ReconditionInput } from './schemas.js';
@@ -32,7 +32,7 @@ export async function reconditionDevice(db: Db, id: string, input: ReconditionIn
 }
 
 async function assertPurged(trx: Trx, device: DeviceRow): Promise<string | null> {
-  if (!DATA_BEARING_KINDS.includes(device.kind as DeviceKind)) return null;
+  if (!DATA_BEARING_KINDS.includes(device.kind)) return null;
   const { lastInHomeAt, eligible, counting, cleared } = (await erasureClearance(trx, [device.id])).get(device.id)!;
   const extra = { deviceId: device.id, assetTag: device.asset_tag, currentStatus: device.status, missing: 'erasure' };
   const need = `a ${device.kind} must have a passing NIST SP 800-88 Purge erasure (or a Destroy of storage that was replaced)`;

@@ -1,5 +1,6 @@
-import { fitText, mm } from '../../pdf/document.js';
+import { mm } from '../../pdf/document.js';
 import { frNumber } from '../../pdf/layout.js';
+import { agree } from '../../shared/french.js';
 import type { ProgrammeReport } from './schemas.js';
 
 /**
@@ -9,9 +10,9 @@ import type { ProgrammeReport } from './schemas.js';
 export function drawHeadline(doc: PDFKit.PDFDocument, report: ProgrammeReport): void {
   const t = report.totals;
   const figures: [number, string][] = [
-    [t.peopleTrained, t.peopleTrained > 1 ? 'personnes formées' : 'personne formée'],
-    [t.workshopsHeld, t.workshopsHeld > 1 ? 'ateliers réalisés' : 'atelier réalisé'],
-    [t.computersInstalled, t.computersInstalled > 1 ? 'ordinateurs installés' : 'ordinateur installé'],
+    [t.peopleTrained, agree(t.peopleTrained, 'personne formée', 'personnes formées')],
+    [t.workshopsHeld, agree(t.workshopsHeld, 'atelier réalisé', 'ateliers réalisés')],
+    [t.computersInstalled, agree(t.computersInstalled, 'ordinateur installé', 'ordinateurs installés')],
   ];
   const left = doc.page.margins.left;
   const gap = mm(4);
@@ -22,8 +23,7 @@ export function drawHeadline(doc: PDFKit.PDFDocument, report: ProgrammeReport): 
     const x = left + i * (width + gap);
     doc.roundedRect(x, top, width, height, 4).fillColor('#1f3b5c').fill();
     doc.font('bold').fontSize(24).fillColor('white').text(frNumber(value, 0), x, top + mm(2.5), { width, align: 'center', lineBreak: false });
-    const fitted = fitText(doc.font('bold'), label, width - mm(4), 10);
-    doc.fontSize(fitted.size).text(fitted.text, x + mm(2), top + mm(13.5), { width: width - mm(4), align: 'center', lineBreak: false });
+    doc.font('bold').fontSize(10).text(label, x + mm(2), top + mm(13.5), { width: width - mm(4), align: 'center', lineBreak: false });
   });
   doc.fillColor('black');
   doc.x = left;

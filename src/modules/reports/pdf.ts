@@ -1,12 +1,13 @@
 import { now as clockNow } from '../../clock.js';
-import { createPdf, fitText, mm } from '../../pdf/document.js';
-import { drawHeader, drawTable, frDate, frNumber } from '../../pdf/layout.js';
-import { programmeIdentity } from '../../shared/identity.js';
+import { createPdf, mm } from '../../pdf/document.js';
+import { weightCell } from '../../pdf/kind-totals.js';
+import { drawHeader, drawTable, frDate, frNumber, MIN_FONT_SIZE } from '../../pdf/layout.js';
+import { agree, frLongDate } from '../../shared/french.js';
+import { inSentence, programmeIdentity, type Party } from '../../shared/identity.js';
 import { kindLabelFr } from '../../shared/kinds-fr.js';
 import { MASKED } from './figures/neighbourhoods.js';
 import { drawHeadline } from './headline-pdf.js';
 import type { ProgrammeReport } from './schemas.js';
-
 
 /** Past this, the neighbourhood table ends with a line pointing at the CSV, so the page stays one. */
 const MAX_NEIGHBOURHOOD_ROWS = 9;
@@ -24,7 +25,7 @@ export function reportFilename(report: ProgrammeReport, extension: string): stri
   return `bilan-ordipratique-${report.period.from}-${report.period.to}.${extension}`;
 }
 
-/** One A4 page: key figures, devices collected by kind, a monthly bar chart drawn in vector. */
+/** One A4 page: the headline figures, the others in tables, by kind and place, a monthly bar chart drawn in vector. */
 export function createReportPdf(report: ProgrammeReport): PDFKit.PDFDocument {
   return createPdf({ title: `Bilan Ordi'Pratique du ${frDate(report.period.from)} au ${frDate(report.period.to)}` });
 }
@@ -32,6 +33,7 @@ export function createReportPdf(report: ProgrammeReport): PDFKit.PDFDocument {
 export function drawReport(doc: PDFKit.PDFDocument, report: ProgrammeReport, today = clockNow()): void {
   const identity = programmeIdentity();
   const t = report.totals;
+  const left = doc.page.margins.left;
   drawHeader(
     doc,
     identity.coordinator,
@@ -39,33 +41,42 @@ export function drawReport(doc: PDFKit.PDFDocument, report: ProgrammeReport, tod
     `Période du ${frDate(report.period.from)} au ${frDate(report.period.to)} · édité le ${frDate(today.toISOString())}`,
   );
 
+  // The three figures the fund asks for lead; every other figure once, in two readable tables.
   drawHeadline(doc, report);
-  drawKeyFigures(doc, [
-    [frNumber(t.peopleAttended, 0), 'personnes venues aux ateliers'],
-    [frNumber(t.trainingHours), 'heures d’atelier'],
-    [frNumber(t.donors, 0), 'donateurs'],
-    [frNumber(t.collections, 0), 'collectes'],
-    [frNumber(t.devicesCollected, 0), `appareils collectés (${frNumber(t.weightKgCollected)} kg)`],
-    [frNumber(t.shipped, 0), 'envoyés au reconditionnement'],
-    [frNumber(t.receivedReconditioned, 0), 'reçus reconditionnés'],
-    [frNumber(t.reconditionedInHouse, 0), 'reconditionnés sur place'],
-    [frNumber(t.computersInstalled, 0), 'ordinateurs installés à domicile'],
-    [frNumber(t.otherEquipmentInstalled, 0), 'autres équipements installés'],
-    [frNumber(t.householdsEquipped, 0), 'foyers équipés'],
-    [frNumber(t.returns, 0), 'retours'],
-    [frNumber(t.scrapped, 0), 'mis au rebut (recyclage)'],
-    [frNumber(report.exchange.balance, 3), `unités dues par ${identity.reconditioner.name} au ${frDate(report.exchange.asOf)}`],
-  ]);
+  const gap = mm(8);
+  const half = (contentWidth(doc) - gap) / 2;
+  const right = left + half + gap;
+  const figureColumns = (title: string) => [{ header: title, width: half - mm(24) }, { header: 'Nombre', width: mm(24), align: 'right' as const }];
+  const top = doc.y;
+  const belowPeople = drawTable(doc, figureColumns('Ateliers et foyers'), [
+    ['Personnes venues aux ateliers', frNumber(t.peopleAttended, 0)],
+    ['Heures d’atelier', frNumber(t.trainingHours)],
+    ['Foyers équipés', frNumber(t.householdsEquipped, 0)],
+    ['Autres équipements installés (hors ordinateurs)', frNumber(t.otherEquipmentInstalled, 0)],
+    ['Appareils rendus par les foyers', frNumber(t.returns, 0)],
+  ], { left });
+  doc.y = top;
+  const belowDevices = drawTable(doc, figureColumns('Collecte et reconditionnement'), [
+    ['Donateurs', frNumber(t.donors, 0)],
+    ['Collectes', frNumber(t.collections, 0)],
+    ['Appareils collectés', frNumber(t.devicesCollected, 0)],
+    ['Poids collecté (kg)', weightCell(t.weightKgCollected)],
+    ['Envoyés au reconditionnement', frNumber(t.shipped, 0)],
+    ['Reçus reconditionnés', frNumber(t.receivedReconditioned, 0)],
+    ['Reconditionnés sur place', frNumber(t.reconditionedInHouse, 0)],
+    ['Mis au rebut (recyclage)', frNumber(t.scrapped, 0)],
+  ], { left: right });
+  doc.font('regular').fontSize(9).fillColor('black')
+    .text(`Échange d’appareils avec ${inSentence(identity.reconditioner)} : ${exchangeSentence(report.exchange.balance, report.exchange.asOf, identity.reconditioner)}`, left, Math.max(belowPeople, belowDevices) + mm(1), { width: contentWidth(doc) });
+  doc.moveDown(0.8);
 
   // Two small tables side by side: collected by kind, installations by neighbourhood.
-  const half = (contentWidth(doc) - mm(8)) / 2;
-  const top = doc.y;
-  const right = doc.page.margins.left + half + mm(8);
-  doc.font('bold').fontSize(11).text('Appareils collectés par type', doc.page.margins.left, top, { width: half, lineBreak: false });
-  doc.font('bold').fontSize(11).text('Installations par quartier', right, top, { width: half, lineBreak: false });
-  const tablesTop = top + mm(6);
+  const tablesHead = doc.y;
+  doc.font('bold').fontSize(11).text('Appareils collectés par type', left, tablesHead, { width: half, lineBreak: false });
+  doc.font('bold').fontSize(11).text('Installations par quartier', right, tablesHead, { width: half, lineBreak: false });
+  const tablesTop = tablesHead + mm(6);
   const kinds = report.collectedByKind.length
-    ? report.collectedByKind.map((k) => [kindLabelFr(k.kind, 2), frNumber(k.units, 0), frNumber(k.weightKg)])
+    ? report.collectedByKind.map((k) => [kindLabelFr(k.kind, 2), frNumber(k.units, 0), weightCell(k.weightKg)])
     : [['Aucun appareil collecté', '', '']];
   doc.y = tablesTop;
   const belowKinds = drawTable(doc, [{ header: 'Type', width: half - mm(44) }, { header: 'Unités', width: mm(18), align: 'right' }, { header: 'Poids (kg)', width: mm(26), align: 'right' }], kinds);
@@ -76,44 +87,54 @@ export function drawReport(doc: PDFKit.PDFDocument, report: ProgrammeReport, tod
     : [[placesEmptyReason(report), '']];
   if (shown.length < all.length) places.push([`… et ${all.length - shown.length} autres quartiers (voir l’export CSV)`, '']);
   doc.y = tablesTop;
-  const belowPlaces = drawTable(doc, [{ header: 'Quartier', width: half - mm(26) }, { header: 'Installations', width: mm(26), align: 'right' }], places, 8.5, right);
-  doc.font('regular').fontSize(7).fillColor('#555555')
-    .text(placesNote(report), right, belowPlaces - mm(1), { width: half, lineBreak: false });
+  const belowPlaces = drawTable(doc, [{ header: 'Quartier', width: half - mm(26) }, { header: 'Installations', width: mm(26), align: 'right' }], places, { left: right });
+  doc.font('regular').fontSize(MIN_FONT_SIZE).fillColor('#555555').text(placesNote(report), right, belowPlaces - mm(1), { width: half });
   doc.fillColor('black');
-  doc.y = Math.max(belowKinds, belowPlaces + mm(3));
+  doc.y = Math.max(belowKinds, doc.y + mm(2));
 
+  // The chart takes the rest of the page; on a new page when less than a readable height is left.
+  const footer = doc.page.height - doc.page.margins.bottom - mm(8);
+  if (footer - doc.y < MIN_CHART_HEIGHT + mm(8)) {
+    drawFunding(doc, identity.funding);
+    doc.addPage();
+  }
   doc.moveDown(0.3);
-  doc.font('bold').fontSize(11).fillColor('black').text('Mois par mois', doc.page.margins.left, doc.y);
+  doc.font('bold').fontSize(11).fillColor('black').text('Mois par mois', left, doc.y);
   doc.moveDown(0.3);
-  const bottom = doc.page.height - doc.page.margins.bottom - mm(12);
-  drawMonthlyChart(doc, report, doc.y, Math.min(mm(85), bottom - doc.y));
-
-  doc.font('regular').fontSize(8).fillColor('#555555')
-    .text(identity.funding, doc.page.margins.left, doc.page.height - doc.page.margins.bottom - mm(6), { width: contentWidth(doc), align: 'center', lineBreak: false })
-    .fillColor('black');
+  drawMonthlyChart(doc, report, doc.y, Math.min(mm(95), footer - mm(2) - doc.y));
+  drawFunding(doc, identity.funding);
 }
+
+/** Below this the bars of 36 months cannot be told apart. */
+const MIN_CHART_HEIGHT = mm(50);
+
+function drawFunding(doc: PDFKit.PDFDocument, funding: string): void {
+  const bottom = doc.page.margins.bottom;
+  doc.page.margins.bottom = 0;
+  doc.font('regular').fontSize(8).fillColor('#555555')
+    .text(funding, doc.page.margins.left, doc.page.height - bottom - mm(6), { width: contentWidth(doc), align: 'center', lineBreak: false })
+    .fillColor('black');
+  doc.page.margins.bottom = bottom;
+}
+
+/**
+ * The exchange balance as a sentence: who owes whom how many units, never a negative number.
+ * Positive: the reconditioner still owes units for the devices it received.
+ */
+export function exchangeSentence(balance: number, asOf: string, reconditioner: Party): string {
+  const units = Math.abs(balance);
+  const amount = `${frNumber(units, 3)} ${agree(units, 'unité')}`;
+  const date = `au ${frLongDate(asOf)}`;
+  if (units < 0.0005) return `${date}, le programme et ${inSentence(reconditioner)} ne se doivent aucune unité.`;
+  return balance > 0
+    ? `${date}, ${inSentence(reconditioner)} doit ${amount} au programme.`
+    : `${date}, le programme doit ${amount} ${toParty(inSentence(reconditioner))}.`;
+}
+
+/** `à` before a name with its article: `au Relais`, `aux Ateliers`, `à l’Atelier`, `à TRIRA`. */
+const toParty = (name: string) => (/^le /i.test(name) ? `au ${name.slice(3)}` : /^les /i.test(name) ? `aux ${name.slice(4)}` : `à ${name}`);
 
 const contentWidth = (doc: PDFKit.PDFDocument) => doc.page.width - doc.page.margins.left - doc.page.margins.right;
-
-function drawKeyFigures(doc: PDFKit.PDFDocument, figures: [value: string, label: string][]): void {
-  const left = doc.page.margins.left;
-  const columns = 3;
-  const gap = mm(3);
-  const width = (contentWidth(doc) - gap * (columns - 1)) / columns;
-  const height = mm(17);
-  const top = doc.y;
-  figures.forEach(([value, label], i) => {
-    const x = left + (i % columns) * (width + gap);
-    const y = top + Math.floor(i / columns) * (height + gap);
-    doc.roundedRect(x, y, width, height, 3).fillColor('#f1f4f8').fill();
-    doc.font('bold').fontSize(16).fillColor('#1f3b5c').text(value, x + mm(3), y + mm(2.5), { width: width - mm(6), lineBreak: false });
-    const fitted = fitText(doc.font('regular'), label, width - mm(6), 8.5);
-    doc.fontSize(fitted.size).fillColor('#333333').text(fitted.text, x + mm(3), y + mm(10.5), { width: width - mm(6), lineBreak: false });
-  });
-  doc.fillColor('black');
-  doc.x = left;
-  doc.y = top + Math.ceil(figures.length / columns) * (height + gap) + mm(3);
-}
 
 /** Grouped bars, one group a month, with a scale, gridlines and a legend: rectangles and lines only. */
 function drawMonthlyChart(doc: PDFKit.PDFDocument, report: ProgrammeReport, top: number, height: number): void {
@@ -141,13 +162,21 @@ function drawMonthlyChart(doc: PDFKit.PDFDocument, report: ProgrammeReport, top:
   for (let value = 0; value <= scaleMax; value += step) {
     const y = plotBottom - (value / scaleMax) * plotHeight;
     doc.moveTo(left, y).lineTo(left + width, y).lineWidth(value === 0 ? 0.8 : 0.3).strokeColor(value === 0 ? '#333333' : '#cccccc').stroke();
-    doc.font('regular').fontSize(7).fillColor('#555555').text(frNumber(value, 0), left - mm(10), y - 3.5, { width: mm(9), align: 'right', lineBreak: false });
+    doc.font('condensed').fontSize(MIN_FONT_SIZE).fillColor('#555555').text(frNumber(value, 0), left - mm(10), y - 4, { width: mm(9), align: 'right', lineBreak: false });
   }
 
   // Bars
   const groupWidth = width / months.length;
   const barWidth = Math.min(mm(6), (groupWidth * 0.8) / SERIES.length);
-  const labelEvery = Math.ceil(months.length / 18);
+  const withYear = months.length > 12 || report.period.from.slice(0, 4) !== report.period.to.slice(0, 4);
+  const monthLabel = (month: string) => {
+    const [year, m] = month.split('-');
+    return withYear ? `${MONTHS[Number(m) - 1]} ${year.slice(2)}` : MONTHS[Number(m) - 1];
+  };
+  // Labels at 8 pt never touch: every month, or every 2, 3, 4, 6 or 12 when they would.
+  doc.font('condensed').fontSize(MIN_FONT_SIZE);
+  const widest = Math.max(...months.map((m) => doc.widthOfString(monthLabel(m.month))));
+  const labelEvery = [1, 2, 3, 4, 6, 12].find((n) => n * groupWidth >= widest + mm(2)) ?? 12;
   months.forEach((month, i) => {
     const groupLeft = left + i * groupWidth + (groupWidth - barWidth * SERIES.length) / 2;
     SERIES.forEach((series, j) => {
@@ -157,10 +186,9 @@ function drawMonthlyChart(doc: PDFKit.PDFDocument, report: ProgrammeReport, top:
       doc.rect(groupLeft + j * barWidth, plotBottom - barHeight, barWidth, barHeight).fillColor(series.color).fill();
     });
     if (i % labelEvery === 0) {
-      const [year, m] = month.month.split('-');
-      const label = months.length > 12 || report.period.from.slice(0, 4) !== report.period.to.slice(0, 4) ? `${MONTHS[Number(m) - 1]} ${year.slice(2)}` : MONTHS[Number(m) - 1];
-      doc.font('regular').fontSize(7).fillColor('#333333')
-        .text(label, left + i * groupWidth - mm(5), plotBottom + 3, { width: groupWidth * labelEvery + mm(10) > mm(30) ? groupWidth + mm(10) : groupWidth * labelEvery + mm(10), align: 'center', lineBreak: false });
+      const labelWidth = groupWidth * labelEvery;
+      doc.font('condensed').fontSize(MIN_FONT_SIZE).fillColor('#333333')
+        .text(monthLabel(month.month), left + i * groupWidth + groupWidth / 2 - labelWidth / 2, plotBottom + 5, { width: labelWidth, align: 'center', lineBreak: false });
     }
   });
   doc.fillColor('black').strokeColor('black');

@@ -5,7 +5,7 @@ import { assertNotFuture } from '../../shared/business-date.js';
 import type { Actor } from '../api-keys/service.js';
 import { clearanceGap, erasureClearance } from '../erasure/clearance.js';
 import { illegalTransition, lockDevices, transition, TRANSITIONS } from '../devices/lifecycle.js';
-import { DATA_BEARING_KINDS, type DeviceKind, type ScrapInput } from '../devices/schemas.js';
+import { DATA_BEARING_KINDS, type ScrapInput } from '../devices/schemas.js';
 
 /**
  * Sends a device to recycling. A data-bearing device leaves our hands with its data gone: it
@@ -20,7 +20,7 @@ export async function scrapDevice(db: Db, id: string, input: ScrapInput, actor: 
     if (!device) throw notFound(`Device ${id}`);
     if (!(TRANSITIONS.scrap.from as readonly string[]).includes(device.status)) throw illegalTransition(device, 'scrap');
     let erasureId: string | undefined;
-    if (DATA_BEARING_KINDS.includes(device.kind as DeviceKind) && !input.destructionCertificate) {
+    if (DATA_BEARING_KINDS.includes(device.kind) && !input.destructionCertificate) {
       const clearance = (await erasureClearance(trx, [id])).get(id);
       const gap = clearanceGap(clearance, device.kind);
       if (gap) {

@@ -6,6 +6,7 @@ import { appendEvents, lockDevices, setMissing } from '../devices/lifecycle.js';
 import { appendEntries } from '../exchange/ledger.js';
 import { today } from '../exchange/terms.js';
 import type { ShipmentSummary } from './schemas.js';
+import type { DeviceKind } from '../../shared/enums.js';
 import { resolveCodes } from './items.js';
 import { lockShipment, summaryOf } from './service.js';
 
@@ -24,7 +25,7 @@ export async function acknowledgeShipment(db: Db, shipmentId: string, missingCod
     const items = await trx.selectFrom('shipment_items').select(['device_id', 'credits_milli']).where('shipment_id', '=', shipmentId).execute();
     const credits = new Map(items.map((i) => [i.device_id, Number(i.credits_milli ?? 0)]));
     const errors: FieldError[] = [];
-    const missing = new Map<string, { id: string; kind: string }>();
+    const missing = new Map<string, { id: string; kind: DeviceKind }>();
     missingCodes.forEach((code, index) => {
       const device = resolved.get(code);
       if (!device) errors.push({ path: `missing.${index}`, message: 'no device has this code' });
@@ -57,7 +58,7 @@ export async function acknowledgeShipment(db: Db, shipmentId: string, missingCod
         .map((id) => ({ type: 'credit_reversal', occurredOn: today(), unitsMilli: -credits.get(id)!, shipmentId, deviceId: id, kind: missing.get(id)!.kind, reason: 'reported missing by the reconditioner' })),
       actor,
     );
-    const update = { status: 'acknowledged', acknowledged_at: now, acknowledged_by: actor.name, acknowledge_notes: notes ?? null, updated_at: now };
+    const update = { status: 'acknowledged' as const, acknowledged_at: now, acknowledged_by: actor.name, acknowledge_notes: notes ?? null, updated_at: now };
     await trx.updateTable('shipments').set(update).where('id', '=', shipmentId).execute();
     return summaryOf(trx, { ...shipment, ...update });
   });

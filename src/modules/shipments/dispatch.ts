@@ -49,7 +49,7 @@ export async function dispatchShipment(db: Db, shipmentId: string, dispatchedOn:
       actor,
     );
     const now = nowIso();
-    const update = { status: 'dispatched', dispatched_on: date, dispatched_at: now, dispatched_by: actor.name, updated_at: now };
+    const update = { status: 'dispatched' as const, dispatched_on: date, dispatched_at: now, dispatched_by: actor.name, updated_at: now };
     await trx.updateTable('shipments').set(update).where('id', '=', shipmentId).execute();
     return summaryOf(trx, { ...shipment, ...update });
   });

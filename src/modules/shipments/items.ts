@@ -45,7 +45,7 @@ export async function addItems(db: Db, shipmentId: string, codes: string[]): Pro
     const results = codes.map((code): ItemResult => {
       const device = devices.get(resolved.get(code)?.id ?? '');
       if (!device) return { code, outcome: 'not_found', deviceId: null, assetTag: null, status: null, reason: null, shipmentId: null };
-      const base = { code, deviceId: device.id, assetTag: device.asset_tag, status: device.status as ItemResult['status'] };
+      const base = { code, deviceId: device.id, assetTag: device.asset_tag, status: device.status };
       const holder = placed.get(device.id);
       if (holder === shipmentId) return { ...base, outcome: 'already_in_shipment', reason: null, shipmentId };
       if (!DISPATCHABLE.includes(device.status)) {

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/connection.js';
 import { createPdf, mm } from '../../pdf/document.js';
-import { drawKindTotals, weightCell } from '../../pdf/kind-totals.js';
+import { drawKindTotals, SIGNATURE_BLOCK_HEIGHT, weightCell } from '../../pdf/kind-totals.js';
 import { drawHeader, drawSignatureBoxes, drawTable, frDate, numberPages } from '../../pdf/layout.js';
 import { renderPdf } from '../../pdf/send.js';
 import { count, frLongDate } from '../../shared/french.js';
@@ -51,7 +51,7 @@ export async function renderManifest(db: Db, shipmentId: string): Promise<{ byte
       ]),
       { checkboxColumn: 6 },
     );
-    drawKindTotals(doc, shipment.items, { count: shipment.itemCount, weightKg: shipment.totalWeightKg });
+    drawKindTotals(doc, shipment.items, { count: shipment.itemCount, weightKg: shipment.totalWeightKg }, SIGNATURE_BLOCK_HEIGHT);
     doc.moveDown(1);
     drawSignatureBoxes(doc, [
       { caption: 'Remis par (la régie)', name: identity.collector.name },

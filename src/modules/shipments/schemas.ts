@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { pageQuerySchema } from '../../http/pagination.js';
 import { day, id, isoDate, line, optional, text, timestamp } from '../../shared/fields.js';
 import { DEVICE_KINDS, DEVICE_STATUSES } from '../devices/schemas.js';
+import { SHIPMENT_STATUSES } from '../../shared/enums.js';
 
-export const SHIPMENT_STATUSES = ['open', 'dispatched', 'acknowledged'] as const;
+export { SHIPMENT_STATUSES };
 export const ITEM_OUTCOMES = ['added', 'already_in_shipment', 'not_found', 'not_eligible'] as const;
 
 export const createShipmentSchema = z.strictObject({

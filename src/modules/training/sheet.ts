@@ -1,8 +1,8 @@
 import type { Db } from '../../db/connection.js';
-import { createPdf, fitText, mm } from '../../pdf/document.js';
-import { drawHeader, drawSignatureBoxes, eachBufferedPage, frDate } from '../../pdf/layout.js';
+import { createPdf, mm } from '../../pdf/document.js';
+import { drawHeader, drawSignatureBoxes, drawTable, eachBufferedPage, frDate, MIN_FONT_SIZE } from '../../pdf/layout.js';
 import { renderPdf } from '../../pdf/send.js';
-import { programmeIdentity } from '../../shared/identity.js';
+import { inSentence, programmeIdentity } from '../../shared/identity.js';
 import type { Actor } from '../api-keys/service.js';
 import { requireNames } from './access.js';
 import { sessionPeople, type SheetPerson } from './attendance.js';
@@ -76,7 +76,7 @@ export async function renderAttendanceSheet(facts: SheetFacts): Promise<Buffer> 
       ['Horaires', `de ${frTime(facts.startTime)} à ${frTime(facts.endTime)} (${duration(facts.startTime, facts.endTime)})`],
       ['Lieu', facts.place],
       ['Thème', facts.theme],
-      ['Formateur / formatrice', facts.trainer ?? '………………………………………'],
+      ['Formateur / formatrice', facts.trainer ?? '________________________'],
       ['Organisé par', facts.organiser],
     ];
     const labelWidth = mm(50);
@@ -93,16 +93,18 @@ export async function renderAttendanceSheet(facts: SheetFacts): Promise<Buffer> 
 
     drawSignatureTable(doc, facts.people);
 
-    doc.moveDown(0.8);
+    // The count and the two signature boxes stay together, never split over a page break.
+    if (doc.y + mm(48) > doc.page.height - doc.page.margins.bottom) doc.addPage();
+    else doc.moveDown(0.8);
     const present = facts.people.filter((p) => p.status === 'present').length;
     doc.font('regular').fontSize(9.5)
-      .text(`Nombre de personnes inscrites : ${facts.people.length}        Nombre de présents : ${present ? String(present) : '……'}`, left, doc.y, { width });
+      .text(`Nombre de personnes inscrites : ${facts.people.length}        Nombre de présents : ${present ? String(present) : '________'}`, left, doc.y, { width });
     doc.moveDown(0.8);
-    drawSignatureBoxes(doc, [{ caption: 'Le formateur / la formatrice', name: facts.trainer ?? undefined }, { caption: `Pour ${identity.lender.name}` }]);
+    drawSignatureBoxes(doc, [{ caption: 'Le formateur / la formatrice', name: facts.trainer ?? undefined }, { caption: `Pour ${inSentence(identity.lender)}` }]);
 
     eachBufferedPage(doc, (page, total, bottom) => {
       const y = doc.page.height - bottom + mm(3);
-      doc.font('regular').fontSize(7.5).fillColor('#555555')
+      doc.font('regular').fontSize(MIN_FONT_SIZE).fillColor('#555555')
         .text(identity.funding, left, y, { width, align: 'center', lineBreak: false })
         .text(`Feuille d'émargement du ${frDate(facts.date)} — page ${page}/${total}`, left, y + mm(4), { width, align: 'center', lineBreak: false });
       doc.fillColor('black');
@@ -110,67 +112,32 @@ export async function renderAttendanceSheet(facts: SheetFacts): Promise<Buffer> 
   });
 }
 
-const COLUMNS = [
-  { header: 'N°', width: mm(9), align: 'right' as const },
-  { header: 'Nom', width: mm(45) },
-  { header: 'Prénom', width: mm(40) },
-  { header: 'Référence', width: mm(27) },
-  { header: 'Signature', width: 0 },
-];
-
-/** Tall rows (a signature needs room), the header repeated on each page. */
+/**
+ * One row a person, through the shared table routine: a long name wraps (never shrunk below
+ * 8 pt, never cut), every row is tall enough to sign in, the header repeats on each page.
+ */
 function drawSignatureTable(doc: PDFKit.PDFDocument, people: SheetPerson[]): void {
   const left = doc.page.margins.left;
   const width = doc.page.width - left - doc.page.margins.right;
-  const columns = COLUMNS.map((c) => ({ ...c, width: c.width || width - COLUMNS.reduce((sum, x) => sum + x.width, 0) }));
-  const headerHeight = mm(7);
-  const rowHeight = mm(11);
-  const pad = mm(1.5);
-  let y = doc.y;
-
-  const header = () => {
-    doc.rect(left, y, width, headerHeight).fillColor('#e8edf3').fill().fillColor('black');
-    let x = left;
-    for (const c of columns) {
-      doc.font('condensedBold').fontSize(9).text(c.header, x + pad, y + mm(2), { width: c.width - 2 * pad, align: c.align ?? 'left', lineBreak: false });
-      x += c.width;
-    }
-    doc.rect(left, y, width, headerHeight).lineWidth(0.6).strokeColor('#666666').stroke();
-    y += headerHeight;
-  };
-
-  header();
-  const rows = people.length ? people : [];
-  rows.forEach((person, i) => {
-    if (y + rowHeight > doc.page.height - doc.page.margins.bottom) {
-      doc.addPage();
-      y = doc.page.margins.top;
-      header();
-    }
-    const cells = [String(i + 1), person.lastName ?? '(anonymisé)', person.firstName ?? '', person.reference];
-    let x = left;
-    cells.forEach((cell, j) => {
-      const c = columns[j];
-      const fitted = fitText(doc.font(j === 1 ? 'condensedBold' : 'condensed'), cell, c.width - 2 * pad, 10);
-      doc.fontSize(fitted.size).fillColor('black').text(fitted.text, x + pad, y + (rowHeight - fitted.size) / 2, { width: c.width - 2 * pad, align: c.align ?? 'left', lineBreak: false });
-      x += c.width;
-    });
-    const note = person.status ? STATUS_NOTE[person.status] : '';
-    if (note) doc.font('regular').fontSize(8).fillColor('#777777').text(note, x + pad, y + (rowHeight - 8) / 2, { width: columns[4].width - 2 * pad, align: 'center', lineBreak: false });
-    doc.fillColor('black');
-    // Cell borders: the signature box is the last cell.
-    let bx = left;
-    for (const c of columns) {
-      doc.rect(bx, y, c.width, rowHeight).lineWidth(0.4).strokeColor('#888888').stroke();
-      bx += c.width;
-    }
-    y += rowHeight;
-  });
-  if (!rows.length) {
-    doc.font('regular').fontSize(9).text('Aucune personne inscrite à cette séance.', left + pad, y + pad, { width, lineBreak: false });
-    y += rowHeight;
+  if (!people.length) {
+    doc.font('regular').fontSize(9.5).text('Aucune personne inscrite à cette séance.', left, doc.y, { width });
+    doc.moveDown(0.5);
+    return;
   }
-  doc.strokeColor('black');
-  doc.x = left;
-  doc.y = y + mm(2);
+  const fixed = [mm(9), mm(42), mm(36), mm(27)];
+  const columns = [
+    { header: 'N°', width: fixed[0], align: 'right' as const },
+    { header: 'Nom', width: fixed[1] },
+    { header: 'Prénom', width: fixed[2] },
+    { header: 'Référence', width: fixed[3] },
+    { header: 'Signature', width: width - fixed.reduce((a, b) => a + b, 0), align: 'center' as const },
+  ];
+  const rows = people.map((person, i) => [
+    String(i + 1),
+    person.lastName ?? '(anonymisé)',
+    person.firstName ?? '',
+    person.reference,
+    person.status ? STATUS_NOTE[person.status] : '',
+  ]);
+  drawTable(doc, columns, rows, { fontSize: 9.5, minRowHeight: mm(12), grid: true, left });
 }

@@ -2,6 +2,7 @@ import { hash, verify } from '@node-rs/argon2';
 import { createHash, randomBytes } from 'node:crypto';
 import commonPasswords from 'fxa-common-password-list';
 import type { Db } from '../../db/connection.js';
+import { nowMs } from '../../clock.js';
 import { newId } from '../../db/ids.js';
 import type { StaffUserRow } from '../../db/schema.js';
 import { inTransaction, nowIso, type Executor } from '../../db/transaction.js';
@@ -58,7 +59,7 @@ export async function createUser(db: Db, input: CreateUser, createdBy: string): 
 }
 
 function invitationRow(userId: string, token: string, createdBy: string) {
-  const now = Date.now();
+  const now = nowMs();
   return {
     token_hash: sha256(token),
     user_id: userId,
@@ -159,7 +160,7 @@ const addressSubject = (address: string) => `address:${address}`;
  * and the password is not even checked (no oracle, no CPU spent on guesses).
  */
 export async function signIn(db: Db, email: string, password: string, address: string): Promise<SignInResult> {
-  const since = new Date(Date.now() - FAILURE_WINDOW_MS).toISOString();
+  const since = new Date(nowMs() - FAILURE_WINDOW_MS).toISOString();
   const counts = await db.kysely
     .selectFrom('sign_in_failures')
     .select(['subject', (eb) => eb.fn.countAll<number>().as('count')])

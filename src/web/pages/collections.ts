@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { todayInParis } from '../../clock.js';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { ProblemError } from '../../http/problem.js';
@@ -27,7 +28,6 @@ const DONOR_FIELDS = ['name', 'kind', 'siret', 'addressLine', 'postcode', 'city'
 const COLLECTION_FIELDS = ['collectedOn', 'addressLine', 'postcode', 'city', 'notes'] as const;
 
 const collectors = { web: { roles: WRITERS.collections } };
-const PARIS_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' });
 
 export async function collectionPages(app: FastifyInstance) {
   const donorList = async (query: Record<string, unknown>) => {
@@ -66,7 +66,7 @@ export async function collectionPages(app: FastifyInstance) {
   app.get('/donateurs/:id', { config: collectors }, async (request, reply) => {
     const { id } = parseId(request.params);
     const [donor, collections] = await Promise.all([getDonor(app.db, id), listCollections(app.db, { donorId: id, limit: 100 })]);
-    return reply.page('donor', { title: donor.name, donor, collections: collections.items, kindLabel: (k: string) => DONOR_KIND_FR[k] ?? k, values: { collectedOn: PARIS_DAY.format(new Date()) }, serial: serialOf(request.query) });
+    return reply.page('donor', { title: donor.name, donor, collections: collections.items, kindLabel: (k: string) => DONOR_KIND_FR[k] ?? k, values: { collectedOn: todayInParis() }, serial: serialOf(request.query) });
   });
 
   app.post('/donateurs/:id/collectes', { config: collectors }, async (request, reply) => {

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { todayInParis } from '../../clock.js';
 import type { Db } from '../../db/connection.js';
 import { DEVICE_STATUSES } from '../../modules/devices/schemas.js';
 import { lastEventId, latestEvents } from '../../modules/devices/service.js';
@@ -17,7 +18,6 @@ export function weekOf(today: string): { from: string; to: string } {
   return { from: monday.toISOString().slice(0, 10), to: sunday.toISOString().slice(0, 10) };
 }
 
-const PARIS_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' });
 
 type Summary = Awaited<ReturnType<typeof inventorySummary>>;
 
@@ -41,7 +41,7 @@ function summaryCache(db: Db) {
 export async function dashboardPages(app: FastifyInstance) {
   const summaryOf = summaryCache(app.db);
   app.get('/', async (request, reply) => {
-    const today = PARIS_DAY.format(new Date());
+    const today = todayInParis();
     const week = weekOf(today);
     const [summary, open, scheduled, events] = await Promise.all([
       summaryOf(today),

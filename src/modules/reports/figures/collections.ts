@@ -56,7 +56,7 @@ export const collectionFigures: Figures<Key, { collectedByKind: CollectedByKind[
     addTo(group.byMonth, row.month, 'weightKgCollected', weight);
     group.totals.devicesCollected += units;
     group.totals.weightKgCollected += weight;
-    const kind = row.kind as DeviceKind;
+    const kind = row.kind;
     const entry = byKind.get(kind) ?? { kind, units: 0, weightKg: 0 };
     entry.units += units;
     entry.weightKg += weight;
