@@ -119,7 +119,7 @@ describe('asking for labels', () => {
     const text = await pdfText(res.body);
     for (const n of [1, 33, 65]) expect(text).toMatch(new RegExp(`(^| )${n}( |$)`));
     expect(text).toContain('Avery L7651');
-    expect(text).toContain('X −1,5 mm');
+    expect(text).toContain('1,5 mm vers la gauche');
   });
 
   it('when a long run is printed, then the PDF starts arriving well before it is complete', async () => {

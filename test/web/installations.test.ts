@@ -133,7 +133,7 @@ describe('installation day in the web app', () => {
     await checkPage(page, 'installation-restituee');
     expect(await textOf(page.locator('.notice.error'))).toBe('Accessoires non restitués : souris.');
     const slip = await pdfText(await pdfAt(page, 'Imprimer le bon de restitution'));
-    expect(slip).toContain('Reste à restituer au titre du contrat : accessoire : souris');
+    expect(slip).toContain('Reste à restituer au titre du contrat : 1 accessoire (souris). Le prêt n’est pas clos.');
     expect(slip).toContain('bon état, rayure sur le capot');
     for (const d of [computer, monitor]) expect((await ctx.api().get(`/api/v1/devices/${d.id}`)).body.status).toBe('returned');
     await context.close();
