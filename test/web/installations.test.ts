@@ -132,6 +132,10 @@ describe('installation day in the web app', () => {
     await page.waitForURL(/\?restituee=1$/);
     await checkPage(page, 'installation-restituee');
     expect(await textOf(page.locator('.notice.error'))).toBe('Accessoires non restitués : souris.');
+    const notice = await textOf(page.locator('.notice.success'));
+    expect(notice).toContain('Reste à restituer au titre du contrat : 1 accessoire (souris). Le prêt n’est pas clos.');
+    expect(notice).not.toContain('le prêt est clos');
+    expect(await textOf(page.locator('h1 small'))).toContain('prêt non clos');
     const slip = await pdfText(await pdfAt(page, 'Imprimer le bon de restitution'));
     expect(slip).toContain('Reste à restituer au titre du contrat : 1 accessoire (souris). Le prêt n’est pas clos.');
     expect(slip).toContain('bon état, rayure sur le capot');

@@ -1,9 +1,10 @@
 import { createPdf, mm } from '../../pdf/document.js';
 import { drawHeader, drawSignatureBoxes, drawTable, frDate, numberPages } from '../../pdf/layout.js';
 import { renderPdf } from '../../pdf/send.js';
-import { count, frLongDate, sentenceStart } from '../../shared/french.js';
+import { frLongDate, sentenceStart } from '../../shared/french.js';
 import { inSentence, programmeIdentity } from '../../shared/identity.js';
 import { kindLabelFr } from '../../shared/kinds-fr.js';
+import { loanOutstanding } from './outstanding.js';
 
 export interface ReceiptData {
   contractNumber: string;
@@ -24,8 +25,6 @@ export interface ReceiptData {
   accessoriesLent: string[];
 }
 
-const same = (a: string, b: string) => a.trim().localeCompare(b.trim(), 'fr', { sensitivity: 'base' }) === 0;
-
 /**
  * The return slip both parties sign when equipment on loan comes back: every device and
  * accessory lent, which came back and which did not. It says the loan is closed only when
@@ -37,11 +36,11 @@ export function renderReturnReceipt(data: ReceiptData): Promise<Buffer> {
   const width = doc.page.width - doc.page.margins.left - doc.page.margins.right;
   const who = data.borrower ? `${data.borrower} (dossier ${data.beneficiaryReference})` : `l'emprunteur du dossier ${data.beneficiaryReference}`;
   const back = data.lent.filter((d) => d.returned);
-  const out = data.lent.filter((d) => !d.returned);
-  const accessoriesBack = [...new Set(back.flatMap((d) => d.returned!.accessories))];
-  const accessoriesOut = data.accessoriesLent.filter((a) => !accessoriesBack.some((b) => same(a, b)));
-  const extraBack = accessoriesBack.filter((b) => !data.accessoriesLent.some((a) => same(a, b)));
   const describe = (d: ReceiptData['lent'][number]) => [kindLabelFr(d.kind), d.brand, d.model].filter(Boolean).join(' ');
+  const { accessoriesOut, extraBack, summary } = loanOutstanding(
+    data.lent.map((d) => ({ label: `${d.assetTag} (${describe(d)})`, returned: d.returned !== null, accessoriesReturned: d.returned?.accessories ?? [] })),
+    data.accessoriesLent,
+  );
   return renderPdf(doc, () => {
     drawHeader(doc, identity.lender, 'Bon de restitution de matériel prêté', `Contrat de prêt n° ${data.contractNumber}${data.installedOn ? ` du ${frLongDate(data.installedOn)}` : ''}`);
     doc.font('regular').fontSize(9.5).text(
@@ -72,17 +71,7 @@ export function renderReturnReceipt(data: ReceiptData): Promise<Buffer> {
     const reasons = [...new Set(back.map((d) => d.returned!.reason).filter(Boolean))];
     doc.moveDown(0.3).font('regular').fontSize(9.5);
     if (reasons.length) doc.text(`Motif : ${reasons.join(' ; ')}`, { width });
-    const missing = [
-      ...out.map((d) => `${d.assetTag} (${describe(d)})`),
-      ...(accessoriesOut.length ? [`${count(accessoriesOut.length, 'accessoire')} (${accessoriesOut.join(', ')})`] : []),
-    ];
-    const listed = missing.length > 1 ? `${missing.slice(0, -1).join(', ')} et ${missing[missing.length - 1]}` : missing[0];
-    doc.font('bold').text(
-      missing.length
-        ? `Reste à restituer au titre du contrat : ${listed}. Le prêt n’est pas clos.`
-        : 'Tout le matériel et tous les accessoires prêtés ont été restitués : le prêt est clos.',
-      { width },
-    ).font('regular');
+    doc.font('bold').text(summary, { width }).font('regular');
     doc.moveDown(1);
     const receivedBy = [...new Set(back.map((d) => d.returned!.receivedBy).filter(Boolean))].join(', ');
     drawSignatureBoxes(doc, [

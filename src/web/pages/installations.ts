@@ -10,6 +10,7 @@ import { findBeneficiaryByReference, getBeneficiary, listBeneficiaries, namesOf 
 import type { Db } from '../../db/connection.js';
 import { resolveCode } from '../../modules/devices/service.js';
 import { returnReceiptPdf } from '../../modules/installations/returns.js';
+import { loanOutstanding } from '../../modules/installations/outstanding.js';
 import { scheduleSchema, type Installation, type InstallationStatus } from '../../modules/installations/schemas.js';
 import { contractPdf, getInstallation, recentInstallations, scheduleInstallation } from '../../modules/installations/service.js';
 import { fieldErrorsOf, frenchDetail, statusLabel, zodFieldErrors, type FieldErrors } from '../messages.js';
@@ -172,16 +173,21 @@ export async function installationPages(app: FastifyInstance) {
     const installation = await getInstallation(app.db, id);
     const person = await getBeneficiary(app.db, installation.beneficiaryId);
     const query = request.query as Record<string, unknown>;
-    const accessoriesBack = new Set(installation.devices.flatMap((d) => d.accessoriesReturned ?? []));
+    const anyReturned = installation.devices.some((d) => d.returnedOn);
+    const outstanding = loanOutstanding(
+      installation.devices.map((d) => ({ label: `${d.assetTag} (${kindLabelFr(d.kind)})`, returned: d.returnedOn !== null, accessoriesReturned: d.accessoriesReturned ?? [] })),
+      installation.accessories,
+    );
     return reply.page('installation', {
       title: `Installation ${person.reference}`,
       installation,
       person,
       name: [person.firstName, person.lastName].filter(Boolean).join(' ') || person.reference,
-      statusFr: INSTALLATION_STATUS_FR[installation.status],
+      statusFr: installation.status === 'closed' && !outstanding.closed ? 'matériel restitué, prêt non clos' : INSTALLATION_STATUS_FR[installation.status],
       flash: query.planifiee === '1' ? 'scheduled' : query.validee === '1' ? 'completed' : query.restituee === '1' ? 'returned' : undefined,
-      anyReturned: installation.devices.some((d) => d.returnedOn),
-      accessoriesMissing: installation.devices.some((d) => d.returnedOn) ? installation.accessories.filter((a) => !accessoriesBack.has(a)) : [],
+      anyReturned,
+      accessoriesMissing: anyReturned ? outstanding.accessoriesOut : [],
+      returnSummary: anyReturned ? outstanding.summary : null,
       kindLabel: kindLabelFr,
       statusLabel,
       frDay,
