@@ -51,6 +51,8 @@ describe('saisie rapide', () => {
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Appareils enregistrés' }).waitFor();
     await checkPage(page, 'saisie-rapide-enregistre');
+    expect(await textOf(page.locator('[data-intake-status]'))).toBe('5 appareils enregistrés : imprimez leurs étiquettes ci-dessous.');
+    expect(await page.locator('[data-intake]').isVisible()).toBe(false);
     const list = await textOf(page.locator('[data-done-list]'));
     for (const n of [1, 2, 3, 4, 5]) expect(list).toContain(`5CG000000${n}`);
 

@@ -7,7 +7,8 @@ const csrf = document.querySelector('meta[name="csrf-token"]').content;
 
 if (form) {
   const rows = form.querySelector('[data-rows]');
-  const status = form.querySelector('[data-intake-status]');
+  // Outside the form: it stays visible (and announced) once the saved grid is put away.
+  const status = document.querySelector('[data-intake-status]');
   const save = form.querySelector('[data-save]');
   const known = new Map();
   let sending = false;
@@ -121,18 +122,18 @@ if (form) {
         body: JSON.stringify(batch),
       });
       const body = await res.json().catch(() => ({}));
-      if (!res.ok) {
-        const details = (body.errors ?? []).map((e) => `ligne ${e.line} : ${e.message}`).join(' ; ');
-        status.textContent = `${body.message ?? 'L’enregistrement a échoué.'} ${details}`;
+      if (res.ok) {
+        // Saved: the button stays disabled, the grid is put away.
+        done(body.items);
         return;
       }
-      done(body.items);
+      const details = (body.errors ?? []).map((e) => `ligne ${e.line} : ${e.message}`).join(' ; ');
+      status.textContent = `${body.message ?? 'L’enregistrement a échoué.'} ${details}`;
     } catch {
       status.textContent = 'Le serveur ne répond pas : vérifiez la connexion puis enregistrez à nouveau (rien ne sera créé deux fois).';
-    } finally {
-      sending = false;
-      save.disabled = false;
     }
+    sending = false;
+    save.disabled = false;
   });
 
   function done(items) {
@@ -149,6 +150,10 @@ if (form) {
       }),
     );
     section.querySelector('[name="tags"]').value = items.map((d) => d.assetTag).join(',');
+    const n = items.length;
+    status.textContent = `${n} appareil${n > 1 ? 's' : ''} enregistré${n > 1 ? 's' : ''} : imprimez ${n > 1 ? 'leurs étiquettes' : 'son étiquette'} ci-dessous.`;
+    // The batch is saved: the grid is emptied and put away so nothing can be sent twice by mistake.
+    rows.replaceChildren();
     form.hidden = true;
     section.hidden = false;
     section.querySelector('h2').focus();
