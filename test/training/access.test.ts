@@ -36,8 +36,13 @@ describe('what a trainer sees', () => {
     for (const url of [`/api/v1/training/cycles/${theirs.id}`, `/api/v1/training/cycles/${theirs.id}/enrolments`, `/api/v1/training/cycles/${theirs.id}/sessions`,
       `/api/v1/training/sessions/${theirs.sessions[0].id}`, `/api/v1/training/sessions/${theirs.sessions[0].id}/attendance`, `/api/v1/training/sessions/${theirs.sessions[0].id}/attendance-sheet.pdf`,
       `/api/v1/training/enrolments/${theirs.enrolments[0].id}`, `/api/v1/training/cycles/${theirs.id}/review`]) {
-      expect((await trainer.get(url)).status, url).toBe(404);
+      const res = await trainer.get(url);
+      expect(res.status, url).toBe(404);
+      // The detail names what was asked for, never the id of the cycle behind a session or an enrolment.
+      if (!url.includes('/cycles/')) expect(res.body.detail, url).not.toContain(theirs.id);
     }
+    expect((await trainer.get(`/api/v1/training/sessions/${theirs.sessions[0].id}`)).body.detail).toBe(`Training session ${theirs.sessions[0].id} not found`);
+    expect((await trainer.get(`/api/v1/training/enrolments/${theirs.enrolments[0].id}`)).body.detail).toBe(`Training enrolment ${theirs.enrolments[0].id} not found`);
   });
 
   it('when a trainer records attendance, then in their own cycle only', async () => {

@@ -33,17 +33,21 @@ export async function isAssigned(db: Executor, cycleId: string, actor: Actor): P
   return row !== undefined;
 }
 
-/** The actor's view of a cycle; a trainer not assigned to it gets the same 404 as for a cycle that does not exist. */
-export async function viewOf(db: Executor, cycleId: string, actor: Actor): Promise<View> {
+/**
+ * The actor's view of a cycle; a trainer not assigned to it gets the same 404 as for a cycle that
+ * does not exist. `asked` names what the request asked for (e.g. `Training session <id>`) when
+ * it is not the cycle itself: the 404 must name only that, never the id of the cycle behind it.
+ */
+export async function viewOf(db: Executor, cycleId: string, actor: Actor, asked = `Training cycle ${cycleId}`): Promise<View> {
   if (seesEverything(actor)) return 'full';
   if (actor.role !== 'trainer') return 'references';
   if (await isAssigned(db, cycleId, actor)) return 'names';
-  throw notFound(`Training cycle ${cycleId}`);
+  throw notFound(asked);
 }
 
 /** For documents and writes that carry names: installer, admin, or a trainer of this cycle. */
-export async function requireNames(db: Executor, cycleId: string, actor: Actor): Promise<View> {
-  const view = await viewOf(db, cycleId, actor);
+export async function requireNames(db: Executor, cycleId: string, actor: Actor, asked?: string): Promise<View> {
+  const view = await viewOf(db, cycleId, actor, asked);
   if (view === 'references') throw forbidden(`The role ${actor.role} may not see the names of the people enrolled; allowed: admin, installer, a trainer of the cycle`);
   return view;
 }

@@ -57,7 +57,7 @@ function toAttendance(session: Attendance['session'], people: SheetPerson[], vie
 
 export async function getAttendance(db: Db, sessionId: string, actor: Actor): Promise<Attendance> {
   const session = await getSessionRow(db.kysely, sessionId);
-  const view = await viewOf(db.kysely, session.cycle_id, actor);
+  const view = await viewOf(db.kysely, session.cycle_id, actor, `Training session ${sessionId}`);
   return toAttendance(await loadSession(db.kysely, sessionId), await sessionPeople(db.kysely, session), view);
 }
 
@@ -68,7 +68,7 @@ export async function getAttendance(db: Db, sessionId: string, actor: Actor): Pr
  */
 export async function saveAttendance(db: Db, sessionId: string, input: AttendanceInput, actor: Actor): Promise<Attendance> {
   const first = await getSessionRow(db.kysely, sessionId);
-  const view = await requireNames(db.kysely, first.cycle_id, actor);
+  const view = await requireNames(db.kysely, first.cycle_id, actor, `Training session ${sessionId}`);
   return inTransaction(db, async (trx) => {
     await lockCycle(trx, first.cycle_id);
     const session = await getSessionRow(trx, sessionId);

@@ -116,7 +116,7 @@ export async function withdraw(db: Db, enrolmentId: string, input: WithdrawInput
 
 export async function getEnrolment(db: Db, id: string, actor: Actor) {
   const row = await getEnrolmentRow(db.kysely, id);
-  return loadEnrolment(db.kysely, id, await viewOf(db.kysely, row.cycle_id, actor));
+  return loadEnrolment(db.kysely, id, await viewOf(db.kysely, row.cycle_id, actor, `Training enrolment ${id}`));
 }
 
 /** In order of application (the waiting list's order). */

@@ -95,6 +95,6 @@ export async function sessionsOf(db: Executor, cycleId: string) {
 
 export async function getSession(db: Db, id: string, actor: Actor) {
   const row = await getSessionRow(db.kysely, id);
-  await viewOf(db.kysely, row.cycle_id, actor);
+  await viewOf(db.kysely, row.cycle_id, actor, `Training session ${id}`);
   return loadSession(db.kysely, id);
 }

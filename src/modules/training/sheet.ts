@@ -42,7 +42,7 @@ const STATUS_NOTE = { absent: 'Absent(e)', excused: 'Excusé(e)', present: '' } 
 
 export async function sheetFacts(db: Db, sessionId: string, actor: Actor): Promise<SheetFacts> {
   const session = await getSessionRow(db.kysely, sessionId);
-  await requireNames(db.kysely, session.cycle_id, actor);
+  await requireNames(db.kysely, session.cycle_id, actor, `Training session ${sessionId}`);
   const cycle = await getCycleRow(db.kysely, session.cycle_id);
   const organiser = await db.kysely.selectFrom('training_partners').select('name').where('id', '=', cycle.organiser_id).executeTakeFirstOrThrow();
   return {
