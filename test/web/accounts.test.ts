@@ -126,6 +126,8 @@ describe('sessions', () => {
     const target = await member('collector');
     expect((await target.agent.get('/')).status).toBe(200);
     const page = await admin.agent.get('/administration/utilisateurs').expect(200);
+    // An invitation starts from the least-privileged role: the select shows "Consultation", and only it.
+    expect(page.text.match(/<option [^>]*selected[^>]*>[^<]*</g)).toEqual(['<option value="viewer" selected>Consultation<']);
     await admin.agent.post(`/administration/utilisateurs/${target.user.id}/activation`).type('form').send({ _csrf: csrfOf(page.text), active: '0' }).expect(303);
     expect((await target.agent.get('/')).status).toBe(303);
     expect((await signIn(target.email, PASSWORD)).res.status).toBe(401);
