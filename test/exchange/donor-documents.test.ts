@@ -28,6 +28,8 @@ describe("the donor's documents", () => {
     expect(text).toContain('Ordinateur tout-en-un');
     expect(text).toContain('les 3 appareils');
     expect(text).toContain('La Régie de quartier de Chambéry atteste');
+    // Donors have no article form: the sentence points at the "Donateur" line instead of naming them.
+    expect(text).toContain('auprès du donateur désigné ci-dessus');
     expect(text).toMatch(/Total 3 9,8/);
     expect(text).toContain('Pour le donateur');
   });

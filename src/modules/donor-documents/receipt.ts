@@ -21,7 +21,7 @@ export async function renderCollectionReceipt(db: Db, collectionId: string): Pro
     const place = [collection.address_line, [collection.postcode, collection.city].filter(Boolean).join(' ')].filter(Boolean).join(', ');
     if (place) doc.text(`Lieu de collecte : ${place}`);
     doc.moveDown(0.6).text(
-      `${sentenceStart(inSentence(identity.collector))} atteste avoir collecté le ${frLongDate(collection.collected_on)} auprès de ${donor.name} ${devices.length === 1 ? 'l’appareil' : `les ${devices.length} appareils`} ` +
+      `${sentenceStart(inSentence(identity.collector))} atteste avoir collecté le ${frLongDate(collection.collected_on)} auprès du donateur désigné ci-dessus ${devices.length === 1 ? 'l’appareil' : `les ${devices.length} appareils`} ` +
         `ci-dessous, d’un poids total de ${weightCell(totalWeight)} kg, en vue de leur réemploi dans le cadre du programme ${identity.programmeName}.`,
     );
     doc.moveDown(0.8);

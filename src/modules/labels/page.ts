@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { TEMPLATES_DIR, programmeIdentity } from '../../shared/identity.js';
+import { TEMPLATES_DIR, inSentence, programmeIdentity } from '../../shared/identity.js';
 import type { PublicDevice } from './schemas.js';
 
 interface PageTemplates {
@@ -54,6 +54,7 @@ function common(assetTag: string): Record<string, string> {
     assetTag,
     programmeName: identity.programmeName,
     coordinatorName: identity.coordinator.name,
+    coordinatorInSentence: inSentence(identity.coordinator),
     foundPhone: identity.foundPhone,
     foundPhoneTel: identity.foundPhone.replace(/[^\d+]/g, ''),
     funding: identity.funding,
