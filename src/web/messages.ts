@@ -52,6 +52,8 @@ export function frenchDetail(error: ProblemError): string {
     const [, tag, status] = /already registered as (\S+) \((\w+)\)/.exec(text)!;
     return `Ce numéro de série est déjà enregistré : ${tag} (${statusLabel(status)}).`;
   }
+  const upcoming = /session is on (\d{4}-\d{2}-\d{2}), after today/.exec(text);
+  if (upcoming) return `Séance à venir (le ${upcoming[1].split('-').reverse().join('/')}) : la présence se pointe le jour même.`;
   if (/appears twice/.test(text)) return 'Un numéro de série apparaît deux fois.';
   const credited = (error.extra as { latestCreditedOn?: string }).latestCreditedOn;
   if (credited) return `Des crédits ont déjà été acquis le ${credited.split('-').reverse().join('/')} : les nouvelles conditions peuvent prendre effet au plus tôt le lendemain.`;

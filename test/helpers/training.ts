@@ -80,8 +80,19 @@ export async function trainees(ctx: TestContext, count: number, overrides: (i: n
 const FIRST = ['Aïcha', 'Bernard', 'Chloé', 'Djamel', 'Élodie', 'Fatou', 'Gérard', 'Hélène', 'Ibrahim', 'Joëlle', 'Karim', 'Léa', 'Mamadou', 'Nadia', 'Olivier', 'Pauline', 'Rachid', 'Sylvie', 'Thierry', 'Yasmina'];
 const LAST = ['Benali', 'Durand', 'Martinez', 'Haddad', 'Lefèvre', 'Diallo', 'Perrin', 'Girard', 'Traoré', 'Rousseau', 'Mansouri', 'Blanc', 'Keita', 'Bouzid', 'Fournier', 'Chevalier', 'Amrani', 'Morel', 'Garnier', 'Saïdi'];
 
+/** The day after the helper's cycle ends: every one of its sessions is past. */
+export const AFTER_CYCLE = '2027-06-01T10:00:00.000Z';
+
 export async function mark(ctx: TestContext, sessionId: string, records: { enrolmentId: string; status: string | null }[], role: 'installer' | 'trainer' | 'admin' = 'installer') {
-  const res = await ctx.api(role).put(`/api/v1/training/sessions/${sessionId}/attendance`).send({ records });
+  // The cycles run in 2027 and attendance is refused before a session's day: mark once they are over.
+  const before = ctx.clock.now();
+  ctx.clock.set(AFTER_CYCLE);
+  let res;
+  try {
+    res = await ctx.api(role).put(`/api/v1/training/sessions/${sessionId}/attendance`).send({ records });
+  } finally {
+    ctx.clock.set(before.toISOString());
+  }
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body;
 }

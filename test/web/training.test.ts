@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pdfText } from '../helpers/pdf.js';
-import { createCycle, enrol, trainees, type EnrolmentBody, type SessionBody } from '../helpers/training.js';
+import { AFTER_CYCLE, createCycle, enrol, trainees, type EnrolmentBody, type SessionBody } from '../helpers/training.js';
 import { checkPage, textOf, useBrowserApp } from './browser.js';
 
 const ctx = useBrowserApp();
@@ -31,7 +31,27 @@ const stateOf = (page: Page, name: string) => row(page, name).locator('[data-sta
 const waitForState = (page: Page, name: string, state: string) =>
   page.waitForFunction(([n, s]) => [...document.querySelectorAll('li[data-enrolment]')].some((li) => li.textContent!.includes(n) && li.querySelector('[data-state]')!.textContent === s), [name, state] as const);
 
+describe('a trainer of the Médiathèque, before the cycle has begun', () => {
+  it('when they open the attendance of a session still to come, then no tap is offered and the page says why, in French', async () => {
+    const { page, context } = await ctx.signedIn(trainer);
+    await page.goto(`/formations/seances/${mine.sessions[0].id}/presences`);
+    expect(await page.locator('[data-upcoming]').innerText()).toBe('Séance à venir : la présence se pointe le jour même.');
+    expect(await page.getByRole('button', { name: 'Présent' }).count()).toBe(0);
+    expect(await page.locator('main').innerText()).toContain('Aïcha Benali');
+    await checkPage(page, 'presences-a-venir');
+    await context.close();
+  });
+});
+
 describe('a trainer of the Médiathèque', () => {
+  // Attendance is recorded on a session's day or after: these taps happen once the cycle is over.
+  let before: Date;
+  beforeAll(() => {
+    before = ctx.clock.now();
+    ctx.clock.set(AFTER_CYCLE);
+  });
+  afterAll(() => ctx.clock.set(before.toISOString()));
+
   it('when they sign in, then they see only their cycle, its people by name and waiting list, and no address anywhere', async () => {
     const { page, context } = await ctx.signedIn(trainer);
     expect(new URL(page.url()).pathname).toBe('/formations');

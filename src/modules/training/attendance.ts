@@ -1,6 +1,7 @@
 import type { Db } from '../../db/connection.js';
 import type { TrainingSessionRow } from '../../db/schema.js';
 import { inTransaction, nowIso, type Executor } from '../../db/transaction.js';
+import { today } from '../../clock.js';
 import { ProblemError, type FieldError } from '../../http/problem.js';
 import type { Actor } from '../api-keys/service.js';
 import { lockCycle, requireNames, viewOf, type View } from './access.js';
@@ -87,6 +88,11 @@ export async function saveAttendance(db: Db, sessionId: string, input: Attendanc
       seen.add(record.enrolmentId);
     });
     if (errors.length) throw new ProblemError(422, 'Some records do not name a person holding a place in this cycle', {}, errors);
+    // A presence recorded ahead of the day would complete the person on a date still to come
+    // and count them in reports before they attended; clearing a record stays allowed.
+    if (session.held_on > today() && input.records.some((r) => r.status !== null)) {
+      throw new ProblemError(422, `The session is on ${session.held_on}, after today: attendance is recorded on the day or after`, {}, [{ path: 'sessionId', message: `session on ${session.held_on}, after today` }]);
+    }
 
     const now = nowIso();
     const cleared = input.records.filter((r) => r.status === null).map((r) => r.enrolmentId);

@@ -180,7 +180,8 @@ export async function trainingRoutes(fastify: FastifyInstance) {
       summary: 'Record present / absent / excused for the people listed',
       description:
         'Only the listed people change (`status: null` clears a record); completions are worked out again in the same transaction. ' +
-        'Setting a status a person already has changes nothing, so a request queued offline may be sent again safely. A trainer: their own cycles only.',
+        'Setting a status a person already has changes nothing, so a request queued offline may be sent again safely. A trainer: their own cycles only. ' +
+        'A session after today is refused (422, naming its date): attendance is recorded on the day or after, so no completion is ever dated ahead.',
       params: idParams,
       body: attendanceInputSchema,
       response: { 200: attendanceSchema },

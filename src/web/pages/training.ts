@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { today } from '../../clock.js';
 import { ProblemError } from '../../http/problem.js';
 import { TRAINING_READERS, WRITERS } from '../../http/roles.js';
 import { sendPdfBuffer } from '../../pdf/send.js';
@@ -195,6 +196,7 @@ export async function trainingPages(app: FastifyInstance) {
       scripts: ['attendance.js'],
       styles: ['training.css'],
       session: attendance.session,
+      upcoming: attendance.session.date > today(),
       people: attendance.items,
       tally,
       cycle,
@@ -223,7 +225,12 @@ export async function trainingPages(app: FastifyInstance) {
     const values = formInput((request.body ?? {}) as Record<string, unknown>, ['enrolmentId', 'status']);
     const parsed = attendanceInputSchema.safeParse({ records: [{ enrolmentId: values.enrolmentId, status: values.status ?? null }] });
     if (!parsed.success) throw new ProblemError(400, 'Choose present, absent or excused for a person of this session');
-    await saveAttendance(app.db, id, parsed.data, request.actor);
+    try {
+      await saveAttendance(app.db, id, parsed.data, request.actor);
+    } catch (error) {
+      if (error instanceof ProblemError && error.status === 422) throw new ProblemError(422, frenchDetail(error));
+      throw error;
+    }
     return reply.redirect(`/formations/seances/${id}/presences#p-${parsed.data.records[0].enrolmentId}`, 303);
   });
 

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../helpers/app.js';
+import { AFTER_CYCLE, createCycle, enrol, mark, trainees } from '../helpers/training.js';
+
+const ctx = useTestApp();
+
+describe('attendance for a session still to come (the suite runs on 2026-12-02; the sessions are in 2027)', () => {
+  it('when a presence is recorded before the session’s day, then it is refused naming the date and nobody completes', async () => {
+    const { cycle, sessions } = await createCycle(ctx, { sessions: 1, rule: { kind: 'sessions', minSessions: 1 } });
+    const [person] = await trainees(ctx, 1);
+    const enrolment = await enrol(ctx, cycle.id, person);
+
+    const res = await ctx.api('installer').put(`/api/v1/training/sessions/${sessions[0].id}/attendance`).send({ records: [{ enrolmentId: enrolment.id, status: 'present' }] });
+    expect(res.status, JSON.stringify(res.body)).toBe(422);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body.detail).toContain('2027-03-02');
+    expect(res.body.errors).toEqual([{ path: 'sessionId', message: 'session on 2027-03-02, after today' }]);
+
+    const after = (await ctx.api('installer').get(`/api/v1/training/enrolments/${enrolment.id}`)).body;
+    expect(after.completedOn).toBeNull();
+    expect((await ctx.api('installer').get(`/api/v1/training/sessions/${sessions[0].id}`)).body.attendance.present).toBe(0);
+  });
+
+  it('when the session’s day has come, then the presence is recorded and completion is dated that day, not later', async () => {
+    const { cycle, sessions } = await createCycle(ctx, { sessions: 1, rule: { kind: 'sessions', minSessions: 1 } });
+    const [person] = await trainees(ctx, 1);
+    const enrolment = await enrol(ctx, cycle.id, person);
+    const before = ctx.clock.now();
+    ctx.clock.set('2027-03-02T15:00:00.000Z');
+    try {
+      const res = await ctx.api('installer').put(`/api/v1/training/sessions/${sessions[0].id}/attendance`).send({ records: [{ enrolmentId: enrolment.id, status: 'present' }] });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect((await ctx.api('installer').get(`/api/v1/training/enrolments/${enrolment.id}`)).body.completedOn).toBe('2027-03-02');
+    } finally {
+      ctx.clock.set(before.toISOString());
+    }
+    expect(AFTER_CYCLE > '2027-05-31').toBe(true);
+  });
+
+  it('when a record is cleared for a session still to come, then it is allowed (nothing is dated ahead)', async () => {
+    const { cycle, sessions } = await createCycle(ctx, { sessions: 1 });
+    const [person] = await trainees(ctx, 1);
+    const enrolment = await enrol(ctx, cycle.id, person);
+    const cleared = await mark(ctx, sessions[0].id, [{ enrolmentId: enrolment.id, status: null }]);
+    expect(cleared.items[0].status).toBeNull();
+  });
+});
