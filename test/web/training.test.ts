@@ -127,6 +127,39 @@ describe('a trainer of the Médiathèque', () => {
     await context.close();
   });
 
+  it('when a tap queued by another user is on the tablet, then it is not sent under the next user’s name, and signing out forgets the queue', async () => {
+    const installer = await ctx.staff('installer', 'Nora Benhamou');
+    const { page, context } = await ctx.signedIn(installer);
+    const session = mine.sessions[2];
+    await page.goto(`/formations/seances/${session.id}/presences`);
+    const posts: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && request.url().endsWith('/presences')) posts.push(request.postData() ?? '');
+    });
+    const aicha = mine.enrolments[0].id;
+    // Sophie's tap, left queued on the tablet (fresh, a minute old), under her own key.
+    await page.evaluate(([sessionId, id]) => localStorage.setItem(`ordipratique:presences:trainer-sophie:${sessionId}`, JSON.stringify({ [id]: { status: 'absent', at: Date.now() - 60_000 } })), [session.id, aicha] as const);
+    await page.reload();
+    expect(await stateOf(page, 'Aïcha Benali')).toBe('');
+    expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('ordipratique:presences:')))).toEqual([]);
+    expect(posts).toEqual([]);
+    const attendance = (await ctx.api('installer').get(`/api/v1/training/sessions/${session.id}/attendance`)).body;
+    expect(attendance.items.find((i: { enrolmentId: string }) => i.enrolmentId === aicha).status).toBeNull();
+
+    // A tap of the signed-in user's own, hours old: dropped too, never replayed over later corrections.
+    const me = await page.locator('[data-attendance]').getAttribute('data-user');
+    await page.evaluate(([user, sessionId, id]) => localStorage.setItem(`ordipratique:presences:${user}:${sessionId}`, JSON.stringify({ [id]: { status: 'absent', at: Date.now() - 3 * 3600_000 } })), [me!, session.id, aicha] as const);
+    await page.reload();
+    expect(await stateOf(page, 'Aïcha Benali')).toBe('');
+    expect(posts).toEqual([]);
+
+    await page.evaluate(([user, sessionId]) => localStorage.setItem(`ordipratique:presences:${user}:${sessionId}`, '{}'), [me!, session.id] as const);
+    await page.getByRole('button', { name: 'Se déconnecter' }).click();
+    await page.waitForURL((url) => !url.pathname.includes('/presences'));
+    expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('ordipratique:presences:')))).toEqual([]);
+    await context.close();
+  });
+
   it('when the phone runs no JavaScript, then a tap is a plain form that records the status and comes back to the list', async () => {
     const { context } = await ctx.signedIn(trainer);
     const page = await context.browser()!.newContext({ baseURL: ctx.baseUrl, javaScriptEnabled: false, locale: 'fr-FR', storageState: await context.storageState() }).then((c) => c.newPage());

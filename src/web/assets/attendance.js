@@ -8,25 +8,35 @@ const list = document.querySelector('[data-attendance]');
 const STATUSES = ['present', 'absent', 'excused'];
 const WORDS = { pending: 'en attente d’envoi', saved: 'enregistré', refused: 'refusé : rechargez la page' };
 const RETRY_MS = 5000;
+// A tap older than this is not sent: a phone back online hours later must not overwrite the
+// corrections made since. Taps are kept per signed-in user; another user's are dropped.
+const MAX_AGE_MS = 2 * 60 * 60 * 1000;
+const PREFIX = 'ordipratique:presences:';
 
 if (list) {
-  const key = `ordipratique:presences:${list.dataset.session}`;
+  const mine = `${PREFIX}${list.dataset.user}:`;
+  const key = `${mine}${list.dataset.session}`;
+  for (const stored of Object.keys(localStorage)) if (stored.startsWith(PREFIX) && !stored.startsWith(mine)) localStorage.removeItem(stored);
   const endpoint = list.dataset.endpoint;
   const token = document.querySelector('meta[name="csrf-token"]').content;
   const banner = document.querySelector('[data-connection]');
   const rowOf = (id) => list.querySelector(`li[data-enrolment="${CSS.escape(id)}"]`);
 
-  const load = () => {
+  // The queue maps a person to their last tap, { status, at } (at: milliseconds since 1970).
+  const read = () => {
     try {
       return JSON.parse(localStorage.getItem(key) ?? '{}') ?? {};
     } catch {
       return {};
     }
   };
-  const store = (queue) => {
-    if (Object.keys(queue).length) localStorage.setItem(key, JSON.stringify(queue));
+  const fresh = (tap) => tap && STATUSES.includes(tap.status) && typeof tap.at === 'number' && Date.now() - tap.at < MAX_AGE_MS;
+  const stamped = () => Object.fromEntries(Object.entries(read()).filter(([, tap]) => fresh(tap)));
+  const store = (taps) => {
+    if (Object.keys(taps).length) localStorage.setItem(key, JSON.stringify(taps));
     else localStorage.removeItem(key);
   };
+  const load = () => Object.fromEntries(Object.entries(stamped()).map(([id, tap]) => [id, tap.status]));
 
   const show = (row, status, state) => {
     row.dataset.status = status ?? '';
@@ -77,11 +87,11 @@ if (list) {
         headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-CSRF-Token': token },
         body: JSON.stringify({ records: ids.map((enrolmentId) => ({ enrolmentId, status: queue[enrolmentId] })) }),
       });
-      const now = load();
+      const now = stamped();
       if (response.ok || (response.status >= 400 && response.status < 500 && response.status !== 401 && response.status !== 429)) {
         // Sent (or refused for good): forget what was sent, unless the person was tapped again meanwhile.
         for (const id of ids) {
-          if (now[id] !== queue[id]) continue;
+          if (now[id]?.status !== queue[id]) continue;
           delete now[id];
           const row = rowOf(id);
           if (row) show(row, queue[id], response.ok ? 'saved' : 'refused');
@@ -107,9 +117,9 @@ if (list) {
     const status = event.submitter?.value;
     if (!STATUSES.includes(status)) return;
     const id = form.elements.enrolmentId.value;
-    const queue = load();
-    queue[id] = status;
-    store(queue);
+    const taps = stamped();
+    taps[id] = { status, at: Date.now() };
+    store(taps);
     show(rowOf(id), status, 'pending');
     tally();
     flush();

@@ -197,6 +197,7 @@ export async function trainingPages(app: FastifyInstance) {
       styles: ['training.css'],
       session: attendance.session,
       upcoming: attendance.session.date > today(),
+      user: request.actor.keyId,
       people: attendance.items,
       tally,
       cycle,
