@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { crc32, deflateSync } from 'node:zlib';
+import { worstSignaturePng } from '../../test/helpers/hostile-png.js';
 import { percentile, procMemoryKb, startBuiltServer } from './harness.js';
 
 const arg = (name: string, fallback: number) => {
@@ -36,34 +36,6 @@ function expectStatus(res: { status: number; json: unknown }, status: number, wh
   if (res.status !== status) throw new Error(`${what}: ${res.status} ${JSON.stringify(res.json).slice(0, 300)}`);
 }
 
-function chunk(type: string, data: Buffer): Buffer {
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(data.length);
-  head.write(type, 4, 'latin1');
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])) >>> 0);
-  return Buffer.concat([head, data, crc]);
-}
-
-/** 2,000 × 1,000, 16-bit RGBA: a pen stroke on white, deflated (about 16 MB once inflated). */
-function worstSignature(): Buffer {
-  const width = 2000;
-  const height = 1000;
-  const row = width * 8 + 1;
-  const raw = Buffer.alloc(row * height, 0xff);
-  for (let y = 0; y < height; y++) {
-    raw[y * row] = 0;
-    const x = Math.round(width / 2 + (width / 3) * Math.sin(y / 40));
-    raw.fill(0, y * row + 1 + x * 8, y * row + 1 + x * 8 + 48);
-  }
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 16;
-  ihdr[9] = 6;
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', Buffer.alloc(0))]);
-}
-
 // Seed: UPLOADS scheduled installations, each with a ready monitor (no erasure needed).
 const donor = await call('POST', '/api/v1/donors', { name: 'Banc d’essai', kind: 'company' });
 expectStatus(donor, 201, 'donor');
@@ -85,7 +57,7 @@ for (let i = 0; i < UPLOADS; i++) {
 }
 
 // 1. Worst-case signatures, all at once, while /health is polled.
-const png = worstSignature().toString('base64');
+const png = worstSignaturePng().toString('base64');
 console.log(`worst accepted signature: 2000 × 1000 px, 16-bit RGBA, ${(png.length / 1024).toFixed(0)} KiB of base64`);
 const rssBefore = procMemoryKb(server.pid!, 'VmRSS');
 let peak = rssBefore;
