@@ -96,7 +96,15 @@ export function decodeSignaturePng(input: string): Buffer | string {
   if (decoded.width !== width || decoded.height !== height || decoded.data.length !== width * height * 4) {
     return 'is a damaged PNG image (image data)';
   }
-  return PNG.sync.write(flattened(decoded), { colorType: 2, inputColorType: 6, bitDepth: 8, deflateLevel: 6 });
+  // pngjs's types want a PNG stream; its sync writer reads only width, height and data.
+  return PNG.sync.write(flattened(decoded) as unknown as PNG, { colorType: 2, inputColorType: 6, bitDepth: 8, deflateLevel: 6 });
+}
+
+/** 8-bit RGBA pixels, as pngjs reads and writes them. */
+interface Bitmap {
+  width: number;
+  height: number;
+  data: Buffer;
 }
 
 /** The stored image's largest size: a signature box is about 80 × 30 mm, so this is ~380 dpi. */
@@ -107,7 +115,7 @@ const STORED_HEIGHT = 600;
  * The image as it will be printed: on white paper (alpha composited onto white, so pdfkit has no
  * transparency to split out) and no larger than the box it is drawn in (averaged down).
  */
-function flattened(image: PNG): PNG {
+function flattened(image: Bitmap): Bitmap {
   const scale = Math.min(1, STORED_WIDTH / image.width, STORED_HEIGHT / image.height);
   const width = Math.max(1, Math.round(image.width * scale));
   const height = Math.max(1, Math.round(image.height * scale));
@@ -126,7 +134,9 @@ function flattened(image: PNG): PNG {
       weights[cell]++;
     }
   }
-  const out = new PNG({ width, height });
+  // A plain bitmap, not `new PNG()`: that builds a stream with its own parser and packer for
+  // nothing, and in a worker thread each one left megabytes behind that were never given back.
+  const out: Bitmap = { width, height, data: Buffer.alloc(width * height * 4) };
   for (let cell = 0; cell < width * height; cell++) {
     out.data[cell * 4] = Math.round(sums[cell * 3] / weights[cell]);
     out.data[cell * 4 + 1] = Math.round(sums[cell * 3 + 1] / weights[cell]);
