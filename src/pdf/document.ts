@@ -74,7 +74,7 @@ export function createPdf(options: PdfOptions): PDFKit.PDFDocument {
     bufferPages: options.bufferPages ?? false,
     autoFirstPage: true,
     lang: 'fr-FR',
-    info: { Title: options.title, Subject: options.subject ?? options.title, Author: "Ordi'Pratique", Creator: "Ordi'Pratique tracker", CreationDate: now() },
+    info: { Title: options.title, Subject: options.subject ?? options.title, Author: 'Ordi’Pratique', Creator: 'Ordi’Pratique tracker', CreationDate: now() },
   });
   for (const [name, font] of Object.entries(FONTS)) doc.registerFont(name, font as PDFKit.Mixins.PDFFontSource);
   const font = doc.font.bind(doc);
@@ -84,11 +84,16 @@ export function createPdf(options: PdfOptions): PDFKit.PDFDocument {
     return doc;
   }) as typeof doc.font;
   doc.font('regular');
-  // One rule for every document: French spacing before : ; ! ? », measured and drawn alike.
+  // One rule for every document: French spacing before : ; ! ? » and the apostrophe ’, measured and drawn alike.
   const text = doc.text.bind(doc);
   const heightOfString = doc.heightOfString.bind(doc);
+  const widthOfString = doc.widthOfString.bind(doc);
+  const list = doc.list.bind(doc);
+  const typeset = (items: unknown[]): unknown[] => items.map((item) => (typeof item === 'string' ? frTypography(item) : Array.isArray(item) ? typeset(item) : item));
   doc.text = ((value: unknown, ...rest: unknown[]) => (text as (...args: unknown[]) => PDFKit.PDFDocument)(typeof value === 'string' ? frTypography(value) : value, ...rest)) as typeof doc.text;
   doc.heightOfString = ((value: string, options?: PDFKit.Mixins.TextOptions) => heightOfString(frTypography(value), options)) as typeof doc.heightOfString;
+  doc.widthOfString = ((value: string, options?: PDFKit.Mixins.TextOptions) => widthOfString(frTypography(value), options)) as typeof doc.widthOfString;
+  doc.list = ((items: unknown[], ...rest: unknown[]) => (list as (...args: unknown[]) => PDFKit.PDFDocument)(typeset(items), ...rest)) as typeof doc.list;
   return doc;
 }
 
