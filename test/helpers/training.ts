@@ -1,4 +1,4 @@
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { TestContext } from './app.js';
 import { createBeneficiary, type BeneficiaryBody } from './installations.js';
 
@@ -82,17 +82,33 @@ const LAST = ['Benali', 'Durand', 'Martinez', 'Haddad', 'Lefèvre', 'Diallo', 'P
 
 /** The day after the helper's cycle ends: every one of its sessions is past. */
 export const AFTER_CYCLE = '2027-06-01T10:00:00.000Z';
+/** A day before the helper's cycle starts, whatever TEST_CLOCK says: its sessions are all still to come. */
+export const BEFORE_CYCLE = '2026-12-02T09:00:00.000Z';
 
-export async function mark(ctx: TestContext, sessionId: string, records: { enrolmentId: string; status: string | null }[], role: 'installer' | 'trainer' | 'admin' = 'installer') {
-  // The cycles run in 2027 and attendance is refused before a session's day: mark once they are over.
+/** Runs `work` with the service's clock at `time`, then puts the clock back. */
+export async function at<T>(ctx: TestContext, time: string, work: () => Promise<T>): Promise<T> {
   const before = ctx.clock.now();
-  ctx.clock.set(AFTER_CYCLE);
-  let res;
+  ctx.clock.set(time);
   try {
-    res = await ctx.api(role).put(`/api/v1/training/sessions/${sessionId}/attendance`).send({ records });
+    return await work();
   } finally {
     ctx.clock.set(before.toISOString());
   }
+}
+
+/** Inside a describe block: its tests run with the service's clock at `time`. */
+export function useClockAt(ctx: TestContext, time: string): void {
+  let before: Date;
+  beforeAll(() => {
+    before = ctx.clock.now();
+    ctx.clock.set(time);
+  });
+  afterAll(() => ctx.clock.set(before.toISOString()));
+}
+
+export async function mark(ctx: TestContext, sessionId: string, records: { enrolmentId: string; status: string | null }[], role: 'installer' | 'trainer' | 'admin' = 'installer') {
+  // The cycles run in 2027 and attendance is refused before a session's day: mark once they are over.
+  const res = await at(ctx, AFTER_CYCLE, () => ctx.api(role).put(`/api/v1/training/sessions/${sessionId}/attendance`).send({ records }));
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../helpers/app.js';
 import { createBeneficiary, readyDevices } from '../helpers/installations.js';
-import { createCycle, enrol, mark, trainees, type EnrolmentBody, type SessionBody } from '../helpers/training.js';
+import { AFTER_CYCLE, at, BEFORE_CYCLE, createCycle, enrol, mark, trainees, type EnrolmentBody, type SessionBody } from '../helpers/training.js';
 
 const ctx = useTestApp();
 
@@ -95,7 +95,11 @@ describe('a cycle of 10 workshops and 12 applicants', () => {
   it('when an admin overrides a completion with a reason, then it counts and is recorded; removing it follows attendance again', async () => {
     const b = enrolments[1];
     expect((await ctx.api('installer').put(`/api/v1/training/enrolments/${b.id}/completion`).send({ completedOn: '2027-05-04', reason: 'x' })).status).toBe(403);
-    const res = await ctx.api('admin').put(`/api/v1/training/enrolments/${b.id}/completion`).send({ completedOn: '2027-05-04', reason: 'a rattrapé deux ateliers au centre social' });
+    const ahead = await at(ctx, BEFORE_CYCLE, () => ctx.api('admin').put(`/api/v1/training/enrolments/${b.id}/completion`).send({ completedOn: '2027-05-04', reason: 'a rattrapé deux ateliers au centre social' }));
+    expect(ahead.status, JSON.stringify(ahead.body)).toBe(422);
+    expect(ahead.body.errors).toEqual([{ path: 'completedOn', message: 'after today' }]);
+    expect((await enrolment(b.id)).completionSource).toBeNull();
+    const res = await at(ctx, AFTER_CYCLE, () => ctx.api('admin').put(`/api/v1/training/enrolments/${b.id}/completion`).send({ completedOn: '2027-05-04', reason: 'a rattrapé deux ateliers au centre social' }));
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body).toMatchObject({ completedOn: '2027-05-04', completionSource: 'override', overrideReason: 'a rattrapé deux ateliers au centre social' });
     expect((await beneficiary(b.beneficiaryId)).trainingCompletedOn).toBe('2027-05-04');

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../helpers/app.js';
-import { AFTER_CYCLE, createCycle, enrol, mark, trainees } from '../helpers/training.js';
+import { AFTER_CYCLE, BEFORE_CYCLE, createCycle, enrol, mark, trainees, useClockAt } from '../helpers/training.js';
 
 const ctx = useTestApp();
 
-describe('attendance for a session still to come (the suite runs on 2026-12-02; the sessions are in 2027)', () => {
+describe('attendance for a session still to come (the clock is set before the cycle; the sessions are in 2027)', () => {
+  useClockAt(ctx, BEFORE_CYCLE);
+
   it('when a presence is recorded before the session’s day, then it is refused naming the date and nobody completes', async () => {
     const { cycle, sessions } = await createCycle(ctx, { sessions: 1, rule: { kind: 'sessions', minSessions: 1 } });
     const [person] = await trainees(ctx, 1);

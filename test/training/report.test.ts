@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from '../helpers/app.js';
 import { scheduleKit } from '../helpers/installations.js';
 import { binaryParser, pdfPages } from '../helpers/pdf.js';
-import { createCycle, enrol, mark, trainees, type EnrolmentBody } from '../helpers/training.js';
+import { AFTER_CYCLE, at, createCycle, enrol, mark, trainees, type EnrolmentBody } from '../helpers/training.js';
 
 const ctx = useTestApp();
 
@@ -30,7 +30,7 @@ beforeAll(async () => {
   await mark(ctx, s[4].id, present([6, 8, 9, 10, 11]));
   await mark(ctx, s[6].id, present([0]));
   await mark(ctx, s[9].id, present([6, 7]));
-  const override = await ctx.api('admin').put(`/api/v1/training/enrolments/${e[7].id}/completion`).send({ completedOn: '2027-04-15', reason: 'cycle suivi au centre social' });
+  const override = await at(ctx, AFTER_CYCLE, () => ctx.api('admin').put(`/api/v1/training/enrolments/${e[7].id}/completion`).send({ completedOn: '2027-04-15', reason: 'cycle suivi au centre social' }));
   expect(override.status).toBe(200);
 
   const first = await scheduleKit(ctx, { beneficiary: people[0], extras: 1 });

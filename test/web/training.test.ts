@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { pdfText } from '../helpers/pdf.js';
-import { AFTER_CYCLE, createCycle, enrol, trainees, type EnrolmentBody, type SessionBody } from '../helpers/training.js';
+import { AFTER_CYCLE, BEFORE_CYCLE, createCycle, enrol, trainees, useClockAt, type EnrolmentBody, type SessionBody } from '../helpers/training.js';
 import { checkPage, isFocused, textOf, useBrowserApp } from './browser.js';
 
 const ctx = useBrowserApp();
@@ -32,6 +32,7 @@ const waitForState = (page: Page, name: string, state: string) =>
   page.waitForFunction(([n, s]) => [...document.querySelectorAll('li[data-enrolment]')].some((li) => li.textContent!.includes(n) && li.querySelector('[data-state]')!.textContent === s), [name, state] as const);
 
 describe('a trainer of the Médiathèque, before the cycle has begun', () => {
+  useClockAt(ctx, BEFORE_CYCLE);
   it('when they open the attendance of a session still to come, then no tap is offered and the page says why, in French', async () => {
     const { page, context } = await ctx.signedIn(trainer);
     await page.goto(`/formations/seances/${mine.sessions[0].id}/presences`);
@@ -45,12 +46,7 @@ describe('a trainer of the Médiathèque, before the cycle has begun', () => {
 
 describe('a trainer of the Médiathèque', () => {
   // Attendance is recorded on a session's day or after: these taps happen once the cycle is over.
-  let before: Date;
-  beforeAll(() => {
-    before = ctx.clock.now();
-    ctx.clock.set(AFTER_CYCLE);
-  });
-  afterAll(() => ctx.clock.set(before.toISOString()));
+  useClockAt(ctx, AFTER_CYCLE);
 
   it('when they sign in, then they see only their cycle, its people by name and waiting list, and no address anywhere', async () => {
     const { page, context } = await ctx.signedIn(trainer);

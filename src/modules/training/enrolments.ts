@@ -4,7 +4,7 @@ import type { TrainingCycleRow } from '../../db/schema.js';
 import { inTransaction, nowIso, type Executor, type Trx } from '../../db/transaction.js';
 import { decodeCursor, toPage } from '../../http/pagination.js';
 import { conflict, forbidden, notFound } from '../../http/problem.js';
-import { today } from '../../shared/business-date.js';
+import { assertNotFuture, today } from '../../shared/business-date.js';
 import type { Actor } from '../api-keys/service.js';
 import { getBeneficiaryRow } from '../beneficiaries/service.js';
 import { lockCycle, viewOf } from './access.js';
@@ -133,6 +133,8 @@ export async function listEnrolments(db: Db, cycleId: string, query: ListEnrolme
 /** Admin only: the person counts as having completed this cycle on `completedOn`, whatever the attendance says. */
 export async function overrideCompletion(db: Db, enrolmentId: string, input: CompletionOverride, actor: Actor) {
   if (actor.role !== 'admin') throw forbidden('Only an admin may override a completion');
+  // A completion dated ahead would count the person as trained in a period still to come.
+  assertNotFuture(input.completedOn, 'completedOn', 'A completion');
   return inTransaction(db, async (trx) => {
     const { cycle_id: cycleId } = await getEnrolmentRow(trx, enrolmentId);
     await lockCycle(trx, cycleId);

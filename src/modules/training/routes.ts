@@ -156,6 +156,7 @@ export async function trainingRoutes(fastify: FastifyInstance) {
       operationId: 'overrideCompletion',
       tags,
       summary: 'Admin override: count the cycle as completed on a date, with a recorded reason',
+      description: 'The date may not be after today (422 naming `completedOn`): the person would count as trained in a period still to come.',
       params: idParams,
       body: completionOverrideSchema,
       response: { 200: enrolmentSchema },
