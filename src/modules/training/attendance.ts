@@ -120,7 +120,8 @@ export async function saveAttendance(db: Db, sessionId: string, input: Attendanc
       // ISO-8601 UTC with milliseconds, as nowIso() writes: the same text compares in time order.
       const at = record.tappedAt === undefined ? now : new Date(record.tappedAt).toISOString();
       const stored = kept.get(record.enrolmentId);
-      if (stored && stored.recorded_at > at) superseded.push(record.enrolmentId);
+      // A record without its tap time is taken as tapped now, so it is the newest.
+      if (stored && record.tappedAt !== undefined && stored.recorded_at > at) superseded.push(record.enrolmentId);
       else if (record.status === null) cleared.push(record.enrolmentId);
       // Unchanged statuses keep who recorded them and when.
       else if (stored?.status !== record.status) set.push({ enrolmentId: record.enrolmentId, status: record.status, at });

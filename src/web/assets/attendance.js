@@ -92,10 +92,10 @@ if (list) {
         headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-CSRF-Token': token },
         body: JSON.stringify({ records: ids.map((enrolmentId) => ({ enrolmentId, status: queue[enrolmentId].status, tappedAt: new Date(queue[enrolmentId].at + offset).toISOString() })) }),
       });
-      const now = stamped();
       if (response.ok || (response.status >= 400 && response.status < 500 && response.status !== 401 && response.status !== 429)) {
         const answer = response.ok ? await response.json().catch(() => ({})) : {};
         const kept = new Map((answer.items ?? []).map((item) => [item.enrolmentId, item]));
+        const now = stamped();
         // Sent (or refused for good): forget what was sent, unless the person was tapped again meanwhile.
         for (const id of ids) {
           if (now[id]?.at !== queue[id].at) continue;
