@@ -5,7 +5,7 @@ import { installCrashGuard } from './http/crash-guard.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createDb } from './db/connection.js';
 import { migrateToLatest } from './db/migrate.js';
-import { loggerOptions } from './logger.js';
+import { bufferedLogSink, loggerOptions } from './logger.js';
 import { countActiveKeys, ensureAdminKey, RevokedAdminKeyError } from './modules/api-keys/service.js';
 import { ensureAdminUser } from './modules/users/service.js';
 
@@ -22,7 +22,8 @@ async function main(): Promise<void> {
   }
   const db = createDb(config.databaseUrl);
   const applied = await migrateToLatest(db.kysely);
-  const app = await buildApp({ db, config, logger: loggerOptions(config) });
+  const logs = bufferedLogSink();
+  const app = await buildApp({ db, config, logger: { ...(loggerOptions(config) as object), stream: logs.stream } });
   if (applied.length) app.log.info({ migrations: applied }, 'database migrated');
   try {
     if (config.adminApiKey && (await ensureAdminKey(db, config.adminApiKey))) app.log.info('admin API key from ADMIN_API_KEY registered');
@@ -45,8 +46,9 @@ async function main(): Promise<void> {
     else app.log.info({ signal }, 'closing: finishing in-flight requests');
     await app.close();
     await db.close();
+    logs.flush();
   });
-  installCrashGuard(app.log, () => void Promise.resolve(closer.close()).finally(() => process.exit(1)));
+  installCrashGuard(app.log, () => void Promise.resolve(closer.close()).finally(() => process.exit(1)), logs.flush);
 
   await app.listen({ port: config.port, host: config.host });
   if ((await countActiveKeys(db)) === 0) {

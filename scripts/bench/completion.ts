@@ -18,9 +18,9 @@ import { median } from './harness.js';
  * is the write lock). PostgreSQL (`BENCH_DATABASE_URL=postgres://…`): each transaction is timed
  * from its first statement to its commit, the span over which it holds its row locks and the
  * event-order advisory lock. The lone inserts that write the blobs' 64 KiB parts beforehand
- * count as transactions of their own. The completion is called on the service (the API caps
- * signatures at 512 KiB; the service takes any decoded PNG), everything else goes through
- * HTTP. `npm run bench:completion`.
+ * count as transactions of their own. The completion is called on the service with the
+ * signature as the API receives it (base64), everything else goes through HTTP.
+ * `npm run bench:completion`.
  */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
 
@@ -122,7 +122,7 @@ for (let round = 0; round < ROUNDS; round++) {
   const id = await scheduled();
   holds = [];
   const start = performance.now();
-  await completeInstallation(db, id, { installedOn: '2026-11-25', installedBy: 'Julien Morel', signature: { imagePng: png, signedBy: 'Aïcha Benali-Lefèvre', signedAt: '2026-11-25T14:05:00Z' } } as never, { keyId: 'bench', name: 'bench', role: 'admin' }, config);
+  await completeInstallation(db, id, { installedOn: '2026-11-25', installedBy: 'Julien Morel', signature: { imagePng: png.toString('base64'), signedBy: 'Aïcha Benali-Lefèvre', signedAt: '2026-11-25T14:05:00Z' } }, { keyId: 'bench', name: 'bench', role: 'admin' }, config);
   totals.push(performance.now() - start);
   await new Promise((resolve) => setTimeout(resolve, 10)); // the last COMMIT's answer (PostgreSQL)
   const spans = holds.map((h) => h.total);

@@ -116,6 +116,7 @@ async function main() {
       ['collectes', '/collectes'],
       ['collectes filtrées', '/collectes?q=a&deviceStatus=collected&from=2025-01-01'],
       ['réception', '/receptions/nouvelle'],
+      ['réceptions', '/receptions'],
       ['expéditions', '/expeditions'],
       ['utilisateurs', '/administration/utilisateurs'],
       ['installations', '/installations'],

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import os from 'node:os';
 import autocannon from 'autocannon';
+import { today } from '../../src/clock.js';
 import { createDb } from '../../src/db/connection.js';
 import { acceptInvitation, createUser } from '../../src/modules/users/service.js';
 import { renderAttendanceSheet, type SheetFacts } from '../../src/modules/training/sheet.js';
@@ -93,16 +94,25 @@ async function attendanceBench(): Promise<void> {
 
 type Call = (method: string, path: string, body?: unknown) => Promise<{ id: string }>;
 
+/**
+ * Ten weekly sessions, the last one today by the app's clock (the server runs on the system
+ * clock, as this script does): attendance for a session after today is refused (422).
+ */
+function sessionDates(): string[] {
+  const last = Date.parse(`${today()}T00:00:00Z`);
+  return Array.from({ length: 10 }, (_, i) => new Date(last - (9 - i) * 7 * 86_400_000).toISOString().slice(0, 10));
+}
+
 /** A cycle of 10 sessions and 20 people, everyone present at the first 7: a tap on the 8th, 9th or 10th toggles their completion. */
 async function seedCycle(call: Call) {
   {
+    const dates = sessionDates();
     const partner = await call('POST', '/training/partners', { name: 'Médiathèque Jean-Jacques Rousseau' });
     const cycle = await call('POST', '/training/cycles', {
-      title: 'Bench', organiserId: partner.id, place: 'Médiathèque', capacity: PEOPLE, startsOn: '2027-03-01', endsOn: '2027-05-31', completionRule: { kind: 'sessions', minSessions: 8 },
+      title: 'Bench', organiserId: partner.id, place: 'Médiathèque', capacity: PEOPLE, startsOn: dates[0], endsOn: dates[9], completionRule: { kind: 'sessions', minSessions: 8 },
     });
     const sessions: string[] = [];
-    for (let i = 0; i < 10; i++) {
-      const date = new Date(Date.UTC(2027, 2, 2 + 7 * i)).toISOString().slice(0, 10);
+    for (const [i, date] of dates.entries()) {
       sessions.push((await call('POST', `/training/cycles/${cycle.id}/sessions`, { date, startTime: '14:00', endTime: '16:30', theme: `Atelier ${i + 1}` })).id);
     }
     const enrolments: string[] = [];

@@ -23,9 +23,12 @@ function onPostgres(db: Executor): boolean {
   return db.getExecutor().adapter instanceof PostgresAdapter;
 }
 
-/** Step 1 or 2: the select, locking the rows it reads until commit (FOR UPDATE on PostgreSQL). */
-export function forUpdate<QB extends SelectQueryBuilder<never, never, unknown>>(trx: Trx, select: QB): QB {
-  return onPostgres(trx) ? (select.forUpdate() as QB) : select;
+/**
+ * Step 1 or 2: the select, locking the rows it reads until commit (FOR UPDATE on PostgreSQL);
+ * with `of`, only that table's rows of a join (the parent row read with what hangs off it).
+ */
+export function forUpdate<QB extends SelectQueryBuilder<never, never, unknown>>(trx: Trx, select: QB, of?: string): QB {
+  return onPostgres(trx) ? (select.forUpdate(of as never) as QB) : select;
 }
 
 /** Step 1: locks one parent row until commit. */

@@ -36,17 +36,20 @@ export function onRequestCrash(fail: (error: Error) => void): () => void {
  * Process-level guard (the server calls it once): an error that escapes a request's async work
  * is logged, fails that request's pending work and answers it 500, and the process keeps
  * serving everybody else. An error outside any request is still fatal: the state of the process
- * is then unknown, and the supervisor restarts it.
+ * is then unknown, and the supervisor restarts it. Either way the buffered log lines are written
+ * at once (`flushLogs`), the error's own line with them.
  */
-export function installCrashGuard(log: FastifyBaseLogger, onFatal: () => void): void {
+export function installCrashGuard(log: FastifyBaseLogger, onFatal: () => void, flushLogs: () => void = () => {}): void {
   process.on('uncaughtException', (error) => {
     const current = scope.getStore();
     if (!current) {
       log.fatal({ err: error }, 'uncaught exception outside a request');
+      flushLogs();
       onFatal();
       return;
     }
     current.reply.log.error({ err: error }, 'uncaught exception in a request: answered 500, process kept');
+    flushLogs();
     const failed = error instanceof Error ? error : new Error(String(error));
     for (const fail of current.aborts) fail(failed);
     current.aborts.clear();
@@ -58,5 +61,6 @@ export function installCrashGuard(log: FastifyBaseLogger, onFatal: () => void): 
   process.on('unhandledRejection', (reason) => {
     // A rejected promise nobody awaited: the request that made it has answered or will time out.
     (scope.getStore()?.reply.log ?? log).error({ err: reason }, 'unhandled promise rejection');
+    flushLogs();
   });
 }

@@ -21,6 +21,36 @@ const FONTS = {
 };
 export type FontName = keyof typeof FONTS;
 
+/**
+ * pdfkit shapes each word with fontkit (OpenType lookups: most of a contract's render time) and
+ * keeps the result in a cache that lives as long as one document. The result depends only on the
+ * font and the word, so one cache per font serves every document; it is emptied past
+ * `LAYOUT_CACHE_WORDS` words (a few MB) so that names and serial numbers cannot make it grow for good.
+ */
+const LAYOUT_CACHE_WORDS = 5_000;
+const layoutCaches = new Map<unknown, { words: Record<string, unknown>; size: number }>();
+
+interface EmbeddedFontInternals {
+  font: unknown;
+  layoutCache?: Record<string, unknown>;
+  layoutCached?: (text: string) => unknown;
+}
+
+const shared = new WeakSet<object>();
+
+function shareLayoutCache(font: EmbeddedFontInternals | null): void {
+  if (!font?.layoutCache || !font.layoutCached || shared.has(font)) return;
+  shared.add(font);
+  const own = font.layoutCached.bind(font);
+  font.layoutCached = (text: string) => {
+    let cache = layoutCaches.get(font.font);
+    if (!cache || cache.size >= LAYOUT_CACHE_WORDS) layoutCaches.set(font.font, (cache = { words: Object.create(null) as Record<string, unknown>, size: 0 }));
+    font.layoutCache = cache.words;
+    if (!(text in cache.words)) cache.size++;
+    return own(text);
+  };
+}
+
 export const MM = 72 / 25.4;
 export const mm = (value: number) => value * MM;
 
@@ -37,20 +67,33 @@ export interface PdfOptions {
 /** A French document with the embedded DejaVu fonts (accents, €, œ) registered as regular/bold/condensed. */
 export function createPdf(options: PdfOptions): PDFKit.PDFDocument {
   const doc = new PDFDocument({
+    // No Helvetica: it was parsed from its metrics file and written into every document, unused.
+    font: null as unknown as string,
     size: options.size ?? 'A4',
     margin: options.margin ?? mm(18),
     bufferPages: options.bufferPages ?? false,
     autoFirstPage: true,
     lang: 'fr-FR',
-    info: { Title: options.title, Subject: options.subject ?? options.title, Author: "Ordi'Pratique", Creator: "Ordi'Pratique tracker", CreationDate: now() },
+    info: { Title: options.title, Subject: options.subject ?? options.title, Author: 'Ordi’Pratique', Creator: 'Ordi’Pratique tracker', CreationDate: now() },
   });
   for (const [name, font] of Object.entries(FONTS)) doc.registerFont(name, font as PDFKit.Mixins.PDFFontSource);
+  const font = doc.font.bind(doc);
+  doc.font = ((...args: Parameters<typeof doc.font>) => {
+    font(...args);
+    shareLayoutCache((doc as unknown as { _font: EmbeddedFontInternals })._font);
+    return doc;
+  }) as typeof doc.font;
   doc.font('regular');
-  // One rule for every document: French spacing before : ; ! ? », measured and drawn alike.
+  // One rule for every document: French spacing before : ; ! ? » and the apostrophe ’, measured and drawn alike.
   const text = doc.text.bind(doc);
   const heightOfString = doc.heightOfString.bind(doc);
+  const widthOfString = doc.widthOfString.bind(doc);
+  const list = doc.list.bind(doc);
+  const typeset = (items: unknown[]): unknown[] => items.map((item) => (typeof item === 'string' ? frTypography(item) : Array.isArray(item) ? typeset(item) : item));
   doc.text = ((value: unknown, ...rest: unknown[]) => (text as (...args: unknown[]) => PDFKit.PDFDocument)(typeof value === 'string' ? frTypography(value) : value, ...rest)) as typeof doc.text;
   doc.heightOfString = ((value: string, options?: PDFKit.Mixins.TextOptions) => heightOfString(frTypography(value), options)) as typeof doc.heightOfString;
+  doc.widthOfString = ((value: string, options?: PDFKit.Mixins.TextOptions) => widthOfString(frTypography(value), options)) as typeof doc.widthOfString;
+  doc.list = ((items: unknown[], ...rest: unknown[]) => (list as (...args: unknown[]) => PDFKit.PDFDocument)(typeset(items), ...rest)) as typeof doc.list;
   return doc;
 }
 

@@ -23,6 +23,11 @@ export function frLongDate(value: string): string {
   return longDate.format(date).replace(/^1 /, '1er ');
 }
 
+const monthYear = new Intl.DateTimeFormat('fr-FR', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+
+/** `2026-11-01` (any day of it) → `novembre 2026`. */
+export const frMonth = (isoDate: string) => monthYear.format(new Date(`${isoDate.slice(0, 7)}-15T12:00:00Z`));
+
 /** An instant → `26 novembre 2026 à 15 h 10`, in Paris time. */
 export function frDateTime(iso: string): string {
   const parts = clock.formatToParts(new Date(iso));
@@ -34,10 +39,16 @@ export function frDateTime(iso: string): string {
 /** Capitalises the first letter, for a name with its article at the start of a sentence. */
 export const sentenceStart = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
+const TYPOGRAPHY_SIGNS = /[:;!?»«']/;
+
 /**
  * French typography: a non-breaking space before `: ; ! ?` and `»`, after `«`, so that a line
- * never starts with the sign. Applied to every text a document draws (see `createPdf`).
+ * never starts with the sign, and the typographic apostrophe (’) after a letter, also in what
+ * was typed (names, the programme file, an edited contract template). Applied to every text a
+ * document draws or measures (see `createPdf`).
  */
 export function frTypography(text: string): string {
-  return text.replace(/ ([:;!?»])/g, '\u00a0$1').replace(/« /g, '«\u00a0');
+  // Most words pdfkit measures need nothing: one test instead of three replacements.
+  if (!TYPOGRAPHY_SIGNS.test(text)) return text;
+  return text.replace(/ ([:;!?»])/g, '\u00a0$1').replace(/« /g, '«\u00a0').replace(/(\p{L})'/gu, '$1’');
 }

@@ -16,6 +16,7 @@ const TYPES: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.svg': 'image/svg+xml',
+  '.ico': 'image/x-icon',
 };
 
 /** Third-party browser files served by the app itself, under a name of ours. */
@@ -62,4 +63,11 @@ export function registerAssets(app: FastifyInstance, assets: Map<string, Asset>)
     if (gzip) reply.header('Content-Encoding', 'gzip');
     return reply.send(gzip ? asset.gzip : asset.body);
   });
+  // Pages link the fingerprinted icon; this fixed address is for what asks for it by name
+  // (bookmarks, tools, browsers before the page loads): a day's cache, as its name never changes.
+  const icon = assets.get('favicon.ico');
+  if (icon) {
+    app.get('/favicon.ico', { schema: { hide: true }, config: { web: { public: true } } }, async (_request, reply) =>
+      reply.header('Cache-Control', 'public, max-age=86400').type(icon.type).send(icon.body));
+  }
 }

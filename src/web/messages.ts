@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { FieldError, ProblemError } from '../http/problem.js';
+import { inSentence, programmeIdentity } from '../shared/identity.js';
 
 /**
  * The services speak English (the API's language); people read French. Wording only: every
@@ -41,6 +42,41 @@ const STATUS_FR: Record<string, string> = {
   scrapped: 'mis au rebut',
 };
 export const statusLabel = (status: string) => STATUS_FR[status] ?? status;
+
+/**
+ * A device's status as people should read it: a unit the reconditioner reported missing keeps
+ * the `shipped` status (the lifecycle has no other), but it did not arrive, so it says so.
+ */
+const MISSING_FR = 'manquant à la réception';
+export const deviceStatusLabel = (device: { status: string; missingSince?: string | null; missing?: boolean }) =>
+  (device.missingSince || device.missing) && device.status === 'shipped' ? MISSING_FR : statusLabel(device.status);
+
+/** "à" or "de" before a party's name in a sentence: "au Repair Café", "à TRIRA", "de la Régie". */
+function withPreposition(preposition: 'à' | 'de', name: string): string {
+  const contracted = preposition === 'à' ? { le: 'au', les: 'aux' } : { le: 'du', les: 'des' };
+  const match = /^(le|les) (.*)$/i.exec(name);
+  return match ? `${contracted[match[1].toLowerCase() as 'le' | 'les']} ${match[2]}` : `${preposition} ${name}`;
+}
+
+/** What happened to a device, in French: the event itself, not the status it left behind. */
+export function eventLabel(type: string, details?: Record<string, unknown> | null): string {
+  const reconditioner = inSentence(programmeIdentity().reconditioner);
+  switch (type) {
+    case 'intake': return 'Collecté';
+    case 'update': return 'Description modifiée';
+    case 'dispatch': return `Expédié ${withPreposition('à', reconditioner)}`;
+    case 'deliver': return `Reçu ${withPreposition('de', reconditioner)}`;
+    case 'recondition': return 'Reconditionné';
+    case 'schedule': return 'Réservé pour une installation';
+    case 'cancel': return 'Réservation annulée';
+    case 'complete': return 'Installé';
+    case 'return': return 'Retourné';
+    case 'scrap': return 'Mis au rebut';
+    case 'erasure': return details?.result === 'failed' ? 'Effacement échoué' : details?.result === 'passed' ? 'Effacement réussi' : 'Effacement des données';
+    case 'missing': return 'Manquant à la réception';
+    default: return type;
+  }
+}
 
 /** A service's refusal, said in French. */
 export function frenchDetail(error: ProblemError): string {

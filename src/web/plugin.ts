@@ -139,7 +139,7 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
       }
     }
     const web = request.routeOptions.config.web;
-    if (web?.public && request.routeOptions.url?.startsWith('/assets/')) return;
+    if (web?.public && (request.routeOptions.url?.startsWith('/assets/') || request.routeOptions.url === '/favicon.ico')) return;
     const raw = request.cookies[names.session];
     const session = raw ? await findSession(app.db, raw) : undefined;
     if (session) {

@@ -25,6 +25,19 @@ describe('starting the service', () => {
     expect(server.process.exitCode).toBe(0);
   });
 
+  it('when it gets SIGTERM right after answering, then every request line is in its output, one JSON line each', async () => {
+    // Lines are written in blocks (src/logger.ts): the ones still buffered must not be lost.
+    const server = await startServer({ DATABASE_URL: database.url, LOG_LEVEL: 'info' });
+    for (let i = 0; i < 5; i++) expect((await fetch(`${server.url}/api/v1/scan/OP-00000${i}?q=Dupont`)).status).toBe(401);
+    await server.stop();
+    expect(server.process.exitCode).toBe(0);
+    const lines = server.output().split('\n').filter((line) => line.includes('"request completed"')).map((line) => JSON.parse(line));
+    const scans = lines.filter((line) => line.path.startsWith('/api/v1/scan/'));
+    expect(scans.map((line) => [line.method, line.path, line.statusCode])).toEqual([0, 1, 2, 3, 4].map((i) => ['GET', `/api/v1/scan/OP-00000${i}`, 401]));
+    expect(scans.every((line) => typeof line.responseTime === 'number' && typeof line.time === 'number')).toBe(true);
+    expect(server.output()).not.toContain('Dupont');
+  });
+
   it('when ADMIN_API_KEY is set, then that secret works as an admin key and no advice is printed', async () => {
     const secret = 'ci-admin-secret-0123456789abcdef';
     const server = await startServer({ DATABASE_URL: database.url, ADMIN_API_KEY: secret });

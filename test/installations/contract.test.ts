@@ -48,7 +48,7 @@ describe('the loan contract', () => {
     const signedAt = '2026-11-25T14:05:00Z';
     const res = await complete(installation.id, { signature: { imagePng: signaturePng().toString('base64'), signedBy: 'Aïcha Benali-Lefèvre', signedAt } });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    expect(res.body).toMatchObject({ status: 'completed', installedOn: '2026-11-25', installedBy: 'Julien Morel', hasSignature: true, signedAt, contractTemplateVersion: '2026-12-1' });
+    expect(res.body).toMatchObject({ status: 'completed', installedOn: '2026-11-25', installedBy: 'Julien Morel', hasSignature: true, signedAt, contractTemplateVersion: '2026-12-2' });
     expect(res.body.contractNumber).toMatch(/^2026-\d{6}$/);
     for (const d of res.body.devices) expect(d.status).toBe('installed');
 
@@ -86,7 +86,7 @@ describe('the loan contract', () => {
     const last = pages.at(-1)!;
     expect(last).toContain('Fait à Chambéry, le 25 novembre 2026');
     expect(last).toContain('Données personnelles');
-    expect(last).toContain("Signature de l'emprunteur recueillie sur tablette : Marie-Françoise de La Tour, le 26 novembre 2026 à 15 h 10.");
+    expect(last).toContain("Signature de l’emprunteur recueillie sur tablette : Marie-Françoise de La Tour, le 26 novembre 2026 à 15 h 10.");
     expect(last).toContain('Signature du prêteur recueillie sur tablette : Julien Morel, le 26 novembre 2026 à 15 h 12.');
     // The long name wraps in its box (a line may break after a hyphen).
     expect(last.replace(/- /g, '-')).toContain('Marie-Françoise Éléonore de La Tour-d’Auvergne-Lauraguais-Montmorency');
@@ -112,7 +112,7 @@ describe('the loan contract', () => {
     expect((await download(frozen.installation.id)).equals(before)).toBe(true);
 
     const original = fs.readFileSync(templateCopy, 'utf8');
-    fs.writeFileSync(templateCopy, original.replace('version: 2026-12-1', 'version: 2027-01-1').replace('pour une durée de 24 mois', 'pour une durée de 36 mois, clause révisée'));
+    fs.writeFileSync(templateCopy, original.replace('version: 2026-12-2', 'version: 2027-01-1').replace('pour une durée de 24 mois', 'pour une durée de 36 mois, clause révisée'));
     try {
       const after = await download(frozen.installation.id);
       expect(after.equals(before)).toBe(true);
@@ -124,7 +124,7 @@ describe('the loan contract', () => {
       const newer = await complete(draft.installation.id);
       expect(newer.body.contractTemplateVersion).toBe('2027-01-1');
       const got = await ctx.api('installer').get(`/api/v1/installations/${frozen.installation.id}`);
-      expect(got.body.contractTemplateVersion).toBe('2026-12-1');
+      expect(got.body.contractTemplateVersion).toBe('2026-12-2');
     } finally {
       fs.writeFileSync(templateCopy, original);
     }

@@ -68,7 +68,7 @@ async function checkPrint(f: Format, pdf: Buffer, printed: string[], startPositi
       const mine = boxes.filter((b) => b.page === p + 1 && inside(b, rect)).map((b) => b.text);
       expect(mine).toContain(tag);
       if (f.content === 'full') {
-        expect(mine).toContain("Ordi'Pratique");
+        expect(mine).toContain('Ordi’Pratique');
         expect(mine).toContain('Trouvé ? 04 79 96 86 00');
         expect(mine.some((t) => t.startsWith('Ordinateur portable') || t.startsWith('Écran'))).toBe(true);
       } else {

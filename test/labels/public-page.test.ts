@@ -13,7 +13,7 @@ describe('the page a label opens', () => {
     expect(res.text).toContain('<html lang="fr">');
     expect(res.text).toContain(device.assetTag);
     expect(res.text).toContain('Ordinateur portable · Lenovo ThinkPad T480');
-    expect(res.text).toContain("programme d'inclusion numérique <strong>Ordi&#39;Pratique</strong>");
+    expect(res.text).toContain("programme d’inclusion numérique <strong>Ordi&#39;Pratique</strong>");
     expect(res.text).toContain('coordonné par Grand Chambéry.');
     expect(res.text).toContain('href="tel:0479968600"');
     expect(res.text).toContain('Appeler le 04 79 96 86 00');

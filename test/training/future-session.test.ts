@@ -44,4 +44,28 @@ describe('attendance for a session still to come (the suite runs on 2026-12-02; 
     const cleared = await mark(ctx, sessions[0].id, [{ enrolmentId: enrolment.id, status: null }]);
     expect(cleared.items[0].status).toBeNull();
   });
+
+  it('when a session that already has attendance is moved to a date after today, then it is refused naming the date, and it stays where it was', async () => {
+    const { cycle, sessions } = await createCycle(ctx, { sessions: 2, rule: { kind: 'sessions', minSessions: 1 } });
+    const [person] = await trainees(ctx, 1);
+    const enrolment = await enrol(ctx, cycle.id, person);
+    const before = ctx.clock.now();
+    ctx.clock.set('2027-03-03T10:00:00.000Z');
+    try {
+      await ctx.api('installer').put(`/api/v1/training/sessions/${sessions[0].id}/attendance`).send({ records: [{ enrolmentId: enrolment.id, status: 'present' }] }).expect(200);
+      const moved = await ctx.api('installer').patch(`/api/v1/training/sessions/${sessions[0].id}`).send({ date: '2027-03-04' });
+      expect(moved.status, JSON.stringify(moved.body)).toBe(422);
+      expect(moved.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(moved.body.errors).toEqual([{ path: 'date', message: 'after today, and attendance is recorded for this session' }]);
+      const session = (await ctx.api('installer').get(`/api/v1/training/sessions/${sessions[0].id}`)).body;
+      expect(session.date).toBe('2027-03-02');
+      expect((await ctx.api('installer').get(`/api/v1/training/enrolments/${enrolment.id}`)).body.completedOn).toBe('2027-03-02');
+
+      // Moving it to another past day, or moving a session without attendance ahead, stays allowed.
+      await ctx.api('installer').patch(`/api/v1/training/sessions/${sessions[0].id}`).send({ date: '2027-03-01' }).expect(200);
+      await ctx.api('installer').patch(`/api/v1/training/sessions/${sessions[1].id}`).send({ date: '2027-04-20' }).expect(200);
+    } finally {
+      ctx.clock.set(before.toISOString());
+    }
+  });
 });

@@ -24,7 +24,7 @@ describe('the attendance sheet (feuille d’émargement)', () => {
     expect(pages.length).toBe(2);
     expect(pages[0]).toContain('page 1/2');
     expect(pages[1]).toContain('page 2/2');
-    for (const page of pages) expect(page).toContain("Projet cofinancé par l'Union européenne (FEDER)");
+    for (const page of pages) expect(page).toContain('Projet cofinancé par l’Union européenne (FEDER)');
     for (const e of enrolments.slice(0, 20)) {
       const person = people.find((p) => p.id === e.beneficiaryId)!;
       expect(text, person.lastName!).toContain(person.lastName!);
@@ -33,7 +33,7 @@ describe('the attendance sheet (feuille d’émargement)', () => {
     }
     // The 21st is on the waiting list: not expected at the session.
     expect(text).not.toContain(enrolments[20].beneficiaryReference);
-    for (const expected of ["Feuille d'émargement", "Programme Ordi'Pratique", 'mardi 2 mars 2027', 'de 14 h 00 à 16 h 30 (2 h 30)', 'Médiathèque Jean-Jacques Rousseau, Chambéry',
+    for (const expected of ['Feuille d’émargement', 'Programme Ordi’Pratique', 'mardi 2 mars 2027', 'de 14 h 00 à 16 h 30 (2 h 30)', 'Médiathèque Jean-Jacques Rousseau, Chambéry',
       'Atelier 1 : Souris et clavier', 'Sophie Martin', 'Le formateur / la formatrice', 'Absent(e)', 'Excusé(e)', 'Nombre de personnes inscrites : 20']) {
       expect(text, expected).toContain(expected);
     }

@@ -173,4 +173,42 @@ describe('installation day in the web app', () => {
     expect(await textOf(adminPage.locator('main'))).toContain('Planifiée par dérogation (Claire Admin) : Formation suivie dans une autre structure');
     await adminBrowser.context.close();
   });
+
+  it('when an installer calls off a scheduled installation, then the page asks to confirm with a reason, in French next to the field, and the kit is ready again', async () => {
+    const { installation, main: computer } = await scheduleKit(ctx, { beneficiary: await createBeneficiary(ctx, { firstName: 'Yves', lastName: 'Carrel' }) });
+    const installer = await ctx.staff('installer', 'Julien Morel');
+    const { page, context } = await ctx.signedIn(installer);
+    await page.goto(`/installations/${installation.id}`);
+    await page.getByRole('link', { name: 'Annuler l’installation' }).click();
+    await page.waitForURL(`**/installations/${installation.id}/annulation`);
+    expect(await textOf(page.locator('main'))).toContain('L’annulation libère le matériel réservé');
+    // Only spaces: the browser's "required" is satisfied, the server says what is missing, next to the field.
+    await page.getByLabel('Motif de l’annulation').fill('   ');
+    await page.getByRole('button', { name: 'Confirmer l’annulation' }).click();
+    expect(await textOf(page.locator('#reason-error'))).toBe('Indiquez le motif de l’annulation.');
+    expect(await page.getByLabel('Motif de l’annulation').getAttribute('aria-invalid')).toBe('true');
+    expect(await isFocused(page.getByLabel('Motif de l’annulation'))).toBe(true);
+    await checkPage(page, 'installation-annulation-erreur');
+    expect((await ctx.api().get(`/api/v1/devices/${computer.id}`)).body.status).toBe('reserved');
+
+    await page.keyboard.type('La personne a déménagé à Lyon');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\?annulee=1$/);
+    await checkPage(page, 'installation-annulee');
+    expect(await textOf(page.locator('.notice.success'))).toBe('Installation annulée : le matériel est de nouveau prêt.');
+    expect(await textOf(page.locator('main'))).toContain(': La personne a déménagé à Lyon');
+    expect(await page.getByRole('link', { name: 'Annuler l’installation' }).count()).toBe(0);
+    expect((await ctx.api().get(`/api/v1/devices/${computer.id}`)).body.status).toBe('ready');
+    expect((await ctx.api('installer').get(`/api/v1/installations/${installation.id}`)).body).toMatchObject({ status: 'cancelled', cancelReason: 'La personne a déménagé à Lyon' });
+
+    // A second confirmation (another tab, a reload) cancels nothing more and says why.
+    const again = await page.evaluate(async (id) => {
+      const body = new URLSearchParams({ _csrf: document.querySelector<HTMLMetaElement>('meta[name="csrf-token"]')!.content, reason: 'encore' });
+      const res = await fetch(`/installations/${id}/annulation`, { method: 'POST', body });
+      return { status: res.status, text: await res.text() };
+    }, installation.id);
+    expect(again.status).toBe(409);
+    expect(again.text).toContain('Cette installation n’est plus prévue');
+    await context.close();
+  });
 });

@@ -7,7 +7,8 @@ import { checkPage, isFocused, textOf, useBrowserApp } from './browser.js';
 const ctx = useBrowserApp();
 
 describe('a shipment to the reconditioner', () => {
-  it('when a collector scans 3 good codes, an unknown one and a duplicate, then each gets its answer, the shipment is dispatched and its manifest opens', async () => {
+  it('when a collector scans 3 good codes, an unknown one and a duplicate, then each gets its answer, the shipment is dispatched once confirmed, shows its credits, and its manifest opens', async () => {
+    await ctx.api('admin').put('/api/v1/exchange/terms').send({ creditsByKind: { laptop: 1.5 }, effectiveOn: '2025-06-01' }).expect(200);
     const devices = await intake(ctx, [deviceInput(), deviceInput(), deviceInput()]);
     const collector = await ctx.staff('collector', 'Léa Girard');
     const { page, context } = await ctx.signedIn(collector);
@@ -31,9 +32,18 @@ describe('a shipment to the reconditioner', () => {
     await checkPage(page, 'expedition-inconnu');
     expect(await scan(devices[0].assetTag)).toBe(`${devices[0].assetTag} : déjà dans l’expédition.`);
 
-    await page.getByRole('button', { name: 'Expédier' }).click();
-    await page.waitForFunction(() => document.body.innerText.includes('Expédiée le'));
+    // Dispatch cannot be undone: the button only opens a confirmation step, reached and confirmed by keyboard.
+    await page.locator('summary', { hasText: 'Expédier…' }).focus();
+    await page.keyboard.press('Enter');
+    expect(await textOf(page.locator('#dispatch-warning'))).toContain('L’expédition ne pourra plus changer. 3 appareils partent chez TRIRA');
+    expect((await ctx.api().get(`/api/v1/devices/${devices[0].id}`)).body.status).toBe('collected');
+    await page.keyboard.press('Tab');
+    expect(await isFocused(page.getByRole('button', { name: 'Confirmer l’expédition' }))).toBe(true);
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.body.innerText.includes('Crédits acquis'));
     expect(await textOf(page.locator('h1'))).toContain('expédiée · 3 appareils');
+    expect(await textOf(page.locator('.facts'))).toContain('Crédits acquis 4,5');
+    expect(await textOf(page.locator('tr', { hasText: devices[0].assetTag }))).toContain('1,5');
     await checkPage(page, 'expedition-expediee');
     const href = await page.getByRole('link', { name: 'Imprimer le bordereau' }).getAttribute('href');
     const manifest = await context.request.get(href!);
@@ -54,10 +64,26 @@ describe('a shipment to the reconditioner', () => {
     await page.goto(`/expeditions/${shipment.id}`);
     await checkPage(page, 'expedition-reception');
     await page.getByLabel(`${devices[1].assetTag} non reçu`).check();
+    await page.getByLabel('Remarques (facultatif)').fill('Carton ouvert à l’arrivée');
     await page.getByRole('button', { name: 'Confirmer la réception' }).click();
     await page.waitForFunction(() => document.body.innerText.includes('Réception confirmée'));
-    expect(await textOf(page.locator('tr', { hasText: devices[1].assetTag }))).toContain('(non reçu)');
+    expect(await textOf(page.locator('tr', { hasText: devices[1].assetTag }))).toContain('manquant à la réception');
+    expect(await textOf(page.locator('.facts'))).toContain('Remarques de TRIRA Carton ouvert à l’arrivée');
+    await checkPage(page, 'expedition-receptionnee');
     expect((await ctx.api().get(`/api/v1/devices/${devices[1].id}`)).body.missingSince).not.toBeNull();
+
+    // The missing unit reads as missing wherever it shows, not as "expédié".
+    await page.getByRole('link', { name: devices[1].assetTag }).click();
+    expect(await textOf(page.locator('.status strong'))).toBe('manquant à la réception');
+    expect(await textOf(page.locator('.history li').last())).toContain('Manquant à la réception par Atelier TRIRA');
+
+    // The dashboard's latest activity says what happened, to which device, and who did it.
+    await page.goto('/');
+    const activity = await page.locator('#activity-title + ol li').allInnerTexts();
+    expect(activity[0]).toContain(`Manquant à la réception : ${devices[1].assetTag} par Atelier TRIRA`);
+    expect(activity.some((line) => line.includes(`Expédié à TRIRA : ${devices[0].assetTag}`))).toBe(true);
+    expect(activity.some((line) => line.includes(`Collecté : ${devices[0].assetTag}`))).toBe(true);
+    await checkPage(page, 'tableau-de-bord-activite');
     await context.close();
   });
 });

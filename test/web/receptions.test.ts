@@ -62,6 +62,92 @@ describe('a delivery from TRIRA with new units', () => {
   });
 });
 
+describe('refused deliveries and the list of receptions', () => {
+  it('when a scanned label URL and a new unit both lack an attestation, then the refusal names the asset tag and the new unit’s line; once recorded, the delivery is listed from the menu with its counts and opens', async () => {
+    const [back] = await intake(ctx, [deviceInput()]);
+    await move(ctx, [back.id], 'dispatch');
+    const trira = await ctx.staff('reconditioner', 'Atelier TRIRA');
+    const { page, context } = await ctx.signedIn(trira);
+    await page.goto('/receptions/nouvelle');
+    await page.getByLabel('Numéro du bon de livraison').fill('BL-TRIRA-0099');
+    await page.getByLabel('Codes des appareils').fill(`${ctx.config.publicUrl}/d/${back.assetTag}`);
+    await page.getByLabel('Type, ligne 2').selectOption('laptop');
+    await page.getByLabel('Numéro de série, ligne 2').fill('PF-NEW-0099');
+    await page.getByRole('button', { name: 'Enregistrer la réception' }).click();
+    const method = await textOf(page.locator('#method-error'));
+    expect(method).toContain(`(${back.assetTag}, nouvel appareil de la ligne 2)`);
+    expect(method).not.toContain('/d/');
+    const summary = await page.locator('.error-summary li a').evaluateAll((links) => links.map((a) => [a.getAttribute('href'), (a as HTMLElement).innerText]));
+    expect(summary).toContainEqual(['#kind_1', expect.stringContaining('Ligne 2')]);
+    expect(summary.map(([href]) => href)).toContain('#method');
+    await checkPage(page, 'reception-refus-attestation');
+
+    await page.getByLabel('Méthode').selectOption('nist-800-88-purge');
+    await page.getByLabel('Outil').fill('Blancco Drive Eraser 7.14');
+    await page.getByLabel('Effectué le').fill('2026-11-30T10:00');
+    await page.getByLabel('Opérateur').fill('Karim, TRIRA');
+    await page.getByRole('button', { name: 'Enregistrer la réception' }).click();
+    await page.waitForURL(/\/receptions\/[0-9a-z]+$/);
+    const deliveryUrl = page.url();
+
+    await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Réceptions' }).click();
+    await page.waitForURL('**/receptions');
+    await checkPage(page, 'receptions');
+    const row = page.locator('tr', { hasText: 'BL-TRIRA-0099' });
+    expect(await row.locator('td').allInnerTexts()).toEqual(['BL-TRIRA-0099', expect.stringMatching(/^\d\d\/\d\d\/\d{4}$/), '2', '1', '1', 'Atelier TRIRA']);
+    await row.getByRole('link', { name: 'BL-TRIRA-0099' }).click();
+    await page.waitForURL(deliveryUrl);
+    await page.getByRole('link', { name: 'Toutes les réceptions' }).click();
+    await page.waitForURL('**/receptions');
+    await context.close();
+  });
+});
+
+describe('a donor’s page', () => {
+  it('when a collector opens a donor, then its contact shows; an edit made meanwhile is named without losing what was typed, a bad SIRET is refused next to its field, and a good edit is saved', async () => {
+    const donor = await createDonor(ctx, { name: 'Savoie Solaire', contactName: 'Inès Martin', contactEmail: 'ines.martin@savoie-solaire.example.fr', contactPhone: '04 79 11 22 33' });
+    const collector = await ctx.staff('collector', 'Léo Blanc');
+    const { page, context } = await ctx.signedIn(collector);
+    await page.goto(`/donateurs/${donor.id}`);
+    const facts = await textOf(page.locator('#identity-title + dl'));
+    expect(facts).toContain('Contact Inès Martin');
+    expect(facts).toContain('ines.martin@savoie-solaire.example.fr');
+    expect(facts).toContain('04 79 11 22 33');
+    await checkPage(page, 'donateur');
+
+    await page.locator('summary', { hasText: 'Modifier le donateur' }).click();
+    await page.getByLabel('Contact', { exact: true }).fill('Paul Girard');
+    // Meanwhile someone else changes the donor through the API.
+    await ctx.api('collector').patch(`/api/v1/donors/${donor.id}`).send({ city: 'Chambéry' }).expect(200);
+    await page.getByRole('button', { name: 'Enregistrer les modifications' }).click();
+    expect(await textOf(page.locator('.notice.error'))).toContain('modifié entre-temps');
+    expect(await page.getByLabel('Contact', { exact: true }).inputValue()).toBe('Paul Girard');
+    // The record above the form is the one now stored: the other person's change shows.
+    expect(await textOf(page.locator('#identity-title + dl'))).toContain('Chambéry');
+    expect((await ctx.api().get(`/api/v1/donors/${donor.id}`)).body.contactName).toBe('Inès Martin');
+    await page.getByLabel('Ville').fill('Chambéry');
+
+    await page.getByLabel('SIRET (facultatif)').fill('12345678901234');
+    expect(await textOf(page.locator('#siret-live'))).toContain('n’est pas valide');
+    await page.getByRole('button', { name: 'Enregistrer les modifications' }).click();
+    expect(await textOf(page.locator('#siret-error'))).toBe('Ce SIRET n’est pas valide : vérifiez les chiffres.');
+    expect(await page.getByLabel('Contact', { exact: true }).inputValue()).toBe('Paul Girard');
+    await checkPage(page, 'donateur-modifier-erreur');
+
+    await page.getByLabel('SIRET (facultatif)').fill('');
+    await page.getByRole('button', { name: 'Enregistrer les modifications' }).click();
+    await page.waitForURL(/modifie=1/);
+    expect(await textOf(page.locator('#identity-title + dl'))).toContain('Contact Paul Girard');
+    expect((await ctx.api().get(`/api/v1/donors/${donor.id}`)).body).toMatchObject({ contactName: 'Paul Girard', city: 'Chambéry', contactEmail: 'ines.martin@savoie-solaire.example.fr' });
+
+    // The API's PATCH takes the same ETag: a stale one changes nothing.
+    const read = await ctx.api().get(`/api/v1/donors/${donor.id}`).expect(200);
+    await ctx.api('collector').patch(`/api/v1/donors/${donor.id}`).send({ notes: 'Appeler avant' }).expect(200);
+    await ctx.api('collector').patch(`/api/v1/donors/${donor.id}`).set('If-Match', read.headers.etag).send({ notes: 'Trop tard' }).expect(412);
+    await context.close();
+  });
+});
+
 describe('the collections list', () => {
   it('when a collector opens Collectes from the menu, then collections are listed newest first and filtered by donor, dates and the status of their devices, each linking to its page', async () => {
     const alpes = await createDonor(ctx, { name: 'Alpes Conseil' });

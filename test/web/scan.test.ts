@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { deviceInput, intake } from '../helpers/factories.js';
-import { checkPage, isFocused, textOf, useBrowserApp } from './browser.js';
+import { dialect } from '../helpers/app.js';
+import { checkPage, isFocused, SCREENSHOTS, textOf, useBrowserApp } from './browser.js';
 
 const ctx = useBrowserApp();
 
@@ -64,6 +65,46 @@ describe('signing in and scanning', () => {
     expect(await textOf(page.locator('table.cards tbody'))).toContain(device.assetTag);
     expect(await page.locator('table.cards tbody tr').count()).toBe(1);
     await checkPage(page, 'appareils');
+    await context.close();
+  });
+});
+
+describe('the frame around every page', () => {
+  it('when a page opens, then its icon is served fingerprinted and cached for a year (and /favicon.ico answers), and on a phone the menu folds behind a button that opens with the keyboard', async () => {
+    const collector = await ctx.staff('collector');
+    const { page, context } = await ctx.signedIn(collector);
+    const icon = await page.locator('link[rel="icon"]').getAttribute('href');
+    expect(icon).toMatch(/^\/assets\/favicon\.[0-9a-f]{10}\.ico$/);
+    const fingerprinted = await context.request.get(icon!);
+    expect(fingerprinted.status()).toBe(200);
+    expect(fingerprinted.headers()).toMatchObject({ 'content-type': 'image/x-icon', 'cache-control': 'public, max-age=31536000, immutable' });
+    const byName = await context.request.get('/favicon.ico');
+    expect(byName.status()).toBe(200);
+    expect(Buffer.compare(await byName.body(), await fingerprinted.body())).toBe(0);
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto('/appareils');
+    const toggle = page.getByRole('button', { name: 'Menu' });
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+    expect(await page.getByRole('link', { name: 'Donateurs' }).isVisible()).toBe(false);
+    // The page's title sits under the header bar, not a screen of links below it.
+    expect((await page.locator('h1').boundingBox())!.y).toBeLessThan(150);
+    await checkPage(page, 'menu-ferme');
+    await toggle.focus();
+    await page.keyboard.press('Enter');
+    expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+    await page.keyboard.press('Tab');
+    expect(await isFocused(page.getByRole('link', { name: 'Scanner' }))).toBe(true);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: `${SCREENSHOTS}/${dialect}-menu-ouvert-390.png` });
+    await page.keyboard.press('Escape');
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+    expect(await isFocused(toggle)).toBe(true);
+
+    // On a desktop the menu is always there and the button is not.
+    await page.setViewportSize({ width: 1280, height: 800 });
+    expect(await toggle.isVisible()).toBe(false);
+    expect(await page.getByRole('link', { name: 'Donateurs' }).isVisible()).toBe(true);
     await context.close();
   });
 });

@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pdfText } from '../helpers/pdf.js';
 import { AFTER_CYCLE, createCycle, enrol, trainees, type EnrolmentBody, type SessionBody } from '../helpers/training.js';
-import { checkPage, textOf, useBrowserApp } from './browser.js';
+import { checkPage, isFocused, textOf, useBrowserApp } from './browser.js';
 
 const ctx = useBrowserApp();
 // What beneficiaryInput() holds besides names: a trainer must never see any of it.
@@ -229,5 +229,137 @@ describe('the training pages for BLÉ', () => {
     expect(await page.getByRole('link', { name: /Pointer/ }).count()).toBe(0);
     expect((await page.goto(`/formations/seances/${mine.sessions[0].id}/presences`))!.status()).toBe(403);
     await context.close();
+  });
+});
+
+describe('withdrawal, self-assessments and the admin’s override, in the pages', () => {
+  let cycleId: string;
+  let people: EnrolmentBody[];
+  const first = ['Anne', 'Paul', 'Rose', 'Marc', 'Lina', 'Hugo'];
+  const last = ['Vidal', 'Roche', 'Brun', 'Colin', 'Faure', 'Roy'];
+  const levels = (values: number[]) => Object.fromEntries(['mouseKeyboard', 'browsing', 'email', 'onlineProcedures', 'onlineSafety'].map((s, i) => [s, values[i]]));
+  const evaluate = async (enrolmentId: string, moment: 'start' | 'end', values: number[]) =>
+    ctx.api('installer').put(`/api/v1/training/enrolments/${enrolmentId}/evaluations/${moment}`).send(levels(values)).expect(200);
+
+  beforeAll(async () => {
+    const { cycle } = await createCycle(ctx, { sessions: 2, capacity: 5, trainerIds: [trainer.id], title: 'Ateliers de Bissy' });
+    cycleId = cycle.id;
+    people = [];
+    for (const person of await trainees(ctx, 6, (i) => ({ firstName: first[i], lastName: last[i] }))) people.push(await enrol(ctx, cycleId, person));
+  });
+
+  it('when an installer withdraws a person, then the reason is asked for next to the field, and the first on the waiting list gets the place', async () => {
+    const { page, context } = await ctx.signedIn(await ctx.staff('installer', 'Camille Roux'));
+    await page.goto(`/formations/${cycleId}`);
+    expect(await textOf(page.locator('[data-waiting]'))).toBe('Hugo Roy');
+    await page.getByRole('link', { name: 'Désister Anne Vidal' }).click();
+    await page.waitForURL(`**/formations/inscriptions/${people[0].id}/desistement`);
+    await checkPage(page, 'desistement');
+    await page.getByLabel('Motif du désistement').fill('  ');
+    await page.getByRole('button', { name: 'Confirmer le désistement' }).click();
+    expect(await textOf(page.locator('#reason-error'))).toBe('Indiquez le motif du désistement.');
+    expect(await isFocused(page.getByLabel('Motif du désistement'))).toBe(true);
+    await page.keyboard.type('horaires incompatibles avec son travail');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\?desiste=/);
+    const notice = await textOf(page.locator('.notice.success'));
+    expect(notice).toContain('Désistement enregistré pour Anne Vidal.');
+    expect(notice).toContain('Hugo Roy obtient la place libérée : c’était la première personne de la liste d’attente.');
+    await checkPage(page, 'formation-desistement');
+    expect(await textOf(page.locator('#inscrits tbody'))).toContain('Hugo Roy');
+    expect(await textOf(page.locator('section', { hasText: 'Liste d’attente' }))).toContain('Personne n’attend une place.');
+    expect(await textOf(page.locator('section', { hasText: 'Désistements' }))).toContain('Anne Vidal, le');
+    const hugo = (await ctx.api('installer').get(`/api/v1/training/enrolments/${people[5].id}`)).body;
+    expect(hugo).toMatchObject({ status: 'enrolled', waitingPosition: null });
+    expect((await ctx.api('installer').get(`/api/v1/training/enrolments/${people[0].id}`)).body).toMatchObject({ status: 'withdrawn', withdrawalReason: 'horaires incompatibles avec son travail' });
+    await context.close();
+  });
+
+  it('when an installer records a self-assessment with the keyboard, then the review shows progress per skill; individual answers for them only, the averages for the trainer', async () => {
+    // Paul, Rose, Marc and Lina answered through the API; Hugo (who got Anne's place) answers in the page.
+    for (const [i, start, end] of [[1, 1, 3], [2, 2, 3], [3, 2, 4], [4, 1, 3]] as const) {
+      await evaluate(people[i].id, 'start', Array(5).fill(start));
+      await evaluate(people[i].id, 'end', Array(5).fill(end));
+    }
+    const { page, context } = await ctx.signedIn(await ctx.staff('installer', 'Camille Roux'));
+    await page.goto(`/formations/${cycleId}`);
+    await page.getByRole('link', { name: 'Auto-évaluation de début de Hugo Roy' }).click();
+    await page.waitForURL(`**/formations/inscriptions/${people[5].id}/evaluation/debut`);
+    await checkPage(page, 'auto-evaluation');
+    const groups = page.locator('fieldset.levels');
+    expect(await groups.count()).toBe(5);
+    // Keyboard only: Space picks level 1 in a group, each arrow moves one level up. The last group is left out.
+    for (const [i, level] of [1, 2, 1, 2].entries()) {
+      await groups.nth(i).getByRole('radio').first().focus();
+      await page.keyboard.press('Space');
+      for (let n = 1; n < level; n++) await page.keyboard.press('ArrowRight');
+    }
+    await page.getByRole('button', { name: 'Enregistrer l’auto-évaluation' }).focus();
+    await page.keyboard.press('Enter');
+    expect(await textOf(page.locator('#onlineSafety-error'))).toBe('Choisissez un niveau pour « Se protéger en ligne ».');
+    expect(await page.locator('.error-summary a').getAttribute('href')).toBe('#onlineSafety-1');
+    expect(await groups.nth(1).getByRole('radio', { name: '2 — Un peu, avec de l’aide' }).isChecked()).toBe(true);
+    await checkPage(page, 'auto-evaluation-erreur');
+    await page.locator('#onlineSafety-1').focus();
+    await page.keyboard.press('Space');
+    await page.keyboard.press('ArrowRight');
+    await page.getByRole('button', { name: 'Enregistrer l’auto-évaluation' }).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/bilan\?enregistre=/);
+    expect(await textOf(page.locator('.notice.success'))).toBe('Auto-évaluation de début de cycle enregistrée pour Hugo Roy.');
+    await evaluate(people[5].id, 'end', Array(5).fill(3));
+
+    await page.reload();
+    await checkPage(page, 'bilan-installateur');
+    // Souris et clavier: starts 1, 2, 2, 1, 1 (mean 1,4), ends 3, 3, 4, 3, 3 (mean 3,2): +1,8, all five improved.
+    expect(await textOf(page.locator('tr', { hasText: 'Utiliser la souris et le clavier' }).first())).toBe('Utiliser la souris et le clavier 1,4 3,2 +1,8 5 sur 5');
+    expect(await textOf(page.locator('tr', { hasText: 'Hugo Roy' }))).toBe('Hugo Roy 1 → 3 2 → 3 1 → 3 2 → 3 2 → 3');
+    await context.close();
+
+    const sophie = await ctx.signedIn(trainer);
+    await sophie.page.goto(`/formations/${cycleId}`);
+    expect(await sophie.page.getByRole('link', { name: /Désister|Auto-évaluation|dérogation/ }).count()).toBe(0);
+    await sophie.page.getByRole('link', { name: 'Bilan du cycle (auto-évaluations)' }).click();
+    await sophie.page.waitForURL(`**/formations/${cycleId}/bilan`);
+    await checkPage(sophie.page, 'bilan-formateur');
+    const text = await textOf(sophie.page.locator('main'));
+    expect(text).toContain('Utiliser la souris et le clavier 1,4 3,2 +1,8 5 sur 5');
+    expect(text).not.toContain('Réponses individuelles');
+    for (const name of ['Hugo', 'Roy', 'Paul', people[5].beneficiaryReference]) expect(text).not.toContain(name);
+    expect((await sophie.page.goto(`/formations/inscriptions/${people[5].id}/evaluation/fin`))!.status()).toBe(403);
+    await sophie.context.close();
+  }, 180_000);
+
+  it('when an admin validates a cycle by override with a reason, then it is recorded; an installer sees no such button and a forged post is refused', async () => {
+    const admin = await ctx.signedIn(await ctx.staff('admin', 'Claire Admin'));
+    await admin.page.goto(`/formations/${cycleId}`);
+    await admin.page.getByRole('link', { name: 'Valider par dérogation pour Paul Roche' }).click();
+    await admin.page.waitForURL(`**/formations/inscriptions/${people[1].id}/validation`);
+    await checkPage(admin.page, 'validation-derogation');
+    await admin.page.getByLabel('Motif de la dérogation').fill(' ');
+    await admin.page.getByRole('button', { name: 'Valider le cycle' }).click();
+    expect(await textOf(admin.page.locator('#reason-error'))).toBe('Indiquez le motif de la dérogation.');
+    await admin.page.getByLabel('Motif de la dérogation').fill('a suivi le même cycle à la Maison des associations');
+    await admin.page.getByLabel('Motif de la dérogation').press('Enter');
+    await admin.page.waitForURL(/\?validee=/);
+    expect(await textOf(admin.page.locator('.notice.success'))).toContain('Cycle validé par dérogation pour Paul Roche');
+    expect(await textOf(admin.page.locator('tr', { hasText: 'Paul Roche' }))).toContain('(dérogation : a suivi le même cycle à la Maison des associations)');
+    await checkPage(admin.page, 'formation-derogation');
+    await admin.context.close();
+    const paul = (await ctx.api('installer').get(`/api/v1/training/enrolments/${people[1].id}`)).body;
+    expect(paul).toMatchObject({ completionSource: 'override', overrideReason: 'a suivi le même cycle à la Maison des associations' });
+    expect((await ctx.api('installer').get(`/api/v1/beneficiaries/${paul.beneficiaryId}`)).body.trainingCompletedOn).toBe(paul.completedOn);
+
+    const installer = await ctx.signedIn(await ctx.staff('installer', 'Camille Roux'));
+    await installer.page.goto(`/formations/${cycleId}`);
+    expect(await installer.page.getByRole('link', { name: /dérogation/ }).count()).toBe(0);
+    const forged = await installer.page.evaluate(async (id) => {
+      const body = new URLSearchParams({ _csrf: document.querySelector<HTMLMetaElement>('meta[name="csrf-token"]')!.content, completedOn: '2026-11-30', reason: 'forged' });
+      return (await fetch(`/formations/inscriptions/${id}/validation`, { method: 'POST', body })).status;
+    }, people[2].id);
+    expect(forged).toBe(403);
+    expect((await ctx.api('installer').get(`/api/v1/training/enrolments/${people[2].id}`)).body.completionSource).toBeNull();
+    expect((await installer.page.goto(`/formations/inscriptions/${people[2].id}/validation`))!.status()).toBe(403);
+    await installer.context.close();
   });
 });

@@ -56,32 +56,68 @@ export async function revokeApiKey(db: Db, id: string): Promise<void> {
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
   if (Number(result.numUpdatedRows) === 0) throw notFound(`Active API key ${id}`);
+  forgetKeys((actor) => actor.keyId === id);
 }
 
 /**
- * Looked up on every request, so a revoked key stops working at once on every instance.
- * The lookup is by the hash of a 256-bit secret: there is nothing for a timing attack to learn.
- * On SQLite the answer comes without a promise: this runs on every request, and a promise (with
- * the async hook around it) cost a measurable share of the scan route's throughput.
+ * Valid keys checked in the last second, by the hash of their secret (never the secret itself):
+ * a key's lookup was, with its read transaction, a tenth of the scan route's server CPU.
+ * Only keys that authenticated are kept, so a wrong key is looked up every time and no dump of
+ * this process lists the guesses. A revocation or role change made by this process forgets the
+ * key at once; one made elsewhere (another instance, `npm run api-key -- revoke`) is seen within
+ * KEY_CACHE_MS, when the entry is next looked up again.
+ */
+const KEY_CACHE_MS = 1000;
+const KEY_CACHE_SIZE = 1000;
+interface CachedKey {
+  db: Db;
+  actor: Actor;
+  /** performance.now() of the lookup: a monotonic reading, not a business time. */
+  checkedAt: number;
+}
+const keyCache = new Map<string, CachedKey>();
+/** Bumped by every forget, so that a lookup begun before a revocation is not cached after it. */
+let keyCacheGeneration = 0;
+
+function forgetKeys(which: (actor: Actor) => boolean): void {
+  keyCacheGeneration++;
+  for (const [hash, entry] of keyCache) if (which(entry.actor)) keyCache.delete(hash);
+}
+
+/**
+ * Checked on every request; a revoked key stops working at once in this process and within a
+ * second on every other (see `keyCache`). The lookup is by the hash of a 256-bit secret: there
+ * is nothing for a timing attack to learn. On SQLite the answer comes without a promise: this
+ * runs on every request, and a promise (with the async hook around it) cost a measurable share
+ * of the scan route's throughput.
  */
 export function authenticateKey(db: Db, secret: string): Actor | undefined | Promise<Actor | undefined> {
-  // No cache of secrets (not even of their hashes keyed by the secret): one SHA-256 of a short
-  // string costs about a microsecond, and a process memory dump must not list every key tried.
   const hash = hashKey(secret);
+  const cached = keyCache.get(hash);
+  if (cached && cached.db === db && performance.now() - cached.checkedAt < KEY_CACHE_MS) return cached.actor;
+  const generation = keyCacheGeneration;
+  const remember = (row: KeyRow | undefined) => {
+    const actor = toActor(row);
+    if (actor && generation === keyCacheGeneration) {
+      if (keyCache.size >= KEY_CACHE_SIZE) keyCache.clear();
+      keyCache.set(hash, { db, actor, checkedAt: performance.now() });
+    } else keyCache.delete(hash);
+    return actor;
+  };
   const statement = cachedSqlite(db, 'select id, name, role from api_keys where key_hash = ? and revoked_at is null');
-  if (statement) return toActor(statement.get(hash) as KeyRow | undefined);
+  if (statement) return remember(statement.get(hash) as KeyRow | undefined);
   return db.kysely
     .selectFrom('api_keys')
     .select(['id', 'name', 'role'])
     .where('key_hash', '=', hash)
     .where('revoked_at', 'is', null)
     .executeTakeFirst()
-    .then(toActor);
+    .then(remember);
 }
 
 type KeyRow = Pick<ApiKeyRow, 'id' | 'name' | 'role'>;
 function toActor(row: KeyRow | undefined): Actor | undefined {
-  return row ? { keyId: row.id, name: row.name, role: row.role as Role } : undefined;
+  return row ? Object.freeze({ keyId: row.id, name: row.name, role: row.role as Role }) : undefined;
 }
 
 export async function countActiveKeys(db: Db): Promise<number> {
@@ -109,7 +145,10 @@ export async function ensureAdminKey(db: Db, secret: string): Promise<boolean> {
     );
   }
   if (existing?.role === 'admin') return false;
-  if (existing) await db.kysely.updateTable('api_keys').set({ role: 'admin' }).where('id', '=', existing.id).execute();
+  if (existing) {
+    await db.kysely.updateTable('api_keys').set({ role: 'admin' }).where('id', '=', existing.id).execute();
+    forgetKeys((actor) => actor.keyId === existing.id);
+  }
   else await createApiKey(db, { name: 'admin (ADMIN_API_KEY)', role: 'admin' }, secret);
   return true;
 }

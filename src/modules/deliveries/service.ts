@@ -181,10 +181,11 @@ export async function getDelivery(db: Db, id: string): Promise<Delivery> {
   };
 }
 
-export async function listDeliveries(db: Db, limit: number, cursor?: string) {
+/** Deliveries in the order they were recorded (`newest` first for the staff's list). */
+export async function listDeliveries(db: Db, limit: number, cursor?: string, order: 'oldest' | 'newest' = 'oldest') {
   const after = decodeCursor<string>(cursor, 'string');
-  let select = db.kysely.selectFrom('deliveries').selectAll().orderBy('id').limit(limit + 1);
-  if (after) select = select.where('id', '>', after);
+  let select = db.kysely.selectFrom('deliveries').selectAll().orderBy('id', order === 'newest' ? 'desc' : 'asc').limit(limit + 1);
+  if (after) select = select.where('id', order === 'newest' ? '<' : '>', after);
   const rows = await select.execute();
   const counts = await countsFor(db.kysely, rows.map((r) => r.id));
   return toPage(rows, limit, (r) => r.id, (r) => toSummary(r, counts.get(r.id)));

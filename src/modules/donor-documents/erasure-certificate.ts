@@ -88,7 +88,7 @@ export async function renderErasureCertificate(db: Db, collectionId: string): Pr
   const number = formatCertificateNumber(issued.number);
   const identity = programmeIdentity();
 
-  const doc = createPdf({ title: `Certificat d'effacement des données ${number}`, bufferPages: true });
+  const doc = createPdf({ title: `Certificat d’effacement des données ${number}`, bufferPages: true });
   const bytes = await renderPdf(doc, () => {
     const title = complete ? 'Certificat d’effacement des données' : 'Certificat d’effacement des données — partiel';
     drawHeader(doc, identity.collector, title, `Certificat n° ${number} — établi le ${frLongDate(issued.issuedAt)}`);

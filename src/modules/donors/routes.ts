@@ -1,10 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { isNotModified, sendNotModified } from '../../http/negotiate.js';
 import { WRITERS } from '../../http/roles.js';
 import { pageSchema } from '../../http/pagination.js';
 import { idParams } from '../../shared/fields.js';
 import { createDonorSchema, donorSchema, listDonorsQuerySchema, updateDonorSchema } from './schemas.js';
-import { createDonor, getDonor, listDonors, updateDonor } from './service.js';
+import { createDonor, donorEtag, getDonorRow, listDonors, toDonor, updateDonor } from './service.js';
 
 export async function donorRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
@@ -20,11 +22,29 @@ export async function donorRoutes(fastify: FastifyInstance) {
   }, async (request) => listDonors(app.db, request.query));
 
   app.get('/donors/:id', {
-    schema: { operationId: 'getDonor', tags, summary: 'Get a donor', params: idParams, response: { 200: donorSchema } },
-  }, async (request) => getDonor(app.db, request.params.id));
+    schema: { operationId: 'getDonor', tags, summary: 'Get a donor (with an ETag)', params: idParams, response: { 200: donorSchema, 304: z.null() } },
+  }, async (request, reply) => {
+    const row = await getDonorRow(app.db, request.params.id);
+    const etag = donorEtag(row);
+    reply.header('ETag', etag).header('Cache-Control', 'private, no-cache');
+    if (isNotModified(request, etag)) return sendNotModified(reply);
+    return toDonor(row);
+  });
 
   app.patch('/donors/:id', {
     config: { roles: WRITERS.donors },
-    schema: { operationId: 'updateDonor', tags, summary: 'Change a donor', params: idParams, body: updateDonorSchema, response: { 200: donorSchema } },
-  }, async (request) => updateDonor(app.db, request.params.id, request.body));
+    schema: {
+      operationId: 'updateDonor',
+      tags,
+      summary: 'Change a donor',
+      description: 'Send the ETag you read as `If-Match`: a donor changed meanwhile answers 412.',
+      params: idParams,
+      headers: z.object({ 'if-match': z.string().max(200).optional() }),
+      body: updateDonorSchema,
+      response: { 200: donorSchema },
+    },
+  }, async (request, reply) => {
+    const row = await updateDonor(app.db, request.params.id, request.body, request.headers['if-match']);
+    return reply.header('ETag', donorEtag(row)).send(toDonor(row));
+  });
 }

@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import type { Db } from '../../db/connection.js';
 import { newId } from '../../db/ids.js';
 import type { DonorRow, DonorTable } from '../../db/schema.js';
-import { nowIso } from '../../db/transaction.js';
+import { inTransaction, nowIso } from '../../db/transaction.js';
 import { decodeCursor, toPage } from '../../http/pagination.js';
-import { notFound } from '../../http/problem.js';
+import { notFound, ProblemError } from '../../http/problem.js';
 import { containsPattern, lowerLike } from '../../shared/search.js';
 import type { CreateDonor, Donor, ListDonorsQuery, UpdateDonor } from './schemas.js';
 
@@ -71,15 +72,27 @@ export async function getDonor(db: Db, id: string): Promise<Donor> {
   return toDonor(await getDonorRow(db, id));
 }
 
-export async function updateDonor(db: Db, id: string, patch: UpdateDonor): Promise<Donor> {
-  const row = await db.kysely
-    .updateTable('donors')
-    .set({ ...toColumns(patch), updated_at: nowIso() })
-    .where('id', '=', id)
-    .returningAll()
-    .executeTakeFirst();
-  if (!row) throw notFound(`Donor ${id}`);
-  return toDonor(row);
+/** A donor's version for `If-Match`: its content, so any change since it was read shows. */
+export function donorEtag(row: DonorRow): string {
+  return `"${createHash('sha256').update(JSON.stringify(toDonor(row))).digest('base64url').slice(0, 22)}"`;
+}
+
+/** Changes a donor; with `ifMatch` (an ETag read before), a donor changed meanwhile is a 412 and nothing is written. */
+export async function updateDonor(db: Db, id: string, patch: UpdateDonor, ifMatch?: string): Promise<DonorRow> {
+  return inTransaction(db, async (trx) => {
+    const before = await trx.selectFrom('donors').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!before) throw notFound(`Donor ${id}`);
+    if (ifMatch !== undefined && !ifMatch.split(',').map((t) => t.trim().replace(/^W\//, '')).some((t) => t === '*' || t === donorEtag(before))) {
+      throw new ProblemError(412, `The donor changed since you read it (now ${donorEtag(before)}); read it again`, { etag: donorEtag(before) });
+    }
+    const row = await trx
+      .updateTable('donors')
+      .set({ ...toColumns(patch), updated_at: nowIso() })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return row;
+  });
 }
 
 export async function listDonors(db: Db, query: ListDonorsQuery) {

@@ -107,7 +107,7 @@ export function renderContract(template: ContractTemplate, facts: ContractFacts,
     drawHeader(doc, facts.identity.lender, fill(title, vals), subtitle);
     if (rendering.mode === 'redacted') {
       doc.font('regular').fontSize(8.5).fillColor('#555555').text(
-        `Copie anonymisée le ${frLongDate(rendering.redactedOn)} : l'identité, l'adresse, les coordonnées et la signature de l'emprunteur ont été supprimées.` +
+        `Copie anonymisée le ${frLongDate(rendering.redactedOn)} : l’identité, l’adresse, les coordonnées et la signature de l’emprunteur ont été supprimées.` +
           (rendering.originalSha256 ? ` Empreinte SHA-256 du contrat signé : ${rendering.originalSha256}.` : ''),
         { width },
       ).fillColor('black').moveDown(0.8);
@@ -191,7 +191,7 @@ function drawSignatures(doc: PDFKit.PDFDocument, facts: ContractFacts, rendering
   const borrower = rendering.mode === 'redacted' ? REMOVED : rendering.person.fullName;
   const [lenderBox, borrowerBox] = drawSignatureBoxes(doc, [
     { caption: `Pour le prêteur (${inSentence(facts.identity.lender)})`, name: facts.staffName ?? 'Nom : ______________________' },
-    { caption: "L'emprunteur", name: borrower },
+    { caption: 'L’emprunteur', name: borrower },
   ]);
   const staff = rendering.mode === 'draft' ? null : rendering.staffSignature ?? null;
   const signature = rendering.mode === 'final' ? rendering.signature : null;
@@ -202,8 +202,8 @@ function drawSignatures(doc: PDFKit.PDFDocument, facts: ContractFacts, rendering
   doc.font('regular').fontSize(8).fillColor('#555555');
   const notes = [
     staff ? `Signature du prêteur recueillie sur tablette : ${staff.signedBy}, le ${frDateTime(staff.signedAt)}.` : '',
-    signature ? `Signature de l'emprunteur recueillie sur tablette : ${signature.signedBy}, le ${frDateTime(signature.signedAt)}.` : '',
-    rendering.mode === 'redacted' ? "Signature manuscrite ou tablette de l'emprunteur supprimée lors de l'anonymisation." : '',
+    signature ? `Signature de l’emprunteur recueillie sur tablette : ${signature.signedBy}, le ${frDateTime(signature.signedAt)}.` : '',
+    rendering.mode === 'redacted' ? 'Signature manuscrite ou tablette de l’emprunteur supprimée lors de l’anonymisation.' : '',
   ].filter(Boolean);
   for (const note of notes) doc.text(note, doc.page.margins.left, doc.y, { width });
   doc.fillColor('black');

@@ -1,5 +1,5 @@
 import type { Config } from '../../config.js';
-import type { BeneficiaryRow } from '../../db/schema.js';
+import type { BeneficiaryRow, DeviceRow, InstallationDeviceRow } from '../../db/schema.js';
 import type { Executor } from '../../db/transaction.js';
 import { programmeIdentity } from '../../shared/identity.js';
 import type { ContractFacts, ContractPerson, KitItem } from './contract.js';
@@ -10,7 +10,10 @@ export function currentTemplate(config: Pick<Config, 'contractTemplate'>) {
   return loadContractTemplate(config.contractTemplate ?? DEFAULT_CONTRACT_TEMPLATE);
 }
 
-export function personOf(row: BeneficiaryRow): ContractPerson {
+/** The columns of a person the contract prints. */
+export const PERSON_COLUMNS = ['reference', 'first_name', 'last_name', 'address_line', 'postcode', 'city', 'phone'] as const;
+
+export function personOf(row: Pick<BeneficiaryRow, (typeof PERSON_COLUMNS)[number]>): ContractPerson {
   return {
     fullName: [row.first_name, row.last_name].filter(Boolean).join(' ') || row.reference,
     addressLine: row.address_line,
@@ -19,6 +22,10 @@ export function personOf(row: BeneficiaryRow): ContractPerson {
     phone: row.phone,
   };
 }
+
+type KitRow = Pick<DeviceRow, 'asset_tag' | 'asset_number' | 'kind' | 'brand' | 'model' | 'serial_number' | 'cpu' | 'ram_gb' | 'storage_gb' | 'storage_type' | 'os' | 'grade'> & {
+  role: InstallationDeviceRow['role'];
+};
 
 export async function kitOf(db: Executor, installationId: string): Promise<KitItem[]> {
   const rows = await db
@@ -30,7 +37,12 @@ export async function kitOf(db: Executor, installationId: string): Promise<KitIt
     ])
     .where('installation_devices.installation_id', '=', installationId)
     .execute();
-  rows.sort((a, b) => (a.role === b.role ? Number(a.asset_number) - Number(b.asset_number) : a.role === 'main' ? -1 : 1));
+  return kitFrom(rows);
+}
+
+/** The kit as the contract lists it (main device first, then by asset number), from rows already read. */
+export function kitFrom(rows: KitRow[]): KitItem[] {
+  rows = [...rows].sort((a, b) => (a.role === b.role ? Number(a.asset_number) - Number(b.asset_number) : a.role === 'main' ? -1 : 1));
   return rows.map((r) => ({
     assetTag: r.asset_tag,
     role: r.role,
@@ -53,13 +65,23 @@ export async function contractFacts(
   config: Pick<Config, 'retentionMonths'>,
   final?: { number: string; installedOn: string; staffName: string },
 ): Promise<ContractFacts> {
+  return factsFrom(installation, await kitOf(db, installation.id), config, final);
+}
+
+/** What a contract states, from an installation and its kit already read. */
+export function factsFrom(
+  installation: Pick<LightInstallation, 'scheduled_on' | 'beneficiary_reference' | 'accessories'>,
+  kit: KitItem[],
+  config: Pick<Config, 'retentionMonths'>,
+  final?: { number: string; installedOn: string; staffName: string },
+): ContractFacts {
   return {
     number: final?.number ?? null,
     scheduledOn: installation.scheduled_on,
     installedOn: final?.installedOn ?? null,
     staffName: final?.staffName ?? null,
     beneficiaryReference: installation.beneficiary_reference,
-    kit: await kitOf(db, installation.id),
+    kit,
     accessories: JSON.parse(installation.accessories) as string[],
     retentionMonths: config.retentionMonths,
     identity: programmeIdentity(),

@@ -34,7 +34,7 @@ export function renderReturnReceipt(data: ReceiptData): Promise<Buffer> {
   const identity = programmeIdentity();
   const doc = createPdf({ title: `Bon de restitution — contrat n° ${data.contractNumber}`, bufferPages: true });
   const width = doc.page.width - doc.page.margins.left - doc.page.margins.right;
-  const who = data.borrower ? `${data.borrower} (dossier ${data.beneficiaryReference})` : `l'emprunteur du dossier ${data.beneficiaryReference}`;
+  const who = data.borrower ? `${data.borrower} (dossier ${data.beneficiaryReference})` : `l’emprunteur du dossier ${data.beneficiaryReference}`;
   const back = data.lent.filter((d) => d.returned);
   const describe = (d: ReceiptData['lent'][number]) => [kindLabelFr(d.kind), d.brand, d.model].filter(Boolean).join(' ');
   const { accessoriesOut, extraBack, summary } = loanOutstanding(
@@ -75,7 +75,7 @@ export function renderReturnReceipt(data: ReceiptData): Promise<Buffer> {
     doc.moveDown(1);
     const receivedBy = [...new Set(back.map((d) => d.returned!.receivedBy).filter(Boolean))].join(', ');
     drawSignatureBoxes(doc, [
-      { caption: "Remis par l'emprunteur", name: data.borrower ?? data.beneficiaryReference },
+      { caption: 'Remis par l’emprunteur', name: data.borrower ?? data.beneficiaryReference },
       { caption: `Reçu pour ${inSentence(identity.lender)}`, name: receivedBy },
     ]);
     numberPages(doc, (page, total) => `Bon de restitution — contrat n° ${data.contractNumber} — page ${page}/${total}`);

@@ -91,6 +91,7 @@ export const installationSchema = z
     contractFrozenAt: timestamp.nullable(),
     contractRedactedAt: timestamp.nullable(),
     cancelledAt: timestamp.nullable(),
+    cancelReason: z.string().nullable().describe('Why a cancelled installation was called off, as given at cancellation'),
     closedAt: timestamp.nullable(),
     createdAt: timestamp,
     updatedAt: timestamp,

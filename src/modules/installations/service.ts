@@ -2,16 +2,17 @@ import type { Config } from '../../config.js';
 import type { Db } from '../../db/connection.js';
 import { takeNumberFrom } from '../../db/counters.js';
 import { newId } from '../../db/ids.js';
+import { forUpdate } from '../../db/locks.js';
 import { inTransaction, nowIso, type Trx } from '../../db/transaction.js';
 import { decodeCursor, toPage } from '../../http/pagination.js';
-import { ProblemError, badRequest, conflict, forbidden } from '../../http/problem.js';
+import { ProblemError, badRequest, conflict, forbidden, notFound } from '../../http/problem.js';
 import type { Actor } from '../api-keys/service.js';
 import { getBeneficiaryRow } from '../beneficiaries/service.js';
 import { transition } from '../devices/lifecycle.js';
 import { resolveCode } from '../devices/service.js';
 import { discardBlobs, readBlob, stageBlob } from './blobs.js';
 import { renderContract } from './contract.js';
-import { contractFacts, currentTemplate, personOf } from './documents.js';
+import { contractFacts, currentTemplate, factsFrom, kitFrom, PERSON_COLUMNS, personOf } from './documents.js';
 import type { CompleteInput, Installation, ListInstallationsQuery, ScheduleInput } from './schemas.js';
 import { decodeSignatures } from './signature-pool.js';
 import {
@@ -127,7 +128,9 @@ export async function cancelInstallation(db: Db, id: string, reason: string | nu
  * 2. the contract is rendered and hashed on committed data, outside any transaction, and the
  *    signatures and the PDF written as blobs, 64 KiB per write (`stageBlob`);
  * 3. a short transaction re-checks that nothing the contract states changed (installation,
- *    person, number), moves the devices and stores the number, the blobs' ids and the hash.
+ *    person, number, kit), moves the devices and stores the number, the blobs' ids and the
+ *    hash. It is a handful of statements (one read that locks and brings everything, the
+ *    row's update, the devices' move), each a round trip on PostgreSQL; keep it that way.
  */
 export async function completeInstallation(db: Db, id: string, input: CompleteInput, actor: Actor, config: Config) {
   const template = currentTemplate(config);
@@ -138,11 +141,13 @@ export async function completeInstallation(db: Db, id: string, input: CompleteIn
     const number = await reserveContractNumber(db, id, year);
     const installation = await getLightInstallation(db.kysely, id);
     assertNotBeforeScheduled(installation, input);
-    const beneficiary = await getBeneficiaryRow(db.kysely, installation.beneficiary_id);
-    const facts = await contractFacts(db.kysely, installation, config, { number, installedOn: input.installedOn, staffName: input.installedBy });
+    const person = personOf(await getBeneficiaryRow(db.kysely, installation.beneficiary_id));
+    const final = { number, installedOn: input.installedOn, staffName: input.installedBy };
+    const facts = await contractFacts(db.kysely, installation, config, final);
+    const snapshot = JSON.stringify(facts);
     const signature = input.signature ? { png: pngs.signature!, signedBy: input.signature.signedBy, signedAt: input.signature.signedAt } : null;
     const staffSignature = input.staffSignature ? { png: pngs.staffSignature!, signedBy: input.staffSignature.signedBy, signedAt: input.staffSignature.signedAt } : null;
-    const pdf = await renderContract(template, facts, { mode: 'final', person: personOf(beneficiary), signature, staffSignature });
+    const pdf = await renderContract(template, facts, { mode: 'final', person, signature, staffSignature });
     const hash = sha256(pdf);
     const staged = {
       signature: signature ? await stageBlob(db, id, signature.png) : null,
@@ -150,21 +155,13 @@ export async function completeInstallation(db: Db, id: string, input: CompleteIn
       pdf: await stageBlob(db, id, pdf),
     };
     const done = await inTransaction(db, async (trx) => {
-      const current = await lockScheduled(trx, id, 'complete');
-      const person = await getBeneficiaryRow(trx, current.beneficiary_id);
-      const reserved = await trx.selectFrom('installations').select('contract_number_reserved').where('id', '=', id).executeTakeFirstOrThrow();
-      const stated = await contractFacts(trx, current, config, { number, installedOn: input.installedOn, staffName: input.installedBy });
-      // Something the contract states changed while it was rendered: render again from the new state.
-      if (
-        reserved.contract_number_reserved !== number ||
-        JSON.stringify(stated) !== JSON.stringify(facts) ||
-        JSON.stringify(personOf(person)) !== JSON.stringify(personOf(beneficiary))
-      ) {
-        if (attempt < 3) return undefined;
-        throw conflict(`Installation ${id} kept changing while its contract was prepared; try again`);
-      }
-      await transition(trx, await deviceIdsOf(trx, id), 'complete', actor, eventDetails(current, { contractNumber: number, ...(input.earlyReason && input.installedOn < current.scheduled_on ? { earlyReason: input.earlyReason } : {}) }), {}, input.installedOn);
+      // One read locks the installation and brings what the contract states of it and its person.
+      const current = await lockForCompletion(trx, id);
+      if (current.status !== 'scheduled') throw conflict(`Cannot complete installation ${id}: it is ${current.status}`, { currentStatus: current.status });
+      if (current.contract_number_reserved !== number || JSON.stringify(personOf(current)) !== JSON.stringify(person)) throw new ChangedMeanwhile();
       const now = nowIso();
+      // The installation's own row first: the devices' move then takes the event-order lock
+      // (PostgreSQL: one for every writer of events) as late as it can, just before the commit.
       await trx
         .updateTable('installations')
         .set({
@@ -183,21 +180,53 @@ export async function completeInstallation(db: Db, id: string, input: CompleteIn
           contract_sha256: hash,
           contract_template_version: template.version,
           contract_template: template.source,
-          contract_snapshot: JSON.stringify(facts),
+          contract_snapshot: snapshot,
           contract_frozen_at: now,
           updated_at: now,
         })
         .where('id', '=', id)
         .execute();
+      const details = eventDetails(current, { contractNumber: number, ...(input.earlyReason && input.installedOn < current.scheduled_on ? { earlyReason: input.earlyReason } : {}) });
+      const moved = await transition(trx, current.devices.map((d) => d.id), 'complete', actor, details, {}, input.installedOn);
+      // The kit as the devices stand now (the rows the move read under lock): a change while
+      // the contract was rendered rolls all of this back and renders again.
+      const roles = new Map(current.devices.map((d) => [d.id, d.role]));
+      const stated = factsFrom(current, kitFrom(moved.map((row) => ({ ...row, role: roles.get(row.id)! }))), config, final);
+      if (JSON.stringify(stated) !== snapshot) throw new ChangedMeanwhile();
       return true;
     }).catch(async (error: unknown) => {
       await discardBlobs(db, Object.values(staged));
-      throw error;
+      if (!(error instanceof ChangedMeanwhile)) throw error;
+      if (attempt >= 3) throw conflict(`Installation ${id} kept changing while its contract was prepared; try again`);
+      return false;
     });
     // Read back after the commit, on the reader: nothing the answer needs holds the writer.
     if (done) return loadInstallation(db.kysely, id);
-    await discardBlobs(db, Object.values(staged));
   }
+}
+
+/** Something the contract states changed while it was rendered: render it again from the new state. */
+class ChangedMeanwhile extends Error {}
+
+/**
+ * The installation, locked until commit (step 1 of the lock order), with its person's
+ * reference and printed details and its devices with their role: one round trip.
+ */
+async function lockForCompletion(trx: Trx, id: string) {
+  const rows = await forUpdate(
+    trx,
+    trx
+      .selectFrom('installations')
+      .innerJoin('beneficiaries', 'beneficiaries.id', 'installations.beneficiary_id')
+      .innerJoin('installation_devices', 'installation_devices.installation_id', 'installations.id')
+      .select(['installations.id', 'installations.status', 'installations.scheduled_on', 'installations.accessories', 'installations.contract_number_reserved'])
+      .select(PERSON_COLUMNS.map((c) => `beneficiaries.${c}` as const))
+      .select(['beneficiaries.reference as beneficiary_reference', 'installation_devices.device_id', 'installation_devices.role'])
+      .where('installations.id', '=', id),
+    'installations',
+  ).execute();
+  if (rows.length === 0) throw notFound(`Installation ${id}`);
+  return { ...rows[0], devices: rows.map((r) => ({ id: r.device_id, role: r.role })) };
 }
 
 /** A completion dated before the scheduled day needs the reason it really happened earlier. */
@@ -214,8 +243,9 @@ function assertNotBeforeScheduled(installation: { scheduled_on: string }, input:
  */
 async function reserveContractNumber(db: Db, id: string, year: number): Promise<string> {
   return inTransaction(db, async (trx) => {
-    await lockScheduled(trx, id, 'complete');
-    const row = await trx.selectFrom('installations').select('contract_number_reserved').where('id', '=', id).executeTakeFirstOrThrow();
+    const row = await forUpdate(trx, trx.selectFrom('installations').select(['status', 'contract_number_reserved']).where('id', '=', id)).executeTakeFirst();
+    if (!row) throw notFound(`Installation ${id}`);
+    if (row.status !== 'scheduled') throw conflict(`Cannot complete installation ${id}: it is ${row.status}`, { currentStatus: row.status });
     if (row.contract_number_reserved?.startsWith(`${year}-`)) return row.contract_number_reserved;
     const number = formatContractNumber(year, await takeNumberFrom(trx, `contract:${year}`));
     // Not `updated_at`: reserving changes nothing the contract states.

@@ -21,7 +21,8 @@ const fromSource = import.meta.url.endsWith('.ts');
 let pool: Piscina | undefined;
 
 function signaturePool(): Piscina {
-  pool ??= new Piscina({
+  if (pool) return pool;
+  pool = new Piscina({
     filename: fileURLToPath(new URL(`./signature-worker.${fromSource ? 'ts' : 'js'}`, import.meta.url)),
     execArgv: fromSource ? ['--import', 'tsx'] : [],
     minThreads: 0,
@@ -30,6 +31,9 @@ function signaturePool(): Piscina {
     maxQueue: MAX_QUEUE,
     resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 16, stackSizeMb: 4 },
   });
+  // A worker that dies with no task running (nothing to reject) is an 'error' event: unheard,
+  // it would end the whole server. The next task starts a fresh worker.
+  pool.on('error', () => undefined);
   return pool;
 }
 
@@ -50,7 +54,11 @@ async function decodeOne(base64: string): Promise<Buffer | string> {
       throw new ProblemError(503, 'Too many signatures are being read at this moment; retry in a few seconds');
     }
     // The worker died on it (its memory cap): the image costs more than a signature may.
-    return 'could not be decoded within the memory a signature may use';
+    if ((error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY') return 'could not be decoded within the memory a signature may use';
+    // Anything else is a fault of ours (the decoder refuses every bad image with a reason): a
+    // 500, never blamed on the signer's image. A caller passing bytes instead of base64 was
+    // once told the image was too costly.
+    throw error;
   }
   return result instanceof Uint8Array ? Buffer.from(result.buffer, result.byteOffset, result.byteLength) : result.refused;
 }

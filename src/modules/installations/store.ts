@@ -98,6 +98,7 @@ export function toInstallation(row: LightInstallation, devices: DeviceLine[]): I
     contractFrozenAt: row.contract_frozen_at,
     contractRedactedAt: row.contract_redacted_at,
     cancelledAt: row.cancelled_at,
+    cancelReason: row.cancel_reason,
     closedAt: row.closed_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,

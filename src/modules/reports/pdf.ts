@@ -2,7 +2,7 @@ import { now as clockNow } from '../../clock.js';
 import { createPdf, mm } from '../../pdf/document.js';
 import { weightCell } from '../../pdf/kind-totals.js';
 import { drawHeader, drawTable, frDate, frNumber, MIN_FONT_SIZE } from '../../pdf/layout.js';
-import { agree, frLongDate } from '../../shared/french.js';
+import { agree, frLongDate, frMonth } from '../../shared/french.js';
 import { inSentence, programmeIdentity, type Party } from '../../shared/identity.js';
 import { kindLabelFr } from '../../shared/kinds-fr.js';
 import { MASKED } from './figures/neighbourhoods.js';
@@ -27,7 +27,7 @@ export function reportFilename(report: ProgrammeReport, extension: string): stri
 
 /** One A4 page: the headline figures, the others in tables, by kind and place, a monthly bar chart drawn in vector. */
 export function createReportPdf(report: ProgrammeReport): PDFKit.PDFDocument {
-  return createPdf({ title: `Bilan Ordi'Pratique du ${frDate(report.period.from)} au ${frDate(report.period.to)}` });
+  return createPdf({ title: `Bilan Ordi’Pratique du ${frDate(report.period.from)} au ${frDate(report.period.to)}` });
 }
 
 export function drawReport(doc: PDFKit.PDFDocument, report: ProgrammeReport, today = clockNow()): void {
@@ -203,15 +203,17 @@ function niceStep(raw: number): number {
   return (unit <= 1 ? 1 : unit <= 2 ? 2 : unit <= 5 ? 5 : 10) * power;
 }
 
-/** Why the table by neighbourhood is empty: no whole month in the period, withheld, or nothing. */
+/** Why the table by neighbourhood is empty: no whole month in the period, withheld, or nothing in its month. */
 function placesEmptyReason(report: ProgrammeReport): string {
-  if (!report.neighbourhoodBreakdowns) return 'Par mois entier et terminé seulement : aucun dans la période';
-  if (report.neighbourhoodBreakdowns.withheld.includes('installationsByNeighbourhood')) return 'Masqué : trop peu d’installations pour les répartir';
-  return 'Aucune installation sur la période';
+  const months = report.neighbourhoodBreakdowns;
+  if (!months) return 'Par mois entier et terminé seulement : aucun dans la période';
+  if (months.withheld.includes('installationsByNeighbourhood')) return `Masqué : trop peu d’installations en ${frMonth(months.from)} pour les répartir`;
+  return `Aucune installation en ${frMonth(months.from)}`;
 }
 
+/** The table covers one month, not the period: it says which, whatever the period. */
 function placesNote(report: ProgrammeReport): string {
   const months = report.neighbourhoodBreakdowns;
-  const span = months && (months.from !== report.period.from || months.to !== report.period.to) ? ` Mois du ${frDate(months.from)} au ${frDate(months.to)} seulement.` : '';
-  return `« < 5 » : moins de cinq ; « masqué » : caché pour qu’un « < 5 » ne se déduise pas du total.${span}`;
+  const month = months ? `Installations en ${frMonth(months.from)} seulement, le dernier mois entier et terminé de la période. ` : '';
+  return `${month}« < 5 » : moins de cinq ; « masqué » : caché pour qu’un « < 5 » ne se déduise pas du total.`;
 }

@@ -12,7 +12,7 @@ import { getShipment } from './service.js';
 export async function renderManifest(db: Db, shipmentId: string): Promise<{ bytes: Buffer; filename: string }> {
   const shipment = await getShipment(db, shipmentId);
   const identity = programmeIdentity();
-  const doc = createPdf({ title: `Bordereau d'expédition ${shipment.reference}`, bufferPages: true });
+  const doc = createPdf({ title: `Bordereau d’expédition ${shipment.reference}`, bufferPages: true });
   const bytes = await renderPdf(doc, () => {
     const subtitle = shipment.dispatchedOn
       ? `Expédition ${shipment.reference} du ${frDate(shipment.dispatchedOn)}`

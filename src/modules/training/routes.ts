@@ -102,7 +102,7 @@ export async function trainingRoutes(fastify: FastifyInstance) {
 
   app.patch('/training/sessions/:id', {
     config: { roles: writers },
-    schema: { operationId: 'updateSession', tags, summary: 'Change a session (completions are worked out again)', params: idParams, body: updateSessionSchema, response: { 200: sessionSchema } },
+    schema: { operationId: 'updateSession', tags, summary: 'Change a session (completions are worked out again)', description: 'A session with attendance recorded may not move after today (422 naming `date`): attendance is recorded on the day or after.', params: idParams, body: updateSessionSchema, response: { 200: sessionSchema } },
   }, async (request) => updateSession(app.db, request.params.id, request.body));
 
   app.delete('/training/sessions/:id', {

@@ -2,7 +2,8 @@ import type { Db } from '../../db/connection.js';
 import { newId } from '../../db/ids.js';
 import type { TrainingCycleRow } from '../../db/schema.js';
 import { inTransaction, nowIso, type Executor } from '../../db/transaction.js';
-import { badRequest, conflict } from '../../http/problem.js';
+import { badRequest, conflict, ProblemError } from '../../http/problem.js';
+import { today } from '../../shared/business-date.js';
 import type { Actor } from '../api-keys/service.js';
 import { lockCycle, viewOf } from './access.js';
 import { recomputeCompletion } from './completion.js';
@@ -51,6 +52,16 @@ export async function updateSession(db: Db, id: string, patch: UpdateSession) {
     const before = await getSessionRow(trx, id);
     const cycle = await getCycleRow(trx, cycleId);
     if (patch.date) checkWithinCycle(cycle, patch.date);
+    // Attendance is recorded on the day or after (attendance.ts): a session with records moved
+    // past today would hold presences dated ahead and complete people on a day still to come.
+    if (patch.date && patch.date > today()) {
+      const recorded = await trx.selectFrom('training_attendance').select('enrolment_id').where('session_id', '=', id).executeTakeFirst();
+      if (recorded) {
+        throw new ProblemError(422, `Attendance is recorded for this session: it cannot move to ${patch.date}, after today`, { sessionId: id }, [
+          { path: 'date', message: 'after today, and attendance is recorded for this session' },
+        ]);
+      }
+    }
     const start = patch.startTime ?? before.start_time;
     const end = patch.endTime ?? before.end_time;
     if (start >= end) throw badRequest('The session would end before it starts', [{ path: patch.endTime ? 'endTime' : 'startTime', message: 'must be after startTime' }]);

@@ -65,11 +65,11 @@ export async function sheetFacts(db: Db, sessionId: string, actor: Actor): Promi
  */
 export async function renderAttendanceSheet(facts: SheetFacts): Promise<Buffer> {
   const identity = programmeIdentity();
-  const doc = createPdf({ title: `Feuille d'émargement du ${frDate(facts.date)} — ${facts.cycleTitle}`, bufferPages: true, margin: mm(15) });
+  const doc = createPdf({ title: `Feuille d’émargement du ${frDate(facts.date)} — ${facts.cycleTitle}`, bufferPages: true, margin: mm(15) });
   return renderPdf(doc, () => {
     const left = doc.page.margins.left;
     const width = doc.page.width - left - doc.page.margins.right;
-    drawHeader(doc, identity.lender, "Feuille d'émargement", `Programme ${identity.programmeName} — ${facts.cycleTitle}`);
+    drawHeader(doc, identity.lender, 'Feuille d’émargement', `Programme ${identity.programmeName} — ${facts.cycleTitle}`);
 
     const details: [string, string][] = [
       ['Date', frLongDate(facts.date)],
@@ -106,7 +106,7 @@ export async function renderAttendanceSheet(facts: SheetFacts): Promise<Buffer> 
       const y = doc.page.height - bottom + mm(3);
       doc.font('regular').fontSize(MIN_FONT_SIZE).fillColor('#555555')
         .text(identity.funding, left, y, { width, align: 'center', lineBreak: false })
-        .text(`Feuille d'émargement du ${frDate(facts.date)} — page ${page}/${total}`, left, y + mm(4), { width, align: 'center', lineBreak: false });
+        .text(`Feuille d’émargement du ${frDate(facts.date)} — page ${page}/${total}`, left, y + mm(4), { width, align: 'center', lineBreak: false });
       doc.fillColor('black');
     });
   });

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { todayInParis } from '../../clock.js';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
@@ -12,15 +12,15 @@ import { DEVICE_KINDS, DEVICE_STATUSES, intakeDeviceSchema, MAX_BATCH } from '..
 import { listDevices, toDevice } from '../../modules/devices/service.js';
 import { renderErasureCertificate } from '../../modules/donor-documents/erasure-certificate.js';
 import { renderCollectionReceipt } from '../../modules/donor-documents/receipt.js';
-import { createDonorSchema, DONOR_KINDS } from '../../modules/donors/schemas.js';
-import { createDonor, getDonor, listDonors } from '../../modules/donors/service.js';
+import { createDonorSchema, DONOR_KINDS, updateDonorSchema } from '../../modules/donors/schemas.js';
+import { createDonor, donorEtag, getDonorRow, listDonors, toDonor, updateDonor } from '../../modules/donors/service.js';
 import { FORMAT_IDS, FORMATS } from '../../modules/labels/formats.js';
 import { createLabelDocument, drawLabels, labelDocumentTitle } from '../../modules/labels/render.js';
 import { labelRequestSchema } from '../../modules/labels/schemas.js';
 import { prepareLabels } from '../../modules/labels/service.js';
 import { kindLabelFr } from '../../shared/kinds-fr.js';
 import { formInput } from '../form.js';
-import { fieldErrorsOf, frenchDetail, statusLabel, zodFieldErrors } from '../messages.js';
+import { deviceStatusLabel, fieldErrorsOf, frenchDetail, statusLabel, zodFieldErrors } from '../messages.js';
 import { parseId } from './devices.js';
 
 const DONOR_KIND_FR: Record<string, string> = { company: 'Entreprise', public_body: 'Organisme public', association: 'Association', other: 'Autre' };
@@ -63,20 +63,60 @@ export async function collectionPages(app: FastifyInstance) {
     }
   });
 
+  /** A donor's page: identity, contact, collections, the edit form (with what was typed after a refusal). */
+  async function showDonor(reply: FastifyReply, id: string, extra: { values?: Record<string, unknown>; errors?: Record<string, string>; edit?: { values: Record<string, unknown>; errors?: Record<string, string>; message?: string; etag?: string }; serial?: string; saved?: boolean } = {}) {
+    const [row, collections] = await Promise.all([getDonorRow(app.db, id), listCollections(app.db, { donorId: id, limit: 100 })]);
+    const donor = toDonor(row);
+    return reply.page('donor', {
+      title: donor.name,
+      donor,
+      etag: extra.edit?.etag ?? donorEtag(row),
+      collections: collections.items,
+      kindLabel: (k: string) => DONOR_KIND_FR[k] ?? k,
+      donorKinds,
+      values: extra.values ?? { collectedOn: todayInParis() },
+      errors: extra.errors,
+      edit: extra.edit,
+      serial: extra.serial,
+      saved: extra.saved,
+      scripts: ['siret.js'],
+    });
+  }
+
   app.get('/donateurs/:id', { config: collectors }, async (request, reply) => {
     const { id } = parseId(request.params);
-    const [donor, collections] = await Promise.all([getDonor(app.db, id), listCollections(app.db, { donorId: id, limit: 100 })]);
-    return reply.page('donor', { title: donor.name, donor, collections: collections.items, kindLabel: (k: string) => DONOR_KIND_FR[k] ?? k, values: { collectedOn: todayInParis() }, serial: serialOf(request.query) });
+    return showDonor(reply, id, { serial: serialOf(request.query), saved: (request.query as Record<string, unknown>).modifie === '1' });
+  });
+
+  // The API's PATCH in a form: every field sent (a cleared one as null), with the ETag read.
+  app.post('/donateurs/:id/modifier', { config: collectors }, async (request, reply) => {
+    const { id } = parseId(request.params);
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const values = formInput(body, DONOR_FIELDS);
+    const typed = Object.fromEntries(DONOR_FIELDS.map((f) => [f, typeof body[f] === 'string' ? body[f] : '']));
+    const etag = typeof body.etag === 'string' ? body.etag.slice(0, 200) : undefined;
+    const patch = { ...Object.fromEntries(DONOR_FIELDS.map((f) => [f, values[f] ?? null])), name: values.name ?? '', kind: values.kind ?? '' };
+    const parsed = updateDonorSchema.safeParse(patch);
+    if (!parsed.success) return showDonor(reply.code(422), id, { edit: { values: typed, errors: zodFieldErrors(parsed.error), etag } });
+    try {
+      await updateDonor(app.db, id, parsed.data, etag);
+    } catch (error) {
+      if (!(error instanceof ProblemError) || error.status === 404 || error.status === 403 || error.status >= 500) throw error;
+      if (error.status === 412) {
+        // Saving again after reading the new version is a deliberate overwrite: the form carries the new ETag.
+        const message = 'Ce donateur a été modifié entre-temps par quelqu’un d’autre. Vos saisies sont conservées ci-dessous : vérifiez la fiche à jour, puis enregistrez à nouveau.';
+        return showDonor(reply.code(412), id, { edit: { values: typed, message } });
+      }
+      return showDonor(reply.code(error.status), id, { edit: { values: typed, errors: fieldErrorsOf(error.errors), message: frenchDetail(error), etag } });
+    }
+    return reply.redirect(`/donateurs/${id}?modifie=1`, 303);
   });
 
   app.post('/donateurs/:id/collectes', { config: collectors }, async (request, reply) => {
     const { id } = parseId(request.params);
     const values = formInput(request.body, COLLECTION_FIELDS);
     const parsed = createCollectionSchema.safeParse({ ...values, donorId: id });
-    if (!parsed.success) {
-      const [donor, collections] = await Promise.all([getDonor(app.db, id), listCollections(app.db, { donorId: id, limit: 100 })]);
-      return reply.code(422).page('donor', { title: donor.name, donor, collections: collections.items, kindLabel: (k: string) => DONOR_KIND_FR[k] ?? k, values, errors: zodFieldErrors(parsed.error) });
-    }
+    if (!parsed.success) return showDonor(reply.code(422), id, { values, errors: zodFieldErrors(parsed.error) });
     const collection = await createCollection(app.db, parsed.data, request.actor);
     return reply.redirect(`/collectes/${collection.id}/saisie`, 303);
   });
@@ -102,7 +142,7 @@ export async function collectionPages(app: FastifyInstance) {
   app.get('/collectes/:id', { config: collectors }, async (request, reply) => {
     const { id } = parseId(request.params);
     const [collection, devices] = await Promise.all([getCollection(app.db, id), listDevices(app.db, { collectionId: id, limit: 500 })]);
-    return reply.page('collection', { title: `Collecte du ${frDate(collection.collectedOn)}`, collection, devices: devices.items, frDate, kindLabel: kindLabelFr, statusLabel });
+    return reply.page('collection', { title: `Collecte du ${frDate(collection.collectedOn)}`, collection, devices: devices.items, frDate, kindLabel: kindLabelFr, statusLabel, deviceStatusLabel });
   });
 
   app.get('/collectes/:id/recu.pdf', { config: collectors }, async (request, reply) => {

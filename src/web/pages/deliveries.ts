@@ -3,12 +3,14 @@ import { today } from '../../clock.js';
 import { ProblemError, type FieldError } from '../../http/problem.js';
 import { WRITERS } from '../../http/roles.js';
 import { createDeliverySchema } from '../../modules/deliveries/schemas.js';
-import { createDelivery, getDelivery } from '../../modules/deliveries/service.js';
+import { createDelivery, getDelivery, listDeliveries } from '../../modules/deliveries/service.js';
 import { DEVICE_KINDS, GRADES, normaliseSerial } from '../../modules/devices/schemas.js';
 import { ERASURE_METHODS } from '../../modules/erasure/schemas.js';
 import { kindLabelFr } from '../../shared/kinds-fr.js';
+import type { Db } from '../../db/connection.js';
+import { resolveCodes } from '../../modules/shipments/items.js';
 import { formInput, parisInstant } from '../form.js';
-import { erasureMethodLabel, frenchDetail, frenchField, statusLabel, type FieldErrors } from '../messages.js';
+import { deviceStatusLabel, erasureMethodLabel, frenchDetail, frenchField, type FieldErrors } from '../messages.js';
 import { parseId } from './devices.js';
 
 const receivers = { web: { roles: WRITERS.deliveries } };
@@ -37,6 +39,18 @@ export async function deliveryPages(app: FastifyInstance) {
       errors: extra.errors,
       values: { receivedOn: today(), ...extra.values },
     });
+
+  // Past deliveries, newest first, each linking to its page.
+  app.get('/receptions', { config: receivers }, async (request, reply) => {
+    const raw = (request.query as Record<string, unknown>).cursor;
+    const cursor = typeof raw === 'string' && raw.length <= 200 ? raw : undefined;
+    const page = await listDeliveries(app.db, 50, cursor, 'newest');
+    return reply.page('deliveries', {
+      title: 'Réceptions',
+      deliveries: page.items,
+      next: page.nextCursor ? `/receptions?${new URLSearchParams({ cursor: page.nextCursor })}` : undefined,
+    });
+  });
 
   app.get('/receptions/nouvelle', { config: receivers }, async (request, reply) => {
     // From a device page ("Enregistrer sa réception"): its code is the first line.
@@ -86,14 +100,14 @@ export async function deliveryPages(app: FastifyInstance) {
       return reply.redirect(`/receptions/${delivery.id}`, 303);
     } catch (error) {
       if (!(error instanceof ProblemError) || error.status >= 500 || error.status === 403) throw error;
-      return form(reply.code(error.status), { values: typed, lines, errors: refusalErrors(error, codes, units, placeOf) });
+      return form(reply.code(error.status), { values: typed, lines, errors: await refusalErrors(app.db, error, codes, units, placeOf) });
     }
   });
 
   app.get('/receptions/:id', { config: receivers }, async (request, reply) => {
     const { id } = parseId(request.params);
     const delivery = await getDelivery(app.db, id);
-    return reply.page('delivery', { title: `Réception ${delivery.reference}`, delivery, kindLabel: kindLabelFr, statusLabel });
+    return reply.page('delivery', { title: `Réception ${delivery.reference}`, delivery, kindLabel: kindLabelFr, deviceStatusLabel });
   });
 }
 
@@ -112,8 +126,11 @@ function unionErrors(errors: FieldErrors, issues: { code: string; path: Property
   return errors;
 }
 
-/** The service's refusal, each reason next to its field: codes named by line, a grid line by its cell, the attestation's fields. */
-function refusalErrors(error: ProblemError, codes: string[], units: { line: number; unit: Record<string, unknown> }[], placeOf: (path: string) => string): FieldErrors {
+/**
+ * The service's refusal, each reason next to its field: codes named by line (with the asset
+ * tag, not the label URL that was scanned), a grid line by its cell, the attestation's fields.
+ */
+async function refusalErrors(db: Db, error: ProblemError, codes: string[], units: { line: number; unit: Record<string, unknown> }[], placeOf: (path: string) => string): Promise<FieldErrors> {
   const errors: FieldErrors = {};
   const codeLines: string[] = [];
   // A serial number already registered (or twice in the grid): next to each line that holds it.
@@ -122,19 +139,30 @@ function refusalErrors(error: ProblemError, codes: string[], units: { line: numb
     if (serial && typeof unit.serialNumber === 'string' && normaliseSerial(unit.serialNumber) === serial) errors[`serialNumber_${line}`] = frenchDetail(error);
   }
   if (serial) return errors;
-  for (const e of (error.errors ?? []) as FieldError[]) {
-    const index = Number(/^items\.(\d+)/.exec(e.path)?.[1]);
+  const refused = (error.errors ?? []) as FieldError[];
+  const indexOf = (e: FieldError) => Number(/^items\.(\d+)/.exec(e.path)?.[1]);
+  const resolved = await resolveCodes(db, [...new Set(refused.map(indexOf).filter((i) => i < codes.length).map((i) => codes[i]))]);
+  const nameOf = (index: number) => resolved.get(codes[index])?.asset_tag ?? codes[index];
+  const unerased: string[] = [];
+  for (const e of refused) {
+    const index = indexOf(e);
     const place = placeOf(e.path);
-    if (place === 'codes') {
+    if (e.path.endsWith('.erasure')) {
+      if (index < codes.length) {
+        unerased.push(nameOf(index));
+      } else {
+        const line = units[index - codes.length].line;
+        unerased.push(`nouvel appareil de la ligne ${line + 1}`);
+        errors[`kind_${line}`] ??= `Ligne ${line + 1} : il faut l’attestation d’effacement du reconditionneur (Purge ou destruction réussie).`;
+      }
+    } else if (place === 'codes') {
       const why = /appears twice/.test(e.message) ? 'en double' : /no device/.test(e.message) ? 'inconnu' : 'refusé';
-      codeLines.push(`ligne ${index + 1} (${codes[index]}) : ${why}`);
-    } else if (e.path.endsWith('.erasure')) {
-      const where = index < codes.length ? `${codes[index]}` : 'un nouvel appareil';
-      errors.method ??= `Effacement manquant ou insuffisant (${where}) : il faut l’attestation d’une Purge ou d’une destruction réussie.`;
+      codeLines.push(`ligne ${index + 1} (${nameOf(index)}) : ${why}`);
     } else {
       errors[place] ??= frenchField(e.message);
     }
   }
+  if (unerased.length) errors.method = `Effacement manquant ou insuffisant (${unerased.join(', ')}) : il faut l’attestation d’une Purge ou d’une destruction réussie.`;
   if (codeLines.length) errors.codes = `Codes refusés, rien n’a été enregistré : ${codeLines.join(' ; ')}.`;
   if (!Object.keys(errors).length) errors.codes = frenchDetail(error);
   return errors;

@@ -23,23 +23,9 @@ import { reconditionSchema } from '../../modules/reconditioning/schemas.js';
 import { reconditionDevice } from '../../modules/reconditioning/service.js';
 import { deviceActionsFor } from '../device-actions.js';
 import { formInput, parisInstant, parisLocal } from '../form.js';
-import { erasureMethodLabel, fieldErrorsOf, frenchDetail, statusLabel, zodFieldErrors, type FieldErrors } from '../messages.js';
+import { deviceStatusLabel, erasureMethodLabel, eventLabel, fieldErrorsOf, frenchDetail, statusLabel, zodFieldErrors, type FieldErrors } from '../messages.js';
 import { allowed } from '../roles.js';
 
-const EVENT_FR: Record<string, string> = {
-  intake: 'Collecté',
-  update: 'Modifié',
-  dispatch: 'Expédié au reconditionneur',
-  deliver: 'Livré par le reconditionneur',
-  recondition: 'Reconditionné',
-  schedule: 'Réservé pour une installation',
-  cancel: 'Réservation annulée',
-  complete: 'Installé',
-  return: 'Retourné',
-  scrap: 'Mis au rebut',
-  erasure: 'Effacement des données',
-  missing: 'Signalé non reçu',
-};
 const EDIT_FIELDS = ['brand', 'model', 'serialNumber', 'grade', 'weightKg', 'notes'] as const;
 
 interface Draft {
@@ -94,7 +80,8 @@ export async function devicePages(app: FastifyInstance) {
       gradeOptions: GRADE_OPTIONS,
       kindLabel: kindLabelFr,
       statusLabel,
-      eventLabel: (type: string) => EVENT_FR[type] ?? type,
+      eventLabel,
+      deviceStatusLabel,
       methodLabel: erasureMethodLabel,
       frDateTime,
       scanned: (request.query as Record<string, unknown>).scan === '1',
@@ -134,6 +121,7 @@ export async function devicePages(app: FastifyInstance) {
       invalid: !parsed.success,
       kindLabel: kindLabelFr,
       statusLabel,
+      deviceStatusLabel,
     });
   });
 

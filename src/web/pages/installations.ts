@@ -4,15 +4,15 @@ import { ProblemError } from '../../http/problem.js';
 import { WRITERS } from '../../http/roles.js';
 import { sendPdfBuffer } from '../../pdf/send.js';
 import { kindLabelFr } from '../../shared/kinds-fr.js';
-import { frLongDate } from '../../shared/french.js';
+import { frDateTime, frLongDate } from '../../shared/french.js';
 import type { Beneficiary } from '../../modules/beneficiaries/schemas.js';
 import { findBeneficiaryByReference, getBeneficiary, listBeneficiaries, namesOf } from '../../modules/beneficiaries/service.js';
 import type { Db } from '../../db/connection.js';
 import { resolveCode } from '../../modules/devices/service.js';
 import { returnReceiptPdf } from '../../modules/installations/returns.js';
 import { loanOutstanding } from '../../modules/installations/outstanding.js';
-import { scheduleSchema, type Installation, type InstallationStatus } from '../../modules/installations/schemas.js';
-import { contractPdf, getInstallation, recentInstallations, scheduleInstallation } from '../../modules/installations/service.js';
+import { cancelSchema, scheduleSchema, type Installation, type InstallationStatus } from '../../modules/installations/schemas.js';
+import { cancelInstallation, contractPdf, getInstallation, recentInstallations, scheduleInstallation } from '../../modules/installations/service.js';
 import { fieldErrorsOf, frenchDetail, statusLabel, zodFieldErrors, type FieldErrors } from '../messages.js';
 import { parseId } from './devices.js';
 
@@ -184,7 +184,7 @@ export async function installationPages(app: FastifyInstance) {
       person,
       name: [person.firstName, person.lastName].filter(Boolean).join(' ') || person.reference,
       statusFr: installation.status === 'closed' && !outstanding.closed ? 'matériel restitué, prêt non clos' : INSTALLATION_STATUS_FR[installation.status],
-      flash: query.planifiee === '1' ? 'scheduled' : query.validee === '1' ? 'completed' : query.restituee === '1' ? 'returned' : undefined,
+      flash: query.annulee === '1' ? 'cancelled' : query.planifiee === '1' ? 'scheduled' : query.validee === '1' ? 'completed' : query.restituee === '1' ? 'returned' : undefined,
       anyReturned,
       accessoriesMissing: anyReturned ? outstanding.accessoriesOut : [],
       returnSummary: anyReturned ? outstanding.summary : null,
@@ -192,7 +192,51 @@ export async function installationPages(app: FastifyInstance) {
       statusLabel,
       frDay,
       frLongDate,
+      frDateTime,
     });
+  });
+
+  /**
+   * Calling off a scheduled installation: a page of its own is the confirmation (it names the
+   * person, the date and the kit that goes back to "prêt"), and the reason is asked for there:
+   * the API leaves it optional, a person at the desk must say why.
+   */
+  async function cancelPage(request: FastifyRequest, reply: FastifyReply, id: string, extra: { reason?: string; errors?: FieldErrors; message?: string; status?: number } = {}) {
+    const installation = await getInstallation(app.db, id);
+    const person = await getBeneficiary(app.db, installation.beneficiaryId);
+    return reply.code(extra.status ?? 200).page('installation-cancel', {
+      title: `Annuler l’installation ${person.reference}`,
+      installation,
+      person,
+      name: [person.firstName, person.lastName].filter(Boolean).join(' ') || person.reference,
+      statusFr: INSTALLATION_STATUS_FR[installation.status],
+      reason: extra.reason,
+      errors: extra.errors ?? {},
+      message: extra.message,
+      kindLabel: kindLabelFr,
+      frLongDate,
+    });
+  }
+
+  app.get('/installations/:id/annulation', { config: installers }, async (request, reply) => cancelPage(request, reply, parseId(request.params).id));
+
+  app.post('/installations/:id/annulation', { config: installers }, async (request, reply) => {
+    const { id } = parseId(request.params);
+    const reason = text((request.body ?? {}) as Record<string, unknown>, 'reason', 600);
+    const parsed = cancelSchema.safeParse({ reason: reason || undefined });
+    if (!reason || !parsed.success) {
+      const message = !reason ? 'Indiquez le motif de l’annulation.' : (zodFieldErrors(parsed.error!).reason ?? 'Motif invalide.');
+      return cancelPage(request, reply, id, { reason, errors: { reason: message }, status: 422 });
+    }
+    try {
+      await cancelInstallation(app.db, id, parsed.data.reason, request.actor);
+    } catch (error) {
+      if (error instanceof ProblemError && error.status === 409) {
+        return cancelPage(request, reply, id, { reason, message: 'Cette installation n’est plus prévue (validée ou déjà annulée entre-temps) : rien n’a été annulé.', status: 409 });
+      }
+      throw error;
+    }
+    return reply.redirect(`/installations/${id}?annulee=1`, 303);
   });
 
   app.get('/installations/:id/contrat.pdf', { config: installers }, async (request, reply) => {

@@ -8,14 +8,17 @@ import { addItems, removeItem } from '../../modules/shipments/items.js';
 import { renderManifest } from '../../modules/shipments/manifest.js';
 import { createShipmentSchema, ITEM_OUTCOMES } from '../../modules/shipments/schemas.js';
 import { createShipment, getShipment, listShipments } from '../../modules/shipments/service.js';
+import { inSentence, programmeIdentity } from '../../shared/identity.js';
 import { kindLabelFr } from '../../shared/kinds-fr.js';
 import { formInput } from '../form.js';
-import { frenchDetail, statusLabel, zodFieldErrors } from '../messages.js';
+import { deviceStatusLabel, frenchDetail, statusLabel, zodFieldErrors } from '../messages.js';
 import { allowed } from '../roles.js';
 import { frDateTime, parseId } from './devices.js';
 
 const readers = { web: { roles: [...new Set([...WRITERS.shipments, ...WRITERS.acknowledge])] } };
 const builders = { web: { roles: WRITERS.shipments } };
+
+const CREDITS = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 3 });
 
 const SHIPMENT_STATUS_FR: Record<string, string> = { open: 'en préparation', dispatched: 'expédiée', acknowledged: 'réception confirmée' };
 
@@ -63,12 +66,16 @@ export async function shipmentPages(app: FastifyInstance) {
       title: `Expédition ${shipment.reference}`,
       shipment,
       feedback,
+      confirmDispatch: query.confirmer === '1',
+      reconditioner: inSentence(programmeIdentity().reconditioner),
+      credits: (value: number | null) => (value === null ? '—' : CREDITS.format(value)),
       message: typeof query.erreur === 'string' ? query.erreur.slice(0, 300) : undefined,
       canBuild: shipment.status === 'open' && allowed(role, WRITERS.shipments),
       canAcknowledge: shipment.status === 'dispatched' && allowed(role, WRITERS.acknowledge),
       statusFr: SHIPMENT_STATUS_FR[shipment.status],
       kindLabel: kindLabelFr,
       statusLabel,
+      deviceStatusLabel,
       frDateTime,
       scripts: ['scanner.js'],
     });
@@ -98,6 +105,8 @@ export async function shipmentPages(app: FastifyInstance) {
 
   app.post('/expeditions/:id/expedier', { config: builders }, async (request, reply) => {
     const { id } = parseId(request.params);
+    // Dispatch cannot be undone: without the confirmation step's field, the page asks for it.
+    if ((request.body as Record<string, unknown> | undefined)?.confirm !== '1') return reply.redirect(`/expeditions/${id}?confirmer=1#dispatch-title`, 303);
     try {
       await dispatchShipment(app.db, id, undefined, request.actor);
     } catch (error) {

@@ -7,15 +7,22 @@ import { seesEverything, viewOf } from '../../modules/training/access.js';
 import { getAttendance, saveAttendance } from '../../modules/training/attendance.js';
 import { listBeneficiaries } from '../../modules/beneficiaries/service.js';
 import { createCycle, createPartner, getCycle, listCycles, listPartners, trainerChoices } from '../../modules/training/cycles.js';
-import { enrol, listEnrolments } from '../../modules/training/enrolments.js';
+import { enrol, getEnrolment, listEnrolments, overrideCompletion, removeOverride, withdraw } from '../../modules/training/enrolments.js';
+import { cycleReview, recordEvaluation } from '../../modules/training/evaluations.js';
 import {
   attendanceInputSchema,
   ATTENDANCE_STATUSES,
+  completionOverrideSchema,
   createCycleSchema,
   createPartnerSchema,
   createSessionSchema,
   enrolSchema,
+  evaluationInputSchema,
+  SKILL_LABELS,
+  SKILLS,
+  withdrawSchema,
   type CompletionRule,
+  type Enrolment,
 } from '../../modules/training/schemas.js';
 import { createSession, listSessions } from '../../modules/training/sessions.js';
 import { frLongDate as frDay, renderAttendanceSheet, sheetFacts } from '../../modules/training/sheet.js';
@@ -23,11 +30,24 @@ import { count, frLongDate } from '../../shared/french.js';
 import { formInput } from '../form.js';
 import { frenchDetail, zodFieldErrors, type FieldErrors } from '../messages.js';
 import { allowed } from '../roles.js';
+import { SMALL_COUNT } from '../../modules/reports/figures/neighbourhoods.js';
 import { parseId } from './devices.js';
 
 const readers = { web: { roles: TRAINING_READERS } };
 const planners = { web: { roles: WRITERS.training } };
 const markers = { web: { roles: WRITERS.attendance } };
+const admins = { web: { roles: WRITERS.admin } };
+
+/** The 1–4 scale of the self-assessments, as the person reads it. */
+export const LEVELS_FR = ['Pas du tout', 'Un peu, avec de l’aide', 'Seul, avec quelques hésitations', 'Seul, avec aisance'] as const;
+const MOMENT_PATH = { debut: 'start', fin: 'end' } as const;
+const MOMENT_FR = { start: 'de début de cycle', end: 'de fin de cycle' } as const;
+
+/** A form's text field, trimmed; '' when absent. */
+const field = (body: unknown, name: string, max = 600) => {
+  const value = (body as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' ? value.trim().slice(0, max) : '';
+};
 
 export const ATTENDANCE_FR = { present: 'Présent', absent: 'Absent', excused: 'Excusé' } as const;
 const ENROLMENT_FR = { enrolled: 'Inscrit', waiting: 'En attente', withdrawn: 'Désisté' } as const;
@@ -136,7 +156,13 @@ export async function trainingPages(app: FastifyInstance) {
     const taken = new Set(enrolments.items.filter((e) => e.status !== 'withdrawn').map((e) => e.beneficiaryId));
     const candidates = q ? (await listBeneficiaries(app.db, { q, limit: 20 })).items.filter((b) => !b.anonymisedAt && !taken.has(b.id)) : [];
     const trainers = canPlan ? new Map((await trainerChoices(app.db)).map((t) => [t.id, t.name])) : new Map<string, string>();
+    const byId = new Map(enrolments.items.map((e) => [e.id, e]));
+    const pick = (key: string) => (typeof query[key] === 'string' ? byId.get(query[key]) : undefined);
     return reply.page('training-cycle', {
+      withdrawnFlash: pick('desiste'),
+      promotedFlash: pick('promu'),
+      overrideFlash: pick('validee'),
+      isAdmin: request.actor.role === 'admin',
       styles: ['training.css'],
       canPlan,
       q,
@@ -247,4 +273,180 @@ export async function trainingPages(app: FastifyInstance) {
     return sendPdfBuffer(reply, await renderAttendanceSheet(facts), `emargement-${facts.date}.pdf`);
   });
 
+
+  // ---- withdrawal: a page of its own is the confirmation, with the reason ----
+
+  const withdrawalPage = async (request: FastifyRequest, reply: FastifyReply, enrolment: Enrolment, extra: { values?: Record<string, string>; errors?: FieldErrors; message?: string; status?: number } = {}) => {
+    const cycle = await getCycle(app.db, enrolment.cycleId, request.actor);
+    return reply.code(extra.status ?? 200).page('training-withdrawal', {
+      title: `Désistement de ${personName(enrolment)}`,
+      styles: ['training.css'],
+      cycle,
+      enrolment,
+      name: personName(enrolment),
+      values: { withdrawnOn: today(), ...extra.values },
+      errors: extra.errors ?? {},
+      message: extra.message,
+      statusFr: ENROLMENT_FR,
+      frLongDate,
+    });
+  };
+
+  app.get('/formations/inscriptions/:id/desistement', { config: planners }, async (request, reply) => {
+    const { id } = parseId(request.params);
+    return withdrawalPage(request, reply, await getEnrolment(app.db, id, request.actor));
+  });
+
+  app.post('/formations/inscriptions/:id/desistement', { config: planners }, async (request, reply) => {
+    const { id } = parseId(request.params);
+    const enrolment = await getEnrolment(app.db, id, request.actor);
+    const values = { reason: field(request.body, 'reason'), withdrawnOn: field(request.body, 'withdrawnOn', 20) };
+    const parsed = withdrawSchema.safeParse({ reason: values.reason || undefined, withdrawnOn: values.withdrawnOn || undefined });
+    const errors: FieldErrors = parsed.success ? {} : zodFieldErrors(parsed.error);
+    if (!values.reason) errors.reason = 'Indiquez le motif du désistement.';
+    if (errors.withdrawnOn) errors.withdrawnOn = `Date du désistement : ${errors.withdrawnOn.charAt(0).toLowerCase()}${errors.withdrawnOn.slice(1)}`;
+    if (!parsed.success || Object.keys(errors).length) return withdrawalPage(request, reply, enrolment, { values, errors, status: 422 });
+    try {
+      const result = await withdraw(app.db, id, parsed.data);
+      const promoted = result.promoted ? `&promu=${result.promoted.id}` : '';
+      return reply.redirect(`/formations/${enrolment.cycleId}?desiste=${id}${promoted}#inscrits`, 303);
+    } catch (error) {
+      if (error instanceof ProblemError && error.status === 409) return withdrawalPage(request, reply, enrolment, { values, message: 'Cette personne est déjà désistée : rien n’a changé.', status: 409 });
+      throw error;
+    }
+  });
+
+  // ---- the admin's completion override ----
+
+  const overridePage = async (request: FastifyRequest, reply: FastifyReply, enrolment: Enrolment, extra: { values?: Record<string, string>; errors?: FieldErrors; message?: string; status?: number } = {}) => {
+    const cycle = await getCycle(app.db, enrolment.cycleId, request.actor);
+    return reply.code(extra.status ?? 200).page('training-override', {
+      title: `Valider le cycle de ${personName(enrolment)}`,
+      styles: ['training.css'],
+      cycle,
+      enrolment,
+      name: personName(enrolment),
+      rule: ruleFr(cycle.completionRule),
+      values: { completedOn: enrolment.completedOn ?? (cycle.endsOn < today() ? cycle.endsOn : today()), reason: enrolment.overrideReason ?? '', ...extra.values },
+      errors: extra.errors ?? {},
+      message: extra.message,
+      frLongDate,
+      count,
+    });
+  };
+
+  app.get('/formations/inscriptions/:id/validation', { config: admins }, async (request, reply) => {
+    const { id } = parseId(request.params);
+    return overridePage(request, reply, await getEnrolment(app.db, id, request.actor));
+  });
+
+  app.post('/formations/inscriptions/:id/validation', { config: admins }, async (request, reply) => {
+    const { id } = parseId(request.params);
+    const enrolment = await getEnrolment(app.db, id, request.actor);
+    const values = { reason: field(request.body, 'reason'), completedOn: field(request.body, 'completedOn', 20) };
+    const parsed = completionOverrideSchema.safeParse({ reason: values.reason || undefined, completedOn: values.completedOn || undefined });
+    const errors: FieldErrors = parsed.success ? {} : zodFieldErrors(parsed.error);
+    if (!values.reason) errors.reason = 'Indiquez le motif de la dérogation.';
+    if (!values.completedOn) errors.completedOn = 'Indiquez la date de validation.';
+    else if (values.completedOn > today() && !errors.completedOn) errors.completedOn = 'Cette date est dans le futur.';
+    if (!parsed.success || Object.keys(errors).length) return overridePage(request, reply, enrolment, { values, errors, status: 422 });
+    try {
+      await overrideCompletion(app.db, id, parsed.data, request.actor);
+    } catch (error) {
+      if (error instanceof ProblemError && error.status === 409) return overridePage(request, reply, enrolment, { values, message: 'Une personne en liste d’attente n’a pas suivi ce cycle : il ne peut pas être validé pour elle.', status: 409 });
+      throw error;
+    }
+    return reply.redirect(`/formations/${enrolment.cycleId}?validee=${id}#inscrits`, 303);
+  });
+
+  app.post('/formations/inscriptions/:id/validation/retrait', { config: admins }, async (request, reply) => {
+    const { id } = parseId(request.params);
+    const enrolment = await getEnrolment(app.db, id, request.actor);
+    if (enrolment.completionSource === 'override') await removeOverride(app.db, id, request.actor);
+    return reply.redirect(`/formations/${enrolment.cycleId}#inscrits`, 303);
+  });
+
+  // ---- self-assessments and the cycle's review ("évaluations et bilans") ----
+
+  const evaluationPage = async (request: FastifyRequest, reply: FastifyReply, enrolment: Enrolment, moment: 'start' | 'end', extra: { chosen?: Record<string, number>; errors?: FieldErrors; message?: string; status?: number } = {}) => {
+    const cycle = await getCycle(app.db, enrolment.cycleId, request.actor);
+    let chosen = extra.chosen;
+    if (!chosen) {
+      const review = await cycleReview(app.db, enrolment.cycleId, request.actor);
+      chosen = (review.answers?.find((a) => a.enrolmentId === enrolment.id)?.[moment] ?? {}) as Record<string, number>;
+    }
+    return reply.code(extra.status ?? 200).page('training-evaluation', {
+      title: `Auto-évaluation ${MOMENT_FR[moment]} de ${personName(enrolment)}`,
+      styles: ['training.css'],
+      cycle,
+      enrolment,
+      name: personName(enrolment),
+      moment,
+      momentPath: moment === 'start' ? 'debut' : 'fin',
+      momentFr: MOMENT_FR[moment],
+      skills: SKILLS.map((skill) => ({ skill, label: SKILL_LABELS[skill] })),
+      levels: LEVELS_FR,
+      chosen,
+      errors: extra.errors ?? {},
+      message: extra.message,
+    });
+  };
+
+  const momentOf = (params: unknown) => {
+    const moment = MOMENT_PATH[(params as { moment?: string }).moment as keyof typeof MOMENT_PATH];
+    if (!moment) throw new ProblemError(404, 'Évaluation introuvable : début ou fin de cycle');
+    return moment;
+  };
+
+  app.get('/formations/inscriptions/:id/evaluation/:moment', { config: planners }, async (request, reply) => {
+    const { id } = parseId(request.params);
+    return evaluationPage(request, reply, await getEnrolment(app.db, id, request.actor), momentOf(request.params));
+  });
+
+  app.post('/formations/inscriptions/:id/evaluation/:moment', { config: planners }, async (request, reply) => {
+    const { id } = parseId(request.params);
+    const moment = momentOf(request.params);
+    const enrolment = await getEnrolment(app.db, id, request.actor);
+    const chosen: Record<string, number> = {};
+    const errors: FieldErrors = {};
+    for (const skill of SKILLS) {
+      const level = Number(field(request.body, skill, 2));
+      if (Number.isInteger(level) && level >= 1 && level <= 4) chosen[skill] = level;
+      else errors[`${skill}-1`] = `Choisissez un niveau pour « ${SKILL_LABELS[skill]} ».`;
+    }
+    const parsed = evaluationInputSchema.safeParse(chosen);
+    if (!parsed.success || Object.keys(errors).length) return evaluationPage(request, reply, enrolment, moment, { chosen, errors, status: 422 });
+    try {
+      await recordEvaluation(app.db, id, moment, parsed.data, request.actor);
+    } catch (error) {
+      if (error instanceof ProblemError && error.status === 409) return evaluationPage(request, reply, enrolment, moment, { chosen, message: 'Une personne en liste d’attente n’a pas commencé ce cycle : pas d’auto-évaluation pour elle.', status: 409 });
+      throw error;
+    }
+    return reply.redirect(`/formations/${enrolment.cycleId}/bilan?enregistre=${id}&moment=${moment}`, 303);
+  });
+
+  app.get('/formations/:id/bilan', { config: readers }, async (request, reply) => {
+    const { id } = parseId(request.params);
+    const cycle = await getCycle(app.db, id, request.actor);
+    const review = await cycleReview(app.db, id, request.actor);
+    const enrolments = review.answers ? (await listEnrolments(app.db, id, { limit: 500 }, request.actor)).items : [];
+    const names = new Map(enrolments.map((e) => [e.id, personName(e)]));
+    const query = request.query as Record<string, unknown>;
+    const saved = typeof query.enregistre === 'string' && names.has(query.enregistre) ? names.get(query.enregistre) : undefined;
+    const number = (n: number | null, signed = false) => (n === null ? '—' : `${signed && n > 0 ? '+' : ''}${String(n).replace('.', ',').replace('-', '−')}`);
+    return reply.page('training-review', {
+      title: `Bilan — ${cycle.title}`,
+      styles: ['training.css'],
+      cycle,
+      review,
+      names,
+      saved,
+      savedMoment: query.moment === 'end' ? MOMENT_FR.end : MOMENT_FR.start,
+      hidden: review.skills.some((s) => s.startAverage === null && review.startAnswers > 0) || review.skills.some((s) => s.endAverage === null && review.endAnswers > 0),
+      smallCount: SMALL_COUNT,
+      skills: SKILLS.map((skill) => ({ skill, label: SKILL_LABELS[skill] })),
+      number,
+      count,
+    });
+  });
 }

@@ -25,33 +25,40 @@ const computers = new Set<string>(COMPUTER_KINDS);
 export const movementFigures: Figures<Key> = async (db, period) => {
   const keyOf = new Map(Object.entries(MOVEMENT_EVENTS).map(([key, type]) => [type as string, key as keyof typeof MOVEMENT_EVENTS]));
   // One range count per month rather than a GROUP BY on a computed month: each reads only
-  // its slice of the (type, occurred_on, device_id) index and needs no sort.
+  // its slice of the (type, occurred_on, device_id) index and needs no sort. Only installations
+  // need the device's kind, so only they are joined to devices (a lookup per event, the costly part).
   const months = await Promise.all(
-    monthRanges(period).map(async (range) => ({
-      month: range.month,
-      rows: await db.kysely
-        .selectFrom('device_events')
-        .innerJoin('devices', 'devices.id', 'device_events.device_id')
-        .select((eb) => ['device_events.type', 'devices.kind', eb.fn.countAll<number>().as('count')])
-        .where('device_events.type', 'in', [...keyOf.keys()])
-        .where('device_events.occurred_on', '>=', range.from)
-        .where('device_events.occurred_on', '<=', range.to)
-        .groupBy(['device_events.type', 'devices.kind'])
-        .execute(),
-    })),
+    monthRanges(period).map(async (range) => {
+      const [byType, installedByKind] = await Promise.all([
+        db.kysely
+          .selectFrom('device_events')
+          .select((eb) => ['type', eb.fn.countAll<number>().as('count')])
+          .where('type', 'in', [...keyOf.keys()])
+          .where('occurred_on', '>=', range.from)
+          .where('occurred_on', '<=', range.to)
+          .groupBy('type')
+          .execute(),
+        db.kysely
+          .selectFrom('device_events')
+          .innerJoin('devices', 'devices.id', 'device_events.device_id')
+          .select((eb) => ['devices.kind', eb.fn.countAll<number>().as('count')])
+          .where('device_events.type', '=', MOVEMENT_EVENTS.installed)
+          .where('device_events.occurred_on', '>=', range.from)
+          .where('device_events.occurred_on', '<=', range.to)
+          .groupBy('devices.kind')
+          .execute(),
+      ]);
+      return { month: range.month, byType, installedByKind };
+    }),
   );
   const group: FigureGroup<Key> = { totals: Object.fromEntries(MOVEMENT_KEYS.map((k) => [k, 0])) as Record<Key, number>, byMonth: new Map() };
   const add = (month: string, key: Key, count: number) => {
     group.totals[key] += count;
     addTo(group.byMonth, month, key, count);
   };
-  for (const { month, rows } of months) {
-    for (const row of rows) {
-      const key = keyOf.get(row.type)!;
-      const count = Number(row.count);
-      add(month, key, count);
-      if (key === 'installed') add(month, computers.has(row.kind) ? 'computersInstalled' : 'otherEquipmentInstalled', count);
-    }
+  for (const { month, byType, installedByKind } of months) {
+    for (const row of byType) add(month, keyOf.get(row.type)!, Number(row.count));
+    for (const row of installedByKind) add(month, computers.has(row.kind) ? 'computersInstalled' : 'otherEquipmentInstalled', Number(row.count));
   }
   return group;
 };
