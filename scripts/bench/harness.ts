@@ -31,7 +31,7 @@ export async function startBuiltServer(env: { DATABASE_URL: string; PUBLIC_URL: 
   execFileSync(process.execPath, [path.resolve('node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
   const port = await freePort();
   const key = `bench-${'k'.repeat(30)}`;
-  const server = spawn(process.execPath, ['dist/src/server.js'], {
+  const server = spawn(process.execPath, [...dockerNodeFlags(), 'dist/src/server.js'], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', ADMIN_API_KEY: key },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -44,6 +44,12 @@ export async function startBuiltServer(env: { DATABASE_URL: string; PUBLIC_URL: 
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return { port, key, process: server };
+}
+
+/** The Node flags the Dockerfile's CMD starts the server with (e.g. the young generation's cap). */
+function dockerNodeFlags(): string[] {
+  const cmd = /^CMD \[(.*)\]$/m.exec(fs.readFileSync('Dockerfile', 'utf8'))?.[1] ?? '';
+  return (JSON.parse(`[${cmd}]`) as string[]).filter((arg) => arg.startsWith('--'));
 }
 
 /** A memory figure of a process from /proc/PID/status, in kB: VmRSS (now) or VmHWM (peak since start). */

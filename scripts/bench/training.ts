@@ -49,6 +49,7 @@ async function renderBench(): Promise<void> {
       firstName: FIRST[i % 10],
       lastName: `${LAST[i % 10]}${i >= 10 ? ' Saint-Exupéry' : ''}`,
       status: i % 7 === 0 ? 'absent' : null,
+      recordedAt: null,
       completedOn: null,
     })),
   };

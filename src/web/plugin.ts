@@ -125,10 +125,16 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
     // Pages send their origin with forms (the API's no-referrer makes browsers send `Origin: null`).
     reply.header('Referrer-Policy', 'same-origin');
     // A state change must come from one of our own pages: the Origin (or, failing that, the
-    // Referer) names this site. Checked first, so another site learns nothing else.
+    // Referer) names this site, and a browser's Sec-Fetch-Site, when it sends one, says
+    // same-origin (or none: typed by the user). The sign-in form too: signed in as the attacker,
+    // a victim would file their work under the attacker's account. A request with none of these
+    // headers comes from no browser (curl, a script): the CSRF token below still binds it to a
+    // form it read. Checked first, so another site learns nothing else.
     if (UNSAFE.has(request.method)) {
       const origin = request.headers.origin ?? refererOrigin(request.headers.referer);
-      if (origin && origin !== publicOrigin && origin !== `${request.protocol}://${request.host}`) {
+      const site = request.headers['sec-fetch-site'];
+      const crossSite = site !== undefined && site !== 'same-origin' && site !== 'none';
+      if (crossSite || (origin && origin !== publicOrigin && origin !== `${request.protocol}://${request.host}`)) {
         return reply.code(403).page('error', { title: 'Requête refusée', message: 'Ce formulaire ne vient pas de ce site.' });
       }
     }

@@ -47,7 +47,7 @@ describe('signatures are read off the thread that answers requests', () => {
 });
 
 describe('signatures read one after another', () => {
-  it('when many signatures are read, then the memory they used is given back (no growth round after round)', async () => {
+  it('when many signatures are read, then the memory they used is given back (no growth round after round)', { timeout: 120_000 }, async () => {
     // Not a benchmark: a leak check. Each decode once left its output bitmap behind in the worker
     // (a pngjs stream object): 20 decodes a round grew the process by ~100 MB a round, for good.
     const png = signaturePng(1200, 600).toString('base64');

@@ -35,7 +35,7 @@ describe('hostile signature images', () => {
 
   it('when the bomb is refused, then it is refused from its header, quickly', async () => {
     const started = performance.now();
-    expect(decodeSignaturePng(shapes['4000x4000 16-bit bomb'].toString('base64'))).toMatch(/pixels/);
+    expect(await decodeSignaturePng(shapes['4000x4000 16-bit bomb'].toString('base64'))).toMatch(/pixels/);
     expect(performance.now() - started).toBeLessThan(200);
   });
 
@@ -44,7 +44,7 @@ describe('hostile signature images', () => {
     wide.data.fill(255);
     const bytes16 = PNG.sync.write(wide, { bitDepth: 16, colorType: 6 });
     for (const input of [bytes16, signaturePng()]) {
-      const out = decodeSignaturePng(`data:image/png;base64,${input.toString('base64')}`);
+      const out = await decodeSignaturePng(`data:image/png;base64,${input.toString('base64')}`);
       expect(Buffer.isBuffer(out)).toBe(true);
       const decoded = PNG.sync.read(out as Buffer);
       expect(decoded).toMatchObject({ width: input === bytes16 ? 120 : 300, depth: 8, colorType: 2 });
@@ -57,7 +57,12 @@ describe('hostile signature images', () => {
     expect(PNG.sync.read(await readBlob(ctx.db.kysely, row.signature_blob!))).toMatchObject({ depth: 8, colorType: 2, width: 120 });
     // A transparent pixel is printed as white paper; a large drawing is averaged down.
     const clear = new PNG({ width: 2000, height: 900 });
-    const big = PNG.sync.read(decodeSignaturePng(PNG.sync.write(clear).toString('base64')) as Buffer);
+    const big = PNG.sync.read((await decodeSignaturePng(PNG.sync.write(clear).toString('base64'))) as Buffer);
     expect([big.width, big.height, big.data[0], big.data[1], big.data[2]]).toEqual([1200, 540, 255, 255, 255]);
+    // Averaged down by a scale that leaves a fraction of a row: every output row still gets pixels (the last one was black).
+    const thin = new PNG({ width: 1210, height: 3 });
+    thin.data.fill(255);
+    const narrowed = PNG.sync.read((await decodeSignaturePng(PNG.sync.write(thin).toString('base64'))) as Buffer);
+    expect([narrowed.width, narrowed.height, Math.min(...narrowed.data)]).toEqual([1200, 3, 255]);
   });
 });

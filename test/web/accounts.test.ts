@@ -150,6 +150,30 @@ describe('sessions', () => {
   });
 });
 
+describe('a sign-in from another site', () => {
+  it('when the sign-in form is posted by another site, then no session is opened; a same-origin browser and a browser-less client with the form\'s token sign in', async () => {
+    const { email } = await member('viewer');
+    const attempt = async (headers: Record<string, string>) => {
+      const agent = supertest.agent(ctx.app.server);
+      const page = await agent.get('/connexion');
+      const res = await agent.post('/connexion').set(headers).type('form').send({ _csrf: csrfOf(page.text), email, password: PASSWORD });
+      return { status: res.status, signedIn: (await agent.get('/')).status === 200 };
+    };
+    // A browser posting from another site (or a sibling subdomain) says so, with or without an Origin.
+    expect(await attempt({ 'Sec-Fetch-Site': 'cross-site' })).toEqual({ status: 403, signedIn: false });
+    expect(await attempt({ 'Sec-Fetch-Site': 'same-site' })).toEqual({ status: 403, signedIn: false });
+    expect(await attempt({ Origin: 'https://evil.example' })).toEqual({ status: 403, signedIn: false });
+    expect(await attempt({ Origin: 'null', 'Sec-Fetch-Site': 'cross-site' })).toEqual({ status: 403, signedIn: false });
+    // Our own page, in a browser; and a client without a browser (no Origin, no Sec-Fetch-*) that read the form first.
+    expect(await attempt({ Origin: 'http://localhost', 'Sec-Fetch-Site': 'same-origin' })).toEqual({ status: 303, signedIn: true });
+    expect(await attempt({})).toEqual({ status: 303, signedIn: true });
+    // Without the form's token, nobody.
+    const bare = await supertest(ctx.app.server).post('/connexion').type('form').send({ email, password: PASSWORD });
+    expect(bare.status).toBe(403);
+    expect(bare.headers['set-cookie'] ?? []).not.toContainEqual(expect.stringMatching(/session/));
+  });
+});
+
 describe('forms and actors', () => {
   it('when a form comes from another site or without its token, then nothing changes', async () => {
     const [device] = await intake(ctx, [deviceInput({ brand: 'HP' })]);

@@ -5,7 +5,7 @@ import { decodeSignaturePng } from './signature.js';
  * re-encode, off the thread that answers requests. Returns the re-encoded PNG or the reason the
  * image is refused.
  */
-export default function decodeInWorker(base64: string): Uint8Array | { refused: string } {
-  const png = decodeSignaturePng(base64);
+export default async function decodeInWorker(base64: string): Promise<Uint8Array | { refused: string }> {
+  const png = await decodeSignaturePng(base64);
   return typeof png === 'string' ? { refused: png } : png;
 }

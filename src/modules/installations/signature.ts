@@ -1,5 +1,4 @@
-import { crc32, inflateSync } from 'node:zlib';
-import { PNG } from 'pngjs';
+import { crc32, createInflate, deflateSync } from 'node:zlib';
 import { z } from 'zod';
 
 /**
@@ -21,23 +20,47 @@ const VALID_DEPTHS: Record<number, number[]> = { 0: [1, 2, 4, 8, 16], 2: [8, 16]
 /** Adam7: [x start, y start, x step, y step] of each of the 7 passes. */
 const ADAM7 = [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2]];
 
+/** Samples of one pass (or of the whole image when not interlaced): [width, height, x0, y0, dx, dy]. */
+type Pass = [number, number, number, number, number, number];
+
+function passesOf(width: number, height: number, interlaced: boolean): Pass[] {
+  if (!interlaced) return [[width, height, 0, 0, 1, 1]];
+  return ADAM7.map(([x, y, dx, dy]): Pass => [Math.ceil((width - x) / dx), Math.ceil((height - y) / dy), x, y, dx, dy]).filter(([w, h]) => w > 0 && h > 0);
+}
+
 /** Bytes of filtered scanlines (one filter byte per line) the image data must inflate to. */
-function inflatedSize(width: number, height: number, bitsPerPixel: number, interlaced: boolean): number {
-  const lines = (w: number, h: number) => (w > 0 && h > 0 ? h * (Math.ceil((w * bitsPerPixel) / 8) + 1) : 0);
-  if (!interlaced) return lines(width, height);
-  return ADAM7.reduce((sum, [x, y, dx, dy]) => sum + lines(Math.ceil((width - x) / dx), Math.ceil((height - y) / dy)), 0);
+function inflatedSize(passes: Pass[], bitsPerPixel: number): number {
+  return passes.reduce((sum, [w, h]) => sum + h * (Math.ceil((w * bitsPerPixel) / 8) + 1), 0);
+}
+
+/** The header and the chunks that say how a pixel reads: what each scanline is turned into RGB with. */
+interface Layout {
+  width: number;
+  height: number;
+  depth: number;
+  colourType: number;
+  /** RGBA per palette entry (colour type 3). */
+  palette?: Uint8Array;
+  /** tRNS of a grey or RGB image: the transparent sample values, at the image's depth. */
+  transparent?: number[];
 }
 
 /**
- * Decodes a base64 PNG (in a worker: `decodeSignatures` in `signature-pool.ts`) (an optional `data:image/png;base64,` prefix is accepted), checks its
- * size, dimensions and chunks, decodes every pixel with pngjs (CRCs checked) and re-encodes it
- * as a plain 8-bit RGB PNG on white, at most 1,200 × 600 pixels: what is stored and drawn into a PDF is an image this process wrote,
- * never the caller's bytes, so nothing downstream (pdfkit decodes images asynchronously) can meet
- * a malformed one. Returns the re-encoded bytes, or the reason the image is refused.
+ * Decodes a base64 PNG (in a worker: `decodeSignatures` in `signature-pool.ts`) (an optional
+ * `data:image/png;base64,` prefix is accepted), checks its size, dimensions and chunks (CRCs
+ * included) and re-encodes it as a plain 8-bit RGB PNG on white, at most 1,200 × 600 pixels: what
+ * is stored and drawn into a PDF is an image this process wrote, never the caller's bytes, so
+ * nothing downstream (pdfkit decodes images asynchronously) can meet a malformed one. Returns the
+ * re-encoded bytes, or the reason the image is refused.
+ *
+ * The image data is inflated as a stream and each scanline unfiltered, turned to 8-bit RGB on
+ * white and averaged into the output as it arrives: a decode holds two scanlines and the output
+ * image, never the whole inflated image (a 16-bit RGBA 2,000 × 1,000 drawing is 16 MB inflated;
+ * decoded whole by pngjs it cost ~80 MB, four of them took the service past 350 MB).
  *
  * The one function for every signature a document carries: reuse it (or `signatureImagePng`).
  */
-export function decodeSignaturePng(input: string): Buffer | string {
+export async function decodeSignaturePng(input: string): Promise<Buffer | string> {
   const base64 = input.replace(/^data:image\/png;base64,/, '').replace(/\s+/g, '');
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64) || base64.length % 4 !== 0) return 'is not base64';
   const png = Buffer.from(base64, 'base64');
@@ -52,10 +75,13 @@ export function decodeSignaturePng(input: string): Buffer | string {
   }
   const depth = png[24];
   const colourType = png[25];
-  const interlaced = png[28] === 1;
+  const interlace = png[28];
+  if (png[26] !== 0 || png[27] !== 0 || interlace > 1) return 'is a PNG image with an invalid header';
+  const layout: Layout = { width, height, depth, colourType };
 
-  // Walk the chunks: each must fit in the file, ancillary ones stay small, IEND ends it.
+  // Walk the chunks: each must fit in the file with a right CRC, ancillary ones stay small, IEND ends it.
   const idat: Buffer[] = [];
+  let trns: Buffer | undefined;
   let offset = 8;
   let ended = false;
   while (offset + 12 <= png.length) {
@@ -64,7 +90,15 @@ export function decodeSignaturePng(input: string): Buffer | string {
     if (length > png.length - offset - 12) return `is a truncated PNG image (chunk ${JSON.stringify(type)})`;
     const critical = type === 'IHDR' || type === 'PLTE' || type === 'IDAT' || type === 'IEND';
     if (!critical && length > MAX_ANCILLARY_CHUNK) return `has a ${JSON.stringify(type)} chunk larger than ${MAX_ANCILLARY_CHUNK / 1024} KiB`;
-    if (type === 'IDAT') idat.push(png.subarray(offset + 8, offset + 8 + length));
+    if (png.readUInt32BE(offset + 8 + length) !== crc32(png.subarray(offset + 4, offset + 8 + length))) return 'is a damaged PNG image (checksum)';
+    const data = png.subarray(offset + 8, offset + 8 + length);
+    if (type === 'IDAT') idat.push(data);
+    if (type === 'PLTE') {
+      if (length === 0 || length % 3 !== 0 || length > 256 * 3 || layout.palette) return 'is a damaged PNG image (palette)';
+      layout.palette = new Uint8Array((length / 3) * 4).fill(255);
+      for (let i = 0; i < length / 3; i++) layout.palette.set(data.subarray(i * 3, i * 3 + 3), i * 4);
+    }
+    if (type === 'tRNS') trns = data;
     offset += 12 + length;
     if (type === 'IEND') {
       ended = true;
@@ -73,38 +107,150 @@ export function decodeSignaturePng(input: string): Buffer | string {
   }
   if (!ended) return 'is a truncated PNG image (no IEND)';
   if (idat.length === 0 || idat.every((chunk) => chunk.length === 0)) return 'is a PNG image without image data';
-
   if (!VALID_DEPTHS[colourType]?.includes(depth)) return 'is a PNG image with an invalid header';
-
-  // Inflate once with the exact expected size as a ceiling: a zlib bomb stops there, and data
-  // that is garbage, truncated or too long is refused here (pngjs would pad it with zeros).
-  const expected = inflatedSize(width, height, CHANNELS[colourType] * depth, interlaced);
-  try {
-    const inflated = inflateSync(Buffer.concat(idat), { maxOutputLength: expected });
-    if (inflated.length !== expected) return 'is a damaged PNG image (image data)';
-  } catch {
-    return 'is a damaged PNG image (image data)';
+  if (colourType === 3 && !layout.palette) return 'is a damaged PNG image (no palette)';
+  if (trns) {
+    if (colourType === 3) {
+      if (trns.length > layout.palette!.length / 4) return 'is a damaged PNG image (transparency)';
+      for (let i = 0; i < trns.length; i++) layout.palette![i * 4 + 3] = trns[i];
+    } else if (colourType === 0 || colourType === 2) {
+      if (trns.length !== (colourType === 0 ? 2 : 6)) return 'is a damaged PNG image (transparency)';
+      layout.transparent = Array.from({ length: trns.length / 2 }, (_, i) => trns!.readUInt16BE(i * 2));
+    }
   }
 
-  let decoded: PNG;
-  try {
-    decoded = PNG.sync.read(png, { checkCRC: true });
-  } catch (error) {
-    const message = error instanceof Error ? error.message : '';
-    return /crc/i.test(message) ? 'is a damaged PNG image (checksum)' : 'is a damaged PNG image (image data)';
-  }
-  if (decoded.width !== width || decoded.height !== height || decoded.data.length !== width * height * 4) {
-    return 'is a damaged PNG image (image data)';
-  }
-  // pngjs's types want a PNG stream; its sync writer reads only width, height and data.
-  return PNG.sync.write(flattened(decoded) as unknown as PNG, { colorType: 2, inputColorType: 6, bitDepth: 8, deflateLevel: 6 });
+  const passes = passesOf(width, height, interlace === 1);
+  const bitsPerPixel = CHANNELS[colourType] * depth;
+  const image = new Downscaled(width, height, interlace === 1);
+  // Inflated bytes must come to exactly this: a zlib bomb stops here, and data that is garbage,
+  // truncated or too long is refused.
+  const expected = inflatedSize(passes, bitsPerPixel);
+  const rgba = new Uint8Array(width * 4);
+  let pass = 0;
+  let lineBytes = 0;
+  let line = new Uint8Array(0);
+  let previous = new Uint8Array(0);
+  let filled = 0;
+  let row = 0;
+  const startPass = () => {
+    lineBytes = Math.ceil((passes[pass][0] * bitsPerPixel) / 8) + 1;
+    line = new Uint8Array(lineBytes);
+    previous = new Uint8Array(lineBytes);
+    filled = 0;
+    row = 0;
+  };
+  startPass();
+  /** One complete filtered scanline in `line`: unfilter it, read its pixels, hand them on. */
+  const scanline = (): string | undefined => {
+    if (!unfilter(line, previous, Math.max(1, bitsPerPixel >> 3))) return 'is a damaged PNG image (image data)';
+    const [w, , x0, y0, dx, dy] = passes[pass];
+    if (!toRgba(line, w, layout, rgba)) return 'is a damaged PNG image (palette index)';
+    image.addRow(y0 + row * dy, rgba, w, x0, dx);
+    [line, previous] = [previous, line];
+    filled = 0;
+    if (++row === passes[pass][1] && ++pass < passes.length) startPass();
+    return undefined;
+  };
+
+  const refused = await new Promise<string | undefined>((resolve) => {
+    let total = 0;
+    let settled = false;
+    const stop = (reason: string | undefined) => {
+      if (settled) return;
+      settled = true;
+      inflate.destroy();
+      resolve(reason);
+    };
+    const inflate = createInflate({ chunkSize: 64 * 1024 });
+    inflate.on('data', (chunk: Buffer) => {
+      if (settled) return;
+      total += chunk.length;
+      if (total > expected) return stop('is a damaged PNG image (image data)');
+      for (let at = 0; at < chunk.length; ) {
+        const take = Math.min(lineBytes - filled, chunk.length - at);
+        line.set(chunk.subarray(at, at + take), filled);
+        filled += take;
+        at += take;
+        if (filled === lineBytes) {
+          const reason = scanline();
+          if (reason) return stop(reason);
+        }
+      }
+    });
+    inflate.on('error', () => stop('is a damaged PNG image (image data)'));
+    inflate.on('end', () => stop(total === expected ? undefined : 'is a damaged PNG image (image data)'));
+    for (const chunk of idat) inflate.write(chunk);
+    inflate.end();
+  });
+  return refused ?? image.encode();
 }
 
-/** 8-bit RGBA pixels, as pngjs reads and writes them. */
-interface Bitmap {
-  width: number;
-  height: number;
-  data: Buffer;
+/** Reverses a scanline's PNG filter in place (`line[0]` is the filter type); false for an unknown one. */
+function unfilter(line: Uint8Array, previous: Uint8Array, bpp: number): boolean {
+  const filter = line[0];
+  const n = line.length;
+  switch (filter) {
+    case 0:
+      return true;
+    case 1:
+      for (let i = 1 + bpp; i < n; i++) line[i] = (line[i] + line[i - bpp]) & 0xff;
+      return true;
+    case 2:
+      for (let i = 1; i < n; i++) line[i] = (line[i] + previous[i]) & 0xff;
+      return true;
+    case 3:
+      for (let i = 1; i < n; i++) line[i] = (line[i] + ((previous[i] + (i > bpp ? line[i - bpp] : 0)) >> 1)) & 0xff;
+      return true;
+    case 4:
+      for (let i = 1; i < n; i++) {
+        const a = i > bpp ? line[i - bpp] : 0;
+        const b = previous[i];
+        const c = i > bpp ? previous[i - bpp] : 0;
+        const p = a + b - c;
+        const pa = Math.abs(p - a);
+        const pb = Math.abs(p - b);
+        const pc = Math.abs(p - c);
+        line[i] = (line[i] + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c)) & 0xff;
+      }
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** An unfiltered scanline's `count` pixels as 8-bit RGBA into `out`; false for a palette index out of the palette. */
+function toRgba(line: Uint8Array, count: number, { depth, colourType, palette, transparent }: Layout, out: Uint8Array): boolean {
+  const channels = CHANNELS[colourType];
+  const max = (1 << depth) - 1;
+  const sample = (index: number): number => {
+    if (depth === 8) return line[1 + index];
+    if (depth === 16) return (line[1 + index * 2] << 8) | line[2 + index * 2];
+    const bit = index * depth;
+    return (line[1 + (bit >> 3)] >> (8 - depth - (bit & 7))) & max;
+  };
+  const to8 = (value: number) => (depth === 8 ? value : Math.floor((value * 255) / max + 0.5));
+  for (let x = 0; x < count; x++) {
+    const o = x * 4;
+    if (colourType === 3) {
+      const index = sample(x);
+      if (index * 4 >= palette!.length) return false;
+      out.set(palette!.subarray(index * 4, index * 4 + 4), o);
+      continue;
+    }
+    const first = sample(x * channels);
+    if (colourType === 0 || colourType === 4) {
+      out[o] = out[o + 1] = out[o + 2] = to8(first);
+      out[o + 3] = colourType === 4 ? to8(sample(x * channels + 1)) : transparent?.[0] === first ? 0 : 255;
+    } else {
+      const green = sample(x * channels + 1);
+      const blue = sample(x * channels + 2);
+      out[o] = to8(first);
+      out[o + 1] = to8(green);
+      out[o + 2] = to8(blue);
+      out[o + 3] = colourType === 6 ? to8(sample(x * channels + 3)) : transparent && transparent[0] === first && transparent[1] === green && transparent[2] === blue ? 0 : 255;
+    }
+  }
+  return true;
 }
 
 /** The stored image's largest size: a signature box is about 80 × 30 mm, so this is ~380 dpi. */
@@ -112,38 +258,133 @@ const STORED_WIDTH = 1200;
 const STORED_HEIGHT = 600;
 
 /**
- * The image as it will be printed: on white paper (alpha composited onto white, so pdfkit has no
- * transparency to split out) and no larger than the box it is drawn in (averaged down).
+ * The image as it will be printed, built row by row: on white paper (alpha composited onto
+ * white, so pdfkit has no transparency to split out) and no larger than the box it is drawn in
+ * (each output pixel the average of the source pixels that fall in it). Rows of a plain image
+ * arrive in order, so only the output row being filled is summed; an interlaced image's rows
+ * arrive pass by pass, so its sums are kept for the whole output.
  */
-function flattened(image: Bitmap): Bitmap {
-  const scale = Math.min(1, STORED_WIDTH / image.width, STORED_HEIGHT / image.height);
-  const width = Math.max(1, Math.round(image.width * scale));
-  const height = Math.max(1, Math.round(image.height * scale));
-  const sums = new Float32Array(width * height * 3);
-  const weights = new Uint16Array(width * height);
-  const source = image.data;
-  for (let y = 0; y < image.height; y++) {
-    const row = Math.min(height - 1, Math.floor(y * scale)) * width;
-    for (let x = 0; x < image.width; x++) {
-      const i = (y * image.width + x) * 4;
-      const alpha = source[i + 3] / 255;
-      const cell = row + Math.min(width - 1, Math.floor(x * scale));
-      sums[cell * 3] += source[i] * alpha + 255 * (1 - alpha);
-      sums[cell * 3 + 1] += source[i + 1] * alpha + 255 * (1 - alpha);
-      sums[cell * 3 + 2] += source[i + 2] * alpha + 255 * (1 - alpha);
-      weights[cell]++;
+class Downscaled {
+  readonly width: number;
+  readonly height: number;
+  private readonly rowScale: number;
+  private readonly columns: Uint16Array;
+  private readonly sums: Float32Array;
+  private readonly weights: Uint32Array;
+  /** Filtered scanlines of the output (a filter byte, then RGB), filled as output rows complete. */
+  private readonly out: Buffer;
+  private current = -1;
+
+  constructor(
+    sourceWidth: number,
+    sourceHeight: number,
+    private readonly interlaced: boolean,
+  ) {
+    const scale = Math.min(1, STORED_WIDTH / sourceWidth, STORED_HEIGHT / sourceHeight);
+    this.width = Math.max(1, Math.round(sourceWidth * scale));
+    this.height = Math.max(1, Math.round(sourceHeight * scale));
+    // Source pixel → output cell by the rounded sizes, so every output row and column gets
+    // pixels (by the scale alone, a 1,210 × 3 drawing left its last output row empty, printed black).
+    this.rowScale = this.height / sourceHeight;
+    this.columns = new Uint16Array(sourceWidth);
+    for (let x = 0; x < sourceWidth; x++) this.columns[x] = Math.floor((x * this.width) / sourceWidth);
+    const cells = this.width * (interlaced ? this.height : 1);
+    this.sums = new Float32Array(cells * 3);
+    this.weights = new Uint32Array(cells);
+    this.out = Buffer.alloc((this.width * 3 + 1) * this.height);
+  }
+
+  /** `count` RGBA pixels of source row `y`, the first at column `x0`, then every `dx`. */
+  addRow(y: number, rgba: Uint8Array, count: number, x0: number, dx: number): void {
+    const target = Math.min(this.height - 1, Math.floor(y * this.rowScale));
+    if (!this.interlaced && target !== this.current) {
+      this.flush();
+      this.current = target;
+    }
+    const base = this.interlaced ? target * this.width : 0;
+    for (let i = 0; i < count; i++) {
+      const o = i * 4;
+      const alpha = rgba[o + 3] / 255;
+      const cell = base + this.columns[x0 + i * dx];
+      this.sums[cell * 3] += rgba[o] * alpha + 255 * (1 - alpha);
+      this.sums[cell * 3 + 1] += rgba[o + 1] * alpha + 255 * (1 - alpha);
+      this.sums[cell * 3 + 2] += rgba[o + 2] * alpha + 255 * (1 - alpha);
+      this.weights[cell]++;
     }
   }
-  // A plain bitmap, not `new PNG()`: that builds a stream with its own parser and packer for
-  // nothing, and in a worker thread each one left megabytes behind that were never given back.
-  const out: Bitmap = { width, height, data: Buffer.alloc(width * height * 4) };
-  for (let cell = 0; cell < width * height; cell++) {
-    out.data[cell * 4] = Math.round(sums[cell * 3] / weights[cell]);
-    out.data[cell * 4 + 1] = Math.round(sums[cell * 3 + 1] / weights[cell]);
-    out.data[cell * 4 + 2] = Math.round(sums[cell * 3 + 2] / weights[cell]);
-    out.data[cell * 4 + 3] = 255;
+
+  /** Averages the summed row(s) into the output; a cell no source pixel fell in stays white. */
+  private flush(): void {
+    const rows = this.interlaced ? Array.from({ length: this.height }, (_, y) => y) : this.current < 0 ? [] : [this.current];
+    for (const y of rows) {
+      const base = this.interlaced ? y * this.width : 0;
+      const at = y * (this.width * 3 + 1) + 1;
+      for (let x = 0; x < this.width; x++) {
+        const cell = base + x;
+        const weight = this.weights[cell];
+        for (let c = 0; c < 3; c++) this.out[at + x * 3 + c] = weight ? Math.round(this.sums[cell * 3 + c] / weight) : 255;
+      }
+    }
+    this.sums.fill(0);
+    this.weights.fill(0);
   }
-  return out;
+
+  /** The 8-bit RGB PNG: each row filtered (the smallest of the five filters, as pngjs chose), then deflated. */
+  encode(): Buffer {
+    this.flush();
+    const stride = this.width * 3 + 1;
+    const candidate = Buffer.alloc(stride);
+    const best = Buffer.alloc(stride);
+    // Bottom up, in place: filtering a row reads the unfiltered row above it.
+    for (let y = this.height - 1; y >= 0; y--) {
+      const rowAt = y * stride;
+      let bestSum = Infinity;
+      for (let filter = 0; filter <= 4; filter++) {
+        candidate[0] = filter;
+        let sum = 0;
+        for (let i = 1; i < stride; i++) {
+          const raw = this.out[rowAt + i];
+          const a = i > 3 ? this.out[rowAt + i - 3] : 0;
+          const b = y > 0 ? this.out[rowAt - stride + i] : 0;
+          const c = i > 3 && y > 0 ? this.out[rowAt - stride + i - 3] : 0;
+          let predicted = 0;
+          if (filter === 1) predicted = a;
+          else if (filter === 2) predicted = b;
+          else if (filter === 3) predicted = (a + b) >> 1;
+          else if (filter === 4) {
+            const p = a + b - c;
+            const pa = Math.abs(p - a);
+            const pb = Math.abs(p - b);
+            const pc = Math.abs(p - c);
+            predicted = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+          }
+          const value = (raw - predicted) & 0xff;
+          candidate[i] = value;
+          sum += value < 128 ? value : 256 - value;
+        }
+        if (sum < bestSum) {
+          bestSum = sum;
+          candidate.copy(best);
+        }
+      }
+      best.copy(this.out, rowAt);
+    }
+    const header = Buffer.alloc(13);
+    header.writeUInt32BE(this.width, 0);
+    header.writeUInt32BE(this.height, 4);
+    header[8] = 8;
+    header[9] = 2;
+    return Buffer.concat([PNG_MAGIC, pngChunk('IHDR', header), pngChunk('IDAT', deflateSync(this.out, { level: 6 })), pngChunk('IEND', Buffer.alloc(0))]);
+  }
+}
+
+function pngChunk(type: string, data: Buffer): Buffer {
+  const chunk = Buffer.alloc(12 + data.length);
+  chunk.writeUInt32BE(data.length, 0);
+  chunk.write(type, 4, 'latin1');
+  data.copy(chunk, 8);
+  chunk.writeUInt32BE(crc32(chunk.subarray(4, 8 + data.length)), 8 + data.length);
+  return chunk;
 }
 
 /**

@@ -181,7 +181,9 @@ export async function trainingRoutes(fastify: FastifyInstance) {
       summary: 'Record present / absent / excused for the people listed',
       description:
         'Only the listed people change (`status: null` clears a record); completions are worked out again in the same transaction. ' +
-        'Setting a status a person already has changes nothing, so a request queued offline may be sent again safely. A trainer: their own cycles only. ' +
+        'Setting a status a person already has changes nothing, so a request queued offline may be sent again safely. ' +
+        'The newest tap per person wins, by its `tappedAt` (the server’s time when absent): a record older than the mark already kept changes nothing and its person is listed in `superseded` (still 200, the kept mark in `items`). ' +
+        'A `tappedAt` more than 5 minutes ahead of the server or more than 2 hours old is refused (422 naming it). A trainer: their own cycles only. ' +
         'A session after today is refused (422, naming its date): attendance is recorded on the day or after, so no completion is ever dated ahead.',
       params: idParams,
       body: attendanceInputSchema,

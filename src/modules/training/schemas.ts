@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { pageQuerySchema } from '../../http/pagination.js';
-import { id, isoDate, line, optional, text } from '../../shared/fields.js';
+import { id, isoDate, isoDateTime, line, optional, text } from '../../shared/fields.js';
 
 // ---- partner organisations -------------------------------------------------------------
 
@@ -209,6 +209,11 @@ export const attendanceInputSchema = z.strictObject({
       z.strictObject({
         enrolmentId: id,
         status: z.enum(ATTENDANCE_STATUSES).nullable().describe('null clears the record (undo)'),
+        tappedAt: isoDateTime
+          .optional()
+          .describe(
+            'When the tap was made, by the device that made it (a tap queued offline is sent later): the newest tap per person wins, and one older than the mark already recorded changes nothing (its person is listed in `superseded`). At most 5 minutes ahead of the server and 2 hours old (the offline queue’s bound); the server’s time when absent',
+          ),
       }),
     )
     .min(1)
@@ -227,9 +232,13 @@ export const attendanceSchema = z
         firstName: z.string().nullable(),
         lastName: z.string().nullable(),
         status: z.enum(ATTENDANCE_STATUSES).nullable().describe('null: not recorded yet'),
+        recordedAt: z.string().nullable().describe('When the kept mark was tapped (its `tappedAt`, or when the server received it)'),
         completedOn: z.string().nullable(),
       }),
     ),
+    superseded: z
+      .array(z.string())
+      .describe('Enrolments whose record in this request was older than the mark already kept (tapped since on another device): unchanged, the kept mark is in `items`'),
   })
   .meta({ id: 'TrainingAttendance' });
 export type Attendance = z.infer<typeof attendanceSchema>;

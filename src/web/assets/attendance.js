@@ -1,12 +1,14 @@
 // Attendance on a phone: a tap is shown at once, kept in localStorage and sent; when the network
 // fails it stays queued and is sent when the connection returns. Attendance is a state per
 // person (the last tap wins, setting the same status twice changes nothing on the server), so
-// the queue holds one status per person and a re-sent tap never counts twice.
+// the queue holds one status per person and a re-sent tap never counts twice. Each tap carries
+// the time it was made: the server keeps the newest, so a tap sent late does not undo one made
+// since on another phone; it answers with the mark it kept, shown in place of the late tap.
 // Without this script the same buttons post a plain form.
 
 const list = document.querySelector('[data-attendance]');
 const STATUSES = ['present', 'absent', 'excused'];
-const WORDS = { pending: 'en attente d’envoi', saved: 'enregistré', refused: 'refusé : rechargez la page' };
+const WORDS = { pending: 'en attente d’envoi', saved: 'enregistré', refused: 'refusé : rechargez la page', superseded: 'pointé entre-temps sur un autre appareil : gardé' };
 const RETRY_MS = 5000;
 // A tap older than this is not sent: a phone back online hours later must not overwrite the
 // corrections made since. Taps are kept per signed-in user; another user's are dropped.
@@ -21,6 +23,9 @@ if (list) {
   const token = document.querySelector('meta[name="csrf-token"]').content;
   const banner = document.querySelector('[data-connection]');
   const rowOf = (id) => list.querySelector(`li[data-enrolment="${CSS.escape(id)}"]`);
+  // Taps are sent with their time on the server's clock (the page says what it was when sent):
+  // a phone whose clock is off still has its taps ordered right against other devices'.
+  const offset = (Date.parse(list.dataset.now) || Date.now()) - Date.now();
 
   // The queue maps a person to their last tap, { status, at } (at: milliseconds since 1970).
   const read = () => {
@@ -36,7 +41,7 @@ if (list) {
     if (Object.keys(taps).length) localStorage.setItem(key, JSON.stringify(taps));
     else localStorage.removeItem(key);
   };
-  const load = () => Object.fromEntries(Object.entries(stamped()).map(([id, tap]) => [id, tap.status]));
+  const load = () => stamped();
 
   const show = (row, status, state) => {
     row.dataset.status = status ?? '';
@@ -85,18 +90,23 @@ if (list) {
         method: 'POST',
         credentials: 'same-origin',
         headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-CSRF-Token': token },
-        body: JSON.stringify({ records: ids.map((enrolmentId) => ({ enrolmentId, status: queue[enrolmentId] })) }),
+        body: JSON.stringify({ records: ids.map((enrolmentId) => ({ enrolmentId, status: queue[enrolmentId].status, tappedAt: new Date(queue[enrolmentId].at + offset).toISOString() })) }),
       });
-      const now = stamped();
       if (response.ok || (response.status >= 400 && response.status < 500 && response.status !== 401 && response.status !== 429)) {
+        const answer = response.ok ? await response.json().catch(() => ({})) : {};
+        const kept = new Map((answer.items ?? []).map((item) => [item.enrolmentId, item]));
+        const now = stamped();
         // Sent (or refused for good): forget what was sent, unless the person was tapped again meanwhile.
         for (const id of ids) {
-          if (now[id]?.status !== queue[id]) continue;
+          if (now[id]?.at !== queue[id].at) continue;
           delete now[id];
           const row = rowOf(id);
-          if (row) show(row, queue[id], response.ok ? 'saved' : 'refused');
+          if (!row) continue;
+          if (kept.get(id)?.superseded) show(row, kept.get(id).status, 'superseded');
+          else show(row, queue[id].status, response.ok ? 'saved' : 'refused');
         }
         store(now);
+        tally();
       } else {
         offline = true;
       }
@@ -126,9 +136,9 @@ if (list) {
   });
 
   // Taps left from a page closed before they were sent: shown as waiting, then sent.
-  for (const [id, status] of Object.entries(load())) {
+  for (const [id, tap] of Object.entries(load())) {
     const row = rowOf(id);
-    if (row) show(row, status, 'pending');
+    if (row) show(row, tap.status, 'pending');
   }
   tally();
   window.addEventListener('online', flush);

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { today } from '../../clock.js';
+import { nowIso, today } from '../../clock.js';
 import { ProblemError } from '../../http/problem.js';
 import { TRAINING_READERS, WRITERS } from '../../http/roles.js';
 import { sendPdfBuffer } from '../../pdf/send.js';
@@ -224,6 +224,8 @@ export async function trainingPages(app: FastifyInstance) {
       session: attendance.session,
       upcoming: attendance.session.date > today(),
       user: request.actor.keyId,
+      // The server's time when the page was sent: the script stamps taps on the server's clock.
+      now: nowIso(),
       people: attendance.items,
       tally,
       cycle,
@@ -247,7 +249,11 @@ export async function trainingPages(app: FastifyInstance) {
       if (!parsed.success) return reply.code(422).send({ title: 'Pointage invalide' });
       const saved = await saveAttendance(app.db, id, parsed.data, request.actor);
       const sent = new Set(parsed.data.records.map((r) => r.enrolmentId));
-      return reply.header('Cache-Control', 'no-store').send({ items: saved.items.filter((p) => sent.has(p.enrolmentId)).map((p) => ({ enrolmentId: p.enrolmentId, status: p.status })) });
+      // A superseded tap (older than a mark tapped since on another device) comes back with the kept mark.
+      const superseded = new Set(saved.superseded);
+      return reply.header('Cache-Control', 'no-store').send({
+        items: saved.items.filter((p) => sent.has(p.enrolmentId)).map((p) => ({ enrolmentId: p.enrolmentId, status: p.status, recordedAt: p.recordedAt, superseded: superseded.has(p.enrolmentId) })),
+      });
     }
     const values = formInput((request.body ?? {}) as Record<string, unknown>, ['enrolmentId', 'status']);
     const parsed = attendanceInputSchema.safeParse({ records: [{ enrolmentId: values.enrolmentId, status: values.status ?? null }] });
