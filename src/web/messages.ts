@@ -83,6 +83,8 @@ export function frenchDetail(error: ProblemError): string {
   const extra = error.extra as { currentStatus?: string; assetTag?: string };
   const text = error.message;
   if (error.status === 404) return 'Introuvable : vérifiez le lien ou le code.';
+  // The web's own 429s (src/web/plugin.ts) are written in French.
+  if (error.status === 429) return text;
   if (error.status === 412) return 'Cet appareil a été modifié entre-temps par quelqu’un d’autre.';
   if (/already registered as (\S+) \((\w+)\)/.test(text)) {
     const [, tag, status] = /already registered as (\S+) \((\w+)\)/.exec(text)!;
