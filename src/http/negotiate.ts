@@ -35,14 +35,18 @@ export function contentEtag(body: string): string {
   return `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
 }
 
-/** True when the client's `If-None-Match` already holds this ETag (answer 304). */
-export function isNotModified(request: FastifyRequest, etag: string): boolean {
-  const header = request.headers['if-none-match'];
-  if (!header) return false;
+/** True when an `If-Match` or `If-None-Match` list (`"a", W/"b"` or `*`) names this ETag. */
+export function etagListMatches(header: string, etag: string): boolean {
   return header.split(',').some((tag) => {
     const t = tag.trim();
     return t === '*' || t.replace(/^W\//, '') === etag;
   });
+}
+
+/** True when the client's `If-None-Match` already holds this ETag (answer 304). */
+export function isNotModified(request: FastifyRequest, etag: string): boolean {
+  const header = request.headers['if-none-match'];
+  return header ? etagListMatches(header, etag) : false;
 }
 
 /** 304: no body, so no content type and no length (RFC 9110 §15.4.5); the ETag stays. */

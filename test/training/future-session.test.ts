@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../helpers/app.js';
-import { AFTER_CYCLE, BEFORE_CYCLE, createCycle, enrol, mark, trainees, useClockAt } from '../helpers/training.js';
+import { AFTER_CYCLE, at, BEFORE_CYCLE, createCycle, enrol, mark, trainees, useClockAt } from '../helpers/training.js';
 
 const ctx = useTestApp();
 
@@ -27,15 +27,11 @@ describe('attendance for a session still to come (the clock is set before the cy
     const { cycle, sessions } = await createCycle(ctx, { sessions: 1, rule: { kind: 'sessions', minSessions: 1 } });
     const [person] = await trainees(ctx, 1);
     const enrolment = await enrol(ctx, cycle.id, person);
-    const before = ctx.clock.now();
-    ctx.clock.set('2027-03-02T15:00:00.000Z');
-    try {
+    await at(ctx, '2027-03-02T15:00:00.000Z', async () => {
       const res = await ctx.api('installer').put(`/api/v1/training/sessions/${sessions[0].id}/attendance`).send({ records: [{ enrolmentId: enrolment.id, status: 'present' }] });
       expect(res.status, JSON.stringify(res.body)).toBe(200);
       expect((await ctx.api('installer').get(`/api/v1/training/enrolments/${enrolment.id}`)).body.completedOn).toBe('2027-03-02');
-    } finally {
-      ctx.clock.set(before.toISOString());
-    }
+    });
     expect(AFTER_CYCLE > '2027-05-31').toBe(true);
   });
 
@@ -51,9 +47,7 @@ describe('attendance for a session still to come (the clock is set before the cy
     const { cycle, sessions } = await createCycle(ctx, { sessions: 2, rule: { kind: 'sessions', minSessions: 1 } });
     const [person] = await trainees(ctx, 1);
     const enrolment = await enrol(ctx, cycle.id, person);
-    const before = ctx.clock.now();
-    ctx.clock.set('2027-03-03T10:00:00.000Z');
-    try {
+    await at(ctx, '2027-03-03T10:00:00.000Z', async () => {
       await ctx.api('installer').put(`/api/v1/training/sessions/${sessions[0].id}/attendance`).send({ records: [{ enrolmentId: enrolment.id, status: 'present' }] }).expect(200);
       const moved = await ctx.api('installer').patch(`/api/v1/training/sessions/${sessions[0].id}`).send({ date: '2027-03-04' });
       expect(moved.status, JSON.stringify(moved.body)).toBe(422);
@@ -66,8 +60,6 @@ describe('attendance for a session still to come (the clock is set before the cy
       // Moving it to another past day, or moving a session without attendance ahead, stays allowed.
       await ctx.api('installer').patch(`/api/v1/training/sessions/${sessions[0].id}`).send({ date: '2027-03-01' }).expect(200);
       await ctx.api('installer').patch(`/api/v1/training/sessions/${sessions[1].id}`).send({ date: '2027-04-20' }).expect(200);
-    } finally {
-      ctx.clock.set(before.toISOString());
-    }
+    });
   });
 });

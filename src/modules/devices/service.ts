@@ -5,6 +5,7 @@ import type { Database, DeviceEventRow, DeviceRow, DeviceTable } from '../../db/
 import { cachedSqlite } from '../../db/statements.js';
 import { inTransaction, nowIso, type Executor } from '../../db/transaction.js';
 import { decodeCursor, toPage } from '../../http/pagination.js';
+import { etagListMatches } from '../../http/negotiate.js';
 import { ProblemError, conflict, notFound } from '../../http/problem.js';
 import { hasControlCharacters } from '../../shared/fields.js';
 import { containsPattern, lowerLike } from '../../shared/search.js';
@@ -129,7 +130,7 @@ export async function updateDevice(db: Db, id: string, patch: DeviceUpdateInput,
       const kind = patch.kind ?? before.kind;
       const os = patch.specs && 'os' in patch.specs ? patch.specs.os : patch.kind ? before.os : undefined;
       if (osRefused(kind, os)) throw new ProblemError(422, `${before.asset_tag}: ${osRefusedMessage(kind)}`, {}, [{ path: 'specs.os', message: osRefusedMessage(kind) }]);
-      if (ifMatch !== undefined && !matchesEtag(ifMatch, before)) {
+      if (ifMatch !== undefined && !etagListMatches(ifMatch, etagOf(before))) {
         throw new ProblemError(412, `The device changed since you read it (now ${etagOf(before)}); read it again`, { etag: etagOf(before) });
       }
       if (changes.serial_number && changes.serial_number !== before.serial_number) {
@@ -152,9 +153,6 @@ export async function updateDevice(db: Db, id: string, patch: DeviceUpdateInput,
   }
 }
 
-function matchesEtag(header: string, row: DeviceRow): boolean {
-  return header.split(',').map((t) => t.trim().replace(/^W\//, '')).some((t) => t === '*' || t === etagOf(row));
-}
 
 
 export async function listDevices(db: Db, query: ListDevicesQuery) {

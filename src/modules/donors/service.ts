@@ -4,6 +4,7 @@ import { newId } from '../../db/ids.js';
 import type { DonorRow, DonorTable } from '../../db/schema.js';
 import { inTransaction, nowIso } from '../../db/transaction.js';
 import { decodeCursor, toPage } from '../../http/pagination.js';
+import { etagListMatches } from '../../http/negotiate.js';
 import { notFound, ProblemError } from '../../http/problem.js';
 import { containsPattern, lowerLike } from '../../shared/search.js';
 import type { CreateDonor, Donor, ListDonorsQuery, UpdateDonor } from './schemas.js';
@@ -82,7 +83,7 @@ export async function updateDonor(db: Db, id: string, patch: UpdateDonor, ifMatc
   return inTransaction(db, async (trx) => {
     const before = await trx.selectFrom('donors').selectAll().where('id', '=', id).executeTakeFirst();
     if (!before) throw notFound(`Donor ${id}`);
-    if (ifMatch !== undefined && !ifMatch.split(',').map((t) => t.trim().replace(/^W\//, '')).some((t) => t === '*' || t === donorEtag(before))) {
+    if (ifMatch !== undefined && !etagListMatches(ifMatch, donorEtag(before))) {
       throw new ProblemError(412, `The donor changed since you read it (now ${donorEtag(before)}); read it again`, { etag: donorEtag(before) });
     }
     const row = await trx
