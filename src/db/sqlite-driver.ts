@@ -11,6 +11,7 @@ import {
   type Kysely,
   type QueryResult,
 } from 'kysely';
+import { endReadSnapshot } from './read-snapshot.js';
 import { assertOutsideTransaction } from './scope.js';
 
 /**
@@ -85,6 +86,7 @@ class RoutedConnection implements DatabaseConnection {
     try {
       return run(this.driver.writer, compiled) as QueryResult<R>;
     } finally {
+      this.driver.committed();
       release();
     }
   }
@@ -123,13 +125,19 @@ class SplitSqliteDriver implements Driver {
     try {
       this.writer.exec(command);
     } finally {
+      this.committed();
       const release = connection.release;
       connection.release = undefined;
       release?.();
     }
   }
+  /** A write of this process is committed: the next read on the reader must see it (read-snapshot.ts). */
+  committed(): void {
+    if (this.reader !== this.writer) endReadSnapshot(this.reader);
+  }
   async releaseConnection(): Promise<void> {}
   async destroy(): Promise<void> {
+    this.committed();
     this.reader.close();
     this.writer.close();
   }

@@ -1,5 +1,6 @@
 import type SqliteDatabase from 'better-sqlite3';
 import type { Db } from './connection.js';
+import { shareReadSnapshot } from './read-snapshot.js';
 import { assertOutsideTransaction } from './scope.js';
 
 /** A prepared single-row lookup: `get` answers the row as an object, as better-sqlite3 does. */
@@ -45,5 +46,7 @@ export function cachedSqlite(db: Db, text: string): CachedLookup | undefined {
   if (!statements) cache.set(reader, (statements = new Map()));
   let statement = statements.get(text);
   if (!statement) statements.set(text, (statement = lookup(reader.prepare(text))));
+  // An in-memory database reads on its writer: no snapshot may be left open there.
+  if (reader !== db.sqliteWriter) shareReadSnapshot(reader);
   return statement;
 }

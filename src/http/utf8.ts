@@ -19,8 +19,12 @@ function unescapedBytes(part: string): Buffer {
   return Buffer.from(bytes);
 }
 
+const NOT_PLAIN_ASCII = /[%\u0080-\uffff]/;
+
 /** Where a URL holds percent-escaped bytes that are not UTF-8: `path`, `query.<name>`, or null. */
 export function invalidUtf8InUrl(url: string): string | null {
+  // Plain ASCII without escapes (nearly every URL) is UTF-8 as it stands.
+  if (!NOT_PLAIN_ASCII.test(url)) return null;
   const mark = url.indexOf('?');
   const path = mark < 0 ? url : url.slice(0, mark);
   if (!isUtf8(unescapedBytes(path))) return 'path';

@@ -5,6 +5,7 @@ import { inTransaction, nowIso } from '../../src/db/transaction.js';
 import { useTestApp } from '../helpers/app.js';
 import { createCollection, deviceInput, intake } from '../helpers/factories.js';
 import { insertNewDevices } from '../../src/modules/devices/intake.js';
+import { resolveCode } from '../../src/modules/devices/service.js';
 
 const ctx = useTestApp();
 
@@ -71,5 +72,16 @@ describe('reads and an open write transaction', () => {
     await expect(inTransaction(ctx.db, async () => {
       await ctx.db.kysely.selectFrom('devices').select('id').execute();
     })).rejects.toThrow(/inside a transaction/);
+  });
+
+  it('when this process commits a change, then a read later in the same turn of the event loop sees it', async () => {
+    const collection = await createCollection(ctx);
+    const [device] = await intake(ctx, [deviceInput()], collection.id);
+    // No I/O between these steps on SQLite: all in one turn, where the reader's reads share a snapshot.
+    expect((await resolveCode(ctx.db, device.assetTag)).status).toBe('collected');
+    await inTransaction(ctx.db, (trx) => trx.updateTable('devices').set({ status: 'scrapped' }).where('id', '=', device.id).execute());
+    expect((await resolveCode(ctx.db, device.assetTag)).status).toBe('scrapped');
+    await ctx.db.kysely.updateTable('devices').set({ status: 'ready' }).where('id', '=', device.id).execute();
+    expect((await resolveCode(ctx.db, device.assetTag)).status).toBe('ready');
   });
 });

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import type { Db } from '../../db/connection.js';
 import { newId } from '../../db/ids.js';
 import type { ApiKeyRow } from '../../db/schema.js';
@@ -15,7 +15,8 @@ export interface Actor {
 
 /** Keys carry 256 random bits, so a plain SHA-256 is enough to store them (no slow hash needed). */
 export function hashKey(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
+  // One-shot: no Hash object per request (every authenticated request hashes its key).
+  return hash('sha256', secret, 'hex');
 }
 
 function toApiKey(row: ApiKeyRow): ApiKey {
