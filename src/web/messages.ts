@@ -21,6 +21,7 @@ const FIELD_MESSAGES: [RegExp, string][] = [
   [/^Too big/, 'Valeur trop longue ou trop grande.'],
   [/^Too small/, 'Valeur trop courte ou trop petite.'],
   [/^Invalid input: expected number/, 'Nombre attendu.'],
+  [/^erased before .* was dispatched/, 'L’effacement est daté d’avant le départ de l’appareil chez le reconditionneur : vérifiez la date de l’attestation.'],
   [/^before .* was dispatched/, 'Ces appareils sont partis après cette date : vérifiez la date de réception.'],
   [/^must not be in the future|^after today$/, 'Cette date est dans le futur.'],
   [/^Invalid ISO datetime/, 'Date et heure attendues.'],
