@@ -36,6 +36,21 @@ export function frDateTime(iso: string): string {
   return `${frLongDate(iso)} à ${hour} h ${minute}`;
 }
 
+/**
+ * `14:00` → `14 h 00`, with no-break spaces: a time never splits across lines on a narrow screen.
+ * (PDFs keep their own plain-space version: their text is what tests and readers copy.)
+ */
+export const frTime = (t: string) => t.slice(0, 5).replace(':', '\u00a0h\u00a0');
+
+/**
+ * "de" before a name, elided before a vowel or a mute h: `de('Amina Benali')` → `d’Amina Benali`,
+ * `de('Hélène')` → `d’Hélène`, `de('Yann')` → `de Yann` (a y before a vowel is a consonant).
+ */
+export function de(name: string): string {
+  const elides = /^(?:[aeiouàâäéèêëîïôöùûüœæ]|h[aeiouyàâäéèêëîïôöùûü]|y[^aeiouàâäéèêëîïôöùûü])/i.test(name.normalize('NFC'));
+  return elides ? `d’${name}` : `de ${name}`;
+}
+
 /** Capitalises the first letter, for a name with its article at the start of a sentence. */
 export const sentenceStart = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 

@@ -86,6 +86,10 @@ describe('installation day in the web app', () => {
     await drawSignature(page, 'Signature de l’emprunteur : cadre de signature');
     expect(await page.locator('#borrowerSignature-error').isHidden()).toBe(true);
     await drawSignature(page, /^Signature pour .* : cadre de signature$/);
+    // The lender's name keeps its capitals in the button's name.
+    const lenderPad = await page.locator('#staffSignature legend').innerText();
+    expect(lenderPad).toMatch(/^Signature pour [A-ZÉ]/);
+    expect(await page.getByRole('button', { name: `Effacer la s${lenderPad.slice(1)}`, exact: true }).count()).toBe(1);
     // "Effacer" is a real button a keyboard reaches; it empties the pad.
     await page.getByRole('button', { name: 'Effacer la signature de l’emprunteur' }).focus();
     await page.keyboard.press('Enter');

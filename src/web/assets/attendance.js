@@ -10,6 +10,7 @@ const list = document.querySelector('[data-attendance]');
 const STATUSES = ['present', 'absent', 'excused'];
 const WORDS = { pending: 'en attente d’envoi', saved: 'enregistré', refused: 'refusé : rechargez la page', superseded: 'pointé entre-temps sur un autre appareil : gardé' };
 const RETRY_MS = 5000;
+const plural = new Intl.PluralRules('fr');
 // A tap older than this is not sent: a phone back online hours later must not overwrite the
 // corrections made since. Taps are kept per signed-in user; another user's are dropped.
 const MAX_AGE_MS = 2 * 60 * 60 * 1000;
@@ -56,7 +57,11 @@ if (list) {
     for (const status of [...STATUSES, 'none']) {
       const n = rows.filter((row) => (row.dataset.status || 'none') === status).length;
       const cell = document.querySelector(`[data-count="${status}"]`);
-      if (cell) cell.textContent = String(n);
+      if (!cell) continue;
+      cell.textContent = String(n);
+      // The word agrees with the count as the server wrote it: French counts 0 and 1 as singular.
+      const word = cell.parentElement.querySelector('[data-word]');
+      if (word) word.textContent = plural.select(n) === 'one' ? word.dataset.one : word.dataset.other;
     }
   };
 

@@ -26,7 +26,7 @@ import {
 } from '../../modules/training/schemas.js';
 import { createSession, listSessions } from '../../modules/training/sessions.js';
 import { frLongDate as frDay, renderAttendanceSheet, sheetFacts } from '../../modules/training/sheet.js';
-import { count, frLongDate } from '../../shared/french.js';
+import { agree, count, de, frLongDate, frTime } from '../../shared/french.js';
 import { formInput } from '../form.js';
 import { frenchDetail, zodFieldErrors, type FieldErrors } from '../messages.js';
 import { allowed } from '../roles.js';
@@ -52,7 +52,6 @@ const field = (body: unknown, name: string, max = 600) => {
 export const ATTENDANCE_FR = { present: 'Présent', absent: 'Absent', excused: 'Excusé' } as const;
 const ENROLMENT_FR = { enrolled: 'Inscrit', waiting: 'En attente', withdrawn: 'Désisté' } as const;
 
-const frTime = (t: string) => t.replace(':', ' h ');
 const ruleFr = (rule: CompletionRule) =>
   rule.kind === 'sessions' ? `au moins ${count(rule.minSessions, 'séance')} suivie${rule.minSessions > 1 ? 's' : ''}` : `au moins ${rule.minPercent} % des heures prévues`;
 const personName = (p: { firstName: string | null; lastName: string | null; beneficiaryReference: string }) =>
@@ -184,6 +183,7 @@ export async function trainingPages(app: FastifyInstance) {
       frLongDate,
       frDay,
       frTime,
+      de,
     });
   });
 
@@ -231,6 +231,7 @@ export async function trainingPages(app: FastifyInstance) {
       cycle,
       statuses: ATTENDANCE_STATUSES,
       statusFr: ATTENDANCE_FR,
+      agree,
       personName,
       frDay,
       frTime,
@@ -279,7 +280,7 @@ export async function trainingPages(app: FastifyInstance) {
   const withdrawalPage = async (request: FastifyRequest, reply: FastifyReply, enrolment: Enrolment, extra: { values?: Record<string, string>; errors?: FieldErrors; message?: string; status?: number } = {}) => {
     const cycle = await getCycle(app.db, enrolment.cycleId, request.actor);
     return reply.code(extra.status ?? 200).page('training-withdrawal', {
-      title: `Désistement de ${personName(enrolment)}`,
+      title: `Désistement ${de(personName(enrolment))}`,
       styles: ['training.css'],
       cycle,
       enrolment,
@@ -321,7 +322,7 @@ export async function trainingPages(app: FastifyInstance) {
   const overridePage = async (request: FastifyRequest, reply: FastifyReply, enrolment: Enrolment, extra: { values?: Record<string, string>; errors?: FieldErrors; message?: string; status?: number } = {}) => {
     const cycle = await getCycle(app.db, enrolment.cycleId, request.actor);
     return reply.code(extra.status ?? 200).page('training-override', {
-      title: `Valider le cycle de ${personName(enrolment)}`,
+      title: `Valider le cycle ${de(personName(enrolment))}`,
       styles: ['training.css'],
       cycle,
       enrolment,
@@ -376,7 +377,7 @@ export async function trainingPages(app: FastifyInstance) {
       chosen = (review.answers?.find((a) => a.enrolmentId === enrolment.id)?.[moment] ?? {}) as Record<string, number>;
     }
     return reply.code(extra.status ?? 200).page('training-evaluation', {
-      title: `Auto-évaluation ${MOMENT_FR[moment]} de ${personName(enrolment)}`,
+      title: `Auto-évaluation ${MOMENT_FR[moment]} ${de(personName(enrolment))}`,
       styles: ['training.css'],
       cycle,
       enrolment,
