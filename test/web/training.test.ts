@@ -120,6 +120,13 @@ describe('a trainer of the Médiathèque', () => {
     expect(sheet.headers()['content-type']).toBe('application/pdf');
     const sheetText = await pdfText(Buffer.from(await sheet.body()));
     for (const name of ['BENALI', 'DURAND', 'MARTINEZ', 'HADDAD']) expect(sheetText.toUpperCase()).toContain(name);
+
+    // The counts agree with their numbers as taps come in, as the server writes them on reload.
+    await row(page, 'Djamel Haddad').getByRole('button', { name: 'Présent' }).click();
+    await waitForState(page, 'Djamel Haddad', 'enregistré');
+    expect(await textOf(page.locator('[data-tally]'))).toContain('2 présents 1 absent 1 excusé 0 à pointer');
+    // Times hold together on a narrow screen: no-break spaces inside "14 h 00".
+    expect(await page.locator('h1 small').textContent()).toMatch(/\d{2}\u00a0h\u00a0\d{2} – \d{2}\u00a0h\u00a0\d{2}/);
     await context.close();
   });
 
@@ -279,7 +286,7 @@ describe('withdrawal, self-assessments and the admin’s override, in the pages'
     }
     const { page, context } = await ctx.signedIn(await ctx.staff('installer', 'Camille Roux'));
     await page.goto(`/formations/${cycleId}`);
-    await page.getByRole('link', { name: 'Auto-évaluation de début de Hugo Roy' }).click();
+    await page.getByRole('link', { name: 'Auto-évaluation de début d’Hugo Roy' }).click();
     await page.waitForURL(`**/formations/inscriptions/${people[5].id}/evaluation/debut`);
     await checkPage(page, 'auto-evaluation');
     const groups = page.locator('fieldset.levels');
@@ -310,6 +317,10 @@ describe('withdrawal, self-assessments and the admin’s override, in the pages'
     // Souris et clavier: starts 1, 2, 2, 1, 1 (mean 1,4), ends 3, 3, 4, 3, 3 (mean 3,2): +1,8, all five improved.
     expect(await textOf(page.locator('tr', { hasText: 'Utiliser la souris et le clavier' }).first())).toBe('Utiliser la souris et le clavier 1,4 3,2 +1,8 5 sur 5');
     expect(await textOf(page.locator('tr', { hasText: 'Hugo Roy' }))).toBe('Hugo Roy 1 → 3 2 → 3 1 → 3 2 → 3 2 → 3');
+    // Anne withdrew before answering: no row of dashes for her, only the five people still enrolled.
+    const answers = page.locator('section[aria-labelledby="answers-title"]');
+    expect(await textOf(answers)).not.toContain('Anne Vidal');
+    expect(await answers.locator('tbody tr').count()).toBe(5);
     await context.close();
 
     const sophie = await ctx.signedIn(trainer);

@@ -87,7 +87,10 @@ export async function cycleReview(db: Db, cycleId: string, actor: Actor): Promis
     skills,
     answers:
       view === 'full'
-        ? enrolments.map((e) => ({ enrolmentId: e.id, beneficiaryReference: e.reference, start: start.get(e.id) ?? null, end: end.get(e.id) ?? null }))
+        ? enrolments
+            // Someone who withdrew before answering has nothing to show: a row of "— → —" only.
+            .filter((e) => e.status !== 'withdrawn' || start.has(e.id) || end.has(e.id))
+            .map((e) => ({ enrolmentId: e.id, beneficiaryReference: e.reference, start: start.get(e.id) ?? null, end: end.get(e.id) ?? null }))
         : null,
   };
 }
