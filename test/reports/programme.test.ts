@@ -1,7 +1,8 @@
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { erasureInput, ship } from '../exchange/helpers.js';
-import { useTestApp } from '../helpers/app.js';
+import { TEST_START, useTestApp } from '../helpers/app.js';
+import { frLongDate } from '../../src/shared/french.js';
 import { deviceInput, intake } from '../helpers/factories.js';
 import { createBeneficiary, scheduleKit, type BeneficiaryBody } from '../helpers/installations.js';
 import { binaryParser, pdfPages } from '../helpers/pdf.js';
@@ -126,6 +127,15 @@ describe('programme report: households, neighbourhoods and the exchange', () => 
     expect(value('total', 'exchangeBalance')).toBe('1.75');
     expect(value('total', 'exchangeCredits')).toBe('3.25');
     expect(rows.filter((r) => r.metric === 'installationsByNeighbourhood')).toHaveLength(2);
+  });
+
+  it('when the period ends after today, then the balance is stated as of today, not at a date to come', async () => {
+    const asOf = TEST_START < '2026-12-31' ? TEST_START : '2026-12-31';
+    const pdf = await ctx.api('viewer').get('/api/v1/reports/summary.pdf?from=2026-09-01&to=2026-12-31').buffer(true).parse(binaryParser);
+    expect(pdf.status).toBe(200);
+    const [page] = await pdfPages(pdf.body);
+    expect(page).toContain(`Échange d’appareils avec TRIRA : au ${frLongDate(asOf)}, TRIRA doit 1,75 unité au programme.`);
+    expect((await report('from=2026-09-01&to=2026-12-31')).exchange.asOf).toBe(asOf);
   });
 
   it('when a viewer reads the report as JSON, CSV and PDF, then it holds no personal data and the PDF stays one page', async () => {

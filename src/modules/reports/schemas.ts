@@ -48,7 +48,7 @@ export const reportSchema = z
     collectedByKind: z.array(z.object({ kind: z.enum(DEVICE_KINDS), units: count, weightKg: z.number() })),
     exchange: z
       .object({
-        asOf: day.describe('The period’s last day'),
+        asOf: day.describe('The period’s last day, or today for a period ending later'),
         credits: z.number(),
         unitsReceived: z.number(),
         adjustments: z.number(),

@@ -17,12 +17,13 @@ type Figure = (typeof REPORT_FIGURES)[number];
  */
 export async function programmeReport(db: Db, period: Period): Promise<ProgrammeReport> {
   // Breakdowns by neighbourhood cover one whole, finished month of the period (none: no breakdown).
-  const months = breakdownMonth(period, today());
+  const day = today();
+  const months = breakdownMonth(period, day);
   const [collections, movements, households, exchange, installationsByNeighbourhood, training, trainingPlaces] = await Promise.all([
     collectionFigures(db, period),
     movementFigures(db, period),
     householdFigures(db, period),
-    exchangeFigures(db, period),
+    exchangeFigures(db, period, day),
     months ? neighbourhoodFigures(db, months) : [],
     trainingFigures(db, period),
     months ? trainingByNeighbourhood(db, months) : { peopleTrained: [], peopleAttended: [] },

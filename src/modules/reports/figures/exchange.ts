@@ -11,11 +11,13 @@ export interface ExchangeFigures {
 }
 
 /**
- * The exchange with the reconditioner as it stood at the end of the period: the same sums as
+ * The exchange with the reconditioner as it stood at the end of the period, or today for a
+ * period still running (a balance is never stated at a date to come): the same sums as
  * `GET /exchange` (`ledgerSums`, shared with `getExchangeSummary`), over the ledger entries
- * dated on or before `to`. A stock, not a flow: there is no monthly breakdown.
+ * dated on or before that day. A stock, not a flow: there is no monthly breakdown.
  */
-export async function exchangeFigures(db: Db, period: Period): Promise<ExchangeFigures> {
-  const { credits, unitsReceived, adjustments, balance } = await ledgerSums(db, period.to);
-  return { asOf: period.to, credits, unitsReceived, adjustments, balance };
+export async function exchangeFigures(db: Db, period: Period, today: string): Promise<ExchangeFigures> {
+  const asOf = period.to < today ? period.to : today;
+  const { credits, unitsReceived, adjustments, balance } = await ledgerSums(db, asOf);
+  return { asOf, credits, unitsReceived, adjustments, balance };
 }
