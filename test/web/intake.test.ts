@@ -19,7 +19,12 @@ describe('saisie rapide', () => {
     const serial = (n: number) => page.getByLabel(`Numéro de série, ligne ${n}`);
     expect(await isFocused(serial(1))).toBe(true);
 
-    // Line 1: everything typed; the next lines carry brand, model and weight over.
+    // Line 1 on a phone: everything typed; the next lines carry brand, model and weight over. The
+    // table is wider than the screen: it says it scrolls, and the field reached by Tab comes into view.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const grid = page.getByRole('region', { name: 'Tableau défilant' });
+    expect(await page.locator('#grid-scroll-hint').isVisible()).toBe(true);
+    expect(await grid.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
     await page.keyboard.type('5CG0000001');
     await page.keyboard.press('Tab');
     await page.keyboard.type('HP');
@@ -27,6 +32,10 @@ describe('saisie rapide', () => {
     await page.keyboard.type('EliteBook 840 G5');
     await page.keyboard.press('Tab');
     await page.keyboard.type('1,5');
+    const [box, view] = [await page.getByLabel('Poids en kg, ligne 1').boundingBox(), await grid.boundingBox()];
+    expect(box!.x).toBeGreaterThanOrEqual(view!.x);
+    expect(box!.x + box!.width).toBeLessThanOrEqual(view!.x + view!.width + 1);
+    await page.setViewportSize({ width: 1280, height: 800 });
     await page.keyboard.press('Enter');
     expect(await isFocused(serial(2))).toBe(true);
     expect(await page.getByLabel('Marque, ligne 2').inputValue()).toBe('HP');

@@ -7,6 +7,8 @@ const csrf = document.querySelector('meta[name="csrf-token"]').content;
 
 if (form) {
   const rows = form.querySelector('[data-rows]');
+  // On a phone the table scrolls sideways: a cell reached by Tab or Enter is brought into view.
+  rows.addEventListener('focusin', (event) => event.target.scrollIntoView({ block: 'nearest', inline: 'nearest' }));
   // Outside the form: it stays visible (and announced) once the saved grid is put away.
   const status = document.querySelector('[data-intake-status]');
   const save = form.querySelector('[data-save]');
