@@ -139,6 +139,7 @@ describe('sessions', () => {
     const { res } = await signIn(email, PASSWORD);
     expect(res.status).toBe(429);
     expect(res.text).toContain('Trop de tentatives');
+    expect(res.headers['retry-after']).toBe('900');
   });
 
   it('when the sign-in asks to go on to another site, then it goes to the dashboard instead', async () => {
