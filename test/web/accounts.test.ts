@@ -47,6 +47,11 @@ describe('invitations', () => {
     const short = await agent.post(`/invitation/${token}`).type('form').send({ _csrf: csrf, password: 'court', confirmation: 'court' });
     expect(short.status).toBe(422);
     expect(short.text).toContain('au moins 12 caractères');
+    for (const padded of [' '.repeat(12), `abc${' '.repeat(12)}`]) {
+      const spaces = await agent.post(`/invitation/${token}`).type('form').send({ _csrf: csrf, password: padded, confirmation: padded });
+      expect(spaces.status).toBe(422);
+      expect(spaces.text).toContain('espaces non comptés');
+    }
     const common = await agent.post(`/invitation/${token}`).type('form').send({ _csrf: csrf, password: 'password1234', confirmation: 'password1234' });
     expect(common.text).toContain('trop courant');
     const mismatch = await agent.post(`/invitation/${token}`).type('form').send({ _csrf: csrf, password: PASSWORD, confirmation: `${PASSWORD}x` });

@@ -36,7 +36,8 @@ export type PasswordProblem = 'too-short' | 'common' | 'mismatch';
 
 /** Why a new password is refused, or undefined when it is acceptable. */
 export function passwordProblem(password: string, confirmation = password): PasswordProblem | undefined {
-  if ([...password].length < MIN_PASSWORD_LENGTH) return 'too-short';
+  // Spaces pad a password without making it harder to guess: only the rest counts.
+  if ([...password.replace(/\s/g, '')].length < MIN_PASSWORD_LENGTH) return 'too-short';
   if (commonPasswords.test(password) || commonPasswords.test(password.toLowerCase())) return 'common';
   if (password !== confirmation) return 'mismatch';
   return undefined;

@@ -26,7 +26,7 @@ export function safeNext(value: unknown): string {
 }
 
 const PASSWORD_FR = {
-  'too-short': 'Le mot de passe doit compter au moins 12 caractères.',
+  'too-short': 'Le mot de passe doit compter au moins 12 caractères, espaces non comptés.',
   common: 'Ce mot de passe est trop courant : choisissez-en un autre.',
   mismatch: 'Les deux mots de passe ne sont pas identiques.',
 } as const;
