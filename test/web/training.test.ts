@@ -262,7 +262,7 @@ describe('the training pages for BLÉ', () => {
     await page.getByLabel('Téléphone').fill('04 79 96 86 01');
     await page.getByRole('button', { name: 'Enregistrer la personne' }).press('Enter');
     await page.waitForURL(`**/formations/${cycle.id}?**#inscrire`);
-    expect(await textOf(page.locator('.notice.success'))).toContain('Yasmine Kaddour est enregistrée');
+    expect(await textOf(page.locator('.notice.success'))).toContain('Personne enregistrée : Yasmine Kaddour');
     await checkPage(page, 'formation-personne-enregistree');
     await page.getByRole('button', { name: 'Inscrire Yasmine Kaddour' }).click();
     await page.waitForURL(/#inscrits$/);
