@@ -13,6 +13,7 @@ import * as m050 from './050_training.js';
 import * as m060 from './060_event_business_dates.js';
 import * as m110 from './110_installation_blobs.js';
 import * as m111 from './111_exchange_kind_check.js';
+import * as m145 from './145_report_device_kind_index.js';
 
 /** A static map rather than a folder scan: works the same under tsx, vitest and compiled output. */
 export const migrations: Record<string, Migration> = {
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '060_event_business_dates': m060,
   '110_installation_blobs': m110,
   '111_exchange_kind_check': m111,
+  '145_report_device_kind_index': m145,
 };

@@ -70,5 +70,10 @@ const PARIS_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' })
 
 /** Today's date in Paris, `YYYY-MM-DD`: the day a staff member means when a form offers "today". */
 export function todayInParis(): string {
-  return PARIS_DAY.format(current.now());
+  return dayInParis(current.now());
+}
+
+/** The day an instant falls on in Paris, `YYYY-MM-DD`: to compare a time with a business date typed in France. */
+export function dayInParis(at: Date): string {
+  return PARIS_DAY.format(at);
 }

@@ -3,7 +3,7 @@ import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
 import { installCrashGuard } from './http/crash-guard.js';
 import { ConfigError, loadConfig } from './config.js';
-import { createDb } from './db/connection.js';
+import { createDb, optimizeDatabase } from './db/connection.js';
 import { migrateToLatest } from './db/migrate.js';
 import { bufferedLogSink, loggerOptions } from './logger.js';
 import { countActiveKeys, ensureAdminKey, RevokedAdminKeyError } from './modules/api-keys/service.js';
@@ -22,6 +22,7 @@ async function main(): Promise<void> {
   }
   const db = createDb(config.databaseUrl);
   const applied = await migrateToLatest(db.kysely);
+  if (applied.length) optimizeDatabase(db);
   const logs = bufferedLogSink();
   const app = await buildApp({ db, config, logger: { ...(loggerOptions(config) as object), stream: logs.stream } });
   if (applied.length) app.log.info({ migrations: applied }, 'database migrated');

@@ -58,6 +58,25 @@ export function openSqlite(file: string): SqliteDatabase.Database {
 }
 
 /**
+ * `PRAGMA optimize` (https://sqlite.org/lang_analyze.html#recommended_usage_pattern): on open with
+ * 0x10002, which looks at every table rather than only those this connection queried. Also run
+ * after migrations (`optimizeDatabase`), so that a new index has statistics at once. A database
+ * busy with a write simply skips its turn.
+ */
+export function optimizeSqlite(sqlite: SqliteDatabase.Database, allTables: boolean): void {
+  try {
+    sqlite.pragma(allTables ? 'optimize = 0x10002' : 'optimize');
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
+  }
+}
+
+/** After migrations: statistics for the new tables and indexes (SQLite; PostgreSQL's autovacuum analyses). */
+export function optimizeDatabase(db: Db): void {
+  if (db.sqliteWriter) optimizeSqlite(db.sqliteWriter, true);
+}
+
+/**
  * The reader beside a writer: same file, WAL (set by the writer), and `query_only` so that a
  * write sent to it by mistake fails loudly instead of bypassing the writer's turn.
  */
@@ -79,7 +98,21 @@ export function createDb(databaseUrl: string): Db {
     // An in-memory database exists only on its own connection: there the writer reads too.
     const reader = file === ':memory:' ? writer : openSqliteReader(file);
     const kysely = new Kysely<Database>({ dialect: new SplitSqliteDialect(writer, reader) });
-    return { kysely, dialect: 'sqlite', sqliteReader: reader, sqliteWriter: writer, close: () => kysely.destroy() };
+    // Statistics for the planner, which otherwise ignores covering indexes such as the report's
+    // devices (id, kind): analysed once on open where missing or stale, then hourly as SQLite
+    // recommends (each is cheap: it analyses only tables whose size changed much, on a sample).
+    optimizeSqlite(writer, true);
+    const hourly = file === ':memory:' ? undefined : setInterval(() => optimizeSqlite(writer, false), 3_600_000).unref();
+    return {
+      kysely,
+      dialect: 'sqlite',
+      sqliteReader: reader,
+      sqliteWriter: writer,
+      close: () => {
+        clearInterval(hourly);
+        return kysely.destroy();
+      },
+    };
   }
   const url = new URL(databaseUrl);
   const schema = url.searchParams.get('schema');

@@ -76,26 +76,40 @@ export function expensiveKind(route: Pick<RouteOptions, 'url' | 'method' | 'conf
   return undefined;
 }
 
+/** Whose costly requests are counted together, and how a refusal reads. */
+export interface ExpensiveScope {
+  key: (request: FastifyRequest) => string;
+  concurrencyDetail: (max: number) => string;
+  perMinuteDetail: (max: number) => string;
+}
+
+/** The API's scope: per API key. */
+export const PER_API_KEY: ExpensiveScope = {
+  key: (request) => `key:${request.actor?.keyId ?? request.ip}`,
+  concurrencyDetail: (max) => `At most ${max} PDF, label, CSV or report requests at once per API key`,
+  perMinuteDetail: (max) => `At most ${max} PDF, label, CSV or report requests a minute per API key`,
+};
+
 /**
- * Per API key: at most `expensiveConcurrency` costly requests in flight and `expensivePerMinute`
- * a minute (counted by @fastify/rate-limit). Added as a preHandler, after authentication, to
- * the routes `expensiveKind` names.
+ * Per API key (or per signed-in person, for the web app's scope): at most `expensiveConcurrency`
+ * costly requests in flight and `expensivePerMinute` a minute (counted by @fastify/rate-limit).
+ * Added as a preHandler, after authentication, to the routes `expensiveKind` names.
  */
-export function registerExpensiveLimits(api: FastifyInstance, limits: Limits): void {
+export function registerExpensiveLimits(api: FastifyInstance, limits: Limits, scope: ExpensiveScope = PER_API_KEY): void {
   const inFlight = new Map<string, number>();
-  const perMinute = api.createRateLimit({ max: limits.expensivePerMinute, timeWindow: MINUTE, keyGenerator: (request) => `expensive:${request.actor?.keyId ?? request.ip}` });
+  const perMinute = api.createRateLimit({ max: limits.expensivePerMinute, timeWindow: MINUTE, keyGenerator: (request) => `expensive:${scope.key(request)}` });
 
   async function limit(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const kind = expensiveKind({ url: request.routeOptions.url ?? '', method: request.method as RouteOptions['method'], config: request.routeOptions.config });
     if (kind === 'csv' && preferredType(request, ['application/json', 'text/csv']) !== 'text/csv') return;
-    const key = request.actor?.keyId ?? request.ip;
+    const key = scope.key(request);
     const running = inFlight.get(key) ?? 0;
     if (running >= limits.expensiveConcurrency) {
-      throw tooMany(`At most ${limits.expensiveConcurrency} PDF, label, CSV or report requests at once per API key`, 1, reply);
+      throw tooMany(scope.concurrencyDetail(limits.expensiveConcurrency), 1, reply);
     }
     const counted = await perMinute(request);
     if (!counted.isAllowed && counted.isExceeded) {
-      throw tooMany(`At most ${limits.expensivePerMinute} PDF, label, CSV or report requests a minute per API key`, counted.ttlInSeconds, reply);
+      throw tooMany(scope.perMinuteDetail(limits.expensivePerMinute), counted.ttlInSeconds, reply);
     }
     inFlight.set(key, (inFlight.get(key) ?? 0) + 1);
     reply.raw.once('close', () => {

@@ -21,6 +21,7 @@ const FIELD_MESSAGES: [RegExp, string][] = [
   [/^Too big/, 'Valeur trop longue ou trop grande.'],
   [/^Too small/, 'Valeur trop courte ou trop petite.'],
   [/^Invalid input: expected number/, 'Nombre attendu.'],
+  [/^erased before .* was dispatched/, 'L’effacement est daté d’avant le départ de l’appareil chez le reconditionneur : vérifiez la date de l’attestation.'],
   [/^before .* was dispatched/, 'Ces appareils sont partis après cette date : vérifiez la date de réception.'],
   [/^must not be in the future|^after today$/, 'Cette date est dans le futur.'],
   [/^Invalid ISO datetime/, 'Date et heure attendues.'],
@@ -83,6 +84,8 @@ export function frenchDetail(error: ProblemError): string {
   const extra = error.extra as { currentStatus?: string; assetTag?: string };
   const text = error.message;
   if (error.status === 404) return 'Introuvable : vérifiez le lien ou le code.';
+  // The web's own 429s (src/web/plugin.ts) are written in French.
+  if (error.status === 429) return text;
   if (error.status === 412) return 'Cet appareil a été modifié entre-temps par quelqu’un d’autre.';
   if (/already registered as (\S+) \((\w+)\)/.test(text)) {
     const [, tag, status] = /already registered as (\S+) \((\w+)\)/.exec(text)!;

@@ -27,6 +27,7 @@ import { installationPages } from './pages/installations.js';
 import { installationVisitPages } from './pages/installation-visit.js';
 import { peoplePages } from './pages/people.js';
 import { registerIdempotency } from '../http/idempotency.js';
+import { registerExpensiveLimits } from '../http/limits.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -185,6 +186,12 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
   registerAssets(app, assets);
   // The same Idempotency-Key handling as the API, scoped to the signed-in person.
   registerIdempotency(app);
+  // PDFs and labels cost as much from a page as from the API: the same limits, per signed-in person.
+  registerExpensiveLimits(app, app.config.limits, {
+    key: (request) => `user:${request.staff?.userId ?? request.ip}`,
+    concurrencyDetail: (max) => `Au plus ${max} documents (PDF, étiquettes) à la fois : attendez que les précédents soient prêts.`,
+    perMinuteDetail: (max) => `Au plus ${max} documents (PDF, étiquettes) par minute : patientez un instant avant de réessayer.`,
+  });
   await app.register(accountPages, { cookies: names });
   await app.register(dashboardPages);
   await app.register(scannerPages);
@@ -210,5 +217,5 @@ function refererOrigin(referer: string | undefined): string | undefined {
 }
 
 function titleOf(status: number): string {
-  return ({ 400: 'Requête invalide', 403: 'Accès refusé', 404: 'Introuvable', 409: 'Action impossible', 412: 'Modifié entre-temps' } as Record<number, string>)[status] ?? 'Erreur';
+  return ({ 400: 'Requête invalide', 403: 'Accès refusé', 404: 'Introuvable', 409: 'Action impossible', 412: 'Modifié entre-temps', 429: 'Trop de demandes' } as Record<number, string>)[status] ?? 'Erreur';
 }

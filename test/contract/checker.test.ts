@@ -24,7 +24,8 @@ describe('the contract checker', () => {
     expect(ctx.contract().check(answer({ status: 302 }))[0]).toMatch(/status not declared by getDonor/);
     expect(ctx.contract().check(answer({ status: 404, headers: { 'content-type': 'application/json' } }))[0]).toMatch(/content-type "application\/json" not among application\/problem\+json/);
     expect(ctx.contract().check(answer({ status: 401, headers: { 'content-type': 'application/problem+json' }, body: { type: 'x', title: 'x', status: 401, detail: 'x' } }))[0]).toMatch(/required header WWW-Authenticate missing/);
-    const withEtag = answer({ headers: { 'content-type': 'application/json', etag: '"1"' } });
+    // getDonor declares its ETag (If-Match edits); getShipment declares none.
+    const withEtag = answer({ url: '/api/v1/shipments/abc', headers: { 'content-type': 'application/json', etag: '"1"' } });
     expect(ctx.contract().check(withEtag).join('\n')).toMatch(/header etag sent but not declared/);
   });
 

@@ -18,6 +18,23 @@ describe('dates that contradict each other, and an OS where there is none', () =
     expect(sameDay.status).toBe(201);
   });
 
+  it('when a returning unit’s attestation is dated before the unit was dispatched, then 422 names its performedAt and nothing moves; the Paris day counts', async () => {
+    const [laptop, other] = await intake(ctx, [deviceInput(), deviceInput()]);
+    await ship(ctx, [laptop, other], '2025-11-20');
+    const deliver = (performedAt: string) =>
+      ctx.api('reconditioner').post('/api/v1/deliveries').send({
+        receivedOn: '2025-11-25', reference: 'BL-E', items: [{ code: other.assetTag, erasure: erasureInput({ performedAt: '2025-11-21T10:00:00Z' }) }, { code: laptop.assetTag, erasure: erasureInput({ performedAt }) }],
+      });
+    const res = await deliver('2025-11-19T10:00:00Z');
+    expect(res.status).toBe(422);
+    expect(res.body.errors).toEqual([{ path: 'items.1.erasure.performedAt', message: `erased before ${laptop.assetTag} was dispatched (2025-11-20)` }]);
+    expect((await ctx.api().get(`/api/v1/devices/${laptop.id}`)).body.status).toBe('shipped');
+    expect((await ctx.api().get(`/api/v1/devices/${laptop.id}/erasures`)).body.items).toEqual([]);
+    // 23:30 UTC on the 19th is 00:30 on the 20th in Paris: the day it was dispatched.
+    const res2 = await deliver('2025-11-19T23:30:00Z');
+    expect(res2.status, JSON.stringify(res2.body)).toBe(201);
+  });
+
   it('when an installation is completed before its scheduled day, then 422 unless a reason is given, which is recorded', async () => {
     const { installation, main } = await scheduleKit(ctx); // scheduled on 2026-11-25
     const early = await ctx.api('installer').post(`/api/v1/installations/${installation.id}/complete`).send({ installedOn: '2026-11-24', installedBy: 'Julien Morel' });

@@ -37,7 +37,7 @@ describe("the donor's documents", () => {
   it('when some devices are not yet erased, then the certificate is partial and lists them pending; once all passed, a new number and a full title', async () => {
     const collection = await createCollection(ctx, { collectedOn: '2025-10-08' });
     const [laptop, desktop, monitor] = await intake(ctx, [deviceInput(), deviceInput({ kind: 'desktop' }), deviceInput({ kind: 'monitor' })], collection.id);
-    await ctx.api('reconditioner').post(`/api/v1/devices/${laptop.id}/erasure`).send(erasureInput({ tool: 'ShredOS nwipe 0.37' })).expect(201);
+    await ctx.api('reconditioner').post(`/api/v1/devices/${laptop.id}/erasure`).send(erasureInput({ tool: 'ShredOS nwipe 0.37', performedAt: '2025-11-20T10:15:00Z' })).expect(201);
     await ctx.api('reconditioner').post(`/api/v1/devices/${desktop.id}/erasure`).send(erasureInput({ result: 'failed' })).expect(201);
 
     const first = await getPdf(ctx, `/api/v1/collections/${collection.id}/erasure-certificate.pdf`);

@@ -1,13 +1,15 @@
 import { expect } from 'vitest';
+import { nowIso } from '../../src/clock.js';
 import type { TestContext } from '../helpers/app.js';
 import { deviceInput, intake, type DeviceBody } from '../helpers/factories.js';
 import { binaryParser } from '../helpers/pdf.js';
 
+/** A passing Purge attestation, done now by the test's clock: after any dispatch the test made. */
 export function erasureInput(overrides: Record<string, unknown> = {}) {
   return {
     method: 'nist-800-88-purge',
     tool: 'Blancco Drive Eraser 7.14',
-    performedAt: '2025-11-20T10:15:00Z',
+    performedAt: nowIso(),
     operator: 'Agnès Müller',
     result: 'passed',
     verification: 'Vérification complète en lecture',

@@ -139,6 +139,7 @@ describe('sessions', () => {
     const { res } = await signIn(email, PASSWORD);
     expect(res.status).toBe(429);
     expect(res.text).toContain('Trop de tentatives');
+    expect(res.headers['retry-after']).toBe('900');
   });
 
   it('when the sign-in asks to go on to another site, then it goes to the dashboard instead', async () => {
@@ -147,6 +148,27 @@ describe('sessions', () => {
     const page = await agent.get('/connexion?suite=//evil.example/x');
     const res = await agent.post('/connexion').type('form').send({ _csrf: csrfOf(page.text), email, password: PASSWORD, suite: '//evil.example/x' });
     expect(res.headers.location).toBe('/');
+  });
+
+  it('when the next page hides a tab, a newline or a backslash that a browser would drop, then it goes to the dashboard and the session cookie is set', async () => {
+    const { email } = await member('viewer');
+    const signedIn = supertest.agent(ctx.app.server);
+    await signIn(email, PASSWORD, signedIn);
+    for (const suite of ['/\t/evil.example', '/\n/evil.example', '/%0a', '/\r\nX-Injected: 1', '/\u0000x', '/ /evil.example', '/\\evil.example', '/\u2028x']) {
+      const again = await signedIn.get('/connexion').query({ suite });
+      expect(again.status, JSON.stringify(suite)).toBe(303);
+      expect(again.headers.location, JSON.stringify(suite)).toBe(suite === '/%0a' ? '/%0a' : '/');
+      const agent = supertest.agent(ctx.app.server);
+      const page = await agent.get('/connexion').query({ suite });
+      expect(page.status).toBe(200);
+      const res = await agent.post('/connexion').type('form').send({ _csrf: csrfOf(page.text), email, password: PASSWORD, suite });
+      expect(res.status, JSON.stringify(suite)).toBe(303);
+      expect(res.headers.location).toBe(suite === '/%0a' ? '/%0a' : '/');
+      expect(String(res.headers['set-cookie'])).toMatch(/session/);
+      expect((await agent.get('/')).status).toBe(200);
+    }
+    const kept = await signedIn.get('/connexion').query({ suite: '/appareils?q=é#bas' });
+    expect(kept.headers.location).toBe('/appareils?q=%C3%A9#bas');
   });
 });
 

@@ -84,6 +84,12 @@ describe('a shipment to the reconditioner', () => {
     expect(activity.some((line) => line.includes(`Expédié à TRIRA : ${devices[0].assetTag}`))).toBe(true);
     expect(activity.some((line) => line.includes(`Collecté : ${devices[0].assetTag}`))).toBe(true);
     await checkPage(page, 'tableau-de-bord-activite');
+    // Its stock counts the missing unit apart from what is still on its way.
+    const summary = (await ctx.api().get('/api/v1/inventory/summary').expect(200)).body;
+    const stockRows = await page.locator('#stock-title + table tbody tr').allInnerTexts();
+    const count = (label: string) => stockRows.map((r) => r.split('\t')).find(([l]) => l.trim() === label)?.[1]?.trim();
+    expect(count('manquant à la réception')).toBe('1');
+    expect(count('expédié')).toBe(String(summary.byStatus.shipped.total - 1));
     await context.close();
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createCollection, createDonor, deviceInput, intake } from '../helpers/factories.js';
 import { move } from '../helpers/lifecycle.js';
+import { ship } from '../exchange/helpers.js';
 import { checkPage, textOf, useBrowserApp } from './browser.js';
 
 const ctx = useBrowserApp();
@@ -63,6 +64,24 @@ describe('a delivery from TRIRA with new units', () => {
 });
 
 describe('refused deliveries and the list of receptions', () => {
+  it('when TRIRA’s attestation is dated before the unit left for TRIRA, then the refusal says so next to the date and nothing is recorded', async () => {
+    const [back] = await intake(ctx, [deviceInput()]);
+    await ship(ctx, [back], '2026-12-01');
+    const trira = await ctx.staff('reconditioner', 'Atelier TRIRA');
+    const { page, context } = await ctx.signedIn(trira);
+    await page.goto('/receptions/nouvelle');
+    await page.getByLabel('Numéro du bon de livraison').fill('BL-TRIRA-0100');
+    await page.getByLabel('Codes des appareils').fill(back.assetTag);
+    await page.getByLabel('Méthode').selectOption('nist-800-88-purge');
+    await page.getByLabel('Outil').fill('Blancco Drive Eraser 7.14');
+    await page.getByLabel('Effectué le').fill('2026-11-30T10:00');
+    await page.getByLabel('Opérateur').fill('Karim, TRIRA');
+    await page.getByRole('button', { name: 'Enregistrer la réception' }).click();
+    expect(await textOf(page.locator('#performedAt-error'))).toBe('L’effacement est daté d’avant le départ de l’appareil chez le reconditionneur : vérifiez la date de l’attestation.');
+    expect((await ctx.api().get(`/api/v1/devices/${back.id}`)).body.status).toBe('shipped');
+    await context.close();
+  });
+
   it('when a scanned label URL and a new unit both lack an attestation, then the refusal names the asset tag and the new unit’s line; once recorded, the delivery is listed from the menu with its counts and opens', async () => {
     const [back] = await intake(ctx, [deviceInput()]);
     await move(ctx, [back.id], 'dispatch');

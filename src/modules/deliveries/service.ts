@@ -1,3 +1,4 @@
+import { dayInParis } from '../../clock.js';
 import type { Db } from '../../db/connection.js';
 import { newId } from '../../db/ids.js';
 import type { DeviceRow } from '../../db/schema.js';
@@ -89,7 +90,8 @@ export async function createDelivery(db: Db, input: CreateDelivery, actor: Actor
 
 /**
  * What every delivery must hold before anything is written: each returning device may be
- * delivered (it is `shipped`), none is received before the day it was dispatched, and each
+ * delivered (it is `shipped`), none is received before the day it was dispatched nor erased
+ * (the attestation's `performedAt`, a Paris day) before it, and each
  * data-bearing unit, returning or new, has a passing Purge or Destroy — the reconditioner's
  * attestation on the item, or (for a returning unit) a record made since it last left a home.
  * A unit without one is refused with a 409 naming the item (no "awaiting erasure" status: a
@@ -121,6 +123,15 @@ async function assertReceivable(trx: Trx, input: CreateDelivery, resolved: Map<s
       [{ path: 'receivedOn', message: `before ${early[0].device.asset_tag} was dispatched (${dispatched.get(early[0].device.id)})` }],
     );
   }
+
+  // An attestation dated before the unit left us would certify an erasure done while we still held it.
+  const erasedEarly = returned.flatMap(({ item, index, device }) => {
+    const on = dispatched.get(device.id);
+    return on && item.erasure && dayInParis(new Date(item.erasure.performedAt)) < on
+      ? [{ path: `items.${index}.erasure.performedAt`, message: `erased before ${device.asset_tag} was dispatched (${on})` }]
+      : [];
+  });
+  if (erasedEarly.length) throw new ProblemError(422, 'An erasure attestation cannot be dated before its device was dispatched to the reconditioner', {}, erasedEarly);
 
   const bearing = (kind: DeviceKind) => DATA_BEARING_KINDS.includes(kind);
   const needRecord = returned.filter((r) => bearing(r.device.kind) && !attestationClears(r.item.erasure)).map((r) => r.device.id);

@@ -18,6 +18,9 @@ export const inventorySummarySchema = z
     byStatus: z
       .record(z.enum(DEVICE_STATUSES), z.object({ total: z.number().int(), byKind: countsByKind }))
       .describe('Every status, each with its count by kind (zeros included)'),
+    missingAtReception: z
+      .object({ total: z.number().int(), byKind: countsByKind })
+      .describe('Shipped devices the reconditioner reported missing at reception (also counted in `byStatus.shipped`)'),
     readyStock: z
       .array(z.object({ kind: z.enum(DEVICE_KINDS), grade: z.enum(GRADES).nullable(), count: z.number().int() }))
       .describe('Devices ready to install, by kind and grade (grade null: not graded yet)'),

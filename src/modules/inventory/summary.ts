@@ -8,8 +8,9 @@ import type { InventorySummary } from './schemas.js';
 const DAY_MS = 86_400_000;
 
 export async function inventorySummary(db: Db, now = clockNow()): Promise<InventorySummary> {
-  const [counts, readyStock, erasure, oldest] = await Promise.all([
+  const [counts, missing, readyStock, erasure, oldest] = await Promise.all([
     countsByStatusAndKind(db),
+    missingAtReception(db),
     readyStockByKindAndGrade(db),
     awaitingErasure(db),
     Promise.all(DEVICE_STATUSES.map((status) => oldestInStatus(db, status))),
@@ -17,6 +18,7 @@ export async function inventorySummary(db: Db, now = clockNow()): Promise<Invent
   return {
     total: Object.values(counts).reduce((sum, s) => sum + s.total, 0),
     byStatus: counts,
+    missingAtReception: missing,
     readyStock,
     awaitingErasure: { total: erasure.reduce((sum, r) => sum + r.count, 0), items: erasure },
     oldestByStatus: oldest
@@ -39,6 +41,19 @@ async function countsByStatusAndKind(db: Db): Promise<InventorySummary['byStatus
     entry.total += Number(row.count);
   }
   return byStatus;
+}
+
+async function missingAtReception(db: Db): Promise<InventorySummary['missingAtReception']> {
+  const rows = await db.kysely
+    .selectFrom('devices')
+    .select(['kind', (eb) => eb.fn.countAll<number>().as('count')])
+    .where('status', '=', 'shipped')
+    .where('missing_since', 'is not', null)
+    .groupBy('kind')
+    .execute();
+  const byKind = Object.fromEntries(DEVICE_KINDS.map((k) => [k, 0])) as Record<DeviceKind, number>;
+  for (const row of rows) byKind[row.kind] = Number(row.count);
+  return { total: Object.values(byKind).reduce((sum, n) => sum + n, 0), byKind };
 }
 
 async function readyStockByKindAndGrade(db: Db): Promise<InventorySummary['readyStock']> {

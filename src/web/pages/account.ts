@@ -1,13 +1,28 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { setPasswordSchema, signInSchema } from '../../modules/users/schemas.js';
-import { acceptInvitation, invitationUser, passwordProblem, signIn } from '../../modules/users/service.js';
+import { acceptInvitation, FAILURE_WINDOW_MS, invitationUser, passwordProblem, signIn } from '../../modules/users/service.js';
 import { SESSION_COOKIE_MAX_AGE, type CookieNames } from '../cookies.js';
 import { closeAllSessions, closeSession, openSession } from '../session.js';
 
-/** Only a path of this site: `//evil.example` or `https://…` would make the sign-in an open redirect. */
+const NEXT_BASE = 'http://this.site.invalid';
+
+/**
+ * Only a path of this site: `//evil.example` or `https://…` would make the sign-in an open redirect.
+ * Browsers drop tabs and newlines from a Location (`/\t/evil.example` is `//evil.example`), and a
+ * control character would make Node refuse the header, so any whitespace or control character is
+ * refused, and the answer is re-read the way a browser reads it and must stay on this origin.
+ */
 export function safeNext(value: unknown): string {
-  return typeof value === 'string' && /^\/(?![/\\])/.test(value) && value.length <= 2000 ? value : '/';
+  if (typeof value !== 'string' || value.length > 2000 || !/^\/(?![/\\])/.test(value)) return '/';
+  if (/[\s\p{C}]/u.test(value)) return '/';
+  try {
+    const url = new URL(value, NEXT_BASE);
+    if (url.origin !== NEXT_BASE) return '/';
+    return `${url.pathname}${url.search}${url.hash}`;
+  } catch {
+    return '/';
+  }
 }
 
 const PASSWORD_FR = {
@@ -41,6 +56,7 @@ export async function accountPages(app: FastifyInstance, { cookies }: { cookies:
         result.refused === 'throttled'
           ? 'Trop de tentatives de connexion : patientez un quart d’heure avant de réessayer.'
           : 'Adresse e-mail ou mot de passe incorrect.';
+      if (result.refused === 'throttled') reply.header('Retry-After', String(FAILURE_WINDOW_MS / 1000));
       return reply.code(result.refused === 'throttled' ? 429 : 401).page('connexion', { title: 'Connexion', suite, email, message });
     }
     setSessionCookie(reply, await openSession(app.db, result.user.id));

@@ -7,7 +7,7 @@ import { listInstallations } from '../../modules/installations/service.js';
 import { inventorySummary } from '../../modules/inventory/summary.js';
 import { listShipments } from '../../modules/shipments/service.js';
 import { kindLabelFr } from '../../shared/kinds-fr.js';
-import { eventLabel, statusLabel } from '../messages.js';
+import { deviceStatusLabel, eventLabel, statusLabel } from '../messages.js';
 import { frDateTime } from './devices.js';
 
 /** Monday to Sunday of the week holding `today` (YYYY-MM-DD), in the calendar of dates as stored. */
@@ -59,6 +59,7 @@ export async function dashboardPages(app: FastifyInstance) {
       week,
       events,
       statusLabel,
+      deviceStatusLabel,
       eventLabel,
       kindLabel: kindLabelFr,
       frDateTime,
