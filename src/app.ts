@@ -112,7 +112,7 @@ export async function buildApp({ db, config, logger = false, clock = systemClock
     transform: describeRoute,
     transformObject: finishDocument,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', transformSpecification: (spec, request) => withOwnServer(spec, request, config.publicUrl) });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, transformSpecification: (spec, request) => withOwnServer(spec, request, config.publicUrl) });
 
   await app.register(async (api) => {
     declareProblems(api);

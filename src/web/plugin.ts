@@ -25,6 +25,7 @@ import { deliveryPages } from './pages/deliveries.js';
 import { trainingPages } from './pages/training.js';
 import { installationPages } from './pages/installations.js';
 import { installationVisitPages } from './pages/installation-visit.js';
+import { peoplePages } from './pages/people.js';
 import { registerIdempotency } from '../http/idempotency.js';
 import { registerExpensiveLimits } from '../http/limits.js';
 
@@ -203,6 +204,7 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
   await app.register(trainingPages);
   await app.register(installationPages);
   await app.register(installationVisitPages);
+  await app.register(peoplePages);
 }
 
 function refererOrigin(referer: string | undefined): string | undefined {

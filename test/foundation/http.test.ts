@@ -37,7 +37,10 @@ describe('health and readiness', () => {
     expect(doc.body.openapi).toBe('3.1.0');
     expect(doc.body.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/api/v1/donors', '/api/v1/scan/{code}', '/api/v1/collections/{id}/devices']));
-    expect((await ctx.anonymous().get('/docs/')).status).toBe(200);
+    const docs = await ctx.anonymous().get('/docs/');
+    expect(docs.status).toBe(200);
+    // The docs share the staff session's origin: they carry a CSP like every page.
+    expect(docs.headers['content-security-policy']).toMatch(/script-src 'self'/);
   });
 });
 

@@ -44,7 +44,7 @@ describe('limits of the web app’s documents', () => {
 
   it('when the labels link names more tags than LABELS_MAX, then it is refused before printing', async () => {
     const collection = await createCollection(ctx);
-    const [device] = await intake(ctx, [deviceInput()], collection.id);
+    await intake(ctx, [deviceInput()], collection.id);
     const agent = await member('collector');
     const tags = Array.from({ length: 11 }, (_, i) => `OP-99${i}`).join(',');
     const res = await agent.get(`/collectes/${collection.id}/etiquettes.pdf`).query({ tags });

@@ -47,6 +47,11 @@ describe('invitations', () => {
     const short = await agent.post(`/invitation/${token}`).type('form').send({ _csrf: csrf, password: 'court', confirmation: 'court' });
     expect(short.status).toBe(422);
     expect(short.text).toContain('au moins 12 caractères');
+    for (const padded of [' '.repeat(12), `abc${' '.repeat(12)}`]) {
+      const spaces = await agent.post(`/invitation/${token}`).type('form').send({ _csrf: csrf, password: padded, confirmation: padded });
+      expect(spaces.status).toBe(422);
+      expect(spaces.text).toContain('espaces non comptés');
+    }
     const common = await agent.post(`/invitation/${token}`).type('form').send({ _csrf: csrf, password: 'password1234', confirmation: 'password1234' });
     expect(common.text).toContain('trop courant');
     const mismatch = await agent.post(`/invitation/${token}`).type('form').send({ _csrf: csrf, password: PASSWORD, confirmation: `${PASSWORD}x` });
@@ -139,6 +144,7 @@ describe('sessions', () => {
     const { res } = await signIn(email, PASSWORD);
     expect(res.status).toBe(429);
     expect(res.text).toContain('Trop de tentatives');
+    expect(res.headers['retry-after']).toBe('900');
   });
 
   it('when the sign-in asks to go on to another site, then it goes to the dashboard instead', async () => {

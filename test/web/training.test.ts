@@ -233,6 +233,65 @@ describe('the training pages for BLÉ', () => {
     expect((await page.goto(`/formations/seances/${mine.sessions[0].id}/presences`))!.status()).toBe(403);
     await context.close();
   });
+
+  it('when an installer searches for someone not yet registered, then they register the person (French errors kept next to each field) and enrol her; a viewer and a forged post are refused', async () => {
+    const { cycle } = await createCycle(ctx, { sessions: 1, title: 'Ateliers des nouveaux venus' });
+    const installer = await ctx.signedIn(await ctx.staff('installer', 'Camille Roux'));
+    const { page } = installer;
+    await page.goto(`/formations/${cycle.id}`);
+    await page.getByLabel('Nom ou référence').fill('Yasmine Kaddour');
+    await page.getByLabel('Nom ou référence').press('Enter');
+    await page.getByRole('link', { name: 'Enregistrer une nouvelle personne' }).click();
+    await page.waitForURL('**/personnes/nouvelle?**');
+    expect(await page.getByLabel('Prénom').inputValue()).toBe('Yasmine');
+    expect(await page.getByLabel('Nom', { exact: true }).inputValue()).toBe('Kaddour');
+    expect(await isFocused(page.getByLabel('Prénom'))).toBe(true);
+    await checkPage(page, 'personne-nouvelle');
+
+    // Keyboard only: type, Tab to the next field, Enter to send.
+    await page.getByLabel('Adresse', { exact: true }).fill('3 place du Forum');
+    await page.getByLabel('Code postal').fill('7300');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Chambéry');
+    await page.getByLabel('Téléphone').fill('04 79 96');
+    await page.getByLabel('Structure qui oriente la personne').fill('Centre social du Biollay');
+    await page.getByLabel('Structure qui oriente la personne').press('Enter');
+    await page.waitForFunction(() => document.querySelector('.error-summary') !== null);
+    expect(await textOf(page.locator('#postcode-error'))).toBe('Code postal français attendu (5 chiffres).');
+    expect(await textOf(page.locator('#phone-error'))).toBe('Numéro de téléphone français attendu, par exemple 04 79 96 86 00.');
+    expect(await textOf(page.locator('.error-summary'))).toContain('Code postal : code postal français attendu');
+    expect(await page.getByLabel('Prénom').inputValue()).toBe('Yasmine');
+    expect(await page.getByLabel('Commune').inputValue()).toBe('Chambéry');
+    expect(await page.getByLabel('Structure qui oriente la personne').inputValue()).toBe('Centre social du Biollay');
+    await checkPage(page, 'personne-nouvelle-erreurs');
+
+    await page.getByLabel('Code postal').fill('73000');
+    await page.getByLabel('Téléphone').fill('04 79 96 86 01');
+    await page.getByRole('button', { name: 'Enregistrer la personne' }).press('Enter');
+    await page.waitForURL(`**/formations/${cycle.id}?**#inscrire`);
+    expect(await textOf(page.locator('.notice.success'))).toContain('Personne enregistrée : Yasmine Kaddour');
+    await checkPage(page, 'formation-personne-enregistree');
+    await page.getByRole('button', { name: 'Inscrire Yasmine Kaddour' }).click();
+    await page.waitForURL(/#inscrits$/);
+    expect(await textOf(page.locator('#inscrits'))).toContain('Yasmine Kaddour');
+
+    const found = (await ctx.api('installer').get('/api/v1/beneficiaries?q=Kaddour')).body.items;
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ firstName: 'Yasmine', lastName: 'Kaddour', postcode: '73000', city: 'Chambéry', phone: '04 79 96 86 01', prescriber: 'Centre social du Biollay', email: null });
+    const enrolled = (await ctx.api('installer').get(`/api/v1/training/cycles/${cycle.id}/enrolments`)).body.items;
+    expect(enrolled.map((e: { beneficiaryId: string; status: string }) => [e.beneficiaryId, e.status])).toEqual([[found[0].id, 'enrolled']]);
+
+    const forged = await page.evaluate(async () => (await fetch('/personnes/nouvelle', { method: 'POST', body: new URLSearchParams({ firstName: 'Faux', lastName: 'Forgé', addressLine: '1 rue X', postcode: '73000', city: 'Chambéry' }) })).status);
+    expect(forged).toBe(403);
+    expect((await ctx.api('installer').get('/api/v1/beneficiaries?q=Forg')).body.items).toEqual([]);
+    await installer.context.close();
+
+    const viewer = await ctx.signedIn(await ctx.staff('viewer', 'Nour Haddad'));
+    await viewer.page.goto(`/formations/${cycle.id}?q=Personne`);
+    expect(await viewer.page.getByRole('link', { name: 'Enregistrer une nouvelle personne' }).count()).toBe(0);
+    expect((await viewer.page.goto('/personnes/nouvelle'))!.status()).toBe(403);
+    await viewer.context.close();
+  });
 });
 
 describe('withdrawal, self-assessments and the admin’s override, in the pages', () => {

@@ -36,11 +36,16 @@ export type PasswordProblem = 'too-short' | 'common' | 'mismatch';
 
 /** Why a new password is refused, or undefined when it is acceptable. */
 export function passwordProblem(password: string, confirmation = password): PasswordProblem | undefined {
-  if ([...password].length < MIN_PASSWORD_LENGTH) return 'too-short';
+  // Spaces pad a password without making it harder to guess: only the rest counts.
+  if ([...password.replace(/\s/g, '')].length < MIN_PASSWORD_LENGTH) return 'too-short';
   if (commonPasswords.test(password) || commonPasswords.test(password.toLowerCase())) return 'common';
   if (password !== confirmation) return 'mismatch';
   return undefined;
 }
+
+let dummy: Promise<string> | undefined;
+/** A hash of a random password, with the same parameters as the real ones: verified against when there is no account. */
+const dummyHash = () => (dummy ??= hashPassword(randomBytes(32).toString('base64url')));
 
 /** argon2id with the library's defaults (19 MiB, 2 passes: OWASP's minimum). */
 export const hashPassword = (password: string) => hash(password);
@@ -173,7 +178,10 @@ export async function signIn(db: Db, email: string, password: string, address: s
     return { refused: 'throttled' };
   }
   const row = await db.kysely.selectFrom('staff_users').selectAll().where('email', '=', email.toLowerCase()).executeTakeFirst();
-  const ok = row?.password_hash && row.active === 1 ? await verify(row.password_hash, password).catch(() => false) : false;
+  // An unknown or inactive account costs the same argon2 verify, so that timing does not tell which e-mails have one.
+  const usable = row?.password_hash && row.active === 1;
+  const verified = await verify(usable ? row.password_hash! : await dummyHash(), password).catch(() => false);
+  const ok = usable && verified;
   if (!row || !ok) {
     const at = nowIso();
     await db.kysely.insertInto('sign_in_failures').values([{ subject: accountSubject(email), at }, { subject: addressSubject(address), at }]).execute();

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { setPasswordSchema, signInSchema } from '../../modules/users/schemas.js';
-import { acceptInvitation, invitationUser, passwordProblem, signIn } from '../../modules/users/service.js';
+import { acceptInvitation, FAILURE_WINDOW_MS, invitationUser, passwordProblem, signIn } from '../../modules/users/service.js';
 import { SESSION_COOKIE_MAX_AGE, type CookieNames } from '../cookies.js';
 import { closeAllSessions, closeSession, openSession } from '../session.js';
 
@@ -26,7 +26,7 @@ export function safeNext(value: unknown): string {
 }
 
 const PASSWORD_FR = {
-  'too-short': 'Le mot de passe doit compter au moins 12 caractères.',
+  'too-short': 'Le mot de passe doit compter au moins 12 caractères, espaces non comptés.',
   common: 'Ce mot de passe est trop courant : choisissez-en un autre.',
   mismatch: 'Les deux mots de passe ne sont pas identiques.',
 } as const;
@@ -56,6 +56,7 @@ export async function accountPages(app: FastifyInstance, { cookies }: { cookies:
         result.refused === 'throttled'
           ? 'Trop de tentatives de connexion : patientez un quart d’heure avant de réessayer.'
           : 'Adresse e-mail ou mot de passe incorrect.';
+      if (result.refused === 'throttled') reply.header('Retry-After', String(FAILURE_WINDOW_MS / 1000));
       return reply.code(result.refused === 'throttled' ? 429 : 401).page('connexion', { title: 'Connexion', suite, email, message });
     }
     setSessionCookie(reply, await openSession(app.db, result.user.id));

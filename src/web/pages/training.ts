@@ -157,7 +157,10 @@ export async function trainingPages(app: FastifyInstance) {
     const trainers = canPlan ? new Map((await trainerChoices(app.db)).map((t) => [t.id, t.name])) : new Map<string, string>();
     const byId = new Map(enrolments.items.map((e) => [e.id, e]));
     const pick = (key: string) => (typeof query[key] === 'string' ? byId.get(query[key]) : undefined);
+    const newPerson = typeof query.nouvelle === 'string' ? candidates.find((b) => b.id === query.nouvelle) : undefined;
     return reply.page('training-cycle', {
+      newPerson,
+      canRegister: allowed(request.actor.role, WRITERS.beneficiaries),
       withdrawnFlash: pick('desiste'),
       promotedFlash: pick('promu'),
       overrideFlash: pick('validee'),
