@@ -14,6 +14,7 @@ import * as m060 from './060_event_business_dates.js';
 import * as m110 from './110_installation_blobs.js';
 import * as m111 from './111_exchange_kind_check.js';
 import * as m145 from './145_report_device_kind_index.js';
+import * as m910 from './910_report_households_index.js';
 
 /** A static map rather than a folder scan: works the same under tsx, vitest and compiled output. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '110_installation_blobs': m110,
   '111_exchange_kind_check': m111,
   '145_report_device_kind_index': m145,
+  '910_report_households_index': m910,
 };
