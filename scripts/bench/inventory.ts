@@ -255,7 +255,7 @@ async function reportFigures(time: (url: string, runs: number) => Promise<Timing
   const reportPdf = await timeIt('/api/v1/reports/summary.pdf?from=2024-01-01&to=2026-12-31', 11);
   const inventory = await timeIt('/api/v1/inventory/summary', 5);
   const feed = await timeIt('/api/v1/events?after=250000&limit=500', 20);
-  console.log(`programme report, 36 months (JSON): median ${report.median.toFixed(1)} ms, max ${report.max.toFixed(1)} ms, server CPU ${report.cpu.toFixed(0)} ms a request (target < 200 ms: ${report.median < 200 ? 'ok' : 'OVER TARGET'})`);
+  console.log(`programme report, 36 months (JSON): median ${report.median.toFixed(1)} ms, max ${report.max.toFixed(1)} ms, server CPU ${report.cpu.toFixed(0)} ms a request (target < 176 ms: ${report.median < 176 ? 'ok' : 'OVER TARGET'})`);
   console.log(`programme report PDF: median ${reportPdf.median.toFixed(1)} ms, server CPU ${reportPdf.cpu.toFixed(0)} ms a request`);
   console.log(`inventory summary: median ${inventory.median.toFixed(1)} ms`);
   console.log(`change feed page of 500: median ${feed.median.toFixed(1)} ms`);
