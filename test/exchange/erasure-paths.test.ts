@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../helpers/app.js';
 import { createCollection, deviceInput, intake } from '../helpers/factories.js';
 import { pdfText } from '../helpers/pdf.js';
-import { addCodes, erasureInput, getPdf, openShipment, ship } from './helpers.js';
+import { addCodes, attestationOn, erasureInput, getPdf, openShipment, ship } from './helpers.js';
 
 const ctx = useTestApp();
 const deliver = (body: Record<string, unknown>) => ctx.api('reconditioner').post('/api/v1/deliveries').send({ receivedOn: '2025-12-01', reference: 'BL-E', ...body });
@@ -25,7 +25,7 @@ describe('erasure on every path into reuse or disposal', () => {
   it('when the attestation is only a Clear or failed, then 409 says it does not clear the unit', async () => {
     const [laptop] = await intake(ctx);
     await ship(ctx, [laptop], '2025-11-20');
-    const res = await deliver({ items: [{ code: laptop.assetTag, erasure: erasureInput({ method: 'nist-800-88-clear' }) }, { ...deviceInput(), erasure: erasureInput({ result: 'failed' }) }] });
+    const res = await deliver({ items: [{ code: laptop.assetTag, erasure: attestationOn('2025-12-01', { method: 'nist-800-88-clear' }) }, { ...deviceInput(), erasure: attestationOn('2025-12-01', { result: 'failed' }) }] });
     expect(res.status).toBe(409);
     expect(res.body.errors[0].message).toContain('Clear, which does not clear it');
     expect(res.body.errors[1].message).toContain('failed');

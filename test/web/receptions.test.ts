@@ -82,6 +82,25 @@ describe('refused deliveries and the list of receptions', () => {
     await context.close();
   });
 
+  it('when TRIRA’s attestation for a new unit is dated after the delivery was received, then the refusal says so next to the date and nothing is recorded', async () => {
+    const trira = await ctx.staff('reconditioner', 'Atelier TRIRA');
+    const { page, context } = await ctx.signedIn(trira);
+    await page.goto('/receptions/nouvelle');
+    await page.getByLabel('Numéro du bon de livraison').fill('BL-TRIRA-0101');
+    await page.getByLabel('Reçu le').fill('2026-11-29');
+    await page.getByLabel('Type, ligne 1').selectOption('laptop');
+    await page.getByLabel('Numéro de série, ligne 1').fill('PF-LATE-0001');
+    await page.getByLabel('Méthode').selectOption('nist-800-88-purge');
+    await page.getByLabel('Outil').fill('Blancco Drive Eraser 7.14');
+    await page.getByLabel('Effectué le').fill('2026-11-30T10:00');
+    await page.getByLabel('Opérateur').fill('Karim, TRIRA');
+    await page.getByRole('button', { name: 'Enregistrer la réception' }).click();
+    expect(await textOf(page.locator('#performedAt-error'))).toBe('L’effacement est daté d’après la réception, or le reconditionneur efface avant de livrer : vérifiez la date de l’attestation et la date de réception.');
+    expect(await page.getByLabel('Numéro de série, ligne 1').inputValue()).toBe('PF-LATE-0001');
+    expect((await ctx.api().get('/api/v1/scan/PF-LATE-0001')).status).toBe(404);
+    await context.close();
+  });
+
   it('when a scanned label URL and a new unit both lack an attestation, then the refusal names the asset tag and the new unit’s line; once recorded, the delivery is listed from the menu with its counts and opens', async () => {
     const [back] = await intake(ctx, [deviceInput()]);
     await move(ctx, [back.id], 'dispatch');
