@@ -74,9 +74,13 @@ describe('erasure on every path into reuse or disposal', () => {
     expect(text).toContain('Certificat de destruction n° CD-2025-0042');
     expect(text).toContain('Détruit (recyclé)');
     expect(text).toContain('Manquant');
+    // Every word of the Méthode column whole (pdfkit would cut one too wide, without a hyphen).
+    expect(text).toContain('Aucune : appareil non reçu par le reconditionneur');
+    expect(text).toContain('Destruction par le recycleur');
     expect(text).toContain('1 appareil déclaré manquant');
     expect(text).toContain('— partiel');
     expect(text).toContain('Camille Exemple, responsable de la collecte');
     expect(text.match(/NIST SP 800-88/g)).toHaveLength(2);
+    if (process.env.CERTIFICATE_PDF_OUT) (await import('node:fs')).writeFileSync(process.env.CERTIFICATE_PDF_OUT, pdf.body);
   });
 });
