@@ -17,7 +17,7 @@ import { validatorCompiler } from './http/validator.js';
 import { registerUtf8Checks } from './http/utf8.js';
 import { problemSchema } from './http/problem.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
-import { OneLinePerRequest } from './logger.js';
+import { lazyRequestLogger, OneLinePerRequest } from './logger.js';
 import { ROLES } from './modules/api-keys/schemas.js';
 import { apiKeyRoutes } from './modules/api-keys/routes.js';
 import { beneficiaryRoutes } from './modules/beneficiaries/routes.js';
@@ -69,6 +69,8 @@ export async function buildApp({ db, config, logger = false, clock = systemClock
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
     frameworkErrors: frameworkErrorProblem,
     logController: new OneLinePerRequest(),
+    // Without a logger Fastify hands every request its null logger itself: nothing to make lazily.
+    ...(logger ? { childLoggerFactory: lazyRequestLogger } : {}),
     clientErrorHandler: clientErrorProblem,
   });
   app.decorate('db', db);

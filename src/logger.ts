@@ -1,5 +1,5 @@
-import { LogController, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
-import pino from 'pino';
+import { LogController, type FastifyBaseLogger, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import pino, { type Bindings, type ChildLoggerOptions } from 'pino';
 import type { Config } from './config.js';
 
 /**
@@ -18,10 +18,11 @@ export function loggerOptions(config: Pick<Config, 'logLevel'>): FastifyServerOp
 
 /**
  * One line per request, when it is answered (Fastify's default writes two), with what an
- * operator reads: method, path, status, time. Request logging was the scan route's main cost,
- * so the line is built from four primitives: no serializer runs and nothing is redacted (the
- * path is cut before the query string, where searched names would be; no header is logged).
- * `{"level":30,"time":…,"reqId":"req-1","method":"GET","path":"/api/v1/scan/OP-000042","statusCode":200,"responseTime":0.41,"msg":"request completed"}`
+ * operator reads: method, path, status, time. The path is cut before the query string, where
+ * searched names would be; no header is logged.
+ * `{"level":30,"time":…,"pid":…,"hostname":…,"reqId":"req-1","method":"GET","path":"/api/v1/scan/OP-000042","statusCode":200,"responseTime":0.41,"msg":"request completed"}`
+ * The line goes through the server's logger with the request id inline, so that a request that
+ * logs nothing else never has its child logger made (see `RequestLogger`).
  */
 export class OneLinePerRequest extends LogController {
   override incomingRequest(): void {}
@@ -30,11 +31,74 @@ export class OneLinePerRequest extends LogController {
     if (error || this.isLogDisabled(request)) return super.requestCompleted(error, request, reply);
     const url = request.url;
     const query = url.indexOf('?');
-    request.log.info(
-      { method: request.method, path: query < 0 ? url : url.slice(0, query), statusCode: reply.statusCode, responseTime: reply.elapsedTime },
-      'request completed',
-    );
+    const path = query < 0 ? url : url.slice(0, query);
+    // `reqId`: Fastify's default requestIdLogLabel, which this service keeps.
+    const parent = request.log instanceof RequestLogger ? request.log.quietParent() : undefined;
+    if (parent) parent.info({ reqId: request.id, method: request.method, path, statusCode: reply.statusCode, responseTime: reply.elapsedTime }, 'request completed');
+    else request.log.info({ method: request.method, path, statusCode: reply.statusCode, responseTime: reply.elapsedTime }, 'request completed');
   }
+}
+
+type LogArguments = [unknown, ...unknown[]];
+
+/**
+ * A request's logger, made by pino only when something logs through it. Fastify gives every
+ * request a pino child; making one (bindings serialised, a logger object with its own methods)
+ * was most of the request line's cost, and most requests log nothing but that line.
+ */
+export class RequestLogger {
+  #child: FastifyBaseLogger | undefined;
+
+  constructor(
+    private readonly parent: FastifyBaseLogger,
+    private readonly bindings: Bindings,
+    private readonly options: ChildLoggerOptions,
+  ) {}
+
+  /** The server's logger, while this request's own is not made and writes at the same level. */
+  quietParent(): FastifyBaseLogger | undefined {
+    return this.#child || this.options.level || this.options.serializers ? undefined : this.parent;
+  }
+
+  private get made(): FastifyBaseLogger {
+    return (this.#child ??= this.parent.child(this.bindings, this.options));
+  }
+
+  get level(): string {
+    return this.#child?.level ?? this.options.level ?? this.parent.level;
+  }
+  set level(level: string) {
+    this.made.level = level;
+  }
+  fatal(...args: LogArguments): void {
+    (this.made.fatal as (...a: LogArguments) => void)(...args);
+  }
+  error(...args: LogArguments): void {
+    (this.made.error as (...a: LogArguments) => void)(...args);
+  }
+  warn(...args: LogArguments): void {
+    (this.made.warn as (...a: LogArguments) => void)(...args);
+  }
+  info(...args: LogArguments): void {
+    (this.made.info as (...a: LogArguments) => void)(...args);
+  }
+  debug(...args: LogArguments): void {
+    (this.made.debug as (...a: LogArguments) => void)(...args);
+  }
+  trace(...args: LogArguments): void {
+    (this.made.trace as (...a: LogArguments) => void)(...args);
+  }
+  silent(...args: LogArguments): void {
+    (this.made.silent as (...a: LogArguments) => void)(...args);
+  }
+  child(bindings: Bindings, options?: ChildLoggerOptions): FastifyBaseLogger {
+    return this.made.child(bindings, options);
+  }
+}
+
+/** Fastify's `childLoggerFactory`: a `RequestLogger` per request. */
+export function lazyRequestLogger(logger: FastifyBaseLogger, bindings: Bindings, options: ChildLoggerOptions): FastifyBaseLogger {
+  return new RequestLogger(logger, bindings, options) as unknown as FastifyBaseLogger;
 }
 
 /** Where the server's log lines go, and how to push out what is still buffered. */

@@ -37,8 +37,8 @@ export function frDateTime(iso: string): string {
 }
 
 /**
- * `14:00` → `14 h 00`, with no-break spaces: a time never splits across lines on a narrow screen.
- * (PDFs keep their own plain-space version: their text is what tests and readers copy.)
+ * `14:00` → `14 h 00`, with no-break spaces: a time never splits across lines, on a narrow
+ * screen or in a PDF (the attendance sheet's hours).
  */
 export const frTime = (t: string) => t.slice(0, 5).replace(':', '\u00a0h\u00a0');
 

@@ -22,6 +22,7 @@ const FIELD_MESSAGES: [RegExp, string][] = [
   [/^Too small/, 'Valeur trop courte ou trop petite.'],
   [/^Invalid input: expected number/, 'Nombre attendu.'],
   [/^erased before .* was dispatched/, 'L’effacement est daté d’avant le départ de l’appareil chez le reconditionneur : vérifiez la date de l’attestation.'],
+  [/^erased after the delivery was received/, 'L’effacement est daté d’après la réception, or le reconditionneur efface avant de livrer : vérifiez la date de l’attestation et la date de réception.'],
   [/^before .* was dispatched/, 'Ces appareils sont partis après cette date : vérifiez la date de réception.'],
   [/^must not be in the future|^after today$/, 'Cette date est dans le futur.'],
   [/^Invalid ISO datetime/, 'Date et heure attendues.'],

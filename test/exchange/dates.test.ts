@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../helpers/app.js';
 import { createCollection, deviceInput, intake } from '../helpers/factories.js';
 import { scheduleKit } from '../helpers/installations.js';
-import { erasureInput, ship } from './helpers.js';
+import { attestationOn, erasureInput, ship } from './helpers.js';
 
 const ctx = useTestApp();
 
@@ -10,11 +10,11 @@ describe('dates that contradict each other, and an OS where there is none', () =
   it('when a delivery is received before its device was dispatched, then 422 names receivedOn and nothing moves', async () => {
     const [laptop] = await intake(ctx);
     await ship(ctx, [laptop], '2025-11-20');
-    const res = await ctx.api('reconditioner').post('/api/v1/deliveries').send({ receivedOn: '2025-11-19', reference: 'BL-D', items: [{ code: laptop.assetTag, erasure: erasureInput() }] });
+    const res = await ctx.api('reconditioner').post('/api/v1/deliveries').send({ receivedOn: '2025-11-19', reference: 'BL-D', items: [{ code: laptop.assetTag, erasure: attestationOn('2025-11-19') }] });
     expect(res.status).toBe(422);
     expect(res.body.errors).toEqual([{ path: 'receivedOn', message: `before ${laptop.assetTag} was dispatched (2025-11-20)` }]);
     expect((await ctx.api().get(`/api/v1/devices/${laptop.id}`)).body.status).toBe('shipped');
-    const sameDay = await ctx.api('reconditioner').post('/api/v1/deliveries').send({ receivedOn: '2025-11-20', reference: 'BL-D', items: [{ code: laptop.assetTag, erasure: erasureInput() }] });
+    const sameDay = await ctx.api('reconditioner').post('/api/v1/deliveries').send({ receivedOn: '2025-11-20', reference: 'BL-D', items: [{ code: laptop.assetTag, erasure: attestationOn('2025-11-20') }] });
     expect(sameDay.status).toBe(201);
   });
 
@@ -33,6 +33,32 @@ describe('dates that contradict each other, and an OS where there is none', () =
     // 23:30 UTC on the 19th is 00:30 on the 20th in Paris: the day it was dispatched.
     const res2 = await deliver('2025-11-19T23:30:00Z');
     expect(res2.status, JSON.stringify(res2.body)).toBe(201);
+  });
+
+  it('when an attestation is dated after the delivery was received, then 422 names its performedAt for a returning unit and a new one alike and nothing moves; the Paris day counts, and a new unit erased long ago is taken', async () => {
+    const [laptop] = await intake(ctx);
+    await ship(ctx, [laptop], '2025-11-20');
+    const newUnit = deviceInput({ brand: 'Dell', model: 'Latitude 5490' });
+    const deliver = (back: string, fresh: string) =>
+      ctx.api('reconditioner').post('/api/v1/deliveries').send({
+        receivedOn: '2025-11-25', reference: 'BL-L', items: [{ code: laptop.assetTag, erasure: erasureInput({ performedAt: back }) }, { ...newUnit, erasure: erasureInput({ performedAt: fresh }) }],
+      });
+    // 23:30 UTC on the 25th is 00:30 on the 26th in Paris: the day after the delivery.
+    const res = await deliver('2025-11-26T08:00:00Z', '2025-11-25T23:30:00Z');
+    expect(res.status).toBe(422);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.body.errors).toEqual([
+      { path: 'items.0.erasure.performedAt', message: 'erased after the delivery was received (2025-11-25)' },
+      { path: 'items.1.erasure.performedAt', message: 'erased after the delivery was received (2025-11-25)' },
+    ]);
+    expect((await ctx.api().get(`/api/v1/devices/${laptop.id}`)).body.status).toBe('shipped');
+    expect((await ctx.api().get(`/api/v1/devices/${laptop.id}/erasures`)).body.items).toEqual([]);
+    expect((await ctx.api().get(`/api/v1/scan/${newUnit.serialNumber}`)).status).toBe(404);
+
+    // 22:30 UTC on the 25th is still the 25th in Paris; a new unit has no dispatch to be erased after.
+    const ok = await deliver('2025-11-25T22:30:00Z', '2001-03-01T10:00:00Z');
+    expect(ok.status, JSON.stringify(ok.body)).toBe(201);
+    expect(ok.body.items.map((i: { isNew: boolean; device: { status: string } }) => [i.isNew, i.device.status])).toEqual([[false, 'ready'], [true, 'ready']]);
   });
 
   it('when an installation is completed before its scheduled day, then 422 unless a reason is given, which is recorded', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../helpers/app.js';
 import { deviceInput, intake } from '../helpers/factories.js';
-import { addCodes, erasureInput, openShipment, ship } from './helpers.js';
+import { addCodes, attestationOn, openShipment, ship } from './helpers.js';
 
 const ctx = useTestApp();
 
@@ -13,7 +13,7 @@ describe('deliveries from the reconditioner', () => {
     const res = await ctx.api('reconditioner').post('/api/v1/deliveries').send({
       receivedOn: '2025-12-01',
       reference: 'BL-TRIRA-0042',
-      items: [{ code: shipped.serialNumber, erasure: erasureInput() }, { ...newUnit, erasure: erasureInput({ storage: [] }) }],
+      items: [{ code: shipped.serialNumber, erasure: attestationOn('2025-12-01') }, { ...newUnit, erasure: attestationOn('2025-12-01', { storage: [] }) }],
     });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     expect(res.body).toMatchObject({ reference: 'BL-TRIRA-0042', receivedOn: '2025-12-01', itemCount: 2, newUnits: 1, returnedUnits: 1 });
@@ -64,7 +64,7 @@ describe('deliveries from the reconditioner', () => {
     await ctx.api('collector').post(`/api/v1/shipments/${shipment.id}/dispatch`).send({ dispatchedOn: '2025-11-28' }).expect(200);
     await ctx.api('reconditioner').post(`/api/v1/shipments/${shipment.id}/acknowledge`).send({ missing: [device.assetTag] }).expect(200);
     expect((await ctx.api().get(`/api/v1/devices/${device.id}`)).body.missingSince).not.toBeNull();
-    await ctx.api('reconditioner').post('/api/v1/deliveries').send({ receivedOn: '2025-12-03', reference: 'BL-4', items: [{ code: device.assetTag, erasure: erasureInput() }] }).expect(201);
+    await ctx.api('reconditioner').post('/api/v1/deliveries').send({ receivedOn: '2025-12-03', reference: 'BL-4', items: [{ code: device.assetTag, erasure: attestationOn('2025-12-03') }] }).expect(201);
     expect((await ctx.api().get(`/api/v1/devices/${device.id}`)).body).toMatchObject({ status: 'ready', missingSince: null });
   });
 

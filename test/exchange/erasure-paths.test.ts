@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../helpers/app.js';
 import { createCollection, deviceInput, intake } from '../helpers/factories.js';
 import { pdfText } from '../helpers/pdf.js';
-import { addCodes, erasureInput, getPdf, openShipment, ship } from './helpers.js';
+import { addCodes, attestationOn, erasureInput, getPdf, openShipment, ship } from './helpers.js';
 
 const ctx = useTestApp();
 const deliver = (body: Record<string, unknown>) => ctx.api('reconditioner').post('/api/v1/deliveries').send({ receivedOn: '2025-12-01', reference: 'BL-E', ...body });
@@ -25,7 +25,7 @@ describe('erasure on every path into reuse or disposal', () => {
   it('when the attestation is only a Clear or failed, then 409 says it does not clear the unit', async () => {
     const [laptop] = await intake(ctx);
     await ship(ctx, [laptop], '2025-11-20');
-    const res = await deliver({ items: [{ code: laptop.assetTag, erasure: erasureInput({ method: 'nist-800-88-clear' }) }, { ...deviceInput(), erasure: erasureInput({ result: 'failed' }) }] });
+    const res = await deliver({ items: [{ code: laptop.assetTag, erasure: attestationOn('2025-12-01', { method: 'nist-800-88-clear' }) }, { ...deviceInput(), erasure: attestationOn('2025-12-01', { result: 'failed' }) }] });
     expect(res.status).toBe(409);
     expect(res.body.errors[0].message).toContain('Clear, which does not clear it');
     expect(res.body.errors[1].message).toContain('failed');
@@ -74,9 +74,13 @@ describe('erasure on every path into reuse or disposal', () => {
     expect(text).toContain('Certificat de destruction n° CD-2025-0042');
     expect(text).toContain('Détruit (recyclé)');
     expect(text).toContain('Manquant');
+    // Every word of the Méthode column whole (pdfkit would cut one too wide, without a hyphen).
+    expect(text).toContain('Aucune : appareil non reçu par le reconditionneur');
+    expect(text).toContain('Destruction par le recycleur');
     expect(text).toContain('1 appareil déclaré manquant');
     expect(text).toContain('— partiel');
     expect(text).toContain('Camille Exemple, responsable de la collecte');
     expect(text.match(/NIST SP 800-88/g)).toHaveLength(2);
+    if (process.env.CERTIFICATE_PDF_OUT) (await import('node:fs')).writeFileSync(process.env.CERTIFICATE_PDF_OUT, pdf.body);
   });
 });

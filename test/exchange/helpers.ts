@@ -18,6 +18,12 @@ export function erasureInput(overrides: Record<string, unknown> = {}) {
   };
 }
 
+/**
+ * The attestation TRIRA hands over with a delivery received on `day`: erased that morning (a
+ * delivery refuses an attestation dated after its `receivedOn`).
+ */
+export const attestationOn = (day: string, overrides: Record<string, unknown> = {}) => erasureInput({ performedAt: `${day}T09:00:00Z`, ...overrides });
+
 /** Registers `count` devices of a kind in one collection. */
 export async function intakeMany(ctx: TestContext, count: number, overrides: Record<string, unknown> = {}, collectionId?: string): Promise<DeviceBody[]> {
   const out: DeviceBody[] = [];

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../helpers/app.js';
 import { binaryParser } from '../helpers/pdf.js';
 import { deviceInput, intake } from '../helpers/factories.js';
-import { erasureInput, intakeMany, ship } from './helpers.js';
+import { attestationOn, intakeMany, ship } from './helpers.js';
 
 const ctx = useTestApp();
 
@@ -46,7 +46,7 @@ describe('the exchange ledger', () => {
     expect(late.status).toBe(409);
     expect(late.body.latestCreditedOn).toBe('2025-07-01');
 
-    await ctx.api('reconditioner').post('/api/v1/deliveries').send({ receivedOn: '2025-07-10', reference: 'BL-1', items: [{ ...deviceInput(), erasure: erasureInput() }, { ...deviceInput(), erasure: erasureInput() }] }).expect(201);
+    await ctx.api('reconditioner').post('/api/v1/deliveries').send({ receivedOn: '2025-07-10', reference: 'BL-1', items: [{ ...deviceInput(), erasure: attestationOn('2025-07-10') }, { ...deviceInput(), erasure: attestationOn('2025-07-10') }] }).expect(201);
     const adjustment = await ctx.api('admin').post('/api/v1/exchange/adjustments').send({ units: -0.375, reason: 'Écran cassé au transport' });
     expect(adjustment.status).toBe(201);
     expect(adjustment.body).toMatchObject({ type: 'adjustment', units: -0.375 });

@@ -1,9 +1,11 @@
 import type { Stream } from 'node:stream';
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { getDocument, OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
+
+const open = (bytes: Buffer | Uint8Array) => getDocument({ data: new Uint8Array(bytes), useSystemFonts: false, isEvalSupported: false }).promise;
 
 /** The text of each page, as a reader would copy it (items joined by spaces). */
 export async function pdfPages(bytes: Buffer | Uint8Array): Promise<string[]> {
-  const document = await getDocument({ data: new Uint8Array(bytes), useSystemFonts: false, isEvalSupported: false }).promise;
+  const document = await open(bytes);
   const pages: string[] = [];
   for (let i = 1; i <= document.numPages; i++) {
     const content = await (await document.getPage(i)).getTextContent();
@@ -15,6 +17,21 @@ export async function pdfPages(bytes: Buffer | Uint8Array): Promise<string[]> {
 
 export async function pdfText(bytes: Buffer | Uint8Array): Promise<string> {
   return (await pdfPages(bytes)).join('\n');
+}
+
+/**
+ * Each page's text runs, character for character as the PDF maps its glyphs: a no-break space
+ * stays U+00A0 here, where a copy (and `pdfPages`) turns it into a plain space.
+ */
+export async function pdfRuns(bytes: Buffer | Uint8Array): Promise<string[][]> {
+  const document = await open(bytes);
+  const pages: string[][] = [];
+  for (let i = 1; i <= document.numPages; i++) {
+    const { fnArray, argsArray } = await (await document.getPage(i)).getOperatorList();
+    pages.push(fnArray.flatMap((fn, n) => (fn === OPS.showText ? [(argsArray[n][0] as ({ unicode?: string } | number)[]).map((g) => (typeof g === 'object' ? (g.unicode ?? '') : '')).join('')] : [])));
+  }
+  await document.destroy();
+  return pages;
 }
 
 /**

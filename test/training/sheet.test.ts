@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../helpers/app.js';
-import { binaryParser, pdfPages } from '../helpers/pdf.js';
+import { binaryParser, pdfPages, pdfRuns } from '../helpers/pdf.js';
 import { PT_PER_MM, textBoxes } from '../labels/pdf-geometry.js';
 import { createCycle, enrol, mark, trainees } from '../helpers/training.js';
 
@@ -33,10 +33,12 @@ describe('the attendance sheet (feuille d’émargement)', () => {
     }
     // The 21st is on the waiting list: not expected at the session.
     expect(text).not.toContain(enrolments[20].beneficiaryReference);
-    for (const expected of ['Feuille d’émargement', 'Programme Ordi’Pratique', 'mardi 2 mars 2027', 'de 14 h 00 à 16 h 30 (2 h 30)', 'Médiathèque Jean-Jacques Rousseau, Chambéry',
+    for (const expected of ['Feuille d’émargement', 'Programme Ordi’Pratique', 'mardi 2 mars 2027', 'Médiathèque Jean-Jacques Rousseau, Chambéry',
       'Atelier 1 : Souris et clavier', 'Sophie Martin', 'Le formateur / la formatrice', 'Absent(e)', 'Excusé(e)', 'Nombre de personnes inscrites : 20']) {
       expect(text, expected).toContain(expected);
     }
+    // The hours as the shared frTime writes them: no-break spaces, so a time never splits.
+    expect((await pdfRuns(res.body))[0]).toContain('de 14\u00a0h\u00a000 à 16\u00a0h\u00a030 (2\u00a0h\u00a030)');
     // Addresses and phones stay off the sheet.
     for (const value of ['Bon Pasteur', '06 12 34 56 78', 'aicha.benali@example.fr']) expect(text).not.toContain(value);
     if (process.env.SHEET_PDF_OUT) (await import('node:fs')).writeFileSync(process.env.SHEET_PDF_OUT, res.body);

@@ -1,3 +1,4 @@
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { createCollection, createDonor, deviceInput, intake } from '../helpers/factories.js';
 import { move } from '../helpers/lifecycle.js';
@@ -5,6 +6,14 @@ import { ship } from '../exchange/helpers.js';
 import { checkPage, textOf, useBrowserApp } from './browser.js';
 
 const ctx = useBrowserApp();
+
+/** TRIRA's attestation for every unit of the reception: a Purge by Karim, on 30 November 2026 at 10:00. */
+async function fillAttestation(page: Page) {
+  await page.getByLabel('Méthode').selectOption('nist-800-88-purge');
+  await page.getByLabel('Outil').fill('Blancco Drive Eraser 7.14');
+  await page.getByLabel('Effectué le').fill('2026-11-30T10:00');
+  await page.getByLabel('Opérateur').fill('Karim, TRIRA');
+}
 
 describe('a delivery from TRIRA with new units', () => {
   it('when TRIRA brings a returning unit and two new ones, then a line missing its kind and a serial already known are named on their line, and once right every unit is ready with the attestation', async () => {
@@ -22,10 +31,7 @@ describe('a delivery from TRIRA with new units', () => {
     await page.getByLabel('Type, ligne 2').selectOption('laptop');
     await page.getByLabel('Numéro de série, ligne 2').fill(known.serialNumber!);
     await page.getByLabel('Grade, ligne 2').selectOption('B');
-    await page.getByLabel('Méthode').selectOption('nist-800-88-purge');
-    await page.getByLabel('Outil').fill('Blancco Drive Eraser 7.14');
-    await page.getByLabel('Effectué le').fill('2026-11-30T10:00');
-    await page.getByLabel('Opérateur').fill('Karim, TRIRA');
+    await fillAttestation(page);
     await page.getByRole('button', { name: 'Enregistrer la réception' }).click();
     expect(await textOf(page.locator('#kind_0-error'))).toBe('Choisissez une valeur de la liste.');
     await checkPage(page, 'reception-nouveaux-erreur');
@@ -72,13 +78,26 @@ describe('refused deliveries and the list of receptions', () => {
     await page.goto('/receptions/nouvelle');
     await page.getByLabel('Numéro du bon de livraison').fill('BL-TRIRA-0100');
     await page.getByLabel('Codes des appareils').fill(back.assetTag);
-    await page.getByLabel('Méthode').selectOption('nist-800-88-purge');
-    await page.getByLabel('Outil').fill('Blancco Drive Eraser 7.14');
-    await page.getByLabel('Effectué le').fill('2026-11-30T10:00');
-    await page.getByLabel('Opérateur').fill('Karim, TRIRA');
+    await fillAttestation(page);
     await page.getByRole('button', { name: 'Enregistrer la réception' }).click();
     expect(await textOf(page.locator('#performedAt-error'))).toBe('L’effacement est daté d’avant le départ de l’appareil chez le reconditionneur : vérifiez la date de l’attestation.');
     expect((await ctx.api().get(`/api/v1/devices/${back.id}`)).body.status).toBe('shipped');
+    await context.close();
+  });
+
+  it('when TRIRA’s attestation for a new unit is dated after the delivery was received, then the refusal says so next to the date and nothing is recorded', async () => {
+    const trira = await ctx.staff('reconditioner', 'Atelier TRIRA');
+    const { page, context } = await ctx.signedIn(trira);
+    await page.goto('/receptions/nouvelle');
+    await page.getByLabel('Numéro du bon de livraison').fill('BL-TRIRA-0101');
+    await page.getByLabel('Reçu le').fill('2026-11-29');
+    await page.getByLabel('Type, ligne 1').selectOption('laptop');
+    await page.getByLabel('Numéro de série, ligne 1').fill('PF-LATE-0001');
+    await fillAttestation(page);
+    await page.getByRole('button', { name: 'Enregistrer la réception' }).click();
+    expect(await textOf(page.locator('#performedAt-error'))).toBe('L’effacement est daté d’après la réception, or le reconditionneur efface avant de livrer : vérifiez la date de l’attestation et la date de réception.');
+    expect(await page.getByLabel('Numéro de série, ligne 1').inputValue()).toBe('PF-LATE-0001');
+    expect((await ctx.api().get('/api/v1/scan/PF-LATE-0001')).status).toBe(404);
     await context.close();
   });
 
@@ -101,10 +120,7 @@ describe('refused deliveries and the list of receptions', () => {
     expect(summary.map(([href]) => href)).toContain('#method');
     await checkPage(page, 'reception-refus-attestation');
 
-    await page.getByLabel('Méthode').selectOption('nist-800-88-purge');
-    await page.getByLabel('Outil').fill('Blancco Drive Eraser 7.14');
-    await page.getByLabel('Effectué le').fill('2026-11-30T10:00');
-    await page.getByLabel('Opérateur').fill('Karim, TRIRA');
+    await fillAttestation(page);
     await page.getByRole('button', { name: 'Enregistrer la réception' }).click();
     await page.waitForURL(/\/receptions\/[0-9a-z]+$/);
     const deliveryUrl = page.url();

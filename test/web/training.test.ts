@@ -303,6 +303,9 @@ describe('withdrawal, self-assessments and the admin’s override, in the pages'
   const evaluate = async (enrolmentId: string, moment: 'start' | 'end', values: number[]) =>
     ctx.api('installer').put(`/api/v1/training/enrolments/${enrolmentId}/evaluations/${moment}`).send(levels(values)).expect(200);
 
+  // Before the cycle starts, whatever TEST_CLOCK says: a withdrawal then frees a place for the waiting list.
+  useClockAt(ctx, BEFORE_CYCLE);
+
   beforeAll(async () => {
     const { cycle } = await createCycle(ctx, { sessions: 2, capacity: 5, trainerIds: [trainer.id], title: 'Ateliers de Bissy' });
     cycleId = cycle.id;

@@ -4,7 +4,9 @@ import { day, isoDate, line, optional, text, timestamp } from '../../shared/fiel
 import { GRADES, deviceSchema, intakeDeviceSchema, withOsRule } from '../devices/schemas.js';
 import { erasureInputSchema } from '../erasure/schemas.js';
 
-const attestation = optional(erasureInputSchema.omit({ supersedes: true })).describe("The reconditioner's erasure attestation for this unit");
+const attestation = optional(erasureInputSchema.omit({ supersedes: true })).describe(
+  "The reconditioner's erasure attestation for this unit. Its `performedAt`, taken as a day in Europe/Paris, may not be after the delivery's `receivedOn` (the reconditioner erases before handing a unit over) nor, for a returning unit, before the day the unit was dispatched (422 naming `items.N.erasure.performedAt`)",
+);
 
 export const returnedItemSchema = z.strictObject({
   code: z.string().trim().min(1).max(500).describe('A device we shipped, back reconditioned: asset tag, serial or label URL'),

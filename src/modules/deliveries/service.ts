@@ -91,7 +91,8 @@ export async function createDelivery(db: Db, input: CreateDelivery, actor: Actor
 /**
  * What every delivery must hold before anything is written: each returning device may be
  * delivered (it is `shipped`), none is received before the day it was dispatched nor erased
- * (the attestation's `performedAt`, a Paris day) before it, and each
+ * (the attestation's `performedAt`, a Paris day) before it, no attestation is dated after the
+ * delivery's `receivedOn` (the reconditioner erases before handing a unit over), and each
  * data-bearing unit, returning or new, has a passing Purge or Destroy — the reconditioner's
  * attestation on the item, or (for a returning unit) a record made since it last left a home.
  * A unit without one is refused with a 409 naming the item (no "awaiting erasure" status: a
@@ -124,14 +125,23 @@ async function assertReceivable(trx: Trx, input: CreateDelivery, resolved: Map<s
     );
   }
 
-  // An attestation dated before the unit left us would certify an erasure done while we still held it.
-  const erasedEarly = returned.flatMap(({ item, index, device }) => {
-    const on = dispatched.get(device.id);
-    return on && item.erasure && dayInParis(new Date(item.erasure.performedAt)) < on
-      ? [{ path: `items.${index}.erasure.performedAt`, message: `erased before ${device.asset_tag} was dispatched (${on})` }]
-      : [];
+  // An attestation dated before the unit left us would certify an erasure done while we still
+  // held it; one dated after the delivery was received, an erasure TRIRA had not done when it
+  // handed the unit over (it erases before delivering). A new unit has no dispatch date: only
+  // the second bound applies to it, however long ago it was erased. Both compare Paris days.
+  const misdated = input.items.flatMap((item, index) => {
+    if (!item.erasure) return [];
+    const erasedOn = dayInParis(new Date(item.erasure.performedAt));
+    const device = isReturn(item) ? locked.get(resolved.get(item.code)!.id)! : null;
+    const dispatchedOn = device && dispatched.get(device.id);
+    const path = `items.${index}.erasure.performedAt`;
+    if (device && dispatchedOn && erasedOn < dispatchedOn) return [{ path, message: `erased before ${device.asset_tag} was dispatched (${dispatchedOn})` }];
+    if (erasedOn > input.receivedOn) return [{ path, message: `erased after the delivery was received (${input.receivedOn})` }];
+    return [];
   });
-  if (erasedEarly.length) throw new ProblemError(422, 'An erasure attestation cannot be dated before its device was dispatched to the reconditioner', {}, erasedEarly);
+  if (misdated.length) {
+    throw new ProblemError(422, "An erasure attestation must be dated between its device's dispatch to the reconditioner (for a returning unit) and the day the delivery was received", {}, misdated);
+  }
 
   const bearing = (kind: DeviceKind) => DATA_BEARING_KINDS.includes(kind);
   const needRecord = returned.filter((r) => bearing(r.device.kind) && !attestationClears(r.item.erasure)).map((r) => r.device.id);

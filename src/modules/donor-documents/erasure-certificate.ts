@@ -118,10 +118,11 @@ export async function renderErasureCertificate(db: Db, collectionId: string): Pr
         { header: 'Étiquette', width: mm(18) },
         { header: 'Type', width: mm(20) },
         { header: 'N° de série', width: mm(24) },
-        { header: 'Méthode', width: mm(21) },
-        { header: 'Outil', width: mm(26) },
+        // pdfkit cuts a word that does not fit its column, without a hyphen: Méthode is wide
+        // enough for "reconditionneur" (the missing unit's line), Opérateur for "reconditionnement".
+        { header: 'Méthode', width: mm(24) },
+        { header: 'Outil', width: mm(23) },
         { header: 'Date', width: mm(18) },
-        // Wide enough for "reconditionnement" on one line: pdfkit cuts a word that does not fit.
         { header: 'Opérateur', width: mm(29) },
         { header: 'Résultat', width: mm(18) },
       ],

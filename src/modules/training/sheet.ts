@@ -2,6 +2,7 @@ import type { Db } from '../../db/connection.js';
 import { createPdf, mm } from '../../pdf/document.js';
 import { drawHeader, drawSignatureBoxes, drawTable, eachBufferedPage, frDate, MIN_FONT_SIZE } from '../../pdf/layout.js';
 import { renderPdf } from '../../pdf/send.js';
+import { frTime } from '../../shared/french.js';
 import { inSentence, programmeIdentity } from '../../shared/identity.js';
 import type { Actor } from '../api-keys/service.js';
 import { requireNames } from './access.js';
@@ -29,13 +30,12 @@ export function frLongDate(isoDate: string): string {
   return `${WEEKDAYS[d.getUTCDay()]} ${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
 }
 
-const frTime = (t: string) => t.replace(':', ' h ');
-
+/** `14:00` to `16:30` → `2 h 30`, with no-break spaces like the times (`frTime`). */
 function duration(start: string, end: string): string {
   const minutes = Number(end.slice(0, 2)) * 60 + Number(end.slice(3)) - (Number(start.slice(0, 2)) * 60 + Number(start.slice(3)));
   const h = Math.floor(minutes / 60);
   const m = minutes % 60;
-  return m ? `${h} h ${String(m).padStart(2, '0')}` : `${h} h`;
+  return m ? `${h}\u00a0h\u00a0${String(m).padStart(2, '0')}` : `${h}\u00a0h`;
 }
 
 const STATUS_NOTE = { absent: 'Absent(e)', excused: 'Excusé(e)', present: '' } as const;

@@ -1,0 +1,62 @@
+import { Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import supertest from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { createDb, type Db } from '../../src/db/connection.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
+import { loggerOptions } from '../../src/logger.js';
+import { createApiKey } from '../../src/modules/api-keys/service.js';
+import { freshDatabase, testClock, type TestDatabase } from '../helpers/app.js';
+
+// The server's logger settings at the default level, info, writing into memory.
+const lines: string[] = [];
+const sink = new Writable({ write(chunk, _encoding, done) { lines.push(...chunk.toString().split('\n').filter(Boolean)); done(); } });
+let app: FastifyInstance;
+let db: Db;
+let database: TestDatabase;
+let key: string;
+
+beforeAll(async () => {
+  database = await freshDatabase();
+  const config = loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'info' });
+  db = createDb(config.databaseUrl);
+  await migrateToLatest(db.kysely);
+  app = await buildApp({ db, config, clock: testClock(), logger: { ...(loggerOptions(config) as object), stream: sink } });
+  // A route that logs through its request's logger, as a handler meeting trouble does.
+  app.get('/test/logs-a-warning', (request) => {
+    request.log.warn({ detail: 42 }, 'something to look at');
+    return { ok: true };
+  });
+  await app.ready();
+  key = (await createApiKey(db, { name: 'log test', role: 'viewer' })).key;
+});
+afterAll(async () => {
+  await app?.close();
+  await db?.close();
+  await database?.drop();
+});
+
+const parsed = () => lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+
+describe('request logs', () => {
+  it('when a request is answered, then one JSON line says its id, method, path without the query, status and time', async () => {
+    lines.length = 0;
+    const res = await supertest(app.server).get('/api/v1/scan/OP-999999?q=Dupont').set('Authorization', `Bearer ${key}`);
+    expect(res.status).toBe(404);
+    const [line, ...others] = parsed();
+    expect(others).toEqual([]);
+    expect(line).toMatchObject({ level: 30, reqId: expect.stringMatching(/^req-/), method: 'GET', path: '/api/v1/scan/OP-999999', statusCode: 404, msg: 'request completed' });
+    expect(Object.keys(line)).toEqual(['level', 'time', 'pid', 'hostname', 'reqId', 'method', 'path', 'statusCode', 'responseTime', 'msg']);
+    expect(lines.join('')).not.toContain('Dupont');
+  });
+
+  it('when a handler logs through its request, then that line carries the same request id as the completed line', async () => {
+    lines.length = 0;
+    expect((await supertest(app.server).get('/test/logs-a-warning')).status).toBe(200);
+    const [warning, completed] = parsed();
+    expect(warning).toMatchObject({ level: 40, msg: 'something to look at', detail: 42, reqId: expect.stringMatching(/^req-/) });
+    expect(completed).toMatchObject({ msg: 'request completed', path: '/test/logs-a-warning', reqId: warning.reqId });
+  });
+});
