@@ -28,19 +28,19 @@ const monthYear = new Intl.DateTimeFormat('fr-FR', { month: 'long', year: 'numer
 /** `2026-11-01` (any day of it) → `novembre 2026`. */
 export const frMonth = (isoDate: string) => monthYear.format(new Date(`${isoDate.slice(0, 7)}-15T12:00:00Z`));
 
-/** An instant → `26 novembre 2026 à 15 h 10`, in Paris time. */
-export function frDateTime(iso: string): string {
-  const parts = clock.formatToParts(new Date(iso));
-  const hour = parts.find((p) => p.type === 'hour')!.value;
-  const minute = parts.find((p) => p.type === 'minute')!.value;
-  return `${frLongDate(iso)} à ${hour} h ${minute}`;
-}
-
 /**
  * `14:00` → `14 h 00`, with no-break spaces: a time never splits across lines, on a narrow
  * screen or in a PDF (the attendance sheet's hours).
  */
 export const frTime = (t: string) => t.slice(0, 5).replace(':', '\u00a0h\u00a0');
+
+/** An instant → `26 novembre 2026 à 15 h 10` (the time with no-break spaces, as `frTime`), in Paris time. */
+export function frDateTime(iso: string): string {
+  const parts = clock.formatToParts(new Date(iso));
+  const hour = parts.find((p) => p.type === 'hour')!.value;
+  const minute = parts.find((p) => p.type === 'minute')!.value;
+  return `${frLongDate(iso)} à ${frTime(`${hour}:${minute}`)}`;
+}
 
 /**
  * "de" before a name, elided before a vowel or a mute h: `de('Amina Benali')` → `d’Amina Benali`,

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONTRACT_TEMPLATE } from '../../src/modules/installations/template.js';
 import { useTestApp } from '../helpers/app.js';
 import { createBeneficiary, scheduleKit, signaturePng } from '../helpers/installations.js';
-import { binaryParser, pdfPages, pdfText } from '../helpers/pdf.js';
+import { binaryParser, pdfPages, pdfRuns, pdfText } from '../helpers/pdf.js';
 
 // A copy of the template this file may edit, so the repository's file is never touched.
 const templateCopy = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'contract-template-')), 'contract.fr.md');
@@ -88,6 +88,8 @@ describe('the loan contract', () => {
     expect(last).toContain('Données personnelles');
     expect(last).toContain("Signature de l’emprunteur recueillie sur tablette : Marie-Françoise de La Tour, le 26 novembre 2026 à 15 h 10.");
     expect(last).toContain('Signature du prêteur recueillie sur tablette : Julien Morel, le 26 novembre 2026 à 15 h 12.');
+    // The time holds together: no-break spaces in "15 h 10" (text extraction shows them as spaces).
+    expect((await pdfRuns(bytes)).at(-1)!.join('')).toContain('2026 à 15\u00a0h\u00a010.');
     // The long name wraps in its box (a line may break after a hyphen).
     expect(last.replace(/- /g, '-')).toContain('Marie-Françoise Éléonore de La Tour-d’Auvergne-Lauraguais-Montmorency');
     if (process.env.PREVIEW_DIR) fs.writeFileSync(path.join(process.env.PREVIEW_DIR, 'contract.pdf'), bytes);
