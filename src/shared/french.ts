@@ -54,16 +54,20 @@ export function de(name: string): string {
 /** Capitalises the first letter, for a name with its article at the start of a sentence. */
 export const sentenceStart = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
-const TYPOGRAPHY_SIGNS = /[:;!?»«']/;
+const TYPOGRAPHY_SIGNS = /[:;!?»«'°]/;
 
 /**
  * French typography: a non-breaking space before `: ; ! ?` and `»`, after `«`, so that a line
- * never starts with the sign, and the typographic apostrophe (’) after a letter, also in what
- * was typed (names, the programme file, an edited contract template). Applied to every text a
+ * never starts with the sign, and after `n°`, so that a number never leaves it; the typographic
+ * apostrophe (’) after a letter. Also in what was typed (names, the programme file, an edited contract template). Applied to every text a
  * document draws or measures (see `createPdf`).
  */
 export function frTypography(text: string): string {
-  // Most words pdfkit measures need nothing: one test instead of three replacements.
+  // Most words pdfkit measures need nothing: one test instead of four replacements.
   if (!TYPOGRAPHY_SIGNS.test(text)) return text;
-  return text.replace(/ ([:;!?»])/g, '\u00a0$1').replace(/« /g, '«\u00a0').replace(/(\p{L})'/gu, '$1’');
+  return text
+    .replace(/ ([:;!?»])/g, '\u00a0$1')
+    .replace(/« /g, '«\u00a0')
+    .replace(/\b([nN]°) /g, '$1\u00a0')
+    .replace(/(\p{L})'/gu, '$1’');
 }

@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { documentRequests } from '../../scripts/documents.js';
 import { useTestApp } from '../helpers/app.js';
-import { binaryParser, pdfText } from '../helpers/pdf.js';
+import { binaryParser, pdfRuns, pdfText } from '../helpers/pdf.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const ctx = useTestApp();
@@ -19,16 +19,21 @@ describe('French typography of every document', () => {
       '07-rapport-programme', '08-etiquettes-avery-l7163', '09-etiquettes-avery-l7160', '10-etiquette-rouleau-dk11209', '11-calibrage-avery-l7163', '12-feuille-emargement',
     ]);
     const texts: Record<string, string> = {};
+    const runs: Record<string, string> = {};
     for (const [name, url, body] of documents!) {
       const res = body
         ? await ctx.api().post(url).set('content-type', 'application/json').send(body).buffer(true).parse(binaryParser)
         : await ctx.api().get(url).buffer(true).parse(binaryParser);
       expect(res.status, `${name}: ${String(res.body).slice(0, 200)}`).toBe(200);
       texts[name] = await pdfText(res.body as Buffer);
+      runs[name] = (await pdfRuns(res.body as Buffer)).flat().join('\n');
     }
     for (const [name, text] of Object.entries(texts)) {
       expect(text.match(/.{0,30}'.{0,30}/g), name).toBeNull();
+      // "n° 2026-000001" never splits across lines: a no-break space follows n° (the extracted text shows a space).
+      expect(runs[name].match(/.{0,30}[nN]° .{0,30}/g), name).toBeNull();
     }
+    expect(runs['05-contrat-signe']).toContain('Contrat n°\u00a0');
     // Elisions where each document has them: the typographic apostrophe, never lost.
     expect(texts['04-contrat-projet']).toContain('L’emprunteur');
     expect(texts['04-contrat-projet']).toContain('d’un équipement informatique');
