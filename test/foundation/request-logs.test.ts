@@ -59,4 +59,13 @@ describe('request logs', () => {
     expect(warning).toMatchObject({ level: 40, msg: 'something to look at', detail: 42, reqId: expect.stringMatching(/^req-/) });
     expect(completed).toMatchObject({ msg: 'request completed', path: '/test/logs-a-warning', reqId: warning.reqId });
   });
+
+  it('when an invitation link is opened or its form posted, then the line shows the route, never the token', async () => {
+    lines.length = 0;
+    const token = 'KBbqKdN5ib7zzn1Jn1fUSKWsyz-1EgEV97HSXctcufQ';
+    expect((await supertest(app.server).get(`/invitation/${token}`)).status).toBe(410);
+    expect((await supertest(app.server).post(`/invitation/${token}?x=1`).type('form').send({ password: 'x' })).status).toBeGreaterThanOrEqual(400);
+    expect(parsed().filter((line) => line.msg === 'request completed').map((line) => line.path)).toEqual(['/invitation/:token', '/invitation/:token']);
+    expect(lines.join('')).not.toContain(token);
+  });
 });
