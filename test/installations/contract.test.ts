@@ -74,11 +74,11 @@ describe('the loan contract', () => {
     const beneficiary = await createBeneficiary(ctx, { firstName: 'Marie-Françoise Éléonore', lastName: 'de La Tour-d’Auvergne-Lauraguais-Montmorency' });
     const { installation } = await scheduleKit(ctx, { beneficiary });
     const res = await complete(installation.id, {
-      signature: { imagePng: signaturePng().toString('base64'), signedBy: 'Marie-Françoise de La Tour', signedAt: '2026-11-26T14:10:00Z' },
-      staffSignature: { imagePng: signaturePng(200, 80).toString('base64'), signedBy: 'Julien Morel', signedAt: '2026-11-26T14:12:00Z' },
+      signature: { imagePng: signaturePng().toString('base64'), signedBy: 'Marie-Françoise de La Tour', signedAt: '2026-11-25T14:10:00Z' },
+      staffSignature: { imagePng: signaturePng(200, 80).toString('base64'), signedBy: 'Julien Morel', signedAt: '2026-11-25T14:12:00Z' },
     });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    expect(res.body).toMatchObject({ staffSignedBy: 'Julien Morel', staffSignedAt: '2026-11-26T14:12:00Z' });
+    expect(res.body).toMatchObject({ staffSignedBy: 'Julien Morel', staffSignedAt: '2026-11-25T14:12:00Z' });
     const bytes = await download(installation.id);
     // Two signature images, stored as printed: RGB on white, so no alpha mask beside them.
     expect(bytes.toString('latin1').match(/\/Subtype \/Image/g)).toHaveLength(2);
@@ -86,8 +86,8 @@ describe('the loan contract', () => {
     const last = pages.at(-1)!;
     expect(last).toContain('Fait à Chambéry, le 25 novembre 2026');
     expect(last).toContain('Données personnelles');
-    expect(last).toContain("Signature de l’emprunteur recueillie sur tablette : Marie-Françoise de La Tour, le 26 novembre 2026 à 15 h 10.");
-    expect(last).toContain('Signature du prêteur recueillie sur tablette : Julien Morel, le 26 novembre 2026 à 15 h 12.');
+    expect(last).toContain("Signature de l’emprunteur recueillie sur tablette : Marie-Françoise de La Tour, le 25 novembre 2026 à 15 h 10.");
+    expect(last).toContain('Signature du prêteur recueillie sur tablette : Julien Morel, le 25 novembre 2026 à 15 h 12.');
     // The time holds together: no-break spaces in "15 h 10" (text extraction shows them as spaces).
     expect((await pdfRuns(bytes)).at(-1)!.join('')).toContain('2026 à 15\u00a0h\u00a010.');
     // The long name wraps in its box (a line may break after a hyphen).

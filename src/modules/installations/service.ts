@@ -1,3 +1,4 @@
+import { dayInParis, nowMs } from '../../clock.js';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/connection.js';
 import { takeNumberFrom } from '../../db/counters.js';
@@ -135,6 +136,7 @@ export async function cancelInstallation(db: Db, id: string, reason: string | nu
 export async function completeInstallation(db: Db, id: string, input: CompleteInput, actor: Actor, config: Config) {
   const template = currentTemplate(config);
   const year = Number(input.installedOn.slice(0, 4));
+  assertSignedOnTheDay(input);
   // Decoded in a worker before the first transaction: a refused image costs no number.
   const pngs = await decodeSignatures({ signature: input.signature, staffSignature: input.staffSignature });
   for (let attempt = 1; ; attempt++) {
@@ -227,6 +229,23 @@ async function lockForCompletion(trx: Trx, id: string) {
   ).execute();
   if (rows.length === 0) throw notFound(`Installation ${id}`);
   return { ...rows[0], devices: rows.map((r) => ({ id: r.device_id, role: r.role })) };
+}
+
+/**
+ * The contract is signed at the installation: each signature's time, as a day in Paris, must
+ * be the installation day (a contract stating a signature years before the loan, or after
+ * now, would not hold). 422 names each signature's `signedAt`.
+ */
+function assertSignedOnTheDay(input: CompleteInput): void {
+  const errors = (['signature', 'staffSignature'] as const).flatMap((field) => {
+    const signedAt = input[field]?.signedAt;
+    if (!signedAt) return [];
+    const day = dayInParis(new Date(signedAt));
+    if (day !== input.installedOn) return [{ path: `${field}.signedAt`, message: `signed on ${day} (as a day in Paris), not on the installation day (${input.installedOn})` }];
+    if (Date.parse(signedAt) > nowMs() + 5 * 60 * 1000) return [{ path: `${field}.signedAt`, message: 'must not be in the future' }];
+    return [];
+  });
+  if (errors.length) throw new ProblemError(422, `The contract is signed at the installation, on ${input.installedOn}`, {}, errors);
 }
 
 /** A completion dated before the scheduled day needs the reason it really happened earlier. */
