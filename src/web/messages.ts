@@ -24,6 +24,7 @@ const FIELD_MESSAGES: [RegExp, string][] = [
   [/^erased before .* was dispatched/, 'L’effacement est daté d’avant le départ de l’appareil chez le reconditionneur : vérifiez la date de l’attestation.'],
   [/^erased after the delivery was received/, 'L’effacement est daté d’après la réception, or le reconditionneur efface avant de livrer : vérifiez la date de l’attestation et la date de réception.'],
   [/^before .* was dispatched/, 'Ces appareils sont partis après cette date : vérifiez la date de réception.'],
+  [/^before .* was collected/, 'Des appareils ont été collectés après cette date : vérifiez la date d’expédition.'],
   [/^must not be in the future|^after today$/, 'Cette date est dans le futur.'],
   [/^Invalid ISO datetime/, 'Date et heure attendues.'],
   [/^expected 64 hexadecimal digits$/, '64 chiffres hexadécimaux attendus.'],
@@ -102,6 +103,8 @@ export function frenchDetail(error: ProblemError): string {
   }
   if (/^Cannot recondition/.test(text)) return 'Reconditionnement impossible : il faut d’abord un effacement des données valable.';
   if (extra.currentStatus) return `Action impossible : l’appareil ${extra.assetTag ?? ''} est ${statusLabel(extra.currentStatus)}.`.replace('  ', ' ');
+  const uncollected = /dispatched before its devices were collected: (\S+) collected on (\d{4}-\d{2}-\d{2})/.exec(text);
+  if (uncollected) return `Expédition impossible à cette date : ${uncollected[1]} n’a été collecté que le ${uncollected[2].split('-').reverse().join('/')}.`;
   if (/is empty: add devices/.test(text)) return 'L’expédition est vide : ajoutez des appareils avant de l’expédier.';
   if (/can no longer change/.test(text)) return 'Cette expédition est partie : elle ne peut plus changer.';
   if (/already exists/.test(text)) return 'Cette référence existe déjà.';

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/connection.js';
 import { inTransaction } from '../../db/transaction.js';
-import { conflict, notFound } from '../../http/problem.js';
+import { ProblemError, notFound } from '../../http/problem.js';
 import { assertNotFuture } from '../../shared/business-date.js';
 import type { Actor } from '../api-keys/service.js';
 import { clearanceGap, erasureClearance } from '../erasure/clearance.js';
@@ -24,9 +24,9 @@ export async function scrapDevice(db: Db, id: string, input: ScrapInput, actor: 
       const clearance = (await erasureClearance(trx, [id])).get(id);
       const gap = clearanceGap(clearance, device.kind);
       if (gap) {
-        throw conflict(`Cannot scrap ${device.asset_tag}: ${gap}; or give the recycler's destruction certificate as destructionCertificate`, {
+        throw new ProblemError(409, `Cannot scrap ${device.asset_tag}: ${gap}; or give the recycler's destruction certificate as destructionCertificate`, {
           deviceId: device.id, assetTag: device.asset_tag, currentStatus: device.status, missing: 'erasure',
-        });
+        }, [{ path: 'destructionCertificate', message: `required: ${gap}` }]);
       }
       erasureId = clearance!.counting!.id;
     }

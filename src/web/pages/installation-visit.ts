@@ -84,7 +84,7 @@ export async function installationVisitPages(app: FastifyInstance) {
       if (!(error instanceof ProblemError) || error.status >= 500 || error.status === 403) throw error;
       if (error.status === 409) return reply.redirect(`/installations/${id}`, 303);
       const errors = signErrors(fieldErrorsOf(error.errors), form);
-      if (error.errors?.some((e) => e.path.endsWith('installedOn'))) {
+      if (error.errors?.some((e) => e.path.endsWith('installedOn') && e.message.startsWith('before the scheduled day'))) {
         errors.installedOn = `L’installation était prévue le ${frDay(installation.scheduledOn)} : indiquez pourquoi elle a lieu plus tôt, ou corrigez la date.`;
         errors.earlyReason = 'Indiquez le motif de l’installation anticipée.';
       }
