@@ -201,8 +201,9 @@ describe('programme report', () => {
     const after = await events();
     expect(after).toHaveLength(before.length);
     for (const [i, event] of after.entries()) {
-      // Reconditioning and scrapping kept no date of their own before: the day they were recorded.
-      const expected = ['recondition', 'scrap'].includes(event.type) ? event.at.slice(0, 10) : before[i].occurredOn;
+      // Reconditioning and scrapping kept no date of their own before: the day they were recorded;
+      // so did erasures (dated by their performedAt only since), which this migration leaves alone.
+      const expected = ['recondition', 'scrap', 'erasure'].includes(event.type) ? event.at.slice(0, 10) : before[i].occurredOn;
       expect(event.occurredOn, `${event.type} #${i}`).toBe(expected);
     }
     expect(after.filter((e) => e.type === 'complete').map((e) => e.occurredOn)).toEqual(['2025-04-10', '2025-04-10']);
