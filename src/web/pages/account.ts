@@ -76,7 +76,7 @@ export async function accountPages(app: FastifyInstance, { cookies }: { cookies:
   });
 
   // The token is a password-setting secret for 72 hours: never in a log line.
-  const invitation = { web: { public: true }, secretInPath: true };
+  const invitation = { web: { public: true }, logRouteNotPath: true };
   app.get('/invitation/:token', { config: invitation }, async (request, reply) => {
     const params = tokenParams.safeParse(request.params);
     const user = params.success ? await invitationUser(app.db, params.data.token) : undefined;
