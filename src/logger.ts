@@ -16,10 +16,21 @@ export function loggerOptions(config: Pick<Config, 'logLevel'>): FastifyServerOp
   };
 }
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * The path carries a secret or typed text (an invitation token, a scanned code that could be
+     * anything typed): request logs show the route's pattern instead.
+     */
+    logRouteNotPath?: boolean;
+  }
+}
+
 /**
  * One line per request, when it is answered (Fastify's default writes two), with what an
  * operator reads: method, path, status, time. The path is cut before the query string, where
- * searched names would be; no header is logged.
+ * searched names would be; no header is logged. A route whose path holds a secret or typed
+ * text is logged by its pattern: `/invitation/:token`, `/api/v1/scan/:code`.
  * `{"level":30,"time":…,"pid":…,"hostname":…,"reqId":"req-1","method":"GET","path":"/api/v1/scan/OP-000042","statusCode":200,"responseTime":0.41,"msg":"request completed"}`
  * The line goes through the server's logger with the request id inline, so that a request that
  * logs nothing else never has its child logger made (see `RequestLogger`).
@@ -31,7 +42,8 @@ export class OneLinePerRequest extends LogController {
     if (error || this.isLogDisabled(request)) return super.requestCompleted(error, request, reply);
     const url = request.url;
     const query = url.indexOf('?');
-    const path = query < 0 ? url : url.slice(0, query);
+    const route = request.routeOptions;
+    const path = route.config.logRouteNotPath ? route.url! : query < 0 ? url : url.slice(0, query);
     // `reqId`: Fastify's default requestIdLogLabel, which this service keeps.
     const parent = request.log instanceof RequestLogger ? request.log.quietParent() : undefined;
     if (parent) parent.info({ reqId: request.id, method: request.method, path, statusCode: reply.statusCode, responseTime: reply.elapsedTime }, 'request completed');

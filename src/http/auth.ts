@@ -37,11 +37,12 @@ export function registerAuth(app: FastifyInstance, throttle: AuthThrottle): void
   app.decorateRequest('actor', undefined as unknown as Actor);
   // A callback hook, not an async one: on SQLite the key is checked without a promise.
   app.addHook('onRequest', (request, reply, done) => {
+    // Read once: each read of routeOptions builds a new object.
     const config = request.routeOptions.config;
     if (config.public || request.is404) return done();
     const secret = bearer(request);
     const decide = (actor: Actor | undefined) => {
-      const refusal = admit(request, reply, secret, actor);
+      const refusal = admit(request, reply, config.roles ?? ANY_ROLE, secret, actor);
       if (actor || !secret) return done(refusal);
       // A wrong or revoked key counts against the address (a missing one is no guess); past its
       // budget the address gets 429. A right key still passes: staff behind the same office
@@ -57,13 +58,12 @@ export function registerAuth(app: FastifyInstance, throttle: AuthThrottle): void
 }
 
 /** The problem that refuses the request, or undefined once `request.actor` is set. */
-function admit(request: FastifyRequest, reply: FastifyReply, secret: string | undefined, actor: Actor | undefined): ProblemError | undefined {
+function admit(request: FastifyRequest, reply: FastifyReply, roles: readonly Role[], secret: string | undefined, actor: Actor | undefined): ProblemError | undefined {
   if (!actor) {
     reply.header('WWW-Authenticate', 'Bearer realm="ordipratique"');
     return new ProblemError(401, secret ? 'The API key is unknown or revoked' : 'An API key is required: Authorization: Bearer <key>');
   }
   request.actor = actor;
-  const roles = request.routeOptions.config.roles ?? ANY_ROLE;
   if (actor.role !== 'admin' && !roles.includes(actor.role)) {
     return new ProblemError(403, `The role ${actor.role} may not do this; allowed: ${['admin', ...roles.filter((r) => r !== 'admin')].join(', ')}`);
   }

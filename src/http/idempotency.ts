@@ -4,7 +4,7 @@ import { nowIso, nowMs } from '../clock.js';
 import type { Db } from '../db/connection.js';
 import { newId } from '../db/ids.js';
 import { withCommitHook, type Trx } from '../db/transaction.js';
-import { ProblemError } from './problem.js';
+import { problemBody, ProblemError } from './problem.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -160,9 +160,15 @@ function asArray<T>(hooks: T | T[] | undefined): T[] {
 
 /**
  * Stored answers that name this record (a person's, by id) are forgotten when the person is
- * anonymised: an answer kept for replay must not outlive the data it carries. Ids are
- * letters and digits, so they hold no LIKE wildcard.
+ * anonymised: an answer kept for replay must not outlive the data it carries. The key stays,
+ * answered 410 from then on: a client's retry of the registration must not bring the person
+ * back. Ids are letters and digits, so they hold no LIKE wildcard.
  */
 export async function forgetAnswersAbout(trx: Trx, id: string): Promise<void> {
-  await trx.deleteFrom('idempotency_keys').where('response_body', 'like', `%"${id}"%`).execute();
+  const gone = problemBody(410, 'The record this request created or changed has since been anonymised: its answer is no longer kept, and the request is not carried out again');
+  await trx
+    .updateTable('idempotency_keys')
+    .set({ state: 'done', response_status: 410, response_type: 'application/problem+json', response_body: JSON.stringify(gone) })
+    .where('response_body', 'like', `%"${id}"%`)
+    .execute();
 }

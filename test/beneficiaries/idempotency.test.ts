@@ -15,12 +15,21 @@ describe('registering a person with an Idempotency-Key', () => {
     expect(list.body.items.filter((b: { lastName: string | null }) => b.lastName === 'Rejouée')).toHaveLength(1);
   });
 
-  it('when the person is anonymised, then the stored answer that carried their name is forgotten', async () => {
-    const res = await ctx.api('installer').post('/api/v1/beneficiaries').set('Idempotency-Key', 'inscription-43').send(beneficiaryInput({ lastName: 'Oubliable' }));
+  it('when the person is anonymised, then the stored answer that carried their name is forgotten, and a retry of the registration is 410, not the person again', async () => {
+    const send = () => ctx.api('installer').post('/api/v1/beneficiaries').set('Idempotency-Key', 'inscription-43').send(beneficiaryInput({ lastName: 'Oubliable' }));
+    const res = await send();
     expect(res.status).toBe(201);
-    const stored = () => ctx.db.kysely.selectFrom('idempotency_keys').select('response_body').where('key', '=', 'inscription-43').execute();
-    expect((await stored())[0].response_body).toContain('Oubliable');
+    const stored = async () => (await ctx.db.kysely.selectFrom('idempotency_keys').select('response_body').where('key', '=', 'inscription-43').executeTakeFirstOrThrow()).response_body;
+    expect(await stored()).toContain('Oubliable');
     expect((await ctx.api('installer').post(`/api/v1/beneficiaries/${res.body.id}/anonymise`).send({})).status).toBe(200);
-    expect(await stored()).toEqual([]);
+    expect(await stored()).not.toContain('Oubliable');
+    expect(await stored()).not.toContain(res.body.id);
+    // A client's retry queue resends the registration: it must not undo the anonymisation.
+    const retry = await send();
+    expect(retry.status).toBe(410);
+    expect(retry.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(retry.body.detail).toMatch(/anonymised/);
+    const list = await ctx.api('installer').get('/api/v1/beneficiaries?limit=500');
+    expect(list.body.items.filter((b: { lastName: string | null }) => b.lastName === 'Oubliable')).toEqual([]);
   });
 });

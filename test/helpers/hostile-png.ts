@@ -60,6 +60,10 @@ export async function hostileSignatures(): Promise<Record<string, Buffer>> {
     '200 KB text chunk': png(ihdr(40, 20, 8, 6), chunk('tEXt', text), chunk('IDAT', rgba)),
     '4000x4000 16-bit bomb': await bombPng(),
     'interlaced zlib bomb': png(ihdr(2000, 1000, 8, 6, 1), chunk('IDAT', deflateSync(Buffer.alloc(64 * 1024 * 1024), { level: 9 }))),
+    // A decoder must refuse what it does not know how to read (PNG spec, 5.4), and a file is one image.
+    'unknown critical chunk': png(ihdr(40, 20, 8, 6), chunk('ABCD', Buffer.from('x')), chunk('IDAT', rgba)),
+    'second IHDR': png(ihdr(40, 20, 8, 6), ihdr(2000, 1000, 8, 6), chunk('IDAT', rgba)),
+    'data after IEND': Buffer.concat([png(ihdr(40, 20, 8, 6), chunk('IDAT', rgba)), Buffer.from('appended bytes')]),
   };
 }
 

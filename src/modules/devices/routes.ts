@@ -70,6 +70,8 @@ export async function deviceRoutes(fastify: FastifyInstance) {
 
 
   app.get('/scan/:code', {
+    // A code is whatever was scanned or typed (a name by mistake): never in a log line.
+    config: { logRouteNotPath: true },
     schema: { operationId: 'scanDevice', tags, summary: 'Find a device by asset tag, serial number or label URL', params: codeParams, response: { 200: deviceSchema } },
   }, (request) => {
     // Not async: on SQLite the answer is sent without a promise.

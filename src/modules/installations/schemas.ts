@@ -26,7 +26,7 @@ export const scheduleSchema = z
 export type ScheduleInput = z.infer<typeof scheduleSchema>;
 
 export const signatureSchema = z.strictObject({
-  imagePng: signatureImagePng().describe('The signature drawn on the tablet: a PNG image, base64-encoded (at most 512 KiB, 2,000 × 1,000 pixels)'),
+  imagePng: signatureImagePng().describe('The signature drawn on the tablet: a PNG image, base64-encoded (at most 512 KiB and 2,000,000 pixels, e.g. 2,000 × 1,000; no side over 4,000 × 2,000)'),
   signedBy: line(200).describe('Who signed on the tablet'),
   signedAt: isoDateTime,
 });

@@ -8,7 +8,7 @@ import { z } from 'zod';
  */
 export const MAX_SIGNATURE_BYTES = 512 * 1024;
 export const MAX_SIGNATURE_BASE64 = Math.ceil(MAX_SIGNATURE_BYTES / 3) * 4 + 32;
-/** 2,000 × 1,000 pixels: twice what a tablet's signature pad draws. */
+/** 2,000,000 pixels (2,000 × 1,000): twice what a tablet's signature pad draws; no side over 4,000 × 2,000. */
 export const MAX_SIGNATURE_PIXELS = 2_000_000;
 const MAX_WIDTH = 4000;
 const MAX_HEIGHT = 2000;
@@ -89,6 +89,9 @@ export async function decodeSignaturePng(input: string): Promise<Buffer | string
     const type = png.toString('latin1', offset + 4, offset + 8);
     if (length > png.length - offset - 12) return `is a truncated PNG image (chunk ${JSON.stringify(type)})`;
     const critical = type === 'IHDR' || type === 'PLTE' || type === 'IDAT' || type === 'IEND';
+    // An upper-case first letter marks a chunk needed to read the image: one we do not know is a refusal (PNG 5.4).
+    if (!critical && png[offset + 4] < 0x61) return `has a critical chunk this service cannot read (${JSON.stringify(type)})`;
+    if (type === 'IHDR' && offset !== 8) return 'is a damaged PNG image (a second IHDR)';
     if (!critical && length > MAX_ANCILLARY_CHUNK) return `has a ${JSON.stringify(type)} chunk larger than ${MAX_ANCILLARY_CHUNK / 1024} KiB`;
     if (png.readUInt32BE(offset + 8 + length) !== crc32(png.subarray(offset + 4, offset + 8 + length))) return 'is a damaged PNG image (checksum)';
     const data = png.subarray(offset + 8, offset + 8 + length);
@@ -106,6 +109,7 @@ export async function decodeSignaturePng(input: string): Promise<Buffer | string
     }
   }
   if (!ended) return 'is a truncated PNG image (no IEND)';
+  if (offset !== png.length) return 'has data after its end (IEND)';
   if (idat.length === 0 || idat.every((chunk) => chunk.length === 0)) return 'is a PNG image without image data';
   if (!VALID_DEPTHS[colourType]?.includes(depth)) return 'is a PNG image with an invalid header';
   if (colourType === 3 && !layout.palette) return 'is a damaged PNG image (no palette)';
@@ -397,4 +401,4 @@ export const signatureImagePng = () =>
     .string()
     .max(MAX_SIGNATURE_BASE64, 'the signature image is too large')
     .regex(/^(data:image\/png;base64,)?[A-Za-z0-9+/=\s]+$/, 'the signature is not base64')
-    .describe(`A PNG image drawn on a tablet, base64-encoded (at most ${MAX_SIGNATURE_BYTES / 1024} KiB, 2,000 × 1,000 pixels)`);
+    .describe(`A PNG image drawn on a tablet, base64-encoded (at most ${MAX_SIGNATURE_BYTES / 1024} KiB and 2,000,000 pixels, e.g. 2,000 × 1,000, no wider than 4,000 nor higher than 2,000)`);

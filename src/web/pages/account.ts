@@ -75,13 +75,15 @@ export async function accountPages(app: FastifyInstance, { cookies }: { cookies:
     return reply.redirect('/connexion?fin=1', 303);
   });
 
-  app.get('/invitation/:token', { config: isPublic }, async (request, reply) => {
+  // The token is a password-setting secret for 72 hours: never in a log line.
+  const invitation = { web: { public: true }, logRouteNotPath: true };
+  app.get('/invitation/:token', { config: invitation }, async (request, reply) => {
     const params = tokenParams.safeParse(request.params);
     const user = params.success ? await invitationUser(app.db, params.data.token) : undefined;
     return reply.code(user ? 200 : 410).page('invitation', { title: 'Choisir votre mot de passe', user });
   });
 
-  app.post('/invitation/:token', { config: isPublic }, async (request, reply) => {
+  app.post('/invitation/:token', { config: invitation }, async (request, reply) => {
     const params = tokenParams.safeParse(request.params);
     const user = params.success ? await invitationUser(app.db, params.data.token) : undefined;
     if (!params.success || !user) return reply.code(410).page('invitation', { title: 'Choisir votre mot de passe' });
