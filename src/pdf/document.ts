@@ -9,15 +9,43 @@ const fontDir = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf').replace(/
 // pdfkit's own font engine, resolved from pdfkit so the versions always match.
 const fontkit = createRequire(require.resolve('pdfkit'))('fontkit') as { create(buffer: Buffer): unknown };
 
+interface FontkitFont {
+  getGlyph(id: number, codePoints?: number[]): unknown;
+  /** fontkit's glyph objects by id, each keeping the code points it was first created with. */
+  _glyphs: Record<number, unknown>;
+}
+
+/**
+ * A parsed font shared by every document keeps one glyph object per glyph id, made once with the
+ * code points of its first request; pdfkit writes a document's ToUnicode map (the text a reader
+ * copies) from those code points. Embedding a composite glyph (ç, é, É…) asks for its parts by
+ * id alone, so a document that drew "ç" but no "c" left the shared font a "c" without code
+ * points, and every later document drew its "c" with no text ("Cara téristiques"). A glyph
+ * asked for without code points is therefore made for that one call and never kept: the next
+ * layout of the character makes it with its code points.
+ */
+function parseFont(file: string): FontkitFont {
+  const font = fontkit.create(fs.readFileSync(`${fontDir}${file}`)) as FontkitFont;
+  if (typeof font._glyphs !== 'object') throw new Error(`fontkit no longer keeps its glyphs in _glyphs: ${file} would lose its text`);
+  const getGlyph = font.getGlyph.bind(font);
+  font.getGlyph = (id: number, codePoints: number[] = []) => {
+    if (codePoints.length > 0 || font._glyphs[id]) return getGlyph(id, codePoints);
+    const glyph = getGlyph(id, codePoints);
+    delete font._glyphs[id];
+    return glyph;
+  };
+  return font;
+}
+
 /**
  * Read and parsed once per process (parsing DejaVu costs ~35 ms a font, every document
  * otherwise); pdfkit accepts a parsed font and embeds only the glyphs a document uses.
  */
 const FONTS = {
-  regular: fontkit.create(fs.readFileSync(`${fontDir}DejaVuSans.ttf`)),
-  bold: fontkit.create(fs.readFileSync(`${fontDir}DejaVuSans-Bold.ttf`)),
-  condensed: fontkit.create(fs.readFileSync(`${fontDir}DejaVuSansCondensed.ttf`)),
-  condensedBold: fontkit.create(fs.readFileSync(`${fontDir}DejaVuSansCondensed-Bold.ttf`)),
+  regular: parseFont('DejaVuSans.ttf'),
+  bold: parseFont('DejaVuSans-Bold.ttf'),
+  condensed: parseFont('DejaVuSansCondensed.ttf'),
+  condensedBold: parseFont('DejaVuSansCondensed-Bold.ttf'),
 };
 export type FontName = keyof typeof FONTS;
 
@@ -76,7 +104,7 @@ export function createPdf(options: PdfOptions): PDFKit.PDFDocument {
     lang: 'fr-FR',
     info: { Title: options.title, Subject: options.subject ?? options.title, Author: 'Ordi’Pratique', Creator: 'Ordi’Pratique tracker', CreationDate: now() },
   });
-  for (const [name, font] of Object.entries(FONTS)) doc.registerFont(name, font as PDFKit.Mixins.PDFFontSource);
+  for (const [name, font] of Object.entries(FONTS)) doc.registerFont(name, font as unknown as PDFKit.Mixins.PDFFontSource);
   const font = doc.font.bind(doc);
   doc.font = ((...args: Parameters<typeof doc.font>) => {
     font(...args);

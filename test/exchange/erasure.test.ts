@@ -8,7 +8,7 @@ const ctx = useTestApp();
 describe('data erasure records', () => {
   it('when a failed pass is followed by a passing one, then both are kept, the passing one counts, and both are in the history', async () => {
     const [device] = await intake(ctx);
-    const failed = await ctx.api('reconditioner').post(`/api/v1/devices/${device.id}/erasure`).send(erasureInput({ result: 'failed', performedAt: '2025-11-20T09:00:00Z' }));
+    const failed = await ctx.api('reconditioner').post(`/api/v1/devices/${device.id}/erasure`).send(erasureInput({ result: 'failed', performedAt: '2026-11-20T09:00:00Z' }));
     expect(failed.status).toBe(201);
     expect(failed.body).toMatchObject({ result: 'failed', counts: false, recordedBy: 'test reconditioner', standard: 'NIST SP 800-88 Rev. 2 — Purge' });
     const passed = await ctx.api('collector').post(`/api/v1/devices/${device.id}/erasure`).send(erasureInput({ toolReportSha256: 'AB'.repeat(32) }));

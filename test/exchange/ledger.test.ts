@@ -96,6 +96,30 @@ describe('the exchange ledger', () => {
     expect(text).toContain('\r\n');
   });
 
+  it('when a device is reported missing, then the ledger CSV says why in French while the API keeps its English text', async () => {
+    const devices = await intake(ctx, [deviceInput(), deviceInput({ kind: 'monitor' })]);
+    const shipment = await ship(ctx, devices, '2025-07-20');
+    const ack = await ctx.api('reconditioner').post(`/api/v1/shipments/${shipment.id}/acknowledge`).send({ missing: [devices[0].assetTag] });
+    expect(ack.status, JSON.stringify(ack.body)).toBe(200);
+    const reversal = (await allEntries()).find((e) => e.type === 'credit_reversal' && e.assetTag === devices[0].assetTag) as EntryBody & { reason: string };
+    expect(reversal).toMatchObject({ units: -1.5, reason: 'reported missing by the reconditioner' });
+
+    for (const delimiter of ['comma', 'semicolon']) {
+      const res = await ctx.api('viewer').get(`/api/v1/exchange/entries?delimiter=${delimiter}`).set('Accept', 'text/csv').buffer(true).parse(binaryParser);
+      expect(res.status).toBe(200);
+      const text = (res.body as Buffer).toString('utf8');
+      const rows = parse(text, { columns: true, bom: true, delimiter: delimiter === 'comma' ? ',' : ';' }) as Record<string, string>[];
+      expect(rows.find((r) => r.type === 'credit_reversal' && r.assetTag === devices[0].assetTag)).toMatchObject({
+        typeLabel: 'Annulation de crédit', kind: 'laptop', kindLabel: 'Ordinateur portable', reason: 'Appareil non reçu par le reconditionneur',
+      });
+      // Every label and every reason the service writes is French; only the admins' own texts are as typed.
+      expect(new Set(rows.map((r) => r.typeLabel))).toEqual(new Set(['Crédit (appareil remis au reconditionneur)', 'Annulation de crédit', 'Réception (appareil reconditionné reçu)', 'Ajustement']));
+      expect(new Set(rows.filter((r) => r.type !== 'adjustment').map((r) => r.reason))).toEqual(new Set(['', 'Appareil non reçu par le reconditionneur']));
+      const texts = rows.flatMap((r) => [r.typeLabel, r.kindLabel, r.reason]).join('\n');
+      expect(texts).not.toMatch(/reported|missing|reconditioner|received|credit\b|receipt|adjustment/i);
+    }
+  });
+
   it('when thousands of quarter credits and tenth adjustments add up, then the balance has no drift', async () => {
     const before = await summary();
     const monitors = await intakeMany(ctx, 1000, { kind: 'monitor', serialNumber: undefined }, await collectedOn(ctx, '2025-01-06'));

@@ -1,4 +1,5 @@
 import type { Stream } from 'node:stream';
+import { constants, inflateSync } from 'node:zlib';
 import { getDocument, OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
 
 const open = (bytes: Buffer | Uint8Array) => getDocument({ data: new Uint8Array(bytes), useSystemFonts: false, isEvalSupported: false }).promise;
@@ -32,6 +33,38 @@ export async function pdfRuns(bytes: Buffer | Uint8Array): Promise<string[][]> {
   }
   await document.destroy();
   return pages;
+}
+
+/**
+ * The codes each font draws without a Unicode mapping: entries `<>` in the fonts' ToUnicode
+ * CMaps (pdfkit lists there every glyph a document draws, in order). A reader copies such a glyph
+ * as nothing or a control character ("Cara téristiques"), though the page shows it; `[]` when
+ * every drawn glyph can be copied.
+ */
+export function pdfUnmappedGlyphs(bytes: Buffer | Uint8Array): string[] {
+  const pdf = Buffer.from(bytes);
+  const latin1 = pdf.toString('latin1');
+  const unmapped: string[] = [];
+  for (const match of latin1.matchAll(/<<([^]*?)>>\s*stream\r?\n/g)) {
+    const start = match.index + match[0].length;
+    const length = /\/Length (\d+)/.exec(match[1]);
+    if (!length) continue;
+    const data = pdf.subarray(start, start + Number(length[1]));
+    let text: string;
+    try {
+      text = (/\/FlateDecode/.test(match[1]) ? inflateSync(data, { finishFlush: constants.Z_SYNC_FLUSH }) : data).toString('latin1');
+    } catch {
+      continue;
+    }
+    if (!text.includes('begincmap')) continue;
+    for (const range of text.matchAll(/<([0-9a-f]{4})> <[0-9a-f]{4}> \[([^\]]*)\]/gi)) {
+      const first = parseInt(range[1], 16);
+      range[2].split(/(?<=>) /).forEach((entry, i) => {
+        if (entry.trim() === '<>') unmapped.push((first + i).toString(16).padStart(4, '0'));
+      });
+    }
+  }
+  return unmapped;
 }
 
 /**

@@ -4,13 +4,13 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { documentRequests } from '../../scripts/documents.js';
 import { useTestApp } from '../helpers/app.js';
-import { binaryParser, pdfRuns, pdfText } from '../helpers/pdf.js';
+import { binaryParser, pdfRuns, pdfText, pdfUnmappedGlyphs } from '../helpers/pdf.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const ctx = useTestApp();
 
 describe('French typography of every document', () => {
-  it('when every document type is rendered from the demo data, then none holds a straight apostrophe, the programme file’s and the template’s included', async () => {
+  it('when every document type is rendered from the demo data, then none holds a straight apostrophe, the programme file’s and the template’s included, and every glyph drawn has its text', async () => {
     // The demo, seeded as `npm run seed:demo` does; the programme file (test/fixtures) writes Ordi'Pratique with a straight one.
     await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/seed-demo.ts'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: ctx.config.databaseUrl } });
     const documents = await documentRequests(ctx.db);
@@ -20,6 +20,7 @@ describe('French typography of every document', () => {
     ]);
     const texts: Record<string, string> = {};
     const runs: Record<string, string> = {};
+    const unmapped: Record<string, string[]> = {};
     for (const [name, url, body] of documents!) {
       const res = body
         ? await ctx.api().post(url).set('content-type', 'application/json').send(body).buffer(true).parse(binaryParser)
@@ -27,7 +28,21 @@ describe('French typography of every document', () => {
       expect(res.status, `${name}: ${String(res.body).slice(0, 200)}`).toBe(200);
       texts[name] = await pdfText(res.body as Buffer);
       runs[name] = (await pdfRuns(res.body as Buffer)).flat().join('\n');
+      unmapped[name] = pdfUnmappedGlyphs(res.body as Buffer);
     }
+    // One process renders them one after another, as `npm run documents:preview` does: every glyph a
+    // document draws can be copied, whatever the documents before it drew (a "ç" drawn earlier
+    // once left the next documents' "c" without text: "Cara téristiques").
+    expect(unmapped).toEqual(Object.fromEntries(Object.keys(texts).map((name) => [name, []])));
+    const words: Record<string, string[]> = {
+      '02-certificat-effacement': ['Étiquette Type N° de série Méthode Outil Date Opérateur Résultat', 'Empreinte SHA-256 du contenu certifié'],
+      '04-contrat-projet': ['Caractéristiques', 'Contrat de prêt'],
+      '06-bon-de-restitution': ['Accessoire', 'État constaté'],
+      '07-rapport-programme': ['Collecte et reconditionnement'],
+      '11-calibrage-avery-l7163': ['Décalage appliqué : aucun'],
+      '12-feuille-emargement': ['Référence'],
+    };
+    for (const [name, expected] of Object.entries(words)) for (const word of expected) expect(texts[name], name).toContain(word);
     for (const [name, text] of Object.entries(texts)) {
       expect(text.match(/.{0,30}'.{0,30}/g), name).toBeNull();
       // "n° 2026-000001" never splits across lines: a no-break space follows n° (the extracted text shows a space).

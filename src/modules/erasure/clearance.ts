@@ -1,12 +1,16 @@
+import { dayInParis } from '../../clock.js';
 import type { ErasureRecordRow } from '../../db/schema.js';
 import type { Executor } from '../../db/transaction.js';
+import { deviceDates } from '../devices/dates.js';
 import { QUALIFYING_METHODS, type ErasureMethod } from './schemas.js';
 import { countingRecord, erasureRecordsOf, standardOf } from './service.js';
 
 export interface Clearance {
   /** When the device last entered or left a home (`complete`, `return`), if ever. */
   lastInHomeAt: string | null;
-  /** The records made since then: only they can clear the device. */
+  /** The day it last came back from a home (`returnedOn`), if ever. */
+  returnedOn: string | null;
+  /** The records made since then and performed (as a Paris day) on or after that return: only they can clear the device. */
   eligible: ErasureRecordRow[];
   /** Of those, the one that counts (the latest passing one not superseded). */
   counting: ErasureRecordRow | undefined;
@@ -17,11 +21,13 @@ export interface Clearance {
 /**
  * The one rule for a data-bearing device's media to be reused, for reconditioning (which
  * refuses otherwise) and the inventory (which counts the devices still waiting): the record
- * that counts among those made after the device last was in a home must be a passing Purge
+ * that counts among those made after the device last was in a home (and performed no earlier
+ * than the day it came back) must be a passing Purge
  * (or Destroy). Batched: two queries per 500 devices.
  */
 export async function erasureClearance(db: Executor, deviceIds: string[]): Promise<Map<string, Clearance>> {
   const records = await erasureRecordsOf(db, deviceIds);
+  const dates = await deviceDates(db, deviceIds);
   const lastInHome = new Map<string, string>();
   for (let i = 0; i < deviceIds.length; i += 500) {
     const rows = await db
@@ -36,10 +42,12 @@ export async function erasureClearance(db: Executor, deviceIds: string[]): Promi
   return new Map(
     deviceIds.map((id) => {
       const since = lastInHome.get(id) ?? null;
+      const returnedOn = dates.get(id)?.returnedOn ?? null;
       const all = records.get(id) ?? [];
-      const eligible = since ? all.filter((r) => r.created_at > since) : all;
+      // Recorded after the device left the home, and performed no earlier than the day it came back.
+      const eligible = all.filter((r) => (!since || r.created_at > since) && (!returnedOn || dayInParis(new Date(r.performed_at)) >= returnedOn));
       const counting = countingRecord(eligible);
-      return [id, { lastInHomeAt: since, eligible, counting, cleared: !!counting && QUALIFYING_METHODS.includes(counting.method as ErasureMethod) }];
+      return [id, { lastInHomeAt: since, returnedOn, eligible, counting, cleared: !!counting && QUALIFYING_METHODS.includes(counting.method as ErasureMethod) }];
     }),
   );
 }

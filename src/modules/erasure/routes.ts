@@ -16,7 +16,7 @@ export async function erasureRoutes(fastify: FastifyInstance) {
       operationId: 'recordErasure',
       tags,
       summary: 'Record a data erasure (immutable; a correction is a new record that supersedes)',
-      description: 'Several records per device are kept (a failed pass, then a passing one); the latest passing one not superseded counts. The device keeps its status; an `erasure` event joins its history.',
+      description: 'Several records per device are kept (a failed pass, then a passing one); the latest passing one not superseded counts. The device keeps its status; an `erasure` event joins its history. `performedAt`, as a day in Paris, may not come before the device came into the programme (its collection, or its reception for a unit new from TRIRA) nor before it last came back from a home (422 naming `performedAt`); after a return, only a record performed on or after the return day can clear the device.',
       params: idParams,
       body: erasureInputSchema,
       response: { 201: erasureSchema },

@@ -6,6 +6,7 @@ import { inTransaction, nowIso, type Executor, type Trx } from '../../db/transac
 import { ProblemError, conflict } from '../../http/problem.js';
 import type { Actor } from '../api-keys/service.js';
 import { appendEvents } from '../devices/lifecycle.js';
+import { deviceDates } from '../devices/dates.js';
 import { getDeviceRow } from '../devices/service.js';
 import type { Erasure, ErasureInput, ErasureMethod } from './schemas.js';
 
@@ -126,9 +127,30 @@ export async function insertErasure(
 }
 
 export async function recordErasure(db: Db, deviceId: string, input: ErasureInput, actor: Actor): Promise<Erasure> {
-  const row = await inTransaction(db, async (trx) => insertErasure(trx, await getDeviceRow(trx, deviceId), input, actor));
+  const row = await inTransaction(db, async (trx) => {
+    const device = await getDeviceRow(trx, deviceId);
+    await assertPerformedInHand(trx, device, input.performedAt);
+    return insertErasure(trx, device, input, actor);
+  });
   const records = (await erasureRecordsOf(db.kysely, [deviceId])).get(deviceId) ?? [];
   return present(records).find((e) => e.id === row.id)!;
+}
+
+/**
+ * An erasure is done on media in our hands: `performedAt`, as a day in Paris, may not come
+ * before the device came into the programme (its collection, or its reception for a unit new
+ * from TRIRA) nor before it last came back from a home (a record dated earlier would clear
+ * media that a household has used since).
+ */
+async function assertPerformedInHand(trx: Trx, device: Pick<DeviceRow, 'id' | 'asset_tag'>, performedAt: string): Promise<void> {
+  const day = dayInParis(new Date(performedAt));
+  const { cameOn, returnedOn } = (await deviceDates(trx, [device.id])).get(device.id)!;
+  const bound = returnedOn && (!cameOn || returnedOn > cameOn) ? { on: returnedOn, what: 'it last came back from a home' } : cameOn ? { on: cameOn, what: 'it came into the programme' } : null;
+  if (bound && day < bound.on) {
+    throw new ProblemError(422, `${device.asset_tag}: an erasure cannot be dated ${day}, before ${bound.what} (${bound.on})`, {}, [
+      { path: 'performedAt', message: `before ${bound.what} on ${bound.on} (as a day in Paris)` },
+    ]);
+  }
 }
 
 export async function listErasures(db: Db, deviceId: string): Promise<Erasure[]> {
