@@ -1,6 +1,6 @@
 import type { Db } from '../../db/connection.js';
 import { inTransaction } from '../../db/transaction.js';
-import { ProblemError, notFound } from '../../http/problem.js';
+import { ProblemError, conflict, notFound } from '../../http/problem.js';
 import { assertNotFuture } from '../../shared/business-date.js';
 import type { Actor } from '../api-keys/service.js';
 import { clearanceGap, erasureClearance } from '../erasure/clearance.js';
