@@ -12,9 +12,27 @@ export function hasControlCharacters(text: string): boolean {
 // eslint-disable-next-line no-control-regex
 const CONTROL_BUT_NEWLINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
-/** One line of text: trimmed, no control characters. */
+/**
+ * Nothing a reader would see: whitespace (U+00A0 and the other Unicode spaces included) and
+ * invisible format characters (category Cf: U+200B zero-width space, U+200C/D joiners, U+2060
+ * word joiner, U+FEFF, bidi marks…), which String.prototype.trim leaves in place.
+ */
+const BLANK = /^[\s\p{Cf}]*$/u;
+
+/** True when the text shows nothing: empty, whitespace or invisible format characters only. */
+export function isBlank(text: string): boolean {
+  return BLANK.test(text);
+}
+
+/** One line of text: trimmed, not blank (invisible characters count as blank), no control characters. */
 export const line = (max = 200) =>
-  z.string().trim().min(1, 'must not be empty').max(max).refine((s) => !CONTROL.test(s), 'must not contain control characters');
+  z
+    .string()
+    .trim()
+    .min(1, { message: 'must not be empty', abort: true })
+    .refine((s) => !isBlank(s), { message: 'must not be empty', abort: true })
+    .max(max)
+    .refine((s) => !CONTROL.test(s), 'must not contain control characters');
 
 /** Free text such as notes: line breaks allowed. */
 export const text = (max = 2000) =>

@@ -1,6 +1,8 @@
+import { isBlank } from '../shared/fields.js';
+
 /**
- * A submitted form as the module schemas expect it: empty fields left out (a blank input means
- * "not given"), numeric fields turned into numbers when they look like one (else left for the
+ * A submitted form as the module schemas expect it: empty fields left out (a blank input, spaces
+ * or invisible characters only, means "not given"), numeric fields turned into numbers when they look like one (else left for the
  * schema to refuse), and the CSRF token dropped.
  */
 export function formInput(body: unknown, fields: readonly string[], numeric: readonly string[] = []): Record<string, unknown> {
@@ -8,7 +10,7 @@ export function formInput(body: unknown, fields: readonly string[], numeric: rea
   const out: Record<string, unknown> = {};
   for (const field of fields) {
     const raw = source[field];
-    if (typeof raw !== 'string' || raw.trim() === '') continue;
+    if (typeof raw !== 'string' || isBlank(raw)) continue;
     if (numeric.includes(field)) {
       const text = raw.trim().replace(',', '.');
       out[field] = /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : raw;

@@ -24,10 +24,14 @@ const FIELD_MESSAGES: [RegExp, string][] = [
   [/^erased before .* was dispatched/, 'L’effacement est daté d’avant le départ de l’appareil chez le reconditionneur : vérifiez la date de l’attestation.'],
   [/^erased after the delivery was received/, 'L’effacement est daté d’après la réception, or le reconditionneur efface avant de livrer : vérifiez la date de l’attestation et la date de réception.'],
   [/^before .* was dispatched/, 'Ces appareils sont partis après cette date : vérifiez la date de réception.'],
+  [/^before .* was collected/, 'Des appareils ont été collectés après cette date : vérifiez la date d’expédition.'],
   [/^must not be in the future|^after today$/, 'Cette date est dans le futur.'],
   [/^Invalid ISO datetime/, 'Date et heure attendues.'],
   [/^expected 64 hexadecimal digits$/, '64 chiffres hexadécimaux attendus.'],
   [/^already in the kit$/, 'Le même appareil figure deux fois dans le kit.'],
+  [/^the kind can only be corrected while the device is collected/, 'Le type ne se corrige que tant que l’appareil est collecté (ni expédié, ni reconditionné, ni installé).'],
+  [/^it has an erasure record, so it cannot cross/, 'Un effacement est enregistré : l’appareil ne peut plus passer d’un type avec données (ordinateur, tablette, téléphone) à un type sans données, ni l’inverse.'],
+  [/^it is in shipment .*, so it cannot cross/, 'L’appareil est dans une expédition : il ne peut plus passer d’un type avec données (ordinateur, tablette, téléphone) à un type sans données, ni l’inverse.'],
 ];
 
 export function frenchField(message: string): string {
@@ -100,8 +104,13 @@ export function frenchDetail(error: ProblemError): string {
   if (/^Cannot scrap/.test(text) && (error.extra as { missing?: string }).missing === 'erasure') {
     return 'Mise au rebut impossible : cet appareil contient des données et aucun effacement Purge ou Destroy réussi n’est enregistré.';
   }
+  const packed = (error.extra as { shipmentReference?: string }).shipmentReference;
+  if (/^Cannot scrap/.test(text) && packed) return `Mise au rebut impossible : l’appareil est dans l’expédition ${packed}, pas encore partie. Retirez-le d’abord de l’expédition.`;
+  if ((error.extra as { kindLocked?: boolean }).kindLocked) return 'Le type de l’appareil ne peut plus être modifié.';
   if (/^Cannot recondition/.test(text)) return 'Reconditionnement impossible : il faut d’abord un effacement des données valable.';
   if (extra.currentStatus) return `Action impossible : l’appareil ${extra.assetTag ?? ''} est ${statusLabel(extra.currentStatus)}.`.replace('  ', ' ');
+  const uncollected = /dispatched before its devices were collected: (\S+) collected on (\d{4}-\d{2}-\d{2})/.exec(text);
+  if (uncollected) return `Expédition impossible à cette date : ${uncollected[1]} n’a été collecté que le ${uncollected[2].split('-').reverse().join('/')}.`;
   if (/is empty: add devices/.test(text)) return 'L’expédition est vide : ajoutez des appareils avant de l’expédier.';
   if (/can no longer change/.test(text)) return 'Cette expédition est partie : elle ne peut plus changer.';
   if (/already exists/.test(text)) return 'Cette référence existe déjà.';

@@ -1,14 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import { dayInParis } from '../../src/clock.js';
 import { useTestApp } from '../helpers/app.js';
-import { createCollection, deviceInput, intake } from '../helpers/factories.js';
+import { collectedOn, createCollection, deviceInput, intake } from '../helpers/factories.js';
 import { scheduleKit } from '../helpers/installations.js';
-import { attestationOn, erasureInput, ship } from './helpers.js';
+import { pdfText } from '../helpers/pdf.js';
+import { at } from '../helpers/training.js';
+import { addCodes, attestationOn, erasureInput, getPdf, openShipment, ship } from './helpers.js';
 
 const ctx = useTestApp();
 
 describe('dates that contradict each other, and an OS where there is none', () => {
   it('when a delivery is received before its device was dispatched, then 422 names receivedOn and nothing moves', async () => {
-    const [laptop] = await intake(ctx);
+    const [laptop] = await intake(ctx, [deviceInput()], await collectedOn(ctx, '2025-01-06'));
     await ship(ctx, [laptop], '2025-11-20');
     const res = await ctx.api('reconditioner').post('/api/v1/deliveries').send({ receivedOn: '2025-11-19', reference: 'BL-D', items: [{ code: laptop.assetTag, erasure: attestationOn('2025-11-19') }] });
     expect(res.status).toBe(422);
@@ -19,7 +22,7 @@ describe('dates that contradict each other, and an OS where there is none', () =
   });
 
   it('when a returning unit’s attestation is dated before the unit was dispatched, then 422 names its performedAt and nothing moves; the Paris day counts', async () => {
-    const [laptop, other] = await intake(ctx, [deviceInput(), deviceInput()]);
+    const [laptop, other] = await intake(ctx, [deviceInput(), deviceInput()], await collectedOn(ctx, '2025-01-06'));
     await ship(ctx, [laptop, other], '2025-11-20');
     const deliver = (performedAt: string) =>
       ctx.api('reconditioner').post('/api/v1/deliveries').send({
@@ -36,7 +39,7 @@ describe('dates that contradict each other, and an OS where there is none', () =
   });
 
   it('when an attestation is dated after the delivery was received, then 422 names its performedAt for a returning unit and a new one alike and nothing moves; the Paris day counts, and a new unit erased long ago is taken', async () => {
-    const [laptop] = await intake(ctx);
+    const [laptop] = await intake(ctx, [deviceInput()], await collectedOn(ctx, '2025-01-06'));
     await ship(ctx, [laptop], '2025-11-20');
     const newUnit = deviceInput({ brand: 'Dell', model: 'Latitude 5490' });
     const deliver = (back: string, fresh: string) =>
@@ -100,5 +103,126 @@ describe('dates that contradict each other, and an OS where there is none', () =
     expect(patch.body.errors).toEqual([{ path: 'specs.os', message: 'a monitor has no operating system; leave os out' }]);
     const recondition = await ctx.api('collector').post(`/api/v1/devices/${monitor.id}/recondition`).send({ grade: 'A', os: 'Linux Mint 22' });
     expect(recondition.status).toBe(422);
+  });
+});
+
+/** The Paris day `days` from the test clock's now (never the machine's date). */
+const parisDay = (days = 0) => dayInParis(new Date(ctx.clock.now().getTime() + days * 86_400_000));
+
+describe('business dates after today, and dates that come before the collection', () => {
+  it('when a delivery is received tomorrow (Paris), then 422 names receivedOn and nothing is written', async () => {
+    const [laptop] = await intake(ctx, [deviceInput()], (await createCollection(ctx, { collectedOn: parisDay(-10) })).id);
+    await ship(ctx, [laptop], parisDay(-5));
+    const tomorrow = parisDay(1);
+    const res = await ctx.api('reconditioner').post('/api/v1/deliveries').send({ receivedOn: tomorrow, reference: 'BL-FUTURE', items: [{ code: laptop.assetTag, erasure: attestationOn(parisDay(-1)) }] });
+    expect(res.status).toBe(422);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.body.errors).toEqual([{ path: 'receivedOn', message: 'after today' }]);
+    expect((await ctx.api().get(`/api/v1/devices/${laptop.id}`)).body.status).toBe('shipped');
+    expect((await ctx.api().get(`/api/v1/devices/${laptop.id}/erasures`)).body.items).toEqual([]);
+    expect((await ctx.api().get('/api/v1/deliveries?limit=200')).body.items.map((d: { reference: string }) => d.reference)).not.toContain('BL-FUTURE');
+  });
+
+  it('when a collection is dated after today in Paris, then 422 names collectedOn and none is created; at 23:30 UTC the Paris day already counts as today', async () => {
+    const { id: donorId } = await createCollection(ctx, { collectedOn: parisDay(-1) }).then((c) => ({ id: c.donorId }));
+    const before = (await ctx.api().get(`/api/v1/collections?donorId=${donorId}`)).body.items.length;
+    const res = await ctx.api('collector').post('/api/v1/collections').send({ donorId, collectedOn: parisDay(1) });
+    expect(res.status).toBe(422);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.body.errors).toEqual([{ path: 'collectedOn', message: 'after today' }]);
+    expect((await ctx.api().get(`/api/v1/collections?donorId=${donorId}`)).body.items).toHaveLength(before);
+    // 23:30 UTC is 00:30 the next day in Paris (CET): that day is today there.
+    const utcDay = ctx.clock.now().toISOString().slice(0, 10);
+    await at(ctx, `${utcDay}T23:30:00Z`, async () => {
+      const parisToday = parisDay(0);
+      expect(parisToday > utcDay).toBe(true);
+      await ctx.api('collector').post('/api/v1/collections').send({ donorId, collectedOn: parisToday }).expect(201);
+      expect((await ctx.api('collector').post('/api/v1/collections').send({ donorId, collectedOn: parisDay(1) })).status).toBe(422);
+    });
+  });
+
+  it('when an installation is completed tomorrow (Paris), then 422 names installedOn, no contract is frozen and the devices stay reserved', async () => {
+    const { installation, main } = await scheduleKit(ctx); // scheduled on 2026-11-25
+    const res = await ctx.api('installer').post(`/api/v1/installations/${installation.id}/complete`).send({ installedOn: parisDay(1), installedBy: 'Julien Morel' });
+    expect(res.status).toBe(422);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.body.errors).toEqual([{ path: 'installedOn', message: 'after today' }]);
+    expect((await ctx.api().get(`/api/v1/devices/${main.id}`)).body.status).toBe('reserved');
+    expect((await ctx.api('installer').get(`/api/v1/installations/${installation.id}`)).body).toMatchObject({ status: 'scheduled', installedOn: null });
+    await ctx.api('installer').post(`/api/v1/installations/${installation.id}/complete`).send({ installedOn: parisDay(0), installedBy: 'Julien Morel' }).expect(200);
+  });
+
+  it('when a shipment is dispatched before one of its devices was collected, then 422 names dispatchedOn with the device and its collection date, and nothing moves', async () => {
+    const [early] = await intake(ctx, [deviceInput()], (await createCollection(ctx, { collectedOn: '2026-10-15' })).id);
+    const [late] = await intake(ctx, [deviceInput()], (await createCollection(ctx, { collectedOn: '2026-11-30' })).id);
+    const shipment = await openShipment(ctx);
+    await addCodes(ctx, shipment.id, [early.assetTag, late.assetTag]);
+    const res = await ctx.api('collector').post(`/api/v1/shipments/${shipment.id}/dispatch`).send({ dispatchedOn: '2026-11-01' });
+    expect(res.status).toBe(422);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.body.detail).toContain(`${late.assetTag} collected on 2026-11-30`);
+    expect(res.body.detail).not.toContain(early.assetTag);
+    expect(res.body.errors).toEqual([{ path: 'dispatchedOn', message: `before ${late.assetTag} was collected (2026-11-30)` }]);
+    expect((await ctx.api().get(`/api/v1/devices/${late.id}`)).body.status).toBe('collected');
+    expect((await ctx.api().get(`/api/v1/shipments/${shipment.id}`)).body.status).toBe('open');
+    await ctx.api('collector').post(`/api/v1/shipments/${shipment.id}/dispatch`).send({ dispatchedOn: '2026-11-30' }).expect(200);
+  });
+});
+
+describe('erasure events carry the day the erasure was performed', () => {
+  type Event = { type: string; fromStatus: string | null; toStatus: string | null; occurredOn: string; details: Record<string, unknown> | null };
+  const eventsOf = async (id: string): Promise<Event[]> => (await ctx.api('viewer').get(`/api/v1/devices/${id}/events`)).body.items;
+
+  it('when an in-house erasure performed at 00:30 on 1 December, Paris time, is typed later, then its event is dated 1 December', async () => {
+    const [laptop] = await intake(ctx, [deviceInput()]);
+    // 23:30 UTC on 30 November is 00:30 on 1 December in Paris.
+    await ctx.api('collector').post(`/api/v1/devices/${laptop.id}/erasure`).send(erasureInput({ performedAt: '2026-11-30T23:30:00Z' })).expect(201);
+    const erasure = (await eventsOf(laptop.id)).find((e) => e.type === 'erasure');
+    expect(erasure?.occurredOn).toBe('2026-12-01');
+  });
+
+  it('when TRIRA delivers a returning unit and a new one with attestations, then each erasure event comes before its deliver event, dated by performedAt (Paris)', async () => {
+    const [laptop] = await intake(ctx, [deviceInput()]);
+    await ship(ctx, [laptop], '2026-11-10');
+    const fresh = deviceInput({ brand: 'Dell', model: 'Latitude 5490' });
+    // 23:30 UTC on the 23rd is 00:30 on the 24th in Paris.
+    const res = await ctx.api('reconditioner').post('/api/v1/deliveries').send({
+      receivedOn: '2026-11-25', reference: 'BL-ORDER',
+      items: [{ code: laptop.assetTag, erasure: erasureInput({ performedAt: '2026-11-23T23:30:00Z' }) }, { ...fresh, erasure: erasureInput({ performedAt: '2026-11-20T09:00:00Z' }) }],
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const back = (await eventsOf(laptop.id)).filter((e) => e.type === 'erasure' || e.type === 'deliver');
+    expect(back.map((e) => [e.type, e.fromStatus, e.toStatus, e.occurredOn])).toEqual([
+      ['erasure', 'shipped', 'shipped', '2026-11-24'],
+      ['deliver', 'shipped', 'ready', '2026-11-25'],
+    ]);
+    const newId = res.body.items[1].device.id;
+    expect((await eventsOf(newId)).map((e) => [e.type, e.fromStatus, e.toStatus, e.occurredOn])).toEqual([
+      ['erasure', null, null, '2026-11-20'],
+      ['deliver', null, 'ready', '2026-11-25'],
+    ]);
+    // The change feed reads in the same order.
+    const feed = (await ctx.api('viewer').get('/api/v1/events?limit=500')).body.items as (Event & { deviceId: string })[];
+    expect(feed.filter((e) => e.deviceId === laptop.id).map((e) => e.type).slice(-2)).toEqual(['erasure', 'deliver']);
+  });
+
+  it('when a device is scrapped with the recycler’s certificate on a business date typed later, then the donor’s erasure certificate prints the business date', async () => {
+    const collection = await createCollection(ctx);
+    const [laptop] = await intake(ctx, [deviceInput()], collection.id);
+    await ctx.api('collector').post(`/api/v1/devices/${laptop.id}/scrap`).send({ reason: 'Carte mère HS', destructionCertificate: 'CD-2026-0042', scrappedOn: '2026-11-20' }).expect(200);
+    const text = await pdfText((await getPdf(ctx, `/api/v1/collections/${collection.id}/erasure-certificate.pdf`)).body);
+    // The row: the certificate's reference, then the date of destruction.
+    const row = text.slice(text.indexOf('CD-2026-0042'), text.indexOf('Détruit (recyclé)'));
+    expect(row).toContain('20/11/2026');
+    expect(row).not.toContain(dayInParis(ctx.clock.now()).split('-').reverse().join('/'));
+  });
+
+  it('when a data-bearing device is scrapped without an erasure or the recycler’s certificate, then the 409 names destructionCertificate', async () => {
+    const [laptop] = await intake(ctx, [deviceInput()]);
+    const res = await ctx.api('collector').post(`/api/v1/devices/${laptop.id}/scrap`).send({ reason: 'Carte mère HS' });
+    expect(res.status).toBe(409);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.body.errors).toEqual([{ path: 'destructionCertificate', message: expect.stringContaining('required') }]);
+    expect(res.body.missing).toBe('erasure');
   });
 });

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../helpers/app.js';
-import { deviceInput, intake } from '../helpers/factories.js';
+import { collectedOn, deviceInput, intake } from '../helpers/factories.js';
 import { addCodes, attestationOn, openShipment, ship } from './helpers.js';
 
 const ctx = useTestApp();
 
 describe('deliveries from the reconditioner', () => {
   it('when a shipped device and a new unit are delivered, then both are ready, the new one with a tag and origin reconditioner', async () => {
-    const [shipped] = await intake(ctx);
+    const [shipped] = await intake(ctx, [deviceInput()], await collectedOn(ctx, '2025-01-06'));
     await ship(ctx, [shipped], '2025-11-28');
     const newUnit = deviceInput({ brand: 'Dell', model: 'Latitude 5490', grade: 'A' });
     const res = await ctx.api('reconditioner').post('/api/v1/deliveries').send({
@@ -22,7 +22,7 @@ describe('deliveries from the reconditioner', () => {
     expect(fresh).toMatchObject({ isNew: true, device: { status: 'ready', origin: 'reconditioner', serialNumber: newUnit.serialNumber, collectionId: null } });
     expect(fresh.device.assetTag).toMatch(/^OP-\d{6}$/);
     const events = await ctx.api().get(`/api/v1/devices/${fresh.device.id}/events`);
-    expect(events.body.items.map((e: { type: string; fromStatus: string | null }) => [e.type, e.fromStatus])).toEqual([['deliver', null], ['erasure', 'ready']]);
+    expect(events.body.items.map((e: { type: string; fromStatus: string | null }) => [e.type, e.fromStatus])).toEqual([['erasure', null], ['deliver', null]]);
     const backEvents = await ctx.api().get(`/api/v1/devices/${shipped.id}/events`);
     expect(backEvents.body.items.find((e: { type: string }) => e.type === 'deliver')).toMatchObject({ fromStatus: 'shipped', toStatus: 'ready' });
     const erasures = await ctx.api().get(`/api/v1/devices/${shipped.id}/erasures`);
@@ -32,7 +32,7 @@ describe('deliveries from the reconditioner', () => {
   });
 
   it('when one item cannot be delivered, then nothing is delivered', async () => {
-    const [shipped, notShipped] = await intake(ctx, [deviceInput(), deviceInput()]);
+    const [shipped, notShipped] = await intake(ctx, [deviceInput(), deviceInput()], await collectedOn(ctx, '2025-01-06'));
     await ship(ctx, [shipped], '2025-11-28');
     const newUnit = deviceInput();
     const res = await ctx.api('reconditioner').post('/api/v1/deliveries').send({
@@ -45,7 +45,7 @@ describe('deliveries from the reconditioner', () => {
   });
 
   it('when a code is unknown or repeated, then 422 points at the item', async () => {
-    const [shipped] = await intake(ctx);
+    const [shipped] = await intake(ctx, [deviceInput()], await collectedOn(ctx, '2025-01-06'));
     await ship(ctx, [shipped], '2025-11-28');
     const res = await ctx.api('reconditioner').post('/api/v1/deliveries').send({
       receivedOn: '2025-12-02', reference: 'BL-3', items: [{ code: 'OP-999997' }, { code: shipped.assetTag }, { code: shipped.serialNumber }],
@@ -58,7 +58,7 @@ describe('deliveries from the reconditioner', () => {
   });
 
   it('when a device reported missing turns up in a delivery, then its missing flag is cleared', async () => {
-    const [device] = await intake(ctx);
+    const [device] = await intake(ctx, [deviceInput()], await collectedOn(ctx, '2025-01-06'));
     const shipment = await openShipment(ctx);
     await addCodes(ctx, shipment.id, [device.assetTag]);
     await ctx.api('collector').post(`/api/v1/shipments/${shipment.id}/dispatch`).send({ dispatchedOn: '2025-11-28' }).expect(200);

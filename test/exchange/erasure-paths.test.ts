@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../helpers/app.js';
-import { createCollection, deviceInput, intake } from '../helpers/factories.js';
+import { collectedOn, createCollection, deviceInput, intake } from '../helpers/factories.js';
 import { pdfText } from '../helpers/pdf.js';
 import { addCodes, attestationOn, erasureInput, getPdf, openShipment, ship } from './helpers.js';
 
@@ -9,7 +9,7 @@ const deliver = (body: Record<string, unknown>) => ctx.api('reconditioner').post
 
 describe('erasure on every path into reuse or disposal', () => {
   it('when a returning laptop and a new unit come without attestation, then 409 names each item and nothing is delivered', async () => {
-    const [laptop, monitor] = await intake(ctx, [deviceInput(), deviceInput({ kind: 'monitor', specs: null })]);
+    const [laptop, monitor] = await intake(ctx, [deviceInput(), deviceInput({ kind: 'monitor', specs: null })], await collectedOn(ctx, '2025-01-06'));
     await ship(ctx, [laptop, monitor], '2025-11-20');
     const newUnit = deviceInput({ kind: 'desktop' });
     const res = await deliver({ items: [{ code: laptop.assetTag }, { code: monitor.assetTag }, newUnit] });
@@ -23,7 +23,7 @@ describe('erasure on every path into reuse or disposal', () => {
   });
 
   it('when the attestation is only a Clear or failed, then 409 says it does not clear the unit', async () => {
-    const [laptop] = await intake(ctx);
+    const [laptop] = await intake(ctx, [deviceInput()], await collectedOn(ctx, '2025-01-06'));
     await ship(ctx, [laptop], '2025-11-20');
     const res = await deliver({ items: [{ code: laptop.assetTag, erasure: attestationOn('2025-12-01', { method: 'nist-800-88-clear' }) }, { ...deviceInput(), erasure: attestationOn('2025-12-01', { result: 'failed' }) }] });
     expect(res.status).toBe(409);
@@ -32,7 +32,7 @@ describe('erasure on every path into reuse or disposal', () => {
   });
 
   it('when a returning laptop already has a passing purge on record, then it is delivered ready without a new attestation, with the grade given', async () => {
-    const [laptop] = await intake(ctx, [deviceInput({ grade: 'C' })]);
+    const [laptop] = await intake(ctx, [deviceInput({ grade: 'C' })], await collectedOn(ctx, '2025-01-06'));
     await ctx.api('reconditioner').post(`/api/v1/devices/${laptop.id}/erasure`).send(erasureInput()).expect(201);
     await ship(ctx, [laptop], '2025-11-20');
     const res = await deliver({ items: [{ code: laptop.assetTag, grade: 'A' }] });

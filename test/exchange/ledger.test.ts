@@ -2,7 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../helpers/app.js';
 import { binaryParser } from '../helpers/pdf.js';
-import { deviceInput, intake } from '../helpers/factories.js';
+import { collectedOn, deviceInput, intake } from '../helpers/factories.js';
 import { attestationOn, intakeMany, ship } from './helpers.js';
 
 const ctx = useTestApp();
@@ -29,7 +29,7 @@ describe('the exchange ledger', () => {
     expect(start.terms.creditsByKind).toMatchObject({ laptop: 1, desktop: 1, all_in_one: 1, monitor: 0.25, printer: 0 });
 
     // March: 3 monitors and a laptop under the initial terms: 3 × 0.25 + 1 = 1.75.
-    const march = await intake(ctx, [deviceInput({ kind: 'monitor' }), deviceInput({ kind: 'monitor' }), deviceInput({ kind: 'monitor' }), deviceInput()]);
+    const march = await intake(ctx, [deviceInput({ kind: 'monitor' }), deviceInput({ kind: 'monitor' }), deviceInput({ kind: 'monitor' }), deviceInput()], await collectedOn(ctx, '2025-01-06'));
     expect((await ship(ctx, march, '2025-03-10')).credits).toBe(1.75);
 
     const terms = await ctx.api('admin').put('/api/v1/exchange/terms').send({ creditsByKind: { laptop: 1.5, desktop: 1, all_in_one: 1, monitor: '0.125' }, effectiveOn: '2025-06-01', notes: 'Avenant n° 1' });
@@ -37,9 +37,9 @@ describe('the exchange ledger', () => {
     expect(terms.body).toMatchObject({ effectiveOn: '2025-06-01', creditsByKind: { laptop: 1.5, monitor: 0.125, printer: 0 } });
 
     // May, recorded after the change: still the old terms. July: the new ones (2 × 0.125 + 1.5 = 1.75).
-    const may = await intake(ctx, [deviceInput({ kind: 'monitor' }), deviceInput({ kind: 'printer' })]);
+    const may = await intake(ctx, [deviceInput({ kind: 'monitor' }), deviceInput({ kind: 'printer' })], await collectedOn(ctx, '2025-01-06'));
     expect((await ship(ctx, may, '2025-05-20')).credits).toBe(0.25);
-    const july = await intake(ctx, [deviceInput({ kind: 'monitor' }), deviceInput({ kind: 'monitor' }), deviceInput()]);
+    const july = await intake(ctx, [deviceInput({ kind: 'monitor' }), deviceInput({ kind: 'monitor' }), deviceInput()], await collectedOn(ctx, '2025-01-06'));
     expect((await ship(ctx, july, '2025-07-01')).credits).toBe(1.75);
 
     const late = await ctx.api('admin').put('/api/v1/exchange/terms').send({ creditsByKind: { laptop: 2 }, effectiveOn: '2025-06-15' });
@@ -96,9 +96,33 @@ describe('the exchange ledger', () => {
     expect(text).toContain('\r\n');
   });
 
+  it('when a device is reported missing, then the ledger CSV says why in French while the API keeps its English text', async () => {
+    const devices = await intake(ctx, [deviceInput(), deviceInput({ kind: 'monitor' })]);
+    const shipment = await ship(ctx, devices, '2025-07-20');
+    const ack = await ctx.api('reconditioner').post(`/api/v1/shipments/${shipment.id}/acknowledge`).send({ missing: [devices[0].assetTag] });
+    expect(ack.status, JSON.stringify(ack.body)).toBe(200);
+    const reversal = (await allEntries()).find((e) => e.type === 'credit_reversal' && e.assetTag === devices[0].assetTag) as EntryBody & { reason: string };
+    expect(reversal).toMatchObject({ units: -1.5, reason: 'reported missing by the reconditioner' });
+
+    for (const delimiter of ['comma', 'semicolon']) {
+      const res = await ctx.api('viewer').get(`/api/v1/exchange/entries?delimiter=${delimiter}`).set('Accept', 'text/csv').buffer(true).parse(binaryParser);
+      expect(res.status).toBe(200);
+      const text = (res.body as Buffer).toString('utf8');
+      const rows = parse(text, { columns: true, bom: true, delimiter: delimiter === 'comma' ? ',' : ';' }) as Record<string, string>[];
+      expect(rows.find((r) => r.type === 'credit_reversal' && r.assetTag === devices[0].assetTag)).toMatchObject({
+        typeLabel: 'Annulation de crédit', kind: 'laptop', kindLabel: 'Ordinateur portable', reason: 'Appareil non reçu par le reconditionneur',
+      });
+      // Every label and every reason the service writes is French; only the admins' own texts are as typed.
+      expect(new Set(rows.map((r) => r.typeLabel))).toEqual(new Set(['Crédit (appareil remis au reconditionneur)', 'Annulation de crédit', 'Réception (appareil reconditionné reçu)', 'Ajustement']));
+      expect(new Set(rows.filter((r) => r.type !== 'adjustment').map((r) => r.reason))).toEqual(new Set(['', 'Appareil non reçu par le reconditionneur']));
+      const texts = rows.flatMap((r) => [r.typeLabel, r.kindLabel, r.reason]).join('\n');
+      expect(texts).not.toMatch(/reported|missing|reconditioner|received|credit\b|receipt|adjustment/i);
+    }
+  });
+
   it('when thousands of quarter credits and tenth adjustments add up, then the balance has no drift', async () => {
     const before = await summary();
-    const monitors = await intakeMany(ctx, 1000, { kind: 'monitor', serialNumber: undefined });
+    const monitors = await intakeMany(ctx, 1000, { kind: 'monitor', serialNumber: undefined }, await collectedOn(ctx, '2025-01-06'));
     await ship(ctx, monitors, '2025-08-01');
     for (let i = 0; i < 30; i++) {
       await ctx.api('admin').post('/api/v1/exchange/adjustments').send({ units: 0.1, reason: `Ajustement ${i}` }).expect(201);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../helpers/app.js';
-import { deviceInput, intake } from '../helpers/factories.js';
+import { collectedOn, deviceInput, intake } from '../helpers/factories.js';
 import { pdfText } from '../helpers/pdf.js';
 import { addCodes, getPdf, openShipment } from './helpers.js';
 
@@ -125,7 +125,7 @@ describe('shipments to the reconditioner', () => {
       deviceInput({ brand: 'Lenovo', model: 'ThinkPad T480', weightKg: 1.6 }),
       deviceInput({ kind: 'monitor', brand: 'Dell', model: 'P2419H', weightKg: 3.4 }),
       deviceInput({ kind: 'monitor', brand: 'Dell', model: 'P2419H', weightKg: 3.4 }),
-    ]);
+    ], await collectedOn(ctx, '2025-01-06'));
     const shipment = await openShipment(ctx, { reference: 'EXP-2025-ÉTÉ' });
     await addCodes(ctx, shipment.id, devices.map((d) => d.assetTag));
     await ctx.api('collector').post(`/api/v1/shipments/${shipment.id}/dispatch`).send({ dispatchedOn: '2025-07-15' }).expect(200);

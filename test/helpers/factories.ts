@@ -62,6 +62,14 @@ export async function createCollection(ctx: TestContext, overrides: Record<strin
   return res.body as { id: string; donorId: string };
 }
 
+/**
+ * A collection on a given day, for devices a test dispatches before the default collection date
+ * (a shipment cannot leave before its devices were collected): its id, for `intake`.
+ */
+export async function collectedOn(ctx: TestContext, day: string): Promise<string> {
+  return (await createCollection(ctx, { collectedOn: day })).id;
+}
+
 export interface DeviceBody {
   id: string;
   assetTag: string;

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { erasureInput, ship } from '../exchange/helpers.js';
 import { TEST_START, useTestApp } from '../helpers/app.js';
 import { frLongDate } from '../../src/shared/french.js';
-import { deviceInput, intake } from '../helpers/factories.js';
+import { collectedOn, deviceInput, intake } from '../helpers/factories.js';
 import { createBeneficiary, scheduleKit, type BeneficiaryBody } from '../helpers/installations.js';
 import { binaryParser, pdfPages } from '../helpers/pdf.js';
 
@@ -54,7 +54,7 @@ beforeAll(async () => {
   expect((await ctx.api('installer').post(`/api/v1/beneficiaries/${bissy[1].id}/anonymise`).send({})).status).toBe(200);
   await install(covet[0], '2026-08-31');
 
-  const shipped = await intake(ctx, [deviceInput(), deviceInput(), deviceInput(), deviceInput({ kind: 'monitor', specs: null })]);
+  const shipped = await intake(ctx, [deviceInput(), deviceInput(), deviceInput(), deviceInput({ kind: 'monitor', specs: null })], await collectedOn(ctx, '2025-01-06'));
   await ship(ctx, shipped, '2026-10-01');
   const delivery = await ctx.api('reconditioner').post('/api/v1/deliveries').send({ receivedOn: '2026-10-15', reference: 'BL-2026-17', items: [{ code: shipped[0].assetTag, erasure: erasureInput({ performedAt: '2026-10-14T10:00:00Z' }) }] });
   expect(delivery.status, JSON.stringify(delivery.body)).toBe(201);

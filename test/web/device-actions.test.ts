@@ -123,6 +123,33 @@ describe('the device page’s actions', () => {
     await context.close();
   });
 
+  it('when a device packed in an open shipment is scrapped, then the page names the shipment to take it out of first; an invisible certificate counts as none', async () => {
+    const [packed, laptop] = await intake(ctx, [deviceInput({ kind: 'monitor' }), deviceInput()]);
+    const shipment = (await ctx.api('collector').post('/api/v1/shipments').send({})).body;
+    await ctx.api('collector').post(`/api/v1/shipments/${shipment.id}/items`).send({ codes: [packed.assetTag] }).expect(200);
+    const { page, context } = await ctx.signedIn(await ctx.staff('collector', 'Sami Benali'));
+    await page.goto(`/appareils/${packed.id}`);
+    await page.getByText('Mettre au rebut').click();
+    await page.getByLabel('Motif').fill('Dalle fêlée');
+    await page.getByRole('button', { name: 'Confirmer la mise au rebut' }).click();
+    const alert = await textOf(page.getByRole('alert').first());
+    expect(alert).toContain(`dans l’expédition ${shipment.reference}`);
+    expect(alert).toContain('Retirez-le d’abord');
+    expect(await page.getByLabel('Motif').inputValue()).toBe('Dalle fêlée');
+    await checkPage(page, 'appareil-rebut-expedition');
+    expect((await ctx.api().get(`/api/v1/devices/${packed.id}`)).body.status).toBe('collected');
+
+    // A zero-width space is no certificate reference: the laptop still needs the real one.
+    await page.goto(`/appareils/${laptop.id}`);
+    await page.getByText('Mettre au rebut').click();
+    await page.getByLabel('Motif').fill('Carte mère hors service');
+    await page.getByLabel('Référence du certificat de destruction du recycleur').fill('\u200b');
+    await page.getByRole('button', { name: 'Confirmer la mise au rebut' }).click();
+    expect(await textOf(page.locator('#destructionCertificate-error'))).toContain('certificat de destruction du recycleur');
+    expect((await ctx.api().get(`/api/v1/devices/${laptop.id}`)).body.status).toBe('collected');
+    await context.close();
+  });
+
   it('when TRIRA opens a device of a shipment they have not confirmed, then they are led to report it missing; once missing, its return is offered as found', async () => {
     const [device] = await intake(ctx, [deviceInput({ kind: 'monitor' })]);
     const shipment = (await ctx.api('collector').post('/api/v1/shipments').send({})).body;

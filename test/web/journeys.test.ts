@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { pdfText } from '../helpers/pdf.js';
-import { deviceInput, intake } from '../helpers/factories.js';
+import { createCollection, deviceInput, intake } from '../helpers/factories.js';
+import { at } from '../helpers/training.js';
 import { move } from '../helpers/lifecycle.js';
 import { checkPage, isFocused, textOf, useBrowserApp } from './browser.js';
 
@@ -239,5 +240,26 @@ describe('who may do what', () => {
     const erasures = (await ctx.api().get(`/api/v1/devices/${devices[0].id}/erasures`)).body;
     expect(JSON.stringify(erasures)).toContain('nist-800-88-purge');
     await context.close();
+  });
+});
+
+describe('a shipment dispatched before its devices were collected', () => {
+  it('when the collector confirms the dispatch on a day before a device’s collection, then the page says which device was collected when and nothing leaves', async () => {
+    const [late] = await intake(ctx, [deviceInput()], (await createCollection(ctx, { collectedOn: '2026-11-30' })).id);
+    const shipment = (await ctx.api('collector').post('/api/v1/shipments').send({})).body;
+    await ctx.api('collector').post(`/api/v1/shipments/${shipment.id}/items`).send({ codes: [late.assetTag] }).expect(200);
+    // The page dispatches on the day it is used: here, 20 November, ten days before the collection.
+    await at(ctx, '2026-11-20T10:00:00Z', async () => {
+      const collector = await ctx.staff('collector', 'Léa Girard');
+      const { page, context } = await ctx.signedIn(collector);
+      await page.goto(`/expeditions/${shipment.id}?confirmer=1`);
+      await page.getByRole('button', { name: 'Confirmer l’expédition' }).click();
+      await page.waitForURL(/erreur=/);
+      expect(await textOf(page.locator('.notice.error'))).toBe(`Expédition impossible à cette date : ${late.assetTag} n’a été collecté que le 30/11/2026.`);
+      await checkPage(page, 'expedition-avant-collecte');
+      await context.close();
+    });
+    expect((await ctx.api().get(`/api/v1/devices/${late.id}`)).body.status).toBe('collected');
+    expect((await ctx.api().get(`/api/v1/shipments/${shipment.id}`)).body.status).toBe('open');
   });
 });

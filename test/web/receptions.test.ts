@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createCollection, createDonor, deviceInput, intake } from '../helpers/factories.js';
 import { move } from '../helpers/lifecycle.js';
 import { ship } from '../exchange/helpers.js';
+import { dayInParis } from '../../src/clock.js';
 import { checkPage, textOf, useBrowserApp } from './browser.js';
 
 const ctx = useBrowserApp();
@@ -226,6 +227,41 @@ describe('the collections list', () => {
     await page.goto('/collectes?from=2026-13-45');
     expect(await textOf(page.locator('#from-error'))).toBeTruthy();
     await checkPage(page, 'collectes-erreur');
+    await context.close();
+  });
+});
+
+describe('dates after today on the staff pages', () => {
+  const tomorrow = () => dayInParis(new Date(ctx.clock.now().getTime() + 86_400_000));
+
+  it('when a reception is dated tomorrow, then the refusal says so next to « Reçu le », what was typed stays and nothing is recorded', async () => {
+    const [back] = await intake(ctx, [deviceInput()]);
+    await ship(ctx, [back], '2026-11-10');
+    const trira = await ctx.staff('reconditioner', 'Atelier TRIRA');
+    const { page, context } = await ctx.signedIn(trira);
+    await page.goto('/receptions/nouvelle');
+    await page.getByLabel('Numéro du bon de livraison').fill('BL-TRIRA-0200');
+    await page.getByLabel('Reçu le').fill(tomorrow());
+    await page.getByLabel('Codes des appareils').fill(back.assetTag);
+    await fillAttestation(page);
+    await page.getByRole('button', { name: 'Enregistrer la réception' }).click();
+    expect(await textOf(page.locator('#receivedOn-error'))).toBe('Cette date est dans le futur.');
+    expect(await page.getByLabel('Numéro du bon de livraison').inputValue()).toBe('BL-TRIRA-0200');
+    await checkPage(page, 'reception-date-future');
+    expect((await ctx.api().get(`/api/v1/devices/${back.id}`)).body.status).toBe('shipped');
+    await context.close();
+  });
+
+  it('when a collection is dated tomorrow on the donor’s page, then the refusal says so next to its date and none is created', async () => {
+    const donor = await createDonor(ctx, { name: 'Chambéry Demain' });
+    const collector = await ctx.staff('collector', 'Léo Blanc');
+    const { page, context } = await ctx.signedIn(collector);
+    await page.goto(`/donateurs/${donor.id}`);
+    await page.getByLabel('Date de la collecte').fill(tomorrow());
+    await page.getByRole('button', { name: 'Créer et saisir les appareils' }).click();
+    expect(await textOf(page.locator('#collectedOn-error'))).toBe('Cette date est dans le futur.');
+    await checkPage(page, 'collecte-date-future');
+    expect((await ctx.api().get(`/api/v1/collections?donorId=${donor.id}`)).body.items).toEqual([]);
     await context.close();
   });
 });

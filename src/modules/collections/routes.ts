@@ -12,7 +12,7 @@ export async function collectionRoutes(fastify: FastifyInstance) {
 
   app.post('/collections', {
     config: { roles: WRITERS.collections, idempotent: true },
-    schema: { operationId: 'createCollection', tags, summary: 'Record a collection at a donor', body: createCollectionSchema, response: { 201: collectionSchema } },
+    schema: { operationId: 'createCollection', tags, summary: 'Record a collection at a donor', description: '`collectedOn` may not be after today, as a day in Paris (422 naming `collectedOn`).', body: createCollectionSchema, response: { 201: collectionSchema } },
   }, async (request, reply) => reply.code(201).send(await createCollection(app.db, request.body, request.actor)));
 
   app.get('/collections', {

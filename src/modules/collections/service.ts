@@ -4,6 +4,7 @@ import type { CollectionRow } from '../../db/schema.js';
 import { nowIso, type Executor } from '../../db/transaction.js';
 import { decodeCursor, toPage } from '../../http/pagination.js';
 import { ProblemError, badRequest, notFound } from '../../http/problem.js';
+import { assertNotFuture } from '../../shared/business-date.js';
 import { containsPattern, lowerLike } from '../../shared/search.js';
 import type { Actor } from '../api-keys/service.js';
 import type { Donor } from '../donors/schemas.js';
@@ -48,6 +49,7 @@ async function donorsFor(db: Executor, ids: string[]): Promise<Map<string, Donor
 }
 
 export async function createCollection(db: Db, input: CreateCollection, actor: Actor): Promise<Collection> {
+  assertNotFuture(input.collectedOn, 'collectedOn', 'A collection');
   const donor = await db.kysely.selectFrom('donors').selectAll().where('id', '=', input.donorId).executeTakeFirst();
   if (!donor) {
     throw new ProblemError(422, `Donor ${input.donorId} does not exist`, {}, [{ path: 'donorId', message: 'no such donor' }]);

@@ -16,7 +16,7 @@ export async function deliveryRoutes(fastify: FastifyInstance) {
       operationId: 'receiveDelivery',
       tags,
       summary: 'Receive reconditioned computers (all or nothing)',
-      description: 'An item is `{code}` — a device we shipped, back reconditioned — or a new unit (intake shape) that gets an asset tag with `origin: reconditioner`. All become `ready`. Each item may carry `erasure`, the reconditioner’s attestation, dated (as a day in Paris) no later than `receivedOn` and, for a returning unit, no earlier than its dispatch: otherwise 422 naming `items.N.erasure.performedAt`.',
+      description: 'An item is `{code}` — a device we shipped, back reconditioned — or a new unit (intake shape) that gets an asset tag with `origin: reconditioner`. All become `ready`. `receivedOn` may not be after today, as a day in Paris (422 naming `receivedOn`). Each item may carry `erasure`, the reconditioner’s attestation, dated (as a day in Paris) no later than `receivedOn` and, for a returning unit, no earlier than its dispatch: otherwise 422 naming `items.N.erasure.performedAt`. Its `erasure` event is dated by `performedAt` (Paris day) and comes before the unit’s `deliver` event.',
       body: createDeliverySchema,
       response: { 201: deliverySchema },
     },

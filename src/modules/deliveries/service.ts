@@ -5,6 +5,7 @@ import type { DeviceRow } from '../../db/schema.js';
 import { inTransaction, nowIso, type Executor, type Trx } from '../../db/transaction.js';
 import { decodeCursor, toPage } from '../../http/pagination.js';
 import { ProblemError, notFound, type FieldError } from '../../http/problem.js';
+import { assertNotFuture } from '../../shared/business-date.js';
 import type { Actor } from '../api-keys/service.js';
 import { insertNewDevices } from '../devices/intake.js';
 import { illegalTransition, lockDevices, setGrade, setMissing, transition, TRANSITIONS } from '../devices/lifecycle.js';
@@ -25,6 +26,7 @@ const isReturn = (item: Item): item is Extract<Item, { code: string }> => 'code'
  * `reconditioner`. Each unit received is one unit off the exchange balance.
  */
 export async function createDelivery(db: Db, input: CreateDelivery, actor: Actor, prefix: string): Promise<Delivery> {
+  assertNotFuture(input.receivedOn, 'receivedOn', 'A delivery');
   const codes = input.items.filter(isReturn).map((i) => i.code);
   const resolved = await resolveCodes(db, codes);
   const errors: FieldError[] = [];
@@ -48,10 +50,24 @@ export async function createDelivery(db: Db, input: CreateDelivery, actor: Actor
       // Lock order shared by every writer: devices, then counters, then the event lock.
       const locked = await lockDevices(trx, [...returnedIds].sort());
       await assertReceivable(trx, input, resolved, locked);
+      // The attestations' erasure events come before the deliver events: TRIRA erased each unit
+      // before handing it over, so a unit's history reads erased (while shipped, or before it
+      // was ours for a new unit), then received ready.
+      for (const item of input.items) {
+        if (isReturn(item) && item.erasure) await insertErasure(trx, locked.get(resolved.get(item.code)!.id)!, item.erasure, actor, deliveryId);
+      }
       const created = await insertNewDevices(
         trx,
         newItems.map(({ erasure: _erasure, ...device }) => device as DeviceIntake),
-        { prefix, status: 'ready', origin: 'reconditioner', collectionId: null, donorId: null, eventType: 'deliver', details, occurredOn: input.receivedOn },
+        {
+          prefix, status: 'ready', origin: 'reconditioner', collectionId: null, donorId: null, eventType: 'deliver', details, occurredOn: input.receivedOn,
+          beforeEvents: async (rows) => {
+            for (const [index, row] of rows.entries()) {
+              const erasure = newItems[index].erasure;
+              if (erasure) await insertErasure(trx, { ...row, status: null }, erasure, actor, deliveryId);
+            }
+          },
+        },
         actor,
       );
       const returned = await transition(trx, returnedIds, 'deliver', actor, details, {}, input.receivedOn);
@@ -72,9 +88,6 @@ export async function createDelivery(db: Db, input: CreateDelivery, actor: Actor
         .insertInto('delivery_items')
         .values(ordered.map((o, position) => ({ delivery_id: deliveryId, device_id: o.device.id, is_new: o.isNew ? 1 : 0, position })))
         .execute();
-      for (const o of ordered) {
-        if (o.item.erasure) await insertErasure(trx, o.device, o.item.erasure, actor, deliveryId);
-      }
       await appendEntries(
         trx,
         ordered.map((o) => ({ type: 'receipt', occurredOn: input.receivedOn, unitsMilli: -1000, deliveryId, deviceId: o.device.id, kind: o.device.kind })),

@@ -22,6 +22,8 @@ export interface NewDevicesOptions {
   details?: Record<string, unknown> | null;
   /** The business date of the events (a delivery's `receivedOn`); the day recorded by default. */
   occurredOn?: string;
+  /** Runs once the rows exist, before their events: what happened to a unit before it became ours (a delivery's attestations). */
+  beforeEvents?: (rows: DeviceRow[]) => Promise<void>;
 }
 
 /**
@@ -62,6 +64,7 @@ export async function insertNewDevices(trx: Trx, items: DeviceIntake[], options:
   for (let i = 0; i < rows.length; i += 250) {
     await trx.insertInto('devices').values(rows.slice(i, i + 250)).execute();
   }
+  if (options.beforeEvents) await options.beforeEvents(rows);
   await appendEvents(
     trx,
     rows.map((row) => ({ deviceId: row.id, type: options.eventType, fromStatus: null, toStatus: options.status, actor: actor.name, details: options.details ?? null, at: now, occurredOn: options.occurredOn })),

@@ -146,7 +146,7 @@ export const eventSchema = z
     fromStatus: z.enum(DEVICE_STATUSES).nullable(),
     toStatus: z.enum(DEVICE_STATUSES).nullable(),
     at: timestamp.describe('When it was recorded'),
-    occurredOn: day.describe('The business date it stands for (dispatch, receipt, installation, return date); reports count by it'),
+    occurredOn: day.describe('The business date it stands for (dispatch, receipt, installation, return, collection or scrapping date; for an erasure, the day it was performed, in Paris); reports count by it'),
     actor: z.string(),
     details: z.record(z.string(), z.unknown()).nullable(),
   })

@@ -10,13 +10,15 @@ import { ProblemError, conflict, notFound } from '../../http/problem.js';
 import { hasControlCharacters } from '../../shared/fields.js';
 import { containsPattern, lowerLike } from '../../shared/search.js';
 import type { Actor } from '../api-keys/service.js';
-import { appendEvents } from './lifecycle.js';
+import { appendEvents, lockDevices } from './lifecycle.js';
 import {
+  DATA_BEARING_KINDS,
   normaliseSerial,
   osRefused,
   osRefusedMessage,
   type Device,
   type DeviceEvent,
+  type DeviceKind,
   type DeviceUpdateInput,
   type ListDevicesQuery,
 } from './schemas.js';
@@ -126,9 +128,13 @@ export async function updateDevice(db: Db, id: string, patch: DeviceUpdateInput,
   const changes = descriptiveColumns(patch);
   try {
     return await inTransaction(db, async (trx) => {
-      const before = await getDeviceRow(trx, id);
+      // Locked: an erasure record or a shipment scan waits for this decision (and the reverse).
+      const before = (await lockDevices(trx, [id])).get(id);
+      if (!before) throw notFound(`Device ${id}`);
+      if (patch.kind !== undefined && patch.kind !== before.kind) await assertKindCorrectable(trx, before, patch.kind);
       const kind = patch.kind ?? before.kind;
-      const os = patch.specs && 'os' in patch.specs ? patch.specs.os : patch.kind ? before.os : undefined;
+      // `specs: null` clears the os with the rest.
+      const os = patch.specs === null ? null : patch.specs && 'os' in patch.specs ? patch.specs.os : patch.kind ? before.os : undefined;
       if (osRefused(kind, os)) throw new ProblemError(422, `${before.asset_tag}: ${osRefusedMessage(kind)}`, {}, [{ path: 'specs.os', message: osRefusedMessage(kind) }]);
       if (ifMatch !== undefined && !etagListMatches(ifMatch, etagOf(before))) {
         throw new ProblemError(412, `The device changed since you read it (now ${etagOf(before)}); read it again`, { etag: etagOf(before) });
@@ -145,7 +151,9 @@ export async function updateDevice(db: Db, id: string, patch: DeviceUpdateInput,
         .executeTakeFirst();
       if (!after) throw new ProblemError(412, 'The device changed while this request ran; read it again');
       const changed = Object.keys(changes).filter((column) => before[column as keyof DeviceRow] !== after[column as keyof DeviceRow]);
-      await appendEvents(trx, [{ deviceId: id, type: 'update', fromStatus: after.status, toStatus: after.status, actor: actor.name, details: { changed } }]);
+      // The kind decides erasure and credits: its history says what it was.
+      const details = before.kind === after.kind ? { changed } : { changed, kind: { from: before.kind, to: after.kind } };
+      await appendEvents(trx, [{ deviceId: id, type: 'update', fromStatus: after.status, toStatus: after.status, actor: actor.name, details }]);
       return after;
     });
   } catch (error) {
@@ -154,6 +162,33 @@ export async function updateDevice(db: Db, id: string, patch: DeviceUpdateInput,
 }
 
 
+/**
+ * The kind decides whether a device must be erased before reuse and what it earns at dispatch,
+ * so it is a correction made at intake, not a later edit: only while the device is `collected`,
+ * and not across the data-bearing line once it has an erasure record or sits in a shipment
+ * (either already relied on the kind). 409 names `kind` and says why.
+ */
+async function assertKindCorrectable(trx: Executor, device: DeviceRow, kind: DeviceKind): Promise<void> {
+  const refuse = (why: string, extra: Record<string, unknown>) =>
+    new ProblemError(409, `Cannot change the kind of ${device.asset_tag} from ${device.kind} to ${kind}: ${why}`, { deviceId: device.id, assetTag: device.asset_tag, kindLocked: true, ...extra }, [
+      { path: 'kind', message: why },
+    ]);
+  if (device.status !== 'collected') {
+    throw refuse(`the kind can only be corrected while the device is collected (it is ${device.status})`, { currentStatus: device.status });
+  }
+  if (DATA_BEARING_KINDS.includes(device.kind) === DATA_BEARING_KINDS.includes(kind)) return;
+  const erasure = await trx.selectFrom('erasure_records').select('id').where('device_id', '=', device.id).executeTakeFirst();
+  if (erasure) throw refuse('it has an erasure record, so it cannot cross between data-bearing and other kinds', { reason: 'erasure' });
+  const shipment = await trx
+    .selectFrom('shipment_items')
+    .innerJoin('shipments', 'shipments.id', 'shipment_items.shipment_id')
+    .select(['shipments.id', 'shipments.reference'])
+    .where('shipment_items.device_id', '=', device.id)
+    .executeTakeFirst();
+  if (shipment) {
+    throw refuse(`it is in shipment ${shipment.reference}, so it cannot cross between data-bearing and other kinds`, { reason: 'shipment', shipmentId: shipment.id, shipmentReference: shipment.reference });
+  }
+}
 
 export async function listDevices(db: Db, query: ListDevicesQuery) {
   const after = decodeCursor<number>(query.cursor, 'number');

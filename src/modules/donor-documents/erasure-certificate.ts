@@ -39,14 +39,15 @@ const METHODS_FR: Record<string, string> = { 'nist-800-88-clear': 'Clear', 'nist
 const methodFr = (method: string) => METHODS_FR[method] ?? method;
 
 /** The latest `scrap` event of each device, with the recycler's certificate reference when one was given. */
-async function scrapEvents(db: Db, deviceIds: string[]): Promise<Map<string, { at: string; reference: string | null }>> {
-  const out = new Map<string, { at: string; reference: string | null }>();
+async function scrapEvents(db: Db, deviceIds: string[]): Promise<Map<string, { on: string; reference: string | null }>> {
+  const out = new Map<string, { on: string; reference: string | null }>();
   for (let i = 0; i < deviceIds.length; i += 500) {
-    const rows = await db.kysely.selectFrom('device_events').select(['device_id', 'at', 'data'])
+    const rows = await db.kysely.selectFrom('device_events').select(['device_id', 'occurred_on', 'data'])
       .where('device_id', 'in', deviceIds.slice(i, i + 500)).where('type', '=', 'scrap').orderBy('id').execute();
     for (const row of rows) {
       const details = row.data ? (JSON.parse(row.data) as { destructionCertificate?: string }) : {};
-      out.set(row.device_id, { at: String(row.at), reference: details.destructionCertificate ?? null });
+      // The scrapping's business date (`scrappedOn`), not the day it was typed in.
+      out.set(row.device_id, { on: String(row.occurred_on), reference: details.destructionCertificate ?? null });
     }
   }
   return out;
@@ -70,7 +71,7 @@ export async function renderErasureCertificate(db: Db, collectionId: string): Pr
       disposal: counting
         ? null
         : scrap?.reference
-        ? { outcome: 'destroyed', reference: scrap.reference, on: scrap.at.slice(0, 10) }
+        ? { outcome: 'destroyed', reference: scrap.reference, on: scrap.on }
         : d.missing_since
         ? { outcome: 'missing', on: d.missing_since.slice(0, 10) }
         : null,

@@ -69,11 +69,15 @@ export async function erasureRecordsOf(db: Executor, deviceIds: string[]): Promi
   return byDevice;
 }
 
-/** Appends one immutable record (and an `erasure` event) inside the caller's transaction. */
-/** `device` as read in the caller's transaction: its status is what the event records. */
+/**
+ * Appends one immutable record (and an `erasure` event) inside the caller's transaction.
+ * `device` as read in the caller's transaction: its status is what the event records (null for
+ * a new unit the reconditioner erased before it was ours). The event's business date is the
+ * day the erasure was performed, in Paris, not the day it was typed in.
+ */
 export async function insertErasure(
   trx: Trx,
-  device: Pick<DeviceRow, 'id' | 'asset_tag' | 'status'>,
+  device: Pick<DeviceRow, 'id' | 'asset_tag'> & { status: DeviceRow['status'] | null },
   input: ErasureInput,
   actor: Actor,
   deliveryId: string | null = null,
@@ -117,6 +121,7 @@ export async function insertErasure(
     toStatus: device.status,
     actor: actor.name,
     details: { erasureId: row.id, method: row.method, result: row.result, ...(row.supersedes_id ? { supersedes: row.supersedes_id } : {}) },
+    occurredOn: dayInParis(new Date(row.performed_at)),
   }]);
   return row;
 }

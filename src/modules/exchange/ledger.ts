@@ -4,6 +4,14 @@ import type { Actor } from '../api-keys/service.js';
 import type { DeviceKind } from '../../shared/enums.js';
 import type { EntryType } from './schemas.js';
 
+/**
+ * The reasons the service itself gives an entry (stored and answered by the API in English);
+ * an adjustment's reason is the admin's own text. The ledger CSV gives each a French label.
+ */
+export const SYSTEM_REASONS = {
+  reportedMissing: 'reported missing by the reconditioner',
+} as const;
+
 export interface NewEntry {
   type: EntryType;
   occurredOn: string;

@@ -7,7 +7,7 @@ import type { ExchangeEntryRow } from '../../db/schema.js';
 import { inTransaction } from '../../db/transaction.js';
 import { decodeCursor, toPage } from '../../http/pagination.js';
 import type { Actor } from '../api-keys/service.js';
-import { appendEntries } from './ledger.js';
+import { appendEntries, SYSTEM_REASONS } from './ledger.js';
 import { formatMilli, fromMilli } from './milli.js';
 import type { AdjustmentInput, Entry, ExchangeSummary } from './schemas.js';
 import { termsInForce, toTerms, today } from './terms.js';
@@ -96,9 +96,17 @@ const TYPE_LABELS_FR: Record<string, string> = {
 };
 
 /**
+ * The reasons the service writes, in French for the CSV (the API keeps the English text). Any
+ * other reason is an admin's adjustment text, written as typed.
+ */
+const REASON_LABELS_FR = new Map<string, string>([[SYSTEM_REASONS.reportedMissing, 'Appareil non reçu par le reconditionneur']]);
+const reasonFr = (row: ExchangeEntryRow) => (row.type === 'adjustment' ? row.reason : row.reason && (REASON_LABELS_FR.get(row.reason) ?? row.reason)) ?? '';
+
+/**
  * The whole ledger as CSV, by the device export's rules (`csvOptions`: BOM, CRLF, formula-safe
  * cells, `delimiter=semicolon` with decimal commas), read page by page so memory stays flat;
- * amounts as exact decimal text, types and kinds also in French.
+ * amounts as exact decimal text, types and kinds also in French, the service's own reasons in
+ * French only.
  */
 export function entriesCsv(db: Db, delimiter: CsvDelimiter = 'comma'): Readable {
   // Amounts are the only numbers: passed as numbers (so a negative one is never taken for a
@@ -116,7 +124,7 @@ export function entriesCsv(db: Db, delimiter: CsvDelimiter = 'comma'): Readable 
       yield stringify(
         rows.map((r) => [
           String(r.id), r.occurred_on, r.type, TYPE_LABELS_FR[r.type] ?? r.type, amount(Number(r.units_milli)), amount(Number(r.balance_milli)),
-          r.asset_tag ?? '', r.kind ?? '', r.kind ? kindLabelFr(r.kind) : '', r.shipment_id ?? '', r.delivery_id ?? '', r.reason ?? '', r.created_by, r.created_at,
+          r.asset_tag ?? '', r.kind ?? '', r.kind ? kindLabelFr(r.kind) : '', r.shipment_id ?? '', r.delivery_id ?? '', reasonFr(r), r.created_by, r.created_at,
         ]),
         { ...options, header: first, bom: first },
       );

@@ -56,7 +56,7 @@ export async function installationRoutes(fastify: FastifyInstance) {
       operationId: 'completeInstallation',
       tags,
       summary: 'Record the installation: devices installed, contract numbered and frozen',
-      description: 'The optional tablet signature is drawn into the contract. The final PDF is rendered once; every later download returns the same bytes.',
+      description: '`installedOn` may not be after today, as a day in Paris (422 naming `installedOn`; no contract number is taken). The optional tablet signature is drawn into the contract. The final PDF is rendered once; every later download returns the same bytes.',
       params: idParams,
       body: completeSchema,
       response: { 200: installationSchema },

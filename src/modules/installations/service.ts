@@ -7,6 +7,7 @@ import { forUpdate } from '../../db/locks.js';
 import { inTransaction, nowIso, type Trx } from '../../db/transaction.js';
 import { decodeCursor, toPage } from '../../http/pagination.js';
 import { ProblemError, badRequest, conflict, forbidden, notFound } from '../../http/problem.js';
+import { assertNotFuture } from '../../shared/business-date.js';
 import type { Actor } from '../api-keys/service.js';
 import { getBeneficiaryRow } from '../beneficiaries/service.js';
 import { transition } from '../devices/lifecycle.js';
@@ -134,6 +135,8 @@ export async function cancelInstallation(db: Db, id: string, reason: string | nu
  *    row's update, the devices' move), each a round trip on PostgreSQL; keep it that way.
  */
 export async function completeInstallation(db: Db, id: string, input: CompleteInput, actor: Actor, config: Config) {
+  // Before any number is reserved: a contract dated ahead would say "Fait à …, le …" a day that has not come.
+  assertNotFuture(input.installedOn, 'installedOn', 'An installation');
   const template = currentTemplate(config);
   const year = Number(input.installedOn.slice(0, 4));
   assertSignedOnTheDay(input);

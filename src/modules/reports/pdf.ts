@@ -49,6 +49,7 @@ export function drawReport(doc: PDFKit.PDFDocument, report: ProgrammeReport, tod
   const figureColumns = (title: string) => [{ header: title, width: half - mm(24) }, { header: 'Nombre', width: mm(24), align: 'right' as const }];
   const top = doc.y;
   const belowPeople = drawTable(doc, figureColumns('Ateliers et foyers'), [
+    ['Personnes formées lors d’un cycle enregistré', frNumber(t.peopleTrainedInCycles, 0)],
     ['Personnes venues aux ateliers', frNumber(t.peopleAttended, 0)],
     ['Heures d’atelier', frNumber(t.trainingHours)],
     ['Foyers équipés', frNumber(t.householdsEquipped, 0)],

@@ -27,7 +27,10 @@ const figures = {
   householdsEquipped: count.describe('Distinct beneficiaries with an installation completed in the period (by the contract’s `installedOn`)'),
   returns: count.describe('Devices given back, by `returnedOn`'),
   scrapped: count.describe('Scrapped, by the day it was recorded'),
-  peopleTrained: count.describe('Distinct people who completed a training cycle in the period (attendance met the cycle’s rule, or an admin’s override)'),
+  peopleTrained: count.describe(
+    'Distinct people whose training completion falls in the period, counted once: a recorded cycle’s (attendance met the cycle’s rule, or an admin’s override) or the date entered by hand on the person (`trainingCompletedOn`, which the installation check reads). Anonymised people still count',
+  ),
+  peopleTrainedInCycles: count.describe('Of `peopleTrained`, those who completed a training cycle recorded here in the period'),
   peopleAttended: count.describe('Distinct people present at one workshop of the period at least'),
   workshopsHeld: count.describe('Workshops (training sessions) of the period where someone was present'),
   trainingHours: z.number().describe('Their duration, hours'),
@@ -75,7 +78,7 @@ export const reportSchema = z
         }),
       )
       .describe('Installations completed in the month of `neighbourhoodBreakdowns` by the beneficiary’s neighbourhood, by name'),
-    peopleTrainedByNeighbourhood: peopleByNeighbourhood.describe('People trained in the month of `neighbourhoodBreakdowns` by neighbourhood, with the same suppression'),
+    peopleTrainedByNeighbourhood: peopleByNeighbourhood.describe('People trained (as `peopleTrained`) in the month of `neighbourhoodBreakdowns` by neighbourhood, with the same suppression'),
     peopleAttendedByNeighbourhood: peopleByNeighbourhood.describe('People who attended a workshop in the month of `neighbourhoodBreakdowns` by neighbourhood, with the same suppression'),
     byMonth: z.array(z.object({ month: z.string().regex(/^\d{4}-\d{2}$/).meta({ example: '2026-03' }), ...figures })).describe('Every month of the period, zeros included'),
   })

@@ -3,7 +3,7 @@ import { inTransaction, nowIso } from '../../db/transaction.js';
 import { ProblemError, conflict, type FieldError } from '../../http/problem.js';
 import type { Actor } from '../api-keys/service.js';
 import { appendEvents, lockDevices, setMissing } from '../devices/lifecycle.js';
-import { appendEntries } from '../exchange/ledger.js';
+import { appendEntries, SYSTEM_REASONS } from '../exchange/ledger.js';
 import { today } from '../exchange/terms.js';
 import type { ShipmentSummary } from './schemas.js';
 import type { DeviceKind } from '../../shared/enums.js';
@@ -55,7 +55,7 @@ export async function acknowledgeShipment(db: Db, shipmentId: string, missingCod
       trx,
       ids
         .filter((id) => credits.get(id)! > 0)
-        .map((id) => ({ type: 'credit_reversal', occurredOn: today(), unitsMilli: -credits.get(id)!, shipmentId, deviceId: id, kind: missing.get(id)!.kind, reason: 'reported missing by the reconditioner' })),
+        .map((id) => ({ type: 'credit_reversal', occurredOn: today(), unitsMilli: -credits.get(id)!, shipmentId, deviceId: id, kind: missing.get(id)!.kind, reason: SYSTEM_REASONS.reportedMissing })),
       actor,
     );
     const update = { status: 'acknowledged' as const, acknowledged_at: now, acknowledged_by: actor.name, acknowledge_notes: notes ?? null, updated_at: now };

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/connection.js';
-import { inTransaction, nowIso } from '../../db/transaction.js';
-import { conflict } from '../../http/problem.js';
+import { inTransaction, nowIso, type Trx } from '../../db/transaction.js';
+import { ProblemError, conflict } from '../../http/problem.js';
 import { assertNotFuture } from '../../shared/business-date.js';
 import type { Actor } from '../api-keys/service.js';
 import { transition } from '../devices/lifecycle.js';
@@ -21,6 +21,7 @@ export async function dispatchShipment(db: Db, shipmentId: string, dispatchedOn:
     assertOpen(shipment);
     const items = await trx.selectFrom('shipment_items').select('device_id').where('shipment_id', '=', shipmentId).execute();
     if (items.length === 0) throw conflict(`Shipment ${shipment.reference} is empty: add devices before dispatching it`, { itemCount: 0 });
+    await assertCollectedBefore(trx, shipmentId, date);
     const moved = await transition(trx, items.map((i) => i.device_id), 'dispatch', actor, { shipmentId, reference: shipment.reference }, {}, date);
 
     await lockLedger(trx);
@@ -53,4 +54,24 @@ export async function dispatchShipment(db: Db, shipmentId: string, dispatchedOn:
     await trx.updateTable('shipments').set(update).where('id', '=', shipmentId).execute();
     return summaryOf(trx, { ...shipment, ...update });
   });
+}
+
+/** A device cannot leave before the day it was collected (units the reconditioner brought have no collection). */
+async function assertCollectedBefore(trx: Trx, shipmentId: string, date: string): Promise<void> {
+  const late = await trx
+    .selectFrom('devices')
+    .innerJoin('collections', 'collections.id', 'devices.collection_id')
+    .select(['devices.asset_tag', 'collections.collected_on'])
+    .where('devices.id', 'in', (eb) => eb.selectFrom('shipment_items').select('shipment_items.device_id').where('shipment_items.shipment_id', '=', shipmentId))
+    .where('collections.collected_on', '>', date)
+    .orderBy('devices.asset_number')
+    .limit(20)
+    .execute();
+  if (late.length === 0) return;
+  throw new ProblemError(
+    422,
+    `A shipment cannot be dispatched before its devices were collected: ${late.map((d) => `${d.asset_tag} collected on ${d.collected_on}`).join(', ')}`,
+    {},
+    [{ path: 'dispatchedOn', message: `before ${late[0].asset_tag} was collected (${late[0].collected_on})` }],
+  );
 }

@@ -117,8 +117,14 @@ export async function collectionPages(app: FastifyInstance) {
     const values = formInput(request.body, COLLECTION_FIELDS);
     const parsed = createCollectionSchema.safeParse({ ...values, donorId: id });
     if (!parsed.success) return showDonor(reply.code(422), id, { values, errors: zodFieldErrors(parsed.error) });
-    const collection = await createCollection(app.db, parsed.data, request.actor);
-    return reply.redirect(`/collectes/${collection.id}/saisie`, 303);
+    try {
+      const collection = await createCollection(app.db, parsed.data, request.actor);
+      return reply.redirect(`/collectes/${collection.id}/saisie`, 303);
+    } catch (error) {
+      // A date after today: said next to the field, with what was typed.
+      if (!(error instanceof ProblemError) || error.status === 404 || error.status === 403 || error.status >= 500) throw error;
+      return showDonor(reply.code(error.status), id, { values, errors: fieldErrorsOf(error.errors) });
+    }
   });
 
   // Every collection, newest first, searched by donor, dates and the status of its devices.

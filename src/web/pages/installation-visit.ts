@@ -87,7 +87,7 @@ export async function installationVisitPages(app: FastifyInstance) {
       if (error.errors?.some((e) => e.path.endsWith('signedAt'))) {
         errors.installedOn = 'Le contrat est signé aujourd’hui : la date d’installation est celle du jour.';
       }
-      if (error.errors?.some((e) => e.path.endsWith('installedOn'))) {
+      if (error.errors?.some((e) => e.path.endsWith('installedOn') && e.message.startsWith('before the scheduled day'))) {
         errors.installedOn = `L’installation était prévue le ${frDay(installation.scheduledOn)} : indiquez pourquoi elle a lieu plus tôt, ou corrigez la date.`;
         errors.earlyReason = 'Indiquez le motif de l’installation anticipée.';
       }

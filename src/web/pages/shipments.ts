@@ -110,7 +110,7 @@ export async function shipmentPages(app: FastifyInstance) {
     try {
       await dispatchShipment(app.db, id, undefined, request.actor);
     } catch (error) {
-      if (error instanceof ProblemError && error.status === 409) return reply.redirect(`/expeditions/${id}?erreur=${encodeURIComponent(frenchDetail(error))}`, 303);
+      if (error instanceof ProblemError && (error.status === 409 || error.status === 422)) return reply.redirect(`/expeditions/${id}?erreur=${encodeURIComponent(frenchDetail(error))}`, 303);
       throw error;
     }
     return reply.redirect(`/expeditions/${id}`, 303);
