@@ -1,44 +1,22 @@
-import { Writable } from 'node:stream';
-import type { FastifyInstance } from 'fastify';
 import supertest from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
-import { createDb, type Db } from '../../src/db/connection.js';
-import { migrateToLatest } from '../../src/db/migrate.js';
-import { loggerOptions } from '../../src/logger.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/modules/api-keys/service.js';
-import { freshDatabase, testClock, type TestDatabase } from '../helpers/app.js';
 import { beneficiaryInput } from '../helpers/installations.js';
+import { useLoggedApp } from '../helpers/logged-app.js';
 
 // The server's logger settings, at the most verbose level, writing into memory.
-const lines: string[] = [];
-const sink = new Writable({ write(chunk, _encoding, done) { lines.push(chunk.toString()); done(); } });
-let app: FastifyInstance;
-let db: Db;
-let database: TestDatabase;
+const logged = useLoggedApp('trace');
+const { lines } = logged;
 let key: string;
-
 beforeAll(async () => {
-  database = await freshDatabase();
-  const config = loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'trace' });
-  db = createDb(config.databaseUrl);
-  await migrateToLatest(db.kysely);
-  app = await buildApp({ db, config, clock: testClock(), logger: { ...(loggerOptions(config) as object), level: 'trace', stream: sink } });
-  await app.ready();
-  key = (await createApiKey(db, { name: 'log test', role: 'installer' })).key;
-});
-afterAll(async () => {
-  await app?.close();
-  await db?.close();
-  await database?.drop();
+  key = (await createApiKey(logged.db, { name: 'log test', role: 'installer' })).key;
 });
 
 const PERSONAL = ['Aïcha', 'Benali', 'Bon Pasteur', '06 12 34 56 78', '0612345678', 'aicha.benali@example.fr', 'Préfère', 'Zoé', 'Kowalczyk', 'Faubourg'];
 
 describe('logs', () => {
   it('when beneficiaries are created, read, searched, patched and refused, then no name, address or contact reaches the log', async () => {
-    const api = supertest(app.server);
+    const api = supertest(logged.app.server);
     const auth = { Authorization: `Bearer ${key}` };
     const created = await api.post('/api/v1/beneficiaries').set(auth).send(beneficiaryInput());
     expect(created.status).toBe(201);

@@ -1,41 +1,20 @@
-import { Writable } from 'node:stream';
-import type { FastifyInstance } from 'fastify';
 import supertest from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
-import { createDb, type Db } from '../../src/db/connection.js';
-import { migrateToLatest } from '../../src/db/migrate.js';
-import { loggerOptions } from '../../src/logger.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/modules/api-keys/service.js';
-import { freshDatabase, testClock, type TestDatabase } from '../helpers/app.js';
+import { useLoggedApp } from '../helpers/logged-app.js';
 
-// The server's logger settings at the default level, info, writing into memory.
-const lines: string[] = [];
-const sink = new Writable({ write(chunk, _encoding, done) { lines.push(...chunk.toString().split('\n').filter(Boolean)); done(); } });
-let app: FastifyInstance;
-let db: Db;
-let database: TestDatabase;
-let key: string;
-
-beforeAll(async () => {
-  database = await freshDatabase();
-  const config = loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'info' });
-  db = createDb(config.databaseUrl);
-  await migrateToLatest(db.kysely);
-  app = await buildApp({ db, config, clock: testClock(), logger: { ...(loggerOptions(config) as object), stream: sink } });
-  // A route that logs through its request's logger, as a handler meeting trouble does.
+// The server's logger settings at the default level, info, writing into memory; a route that
+// logs through its request's logger, as a handler meeting trouble does.
+const logged = useLoggedApp('info', (app) =>
   app.get('/test/logs-a-warning', (request) => {
     request.log.warn({ detail: 42 }, 'something to look at');
     return { ok: true };
-  });
-  await app.ready();
-  key = (await createApiKey(db, { name: 'log test', role: 'viewer' })).key;
-});
-afterAll(async () => {
-  await app?.close();
-  await db?.close();
-  await database?.drop();
+  }),
+);
+const { lines } = logged;
+let key: string;
+beforeAll(async () => {
+  key = (await createApiKey(logged.db, { name: 'log test', role: 'viewer' })).key;
 });
 
 const parsed = () => lines.map((line) => JSON.parse(line) as Record<string, unknown>);
@@ -43,7 +22,7 @@ const parsed = () => lines.map((line) => JSON.parse(line) as Record<string, unkn
 describe('request logs', () => {
   it('when a request is answered, then one JSON line says its id, method, path without the query, status and time', async () => {
     lines.length = 0;
-    const res = await supertest(app.server).get('/api/v1/devices/01nosuchdevice0000000000000?q=Dupont').set('Authorization', `Bearer ${key}`);
+    const res = await supertest(logged.app.server).get('/api/v1/devices/01nosuchdevice0000000000000?q=Dupont').set('Authorization', `Bearer ${key}`);
     expect(res.status).toBe(404);
     const [line, ...others] = parsed();
     expect(others).toEqual([]);
@@ -54,7 +33,7 @@ describe('request logs', () => {
 
   it('when a handler logs through its request, then that line carries the same request id as the completed line', async () => {
     lines.length = 0;
-    expect((await supertest(app.server).get('/test/logs-a-warning')).status).toBe(200);
+    expect((await supertest(logged.app.server).get('/test/logs-a-warning')).status).toBe(200);
     const [warning, completed] = parsed();
     expect(warning).toMatchObject({ level: 40, msg: 'something to look at', detail: 42, reqId: expect.stringMatching(/^req-/) });
     expect(completed).toMatchObject({ msg: 'request completed', path: '/test/logs-a-warning', reqId: warning.reqId });
@@ -62,7 +41,7 @@ describe('request logs', () => {
 
   it('when a code is scanned, then the line shows the route, never what was scanned or typed', async () => {
     lines.length = 0;
-    expect((await supertest(app.server).get('/api/v1/scan/A%C3%AFcha%20Benali').set('Authorization', `Bearer ${key}`)).status).toBe(404);
+    expect((await supertest(logged.app.server).get('/api/v1/scan/A%C3%AFcha%20Benali').set('Authorization', `Bearer ${key}`)).status).toBe(404);
     expect(parsed().map((line) => line.path)).toEqual(['/api/v1/scan/:code']);
     expect(lines.join('')).not.toMatch(/Benali|A%C3%AFcha/);
   });
@@ -70,8 +49,8 @@ describe('request logs', () => {
   it('when an invitation link is opened or its form posted, then the line shows the route, never the token', async () => {
     lines.length = 0;
     const token = 'KBbqKdN5ib7zzn1Jn1fUSKWsyz-1EgEV97HSXctcufQ';
-    expect((await supertest(app.server).get(`/invitation/${token}`)).status).toBe(410);
-    expect((await supertest(app.server).post(`/invitation/${token}?x=1`).type('form').send({ password: 'x' })).status).toBeGreaterThanOrEqual(400);
+    expect((await supertest(logged.app.server).get(`/invitation/${token}`)).status).toBe(410);
+    expect((await supertest(logged.app.server).post(`/invitation/${token}?x=1`).type('form').send({ password: 'x' })).status).toBeGreaterThanOrEqual(400);
     expect(parsed().filter((line) => line.msg === 'request completed').map((line) => line.path)).toEqual(['/invitation/:token', '/invitation/:token']);
     expect(lines.join('')).not.toContain(token);
   });
