@@ -97,7 +97,7 @@ describe('the exchange ledger', () => {
   });
 
   it('when a device is reported missing, then the ledger CSV says why in French while the API keeps its English text', async () => {
-    const devices = await intake(ctx, [deviceInput(), deviceInput({ kind: 'monitor' })]);
+    const devices = await intake(ctx, [deviceInput(), deviceInput({ kind: 'monitor' })], await collectedOn(ctx, '2025-07-01'));
     const shipment = await ship(ctx, devices, '2025-07-20');
     const ack = await ctx.api('reconditioner').post(`/api/v1/shipments/${shipment.id}/acknowledge`).send({ missing: [devices[0].assetTag] });
     expect(ack.status, JSON.stringify(ack.body)).toBe(200);
