@@ -15,7 +15,7 @@ async function closedLoan() {
     signature: { imagePng: signaturePng().toString('base64'), signedBy: 'Aïcha Benali-Lefèvre', signedAt: '2026-11-25T14:05:00Z' },
   });
   expect(done.status).toBe(200);
-  const back = await ctx.api('installer').post(`/api/v1/devices/${kit.main.id}/return`).send({ returnedOn: '2027-11-25', reason: 'fin du prêt', condition: 'bon état' });
+  const back = await ctx.api('installer').post(`/api/v1/devices/${kit.main.id}/return`).send({ returnedOn: '2026-11-28', reason: 'fin du prêt', condition: 'bon état' });
   expect(back.status).toBe(200);
   return { ...kit, completed: done.body };
 }
