@@ -1,6 +1,7 @@
 import type { Db } from '../../db/connection.js';
 import { inTransaction, nowIso } from '../../db/transaction.js';
 import { ProblemError, conflict } from '../../http/problem.js';
+import { assertNotFuture } from '../../shared/business-date.js';
 import type { Actor } from '../api-keys/service.js';
 import { getBeneficiaryRow } from '../beneficiaries/service.js';
 import { illegalTransition, transition } from '../devices/lifecycle.js';
@@ -12,9 +13,11 @@ import { getLightInstallation, installationDevices, loadInstallation, lockRow } 
 
 /**
  * Takes back the kit of a completed installation, or one device of it (installed → returned).
- * When nothing of the kit is still out, the installation is closed.
+ * When nothing of the kit is still out, the installation is closed. `returnedOn` may be neither
+ * after today (Paris) nor before the installation day (422 naming `returnedOn`).
  */
 export async function returnDevice(db: Db, deviceId: string, input: ReturnInput, actor: Actor) {
+  assertNotFuture(input.returnedOn, 'returnedOn', 'A return');
   return inTransaction(db, async (trx) => {
     const link = await trx
       .selectFrom('installation_devices')
