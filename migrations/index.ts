@@ -15,6 +15,7 @@ import * as m110 from './110_installation_blobs.js';
 import * as m111 from './111_exchange_kind_check.js';
 import * as m145 from './145_report_device_kind_index.js';
 import * as m910 from './910_report_households_index.js';
+import * as m915 from './915_accessory_settlements.js';
 
 /** A static map rather than a folder scan: works the same under tsx, vitest and compiled output. */
 export const migrations: Record<string, Migration> = {
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '111_exchange_kind_check': m111,
   '145_report_device_kind_index': m145,
   '910_report_households_index': m910,
+  '915_accessory_settlements': m915,
 };
