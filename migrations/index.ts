@@ -15,6 +15,8 @@ import * as m110 from './110_installation_blobs.js';
 import * as m111 from './111_exchange_kind_check.js';
 import * as m145 from './145_report_device_kind_index.js';
 import * as m910 from './910_report_households_index.js';
+import * as m915 from './915_accessory_settlements.js';
+import * as m920 from './920_beneficiary_training_index.js';
 
 /** A static map rather than a folder scan: works the same under tsx, vitest and compiled output. */
 export const migrations: Record<string, Migration> = {
@@ -34,4 +36,6 @@ export const migrations: Record<string, Migration> = {
   '111_exchange_kind_check': m111,
   '145_report_device_kind_index': m145,
   '910_report_households_index': m910,
+  '915_accessory_settlements': m915,
+  '920_beneficiary_training_index': m920,
 };

@@ -21,6 +21,7 @@ export interface Database {
   installations: InstallationTable;
   installation_blobs: InstallationBlobTable;
   installation_devices: InstallationDeviceTable;
+  installation_accessory_settlements: InstallationAccessorySettlementTable;
   audit_log: AuditLogTable;
   erasure_records: ErasureRecordTable;
   shipments: ShipmentTable;
@@ -227,6 +228,19 @@ export interface InstallationDeviceTable {
   /** JSON array of text. */
   accessories_returned: string | null;
   returned_by: string | null;
+}
+
+/** A lent accessory that did not come back with the devices, recorded returned later or written off. */
+export interface InstallationAccessorySettlementTable {
+  installation_id: string;
+  /** As written on the contract (the installation's `accessories`). */
+  accessory: string;
+  outcome: 'returned' | 'written_off';
+  settled_on: string;
+  /** Why it was written off (free text, neutralised on anonymisation); null when returned. */
+  reason: string | null;
+  settled_by: string;
+  recorded_at: string;
 }
 
 export interface AuditLogTable {

@@ -15,8 +15,11 @@ async function closedLoan() {
     signature: { imagePng: signaturePng().toString('base64'), signedBy: 'Aïcha Benali-Lefèvre', signedAt: '2026-11-25T14:05:00Z' },
   });
   expect(done.status).toBe(200);
-  const back = await ctx.api('installer').post(`/api/v1/devices/${kit.main.id}/return`).send({ returnedOn: '2027-11-25', reason: 'fin du prêt', condition: 'bon état' });
+  const back = await ctx.api('installer').post(`/api/v1/devices/${kit.main.id}/return`).send({
+    returnedOn: '2027-11-25', reason: 'fin du prêt', condition: 'bon état', accessoriesReturned: kit.installation.accessories,
+  });
   expect(back.status).toBe(200);
+  expect(back.body.status).toBe('closed');
   return { ...kit, completed: done.body };
 }
 

@@ -135,7 +135,7 @@ describe('installation day in the web app', () => {
     await page.getByRole('button', { name: 'Enregistrer la restitution' }).click();
     await page.waitForURL(/\?restituee=1$/);
     await checkPage(page, 'installation-restituee');
-    expect(await textOf(page.locator('.notice.error'))).toBe('Accessoires non restitués : souris.');
+    expect(await textOf(page.locator('.notice.error'))).toBe('Accessoires non restitués : souris. Le prêt reste ouvert tant qu’ils ne sont pas rendus ou passés en perte.');
     const notice = await textOf(page.locator('.notice.success'));
     expect(notice).toContain('Reste à restituer au titre du contrat : 1 accessoire (souris). Le prêt n’est pas clos.');
     expect(notice).not.toContain('le prêt est clos');
@@ -144,6 +144,27 @@ describe('installation day in the web app', () => {
     expect(slip).toContain('Reste à restituer au titre du contrat : 1 accessoire (souris). Le prêt n’est pas clos.');
     expect(slip).toContain('bon état, rayure sur le capot');
     for (const d of [computer, monitor]) expect((await ctx.api().get(`/api/v1/devices/${d.id}`)).body.status).toBe('returned');
+    expect((await ctx.api('installer').get(`/api/v1/installations/${installation.id}`)).body).toMatchObject({ status: 'completed', accessoriesOutstanding: ['souris'] });
+
+    // The mouse is lost: the installer writes it off with the reason, and the loan closes.
+    await page.getByRole('link', { name: 'Accessoires rendus ou perdus' }).click();
+    await page.waitForURL(/\/accessoires$/);
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    expect(await textOf(page.locator('#outcome-0-error'))).toBe('Indiquez au moins un accessoire rendu ou passé en perte.');
+    await page.getByLabel('Ce qu’il est devenu').selectOption('writtenOff');
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    expect(await textOf(page.locator('#reason-0-error'))).toBe('Indiquez pourquoi cet accessoire est passé en perte.');
+    await checkPage(page, 'accessoires-erreur');
+    await page.getByLabel('Motif de la perte').fill('perdue lors du déménagement');
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await page.waitForURL(/\?accessoires=1$/);
+    await checkPage(page, 'installation-accessoires');
+    expect(await textOf(page.locator('h1 small'))).toContain('restituée, prêt clos');
+    expect(await textOf(page.locator('.notice.success'))).toContain('sauf 1 accessoire passé en perte (souris : perdue lors du déménagement) : le prêt est clos.');
+    const closedSlip = await pdfText(await pdfAt(page, 'Imprimer le bon de restitution'));
+    expect(closedSlip).toContain('souris Non restitué, passé en perte le');
+    expect(closedSlip).not.toContain('n’est pas clos');
+    expect((await ctx.api('installer').get(`/api/v1/installations/${installation.id}`)).body).toMatchObject({ status: 'closed', accessoriesOutstanding: [] });
     await context.close();
   }, 180_000);
 

@@ -40,7 +40,13 @@ export async function applyRetention(db: Db, months: number, now = clockNow()): 
       .select(['installations.status', 'installations.created_at', 'installations.installed_on', 'installation_devices.returned_on'])
       .where('installations.beneficiary_id', '=', person.id)
       .execute();
-    const contacts = [person.created_at, ...installations.flatMap((i) => [i.created_at, i.installed_on, i.returned_on])].filter((d): d is string => !!d);
+    const settled = await db.kysely
+      .selectFrom('installation_accessory_settlements')
+      .innerJoin('installations', 'installations.id', 'installation_accessory_settlements.installation_id')
+      .select('installation_accessory_settlements.settled_on')
+      .where('installations.beneficiary_id', '=', person.id)
+      .execute();
+    const contacts = [person.created_at, ...installations.flatMap((i) => [i.created_at, i.installed_on, i.returned_on]), ...settled.map((s) => s.settled_on)].filter((d): d is string => !!d);
     const last = contacts.reduce((a, b) => (a > b ? a : b));
     if (last >= cutoff) continue;
     if (installations.some((i) => (ACTIVE_STATUSES as readonly string[]).includes(i.status))) {

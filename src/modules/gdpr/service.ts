@@ -8,7 +8,7 @@ import { conflict } from '../../http/problem.js';
 import type { Actor } from '../api-keys/service.js';
 import { deleteBlobsOf, discardBlobs, readBlob, stageBlob } from '../installations/blobs.js';
 import { renderContract, type ContractFacts } from '../installations/contract.js';
-import { activeInstallationOf, installationDevices, lockRow, selectInstallations, sha256, toInstallation } from '../installations/store.js';
+import { activeInstallationOf, installationDevices, installationSettlements, lockRow, selectInstallations, sha256, toInstallation } from '../installations/store.js';
 import { parseContractTemplate } from '../installations/template.js';
 import { getBeneficiaryRow, toBeneficiary } from '../beneficiaries/service.js';
 import { redactTrainingRecord, trainingRecordOf } from '../training/gdpr.js';
@@ -24,11 +24,12 @@ export async function exportBeneficiary(db: Db, id: string) {
   const row = await getBeneficiaryRow(db.kysely, id);
   const installations = await selectInstallations(db.kysely).where('installations.beneficiary_id', '=', id).orderBy('installations.id').execute();
   const devices = await installationDevices(db.kysely, installations.map((i) => i.id));
+  const settlements = await installationSettlements(db.kysely, installations.map((i) => i.id));
   const audit = await db.kysely.selectFrom('audit_log').selectAll().where('subject', '=', row.reference).orderBy('id').execute();
   return {
     exportedAt: nowIso(),
     beneficiary: toBeneficiary(row),
-    installations: installations.map((i) => toInstallation(i, devices)),
+    installations: installations.map((i) => toInstallation(i, devices, settlements)),
     training: await trainingRecordOf(db.kysely, id),
     auditLog: audit.map((a) => ({ at: a.at, actor: a.actor, action: a.action, details: a.data ? (JSON.parse(a.data) as Record<string, unknown>) : null })),
   };
@@ -174,6 +175,11 @@ async function eraseInTransaction(
     .where('installation_id', 'in', trx.selectFrom('installations').select('id').where('beneficiary_id', '=', id))
     .execute();
   await trx
+    .updateTable('installation_accessory_settlements')
+    .set({ reason: neutral('reason') })
+    .where('installation_id', 'in', trx.selectFrom('installations').select('id').where('beneficiary_id', '=', id))
+    .execute();
+  await trx
     .insertInto('audit_log')
     .values({ at: now, actor: actor.name, action: 'anonymise', subject: row.reference, data: JSON.stringify({ trigger, contractsRedacted: redacted.length }) })
     .execute();
@@ -184,4 +190,4 @@ async function eraseInTransaction(
 export const NEUTRAL_MENTION = '[supprimé lors de l’anonymisation]';
 
 /** Where an anonymisation overwrites personal data (for `reclaimFreedSpace`). */
-export const PERSONAL_TABLES = ['beneficiaries', 'installations', 'installation_blobs', 'installation_devices'] as const;
+export const PERSONAL_TABLES = ['beneficiaries', 'installations', 'installation_blobs', 'installation_devices', 'installation_accessory_settlements'] as const;

@@ -4,7 +4,7 @@ import { renderPdf } from '../../pdf/send.js';
 import { frLongDate, sentenceStart } from '../../shared/french.js';
 import { inSentence, programmeIdentity } from '../../shared/identity.js';
 import { kindLabelFr } from '../../shared/kinds-fr.js';
-import { loanOutstanding } from './outstanding.js';
+import { loanOutstanding, type AccessorySettlement } from './outstanding.js';
 
 export interface ReceiptData {
   contractNumber: string;
@@ -23,12 +23,14 @@ export interface ReceiptData {
   }[];
   /** The accessories lent with the kit, as written on the contract. */
   accessoriesLent: string[];
+  /** Accessories recorded returned or written off after the devices came back. */
+  settlements: AccessorySettlement[];
 }
 
 /**
  * The return slip both parties sign when equipment on loan comes back: every device and
  * accessory lent, which came back and which did not. It says the loan is closed only when
- * everything is back; otherwise it lists what is still out.
+ * everything is back or written off (the reason printed); otherwise it lists what is still out.
  */
 export function renderReturnReceipt(data: ReceiptData): Promise<Buffer> {
   const identity = programmeIdentity();
@@ -37,10 +39,18 @@ export function renderReturnReceipt(data: ReceiptData): Promise<Buffer> {
   const who = data.borrower ? `${data.borrower} (dossier ${data.beneficiaryReference})` : `l’emprunteur du dossier ${data.beneficiaryReference}`;
   const back = data.lent.filter((d) => d.returned);
   const describe = (d: ReceiptData['lent'][number]) => [kindLabelFr(d.kind), d.brand, d.model].filter(Boolean).join(' ');
-  const { accessoriesOut, extraBack, summary } = loanOutstanding(
+  const { accessoriesOut, writtenOff, extraBack, summary } = loanOutstanding(
     data.lent.map((d) => ({ label: `${d.assetTag} (${describe(d)})`, returned: d.returned !== null, accessoriesReturned: d.returned?.accessories ?? [] })),
     data.accessoriesLent,
+    data.settlements,
   );
+  const accessoryState = (a: string) => {
+    if (accessoriesOut.includes(a)) return 'Non restitué';
+    const lost = writtenOff.find((w) => w.accessory === a);
+    if (lost) return `Non restitué, passé en perte le ${frDate(lost.on)} : ${lost.reason}`;
+    const later = data.settlements.find((s) => s.outcome === 'returned' && s.accessory === a);
+    return later ? `Restitué le ${frDate(later.on)}` : 'Restitué';
+  };
   return renderPdf(doc, () => {
     drawHeader(doc, identity.lender, 'Bon de restitution de matériel prêté', `Contrat de prêt n° ${data.contractNumber}${data.installedOn ? ` du ${frLongDate(data.installedOn)}` : ''}`);
     doc.font('regular').fontSize(9.5).text(
@@ -63,8 +73,8 @@ export function renderReturnReceipt(data: ReceiptData): Promise<Buffer> {
     if (data.accessoriesLent.length === 0 && extraBack.length === 0) {
       doc.font('regular').fontSize(9.5).text('Aucun accessoire prêté.', { width });
     } else {
-      drawTable(doc, [{ header: 'Accessoire', width: mm(80) }, { header: 'Restitution', width: mm(40) }], [
-        ...data.accessoriesLent.map((a) => [a, accessoriesOut.includes(a) ? 'Non restitué' : 'Restitué']),
+      drawTable(doc, [{ header: 'Accessoire', width: mm(70) }, { header: 'Restitution', width: mm(104) }], [
+        ...data.accessoriesLent.map((a) => [a, accessoryState(a)]),
         ...extraBack.map((a) => [`${a} (non mentionné au contrat)`, 'Restitué']),
       ], 8);
     }

@@ -6,8 +6,8 @@ import { pdfResponse } from '../../http/openapi.js';
 import { sendPdfBuffer } from '../../pdf/send.js';
 import { idParams } from '../../shared/fields.js';
 import { sweepOrphanBlobs } from './blobs.js';
-import { returnDevice, returnReceiptPdf } from './returns.js';
-import { cancelSchema, completeSchema, installationSchema, listInstallationsQuerySchema, returnSchema, scheduleSchema } from './schemas.js';
+import { returnDevice, returnReceiptPdf, settleAccessories } from './returns.js';
+import { cancelSchema, completeSchema, installationSchema, listInstallationsQuerySchema, returnSchema, scheduleSchema, settleAccessoriesSchema } from './schemas.js';
 import { cancelInstallation, completeInstallation, contractPdf, getInstallation, listInstallations, scheduleInstallation } from './service.js';
 
 export async function installationRoutes(fastify: FastifyInstance) {
@@ -85,7 +85,16 @@ export async function installationRoutes(fastify: FastifyInstance) {
 
   app.get('/installations/:id/return-receipt.pdf', {
     config: { roles },
-    schema: { operationId: 'getReturnReceiptPdf', tags, summary: 'The return slip for what came back', params: idParams, response: { 200: pdfResponse() } },
+    schema: {
+      operationId: 'getReturnReceiptPdf',
+      tags,
+      summary: 'The return slip for what came back',
+      description:
+        'Lists every device and accessory lent and, for each, whether it came back (and when), was written off (with the reason) or is still out. ' +
+        'It says the loan is closed exactly when the installation is `closed`; otherwise it names what is still out. 409 before anything came back.',
+      params: idParams,
+      response: { 200: pdfResponse() },
+    },
   }, async (request, reply) => {
     const receipt = await returnReceiptPdf(app.db, request.params.id);
     return sendPdfBuffer(reply, receipt.bytes, receipt.filename);
@@ -97,9 +106,29 @@ export async function installationRoutes(fastify: FastifyInstance) {
       operationId: 'returnDevice',
       tags: ['devices', ...tags],
       summary: 'Take back a loaned kit, or one device of it (installed → returned)',
+      description:
+        'The installation becomes `closed` once nothing lent is still out: every device back and every accessory lent back (ticked in `accessoriesReturned` ' +
+        'with any device returned) or settled later through `settleAccessories`. While a lent accessory is missing the loan stays `completed` ' +
+        '(`accessoriesOutstanding` names it): the person cannot be anonymised nor lent another kit without an admin override.',
       params: idParams,
       body: returnSchema,
       response: { 200: installationSchema },
     },
   }, async (request) => returnDevice(app.db, request.params.id, request.body, request.actor));
+
+  app.post('/installations/:id/accessories', {
+    config: { roles },
+    schema: {
+      operationId: 'settleAccessories',
+      tags,
+      summary: 'Record lent accessories that came back later, or write them off with a reason',
+      description:
+        'Each accessory named must be lent (as on the contract, case and accents ignored) and still out: otherwise 422 naming `returned.N` or `writtenOff.N.accessory`. ' +
+        '`settledOn` may not be in the future (as a day in Paris) nor before the installation (422 naming it). 409 unless the installation is `completed`. ' +
+        'Once every device is back and every accessory back or written off, the installation is `closed`; the return slip prints each write-off with its reason.',
+      params: idParams,
+      body: settleAccessoriesSchema,
+      response: { 200: installationSchema },
+    },
+  }, async (request) => settleAccessories(app.db, request.params.id, request.body, request.actor));
 }

@@ -54,6 +54,28 @@ export const returnSchema = z
   });
 export type ReturnInput = z.infer<typeof returnSchema>;
 
+export const settleAccessoriesSchema = z
+  .strictObject({
+    settledOn: isoDate.describe('The day the accessories came back or were given up on; not in the future (as a day in Paris) nor before the installation'),
+    returned: z.array(line(100)).max(30).default([]).describe('Accessories lent and still out that came back today'),
+    writtenOff: z
+      .array(z.strictObject({ accessory: line(100), reason: line(500).meta({ example: 'perdue lors du déménagement' }) }))
+      .max(30)
+      .default([])
+      .describe('Accessories lent and still out that will not come back, each with the reason (printed on the return slip)'),
+    receivedBy: optional(line(200)).describe('The BLÉ staff member who records it (the API key name otherwise)'),
+  })
+  .refine((b) => b.returned.length + b.writtenOff.length > 0, { message: 'name at least one accessory, returned or written off', path: ['returned'] });
+export type SettleAccessoriesInput = z.infer<typeof settleAccessoriesSchema>;
+
+export const accessorySettlementSchema = z.object({
+  accessory: z.string(),
+  outcome: z.enum(['returned', 'writtenOff']),
+  on: day,
+  reason: z.string().nullable().describe('Why it was written off; null when returned'),
+  by: z.string(),
+});
+
 export const installationDeviceSchema = z.object({
   deviceId: z.string(),
   assetTag: z.string(),
@@ -75,6 +97,8 @@ export const installationSchema = z
     status: z.enum(INSTALLATION_STATUSES),
     scheduledOn: day,
     accessories: z.array(z.string()),
+    accessoriesOutstanding: z.array(z.string()).describe('Accessories lent, as on the contract, neither back nor written off: while any is listed (or a device is out) the loan stays `completed`'),
+    accessorySettlements: z.array(accessorySettlementSchema).describe('Accessories recorded returned or written off after the devices came back'),
     devices: z.array(installationDeviceSchema),
     override: z.object({ reason: z.string(), by: z.string() }).nullable(),
     installedOn: day.nullable(),

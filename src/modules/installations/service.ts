@@ -26,6 +26,7 @@ import {
   selectInstallations,
   sha256,
   toInstallation,
+  installationSettlements,
   type LightInstallation,
 } from './store.js';
 
@@ -300,13 +301,15 @@ export async function listInstallations(db: Db, query: ListInstallationsQuery) {
   if (query.status) select = select.where('installations.status', '=', query.status);
   if (query.beneficiaryId) select = select.where('installations.beneficiary_id', '=', query.beneficiaryId);
   const rows = await select.execute();
-  const devices = await installationDevices(db.kysely, rows.slice(0, query.limit).map((r) => r.id));
-  return toPage(rows, query.limit, (r) => r.id, (r) => toInstallation(r, devices));
+  const ids = rows.slice(0, query.limit).map((r) => r.id);
+  const [devices, settlements] = await Promise.all([installationDevices(db.kysely, ids), installationSettlements(db.kysely, ids)]);
+  return toPage(rows, query.limit, (r) => r.id, (r) => toInstallation(r, devices, settlements));
 }
 
 /** The newest installations in a status, newest first (ids follow creation): what a staff list shows. */
 export async function recentInstallations(db: Db, status: Installation['status'], limit: number): Promise<Installation[]> {
   const rows = await selectInstallations(db.kysely).where('installations.status', '=', status).orderBy('installations.id', 'desc').limit(limit).execute();
-  const devices = await installationDevices(db.kysely, rows.map((r) => r.id));
-  return rows.map((r) => toInstallation(r, devices));
+  const ids = rows.map((r) => r.id);
+  const [devices, settlements] = await Promise.all([installationDevices(db.kysely, ids), installationSettlements(db.kysely, ids)]);
+  return rows.map((r) => toInstallation(r, devices, settlements));
 }

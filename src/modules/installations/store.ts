@@ -4,6 +4,7 @@ import { lockParentRow } from '../../db/locks.js';
 import type { InstallationRow } from '../../db/schema.js';
 import type { Executor } from '../../db/transaction.js';
 import { notFound } from '../../http/problem.js';
+import { loanOutstanding, type AccessorySettlement } from './outstanding.js';
 import type { Installation } from './schemas.js';
 
 /** Installations in these statuses hold the kit: one person has at most one at a time. */
@@ -63,7 +64,41 @@ export async function installationDevices(db: Executor, installationIds: string[
 }
 type DeviceLine = Awaited<ReturnType<typeof installationDevices>>[number];
 
-export function toInstallation(row: LightInstallation, devices: DeviceLine[]): Installation {
+/** The accessories recorded returned or written off after the devices came back, per installation. */
+export async function installationSettlements(db: Executor, installationIds: string[]) {
+  if (installationIds.length === 0) return [];
+  return db
+    .selectFrom('installation_accessory_settlements')
+    .selectAll()
+    .where('installation_id', 'in', installationIds)
+    .orderBy('installation_id')
+    .orderBy('settled_on')
+    .orderBy('accessory')
+    .execute();
+}
+type SettlementLine = Awaited<ReturnType<typeof installationSettlements>>[number];
+
+export const toSettlement = (s: SettlementLine): AccessorySettlement & { by: string } => ({
+  accessory: s.accessory,
+  outcome: s.outcome === 'written_off' ? 'writtenOff' : 'returned',
+  on: s.settled_on,
+  reason: s.reason,
+  by: s.settled_by,
+});
+
+/** What of the loan is still out, by the one rule (`loanOutstanding`) the slip and the pages follow. */
+export function outstandingOf(row: Pick<LightInstallation, 'accessories'>, devices: DeviceLine[], settlements: SettlementLine[]) {
+  return loanOutstanding(
+    devices.map((d) => ({ label: d.asset_tag, returned: d.returned_on !== null, accessoriesReturned: d.accessories_returned ? (JSON.parse(d.accessories_returned) as string[]) : [] })),
+    JSON.parse(row.accessories) as string[],
+    settlements.map(toSettlement),
+  );
+}
+
+export function toInstallation(row: LightInstallation, allDevices: DeviceLine[], allSettlements: SettlementLine[]): Installation {
+  const devices = allDevices.filter((d) => d.installation_id === row.id);
+  const settlements = allSettlements.filter((s) => s.installation_id === row.id);
+  const completed = row.status === 'completed' || row.status === 'closed';
   return {
     id: row.id,
     beneficiaryId: row.beneficiary_id,
@@ -71,7 +106,9 @@ export function toInstallation(row: LightInstallation, devices: DeviceLine[]): I
     status: row.status,
     scheduledOn: row.scheduled_on,
     accessories: JSON.parse(row.accessories) as string[],
-    devices: devices.filter((d) => d.installation_id === row.id).map((d) => ({
+    accessoriesOutstanding: completed ? outstandingOf(row, devices, settlements).accessoriesOut : [],
+    accessorySettlements: settlements.map(toSettlement),
+    devices: devices.map((d) => ({
       deviceId: d.device_id,
       assetTag: d.asset_tag,
       kind: d.kind,
@@ -107,7 +144,7 @@ export function toInstallation(row: LightInstallation, devices: DeviceLine[]): I
 
 export async function loadInstallation(db: Executor, id: string): Promise<Installation> {
   const row = await getLightInstallation(db, id);
-  return toInstallation(row, await installationDevices(db, [id]));
+  return toInstallation(row, await installationDevices(db, [id]), await installationSettlements(db, [id]));
 }
 
 /** Locks a row until commit on PostgreSQL (SQLite transactions already hold the write lock). */

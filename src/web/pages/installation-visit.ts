@@ -6,8 +6,8 @@ import { inSentence, programmeIdentity } from '../../shared/identity.js';
 import { getBeneficiary } from '../../modules/beneficiaries/service.js';
 import { resolveCode } from '../../modules/devices/service.js';
 import { currentInstallationOfDevice } from '../../modules/installations/store.js';
-import { returnDevice } from '../../modules/installations/returns.js';
-import { completeSchema, returnSchema, type Installation } from '../../modules/installations/schemas.js';
+import { returnDevice, settleAccessories } from '../../modules/installations/returns.js';
+import { completeSchema, returnSchema, settleAccessoriesSchema, type Installation } from '../../modules/installations/schemas.js';
 import { completeInstallation, getInstallation } from '../../modules/installations/service.js';
 import { fieldErrorsOf, frenchDetail, statusLabel, zodFieldErrors, type FieldErrors } from '../messages.js';
 import { parseId } from './devices.js';
@@ -170,6 +170,79 @@ export async function installationVisitPages(app: FastifyInstance) {
       return returnPage(request, reply, installation, device.deviceId, form, Object.keys(errors).length ? errors : { condition: frenchDetail(error) }, 422);
     }
     return reply.redirect(`/installations/${id}?restituee=1`, 303);
+  });
+
+  /**
+   * Accessories still out once the devices are back: each is marked brought back, written off
+   * (with the reason, printed on the slip) or left awaited; the loan closes when none is left.
+   */
+  async function accessoriesPage(request: FastifyRequest, reply: FastifyReply, installation: Installation, form: Record<string, string> = {}, errors: FieldErrors = {}, status = 200) {
+    const person = await getBeneficiary(app.db, installation.beneficiaryId);
+    return reply.code(status).page('installation-accessories', {
+      title: `Accessoires non restitués — ${person.reference}`,
+      installation,
+      person,
+      name: fullName(person),
+      missing: installation.accessoriesOutstanding,
+      form: { settledOn: today(), receivedBy: request.staff?.actor.name ?? '', ...form },
+      errors,
+    });
+  }
+
+  app.get('/installations/:id/accessoires', { config: installers }, async (request, reply) => {
+    const installation = await getInstallation(app.db, parseId(request.params).id);
+    if (installation.status !== 'completed' || !installation.accessoriesOutstanding.length) return reply.redirect(`/installations/${installation.id}`, 303);
+    return accessoriesPage(request, reply, installation);
+  });
+
+  app.post('/installations/:id/accessoires', { config: installers }, async (request, reply) => {
+    const installation = await getInstallation(app.db, parseId(request.params).id);
+    if (installation.status !== 'completed' || !installation.accessoriesOutstanding.length) return reply.redirect(`/installations/${installation.id}`, 303);
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const missing = installation.accessoriesOutstanding;
+    const form: Record<string, string> = { settledOn: text(body, 'settledOn'), receivedBy: text(body, 'receivedBy', 300) };
+    missing.forEach((_, n) => {
+      form[`outcome-${n}`] = text(body, `outcome-${n}`);
+      form[`reason-${n}`] = text(body, `reason-${n}`, 600);
+    });
+    // Where each entry of the body sits in the form, to put an error next to its accessory.
+    const returnedAt: number[] = [];
+    const writtenOffAt: number[] = [];
+    missing.forEach((_, n) => {
+      if (form[`outcome-${n}`] === 'returned') returnedAt.push(n);
+      if (form[`outcome-${n}`] === 'writtenOff') writtenOffAt.push(n);
+    });
+    const errors: FieldErrors = {};
+    if (!returnedAt.length && !writtenOffAt.length) errors['outcome-0'] = 'Indiquez au moins un accessoire rendu ou passé en perte.';
+    for (const n of writtenOffAt) if (!form[`reason-${n}`]) errors[`reason-${n}`] = 'Indiquez pourquoi cet accessoire est passé en perte.';
+    const parsed = settleAccessoriesSchema.safeParse({
+      settledOn: form.settledOn || undefined,
+      returned: returnedAt.map((n) => missing[n]),
+      writtenOff: writtenOffAt.map((n) => ({ accessory: missing[n], reason: form[`reason-${n}`] || undefined })),
+      ...(form.receivedBy ? { receivedBy: form.receivedBy } : {}),
+    });
+    const toForm = (found: FieldErrors) => {
+      for (const [path, message] of Object.entries(found)) {
+        const [list, index, field] = path.split('.');
+        const n = list === 'returned' ? returnedAt[Number(index)] : list === 'writtenOff' ? writtenOffAt[Number(index)] : undefined;
+        const key = n === undefined ? (path === 'returned' ? 'outcome-0' : path) : field === 'reason' ? `reason-${n}` : `outcome-${n}`;
+        errors[key] ??= path === 'settledOn' && !form.settledOn ? 'Indiquez la date.' : message;
+      }
+    };
+    if (!parsed.success) toForm(zodFieldErrors(parsed.error));
+    if (Object.keys(errors).length || !parsed.success) return accessoriesPage(request, reply, installation, form, errors, 422);
+    try {
+      await settleAccessories(app.db, installation.id, parsed.data, request.actor);
+    } catch (error) {
+      if (!(error instanceof ProblemError) || error.status >= 500 || error.status === 403) throw error;
+      if (error.status === 409) return reply.redirect(`/installations/${installation.id}`, 303);
+      toForm(fieldErrorsOf(error.errors));
+      if (error.errors?.some((e) => e.path === 'settledOn')) {
+        errors.settledOn = form.settledOn < (installation.installedOn ?? '') ? `La date ne peut pas précéder l’installation du ${frDay(installation.installedOn)}.` : 'La date ne peut pas être dans le futur.';
+      }
+      return accessoriesPage(request, reply, installation, form, Object.keys(errors).length ? errors : { 'outcome-0': frenchDetail(error) }, 422);
+    }
+    return reply.redirect(`/installations/${installation.id}?accessoires=1`, 303);
   });
 }
 

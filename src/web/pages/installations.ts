@@ -173,20 +173,24 @@ export async function installationPages(app: FastifyInstance) {
     const installation = await getInstallation(app.db, id);
     const person = await getBeneficiary(app.db, installation.beneficiaryId);
     const query = request.query as Record<string, unknown>;
-    const anyReturned = installation.devices.some((d) => d.returnedOn);
+    const anyReturned = installation.devices.some((d) => d.returnedOn) || installation.accessorySettlements.length > 0;
+    const devicesOut = installation.devices.some((d) => !d.returnedOn);
     const outstanding = loanOutstanding(
       installation.devices.map((d) => ({ label: `${d.assetTag} (${kindLabelFr(d.kind)})`, returned: d.returnedOn !== null, accessoriesReturned: d.accessoriesReturned ?? [] })),
       installation.accessories,
+      installation.accessorySettlements,
     );
     return reply.page('installation', {
       title: `Installation ${person.reference}`,
       installation,
       person,
       name: [person.firstName, person.lastName].filter(Boolean).join(' ') || person.reference,
-      statusFr: installation.status === 'closed' && !outstanding.closed ? 'matériel restitué, prêt non clos' : INSTALLATION_STATUS_FR[installation.status],
-      flash: query.annulee === '1' ? 'cancelled' : query.planifiee === '1' ? 'scheduled' : query.validee === '1' ? 'completed' : query.restituee === '1' ? 'returned' : undefined,
+      statusFr: installation.status === 'completed' && anyReturned && !devicesOut ? 'appareils restitués, accessoires attendus : prêt non clos' : INSTALLATION_STATUS_FR[installation.status],
+      flash: query.annulee === '1' ? 'cancelled' : query.planifiee === '1' ? 'scheduled' : query.validee === '1' ? 'completed' : query.restituee === '1' ? 'returned' : query.accessoires === '1' ? 'accessories' : undefined,
       anyReturned,
+      devicesOut,
       accessoriesMissing: anyReturned ? outstanding.accessoriesOut : [],
+      writtenOff: outstanding.writtenOff,
       returnSummary: anyReturned ? outstanding.summary : null,
       kindLabel: kindLabelFr,
       statusLabel,
