@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { todayInParis } from '../../clock.js';
+import { today } from '../../clock.js';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { DeviceRow } from '../../db/schema.js';
@@ -80,7 +80,7 @@ export async function collectionPages(app: FastifyInstance) {
       collections: collections.items,
       kindLabel: (k: string) => DONOR_KIND_FR[k] ?? k,
       donorKinds,
-      values: extra.values ?? { collectedOn: todayInParis() },
+      values: extra.values ?? { collectedOn: today() },
       errors: extra.errors,
       edit: extra.edit,
       serial: extra.serial,
