@@ -61,15 +61,15 @@ export function nowIso(): string {
   return current.now().toISOString();
 }
 
-/** Today's date, `YYYY-MM-DD` (UTC). */
-export function today(): string {
-  return nowIso().slice(0, 10);
-}
-
 const PARIS_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' });
 
-/** Today's date in Paris, `YYYY-MM-DD`: the day a staff member means when a form offers "today". */
-export function todayInParis(): string {
+/**
+ * Today's date in Paris, `YYYY-MM-DD`: the business date of an action recorded now without a
+ * date, the day a form offers, and the bound of every "not in the future" check. The one
+ * "today" of the service: between 22:00/23:00 UTC and midnight the UTC day is still yesterday
+ * in France, and an undated action must not fall on the day before.
+ */
+export function today(): string {
   return dayInParis(current.now());
 }
 

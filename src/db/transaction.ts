@@ -7,13 +7,15 @@ import { insideTransaction } from './scope.js';
 export type Trx = Transaction<Database>;
 export type Executor = Kysely<Database>;
 
-type CommitHook = (trx: Trx) => Promise<void>;
+/** Gets the work's result: what the transaction commits is known, so the hook can record it with it. */
+type CommitHook = (trx: Trx, result: unknown) => Promise<void>;
 const commitHooks = new AsyncLocalStorage<CommitHook>();
 
 /**
  * Runs `fn` so that every transaction it opens runs `hook` last, inside the transaction, just
- * before commit: what the hook writes commits with the work or not at all. The idempotency
- * layer records its key that way, so a crash can never leave the work done and the key free.
+ * before commit, with the work's result: what the hook writes commits with the work or not at
+ * all. The idempotency layer records its key and the answer that way, so a crash can never
+ * leave the work done and the key free, or the key taken and its answer lost.
  */
 export function withCommitHook<T>(hook: CommitHook, fn: () => T): T {
   return commitHooks.run(hook, fn);
@@ -25,7 +27,7 @@ export function inTransaction<T>(db: Db, work: (trx: Trx) => Promise<T>): Promis
   return db.kysely.transaction().execute((trx) =>
     insideTransaction(async () => {
       const result = await work(trx);
-      if (hook) await hook(trx);
+      if (hook) await hook(trx, result);
       return result;
     }),
   );

@@ -6,10 +6,22 @@ import { newId } from '../db/ids.js';
 import { withCommitHook, type Trx } from '../db/transaction.js';
 import { problemBody, ProblemError } from './problem.js';
 
+/**
+ * How an idempotent route's answer follows from its transaction's result, so that the answer
+ * is stored by that transaction. By default the route answers its one 2xx status with the
+ * result itself (`reply.code(201).send(await service(...))`).
+ */
+export interface IdempotentAnswer {
+  /** The status of a success; by default the one 2xx status of the route's response schema. */
+  status?: number;
+  /** The body sent for the transaction's result, when it is not the result itself. */
+  body?: (result: never, request: FastifyRequest) => unknown;
+}
+
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** Honour an `Idempotency-Key` header: the first answer is replayed for the same key. */
-    idempotent?: boolean;
+    idempotent?: boolean | IdempotentAnswer;
   }
 }
 
@@ -35,9 +47,17 @@ interface Claim {
   hash: string;
   /** This request: the row it writes carries it, so a concurrent twin cannot pass for it. */
   id: string;
-  /** Set once a transaction of this request recorded the key (then commits with it). */
-  recorded: boolean;
+  /** The answer a transaction of this request recorded with the key (then commits with it). */
+  recorded?: StoredAnswer;
 }
+
+interface StoredAnswer {
+  response_status: number;
+  response_type: string;
+  response_body: string;
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -54,12 +74,14 @@ const SWEEP_EVERY_MS = 3600 * 1000;
  * stored and replayed; the same key with another body is 422; a key whose first request is
  * still running is 409. Keys are scoped to the API key that sent them.
  *
- * Exactly once, crashes included: the key is written by the work's own transaction (a commit
- * hook, see `withCommitHook`), never before it. A crash before that commit leaves no trace,
- * so the retry runs the work; after it, the key is there and the retry is replayed (or, in
- * the instant between the commit and the storing of the answer, told 409). Two requests with
- * the same key at once both run, but only the first commits: the second's transaction finds
- * the key taken and rolls back.
+ * Exactly once, crashes included: the key and the answer are written by the work's own
+ * transaction (a commit hook, see `withCommitHook`), never before it nor after it. A crash
+ * before that commit leaves no trace, so the retry runs the work; after it, the retry is
+ * replayed. The answer is the route's success status and its response serializer applied to
+ * the transaction's result (`IdempotentAnswer` when the body is shaped otherwise); a route whose
+ * sent answer differs from it is a bug, logged at error level. Two requests with the same key
+ * at once both run, but only the first commits: the second's transaction finds the key taken
+ * and rolls back. A request refused before any transaction (a 4xx) stores its refusal after.
  */
 export function registerIdempotency(app: FastifyInstance): void {
   // Hooked onto the routes that ask for it only: every other request skips two hooks.
@@ -67,11 +89,12 @@ export function registerIdempotency(app: FastifyInstance): void {
     if (!route.config?.idempotent) return;
     route.preHandler = [...asArray(route.preHandler), claimKey];
     route.onSend = [...asArray(route.onSend), storeAnswer];
+    const answerOf = answerMaker(route.config.idempotent, route.schema?.response);
     const handler = route.handler;
     route.handler = function (this: FastifyInstance, request, reply) {
       const claim = request.idempotencyClaim;
       if (!claim) return handler.call(this, request, reply);
-      return withCommitHook((trx) => recordKey(trx, claim), () => handler.call(this, request, reply));
+      return withCommitHook((trx, result) => recordKey(trx, claim, answerOf(result, request, reply)), () => handler.call(this, request, reply));
     };
   });
 
@@ -102,14 +125,15 @@ export function registerIdempotency(app: FastifyInstance): void {
       stored = undefined;
     }
     if (!stored) {
-      request.idempotencyClaim = { apiKeyId, key, hash, id: newId(), recorded: false };
+      request.idempotencyClaim = { apiKeyId, key, hash, id: newId() };
       return;
     }
     if (stored.request_hash !== hash) {
       throw new ProblemError(422, 'This Idempotency-Key was already used with a different request');
     }
     if (stored.state !== 'done') {
-      throw new ProblemError(409, 'A request with this Idempotency-Key was carried out and its answer is not stored yet; retry in a moment, or look the result up');
+      // Only rows written before answers were stored with the work (they age out in 24 hours).
+      throw new ProblemError(409, 'A request with this Idempotency-Key was carried out and its answer was not kept; look the result up');
     }
     reply.header('Idempotent-Replayed', 'true');
     return reply.code(stored.response_status ?? 200).type(stored.response_type ?? 'application/json').send(stored.response_body);
@@ -119,33 +143,65 @@ export function registerIdempotency(app: FastifyInstance): void {
     const claim = request.idempotencyClaim;
     if (!claim) return payload;
     request.idempotencyClaim = undefined;
-    const replayable = reply.statusCode < 500 && typeof payload === 'string';
-    if (!replayable) return payload; // nothing replayable was sent; a recorded key stays `committed`
-    const answer = { state: 'done' as const, response_status: reply.statusCode, response_type: String(reply.getHeader('content-type') ?? 'application/json'), response_body: payload };
-    if (claim.recorded) {
-      await app.db.kysely.updateTable('idempotency_keys').set(answer).where('api_key_id', '=', claim.apiKeyId).where('key', '=', claim.key).where('claim_id', '=', claim.id).execute();
-    } else {
-      // Refused before any transaction (a 4xx): nothing was written, the refusal is replayed.
-      await app.db.kysely
-        .insertInto('idempotency_keys')
-        .values({ api_key_id: claim.apiKeyId, key: claim.key, request_hash: claim.hash, claim_id: claim.id, created_at: nowIso(), ...answer })
-        .onConflict((oc) => oc.doNothing())
-        .execute();
+    if (!claim.recorded && reply.statusCode < 300) {
+      request.log.error({ route: request.routeOptions.url }, 'idempotent route succeeded without recording its key in a transaction (inTransaction): a retry would run it again');
     }
+    if (claim.recorded) {
+      // The work committed with its answer; whatever is sent now (even a 500 of a later step) is not what a retry gets.
+      if (reply.statusCode === claim.recorded.response_status && payload !== claim.recorded.response_body) {
+        request.log.error({ route: request.routeOptions.url }, 'idempotent route answered other than its transaction\'s result: a replay would differ');
+      }
+      return payload;
+    }
+    const refusal = reply.statusCode >= 400 && reply.statusCode < 500 && typeof payload === 'string';
+    if (!refusal) return payload; // a 5xx, or a success that wrote nothing: the retry runs again
+    // Refused before or inside a rolled-back transaction (a 4xx): nothing was written, the refusal is replayed.
+    await app.db.kysely
+      .insertInto('idempotency_keys')
+      .values({ api_key_id: claim.apiKeyId, key: claim.key, request_hash: claim.hash, claim_id: claim.id, created_at: nowIso(), state: 'done', response_status: reply.statusCode, response_type: String(reply.getHeader('content-type') ?? 'application/problem+json'), response_body: payload })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
     return payload;
   }
 }
 
-/** Inside the work's transaction, just before commit: the key is this request's, or the work rolls back. */
-async function recordKey(trx: Trx, claim: Claim): Promise<void> {
+/**
+ * Inside the work's transaction, just before commit: the key is this request's, or the work
+ * rolls back; its answer is stored with it. A request whose work takes two transactions
+ * records the answer of the last.
+ */
+async function recordKey(trx: Trx, claim: Claim, answer: StoredAnswer): Promise<void> {
   await trx
     .insertInto('idempotency_keys')
-    .values({ api_key_id: claim.apiKeyId, key: claim.key, request_hash: claim.hash, state: 'committed', claim_id: claim.id, response_status: null, response_type: null, response_body: null, created_at: nowIso() })
+    .values({ api_key_id: claim.apiKeyId, key: claim.key, request_hash: claim.hash, state: 'done', claim_id: claim.id, created_at: nowIso(), ...answer })
     .onConflict((oc) => oc.doNothing())
     .execute();
   const row = await trx.selectFrom('idempotency_keys').select('claim_id').where('api_key_id', '=', claim.apiKeyId).where('key', '=', claim.key).executeTakeFirstOrThrow();
   if (row.claim_id !== claim.id) throw new ProblemError(409, 'A request with this Idempotency-Key was carried out at the same time; retry to get its answer');
-  claim.recorded = true;
+  if (claim.recorded) {
+    await trx.updateTable('idempotency_keys').set(answer).where('api_key_id', '=', claim.apiKeyId).where('key', '=', claim.key).execute();
+  }
+  claim.recorded = answer;
+}
+
+type AnswerOf = (result: unknown, request: FastifyRequest, reply: FastifyReply) => StoredAnswer;
+
+/** What a route sends for its transaction's result, serialized as Fastify would send it. */
+function answerMaker(config: boolean | IdempotentAnswer, responseSchemas: unknown): AnswerOf {
+  const options = typeof config === 'object' ? config : {};
+  const status = options.status ?? successStatusOf(responseSchemas);
+  const bodyOf = (options.body ?? ((result: unknown) => result)) as (result: unknown, request: FastifyRequest) => unknown;
+  const hasSchema = Boolean(responseSchemas && (responseSchemas as Record<string, unknown>)[status]);
+  return (result, request, reply) => {
+    const body = bodyOf(result, request);
+    return { response_status: status, response_type: JSON_TYPE, response_body: hasSchema ? (reply.serializeInput(body as Record<string, unknown>, String(status)) as string) : JSON.stringify(body) };
+  };
+}
+
+function successStatusOf(responseSchemas: unknown): number {
+  const codes = Object.keys((responseSchemas as Record<string, unknown> | undefined) ?? {}).map(Number).filter((code) => code >= 200 && code < 300);
+  if (codes.length !== 1) throw new Error(`an idempotent route needs one 2xx response schema, or config.idempotent.status (found ${codes.join(', ') || 'none'})`);
+  return codes[0];
 }
 
 /** Drops the keys older than the retention (24 h): their answers are no longer replayed. */

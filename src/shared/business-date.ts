@@ -1,7 +1,7 @@
-import { today, todayInParis } from '../clock.js';
+import { today } from '../clock.js';
 import { ProblemError } from '../http/problem.js';
 
-/** Today's date (UTC), `YYYY-MM-DD`, from the clock: the default business date of an action recorded now. */
+/** Today's date in Paris, `YYYY-MM-DD`, from the clock: the default business date of an action recorded now. */
 export { today };
 
 /**
@@ -10,5 +10,5 @@ export { today };
  * typing it live in.
  */
 export function assertNotFuture(date: string, path: string, what: string): void {
-  if (date > todayInParis()) throw new ProblemError(422, `${what} cannot be dated in the future`, {}, [{ path, message: 'after today' }]);
+  if (date > today()) throw new ProblemError(422, `${what} cannot be dated in the future`, {}, [{ path, message: 'after today' }]);
 }

@@ -226,3 +226,19 @@ describe('erasure events carry the day the erasure was performed', () => {
     expect(res.body.missing).toBe('erasure');
   });
 });
+
+describe('an undated action late in the evening is dated the day in Paris', () => {
+  it('when a shipment is dispatched and an adjustment recorded without a date at 23:30 UTC on 2 December, then both are dated 3 December (the day in Paris)', async () => {
+    const [laptop] = await at(ctx, '2026-12-01T10:00:00Z', async () => intake(ctx, [deviceInput()], (await createCollection(ctx, { collectedOn: '2026-12-01' })).id));
+    await at(ctx, '2026-12-02T23:30:00Z', async () => {
+      const shipment = await ship(ctx, [laptop]);
+      const dispatched = (await ctx.api().get(`/api/v1/shipments/${shipment.id}`)).body;
+      expect(dispatched.dispatchedOn).toBe('2026-12-03');
+      const events = (await ctx.api().get(`/api/v1/devices/${laptop.id}/events`)).body.items;
+      expect(events.at(-1)).toMatchObject({ type: 'dispatch', occurredOn: '2026-12-03' });
+      const adjustment = await ctx.api('admin').post('/api/v1/exchange/adjustments').send({ units: 0.5, reason: 'Ajustement du soir' });
+      expect(adjustment.status).toBe(201);
+      expect(adjustment.body.occurredOn).toBe('2026-12-03');
+    });
+  });
+});

@@ -14,8 +14,8 @@ afterAll(async () => {
   for (const server of servers) await server.stop();
 });
 
-async function server(): Promise<RunningServer> {
-  const started = await startServer({ DATABASE_URL: ctx.config.databaseUrl, PUBLIC_URL: ctx.config.publicUrl });
+async function server(preload: string[] = []): Promise<RunningServer> {
+  const started = await startServer({ DATABASE_URL: ctx.config.databaseUrl, PUBLIC_URL: ctx.config.publicUrl }, preload);
   servers.push(started);
   return started;
 }
@@ -85,6 +85,27 @@ describe('Idempotency-Key across a crash', () => {
     expect(again.body).toEqual(retry.body);
     const list = await ctx.api('viewer').get(`/api/v1/devices?collectionId=${collection.id}`);
     expect(list.body.items).toHaveLength(3);
+  }, SERVER_STARTS);
+
+  it('when the process dies after the work committed and before it answered, then the retry replays the committed batch (never a 409, never a second batch)', async () => {
+    const collection = await createCollection(ctx);
+    const url = `/api/v1/collections/${collection.id}/devices`;
+    const batch = [deviceInput(), deviceInput()];
+    const headers = { Authorization: `Bearer ${ctx.keys.collector}`, 'Idempotency-Key': 'batch-committed-then-crash', 'Content-Type': 'application/json' };
+
+    const first = await server(['die-before-answer.mjs']);
+    const lost = await fetch(`${first.url}${url}`, { method: 'POST', headers: { ...headers, 'x-test-die-before-answer': '1' }, body: JSON.stringify(batch) }).catch(() => 'connection lost');
+    expect(lost).toBe('connection lost');
+    const committed = await ctx.api('viewer').get(`/api/v1/devices?collectionId=${collection.id}`);
+    expect(committed.body.items).toHaveLength(2);
+
+    const second = await server();
+    const retry = await supertest(second.url).post(url).set(headers).send(batch);
+    expect(retry.status, JSON.stringify(retry.body)).toBe(201);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.body.items.map((d: { assetTag: string }) => d.assetTag)).toEqual(committed.body.items.map((d: { assetTag: string }) => d.assetTag));
+    const after = await ctx.api('viewer').get(`/api/v1/devices?collectionId=${collection.id}`);
+    expect(after.body.items).toHaveLength(2);
   }, SERVER_STARTS);
 
   it('when the service starts, then keys older than 24 hours are swept and recent ones kept', async () => {

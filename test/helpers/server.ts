@@ -21,10 +21,14 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** Starts `src/server.ts` in its own process, as a second instance would run, and waits until it is ready. */
-export async function startServer(env: Record<string, string>): Promise<RunningServer> {
+/**
+ * Starts `src/server.ts` in its own process, as a second instance would run, and waits until it
+ * is ready. `preload` names modules to import first (a crash test's fault, e.g. `die-before-answer.mjs`).
+ */
+export async function startServer(env: Record<string, string>, preload: string[] = []): Promise<RunningServer> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const imports = preload.flatMap((file) => ['--import', path.join(ROOT, 'test/helpers', file)]);
+  const child = spawn(process.execPath, ['--import', 'tsx', ...imports, 'src/server.ts'], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],

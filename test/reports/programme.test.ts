@@ -19,6 +19,7 @@ async function install(beneficiary: BeneficiaryBody, installedOn: string) {
 async function giveBack(deviceId: string, returnedOn: string) {
   const res = await ctx.api('installer').post(`/api/v1/devices/${deviceId}/return`).send({ returnedOn, reason: 'fin du prêt', condition: 'bon état', accessoriesReturned: ['chargeur', 'souris'] });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
+  expect(res.body.status).toBe('closed');
 }
 
 const people = async (neighbourhood: string, count: number) => {

@@ -1,7 +1,7 @@
 import type { Db } from '../../db/connection.js';
 import { newId } from '../../db/ids.js';
 import type { CollectionRow } from '../../db/schema.js';
-import { nowIso, type Executor } from '../../db/transaction.js';
+import { inTransaction, nowIso, type Executor } from '../../db/transaction.js';
 import { decodeCursor, toPage } from '../../http/pagination.js';
 import { ProblemError, badRequest, notFound } from '../../http/problem.js';
 import { assertNotFuture } from '../../shared/business-date.js';
@@ -68,8 +68,11 @@ export async function createCollection(db: Db, input: CreateCollection, actor: A
     created_at: now,
     updated_at: now,
   };
-  await db.kysely.insertInto('collections').values(row).execute();
-  return toCollection(row, donor);
+  // In a transaction: an Idempotency-Key is recorded with the work only inside one (withCommitHook).
+  return inTransaction(db, async (trx) => {
+    await trx.insertInto('collections').values(row).execute();
+    return toCollection(row, donor);
+  });
 }
 
 export async function getCollectionRow(db: Executor, id: string): Promise<CollectionRow> {

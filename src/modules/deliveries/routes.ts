@@ -28,5 +28,5 @@ export async function deliveryRoutes(fastify: FastifyInstance) {
 
   app.get('/deliveries/:id', {
     schema: { operationId: 'getDelivery', tags, summary: 'A delivery with its devices', params: idParams, response: { 200: deliverySchema } },
-  }, async (request) => getDelivery(app.db, request.params.id));
+  }, async (request) => getDelivery(app.db.kysely, request.params.id));
 }

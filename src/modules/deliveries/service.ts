@@ -42,7 +42,7 @@ export async function createDelivery(db: Db, input: CreateDelivery, actor: Actor
   const newItems = input.items.filter((i) => !isReturn(i));
 
   try {
-    const deliveryId = await inTransaction(db, async (trx) => {
+    return await inTransaction(db, async (trx) => {
       const deliveryId = newId();
       const now = nowIso();
       const details = { deliveryId, reference: input.reference };
@@ -93,9 +93,9 @@ export async function createDelivery(db: Db, input: CreateDelivery, actor: Actor
         ordered.map((o) => ({ type: 'receipt', occurredOn: input.receivedOn, unitsMilli: -1000, deliveryId, deviceId: o.device.id, kind: o.device.kind })),
         actor,
       );
-      return deliveryId;
+      // Read inside the transaction: the answer commits with the work (an idempotent replay after a crash).
+      return getDelivery(trx, deliveryId);
     });
-    return getDelivery(db, deliveryId);
   } catch (error) {
     return rethrowSerialRace(db, error, newItems.map((i) => (i as DeviceIntake).serialNumber));
   }
@@ -197,10 +197,10 @@ function toSummary(row: DeliveryRow, counts = { count: 0, fresh: 0 }): DeliveryS
   };
 }
 
-export async function getDelivery(db: Db, id: string): Promise<Delivery> {
-  const row = await db.kysely.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirst();
+export async function getDelivery(db: Executor, id: string): Promise<Delivery> {
+  const row = await db.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw notFound(`Delivery ${id}`);
-  const items = await db.kysely
+  const items = await db
     .selectFrom('delivery_items')
     .innerJoin('devices', 'devices.id', 'delivery_items.device_id')
     .selectAll('devices')

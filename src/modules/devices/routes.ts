@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { DeviceRow } from '../../db/schema.js';
 import { WRITERS } from '../../http/roles.js';
 import { pageQuerySchema, pageSchema } from '../../http/pagination.js';
 import { idParams } from '../../shared/fields.js';
@@ -15,12 +16,17 @@ import {
 } from './schemas.js';
 import { etagOf, getDeviceRow, listDeviceEvents, resolveCode, toDevice, updateDevice } from './service.js';
 
+/** One device sent, one device answered; an array sent, `{items}` answered (also what an idempotent replay sends). */
+function intakeAnswer(rows: DeviceRow[], body: unknown) {
+  return Array.isArray(body) ? { items: rows.map(toDevice) } : toDevice(rows[0]);
+}
+
 export async function deviceRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const tags = ['devices'];
 
   app.post('/collections/:id/devices', {
-    config: { roles: WRITERS.intake, idempotent: true },
+    config: { roles: WRITERS.intake, idempotent: { body: (rows: DeviceRow[], request) => intakeAnswer(rows, request.body) } },
     schema: {
       operationId: 'intakeDevices',
       tags,
@@ -31,10 +37,9 @@ export async function deviceRoutes(fastify: FastifyInstance) {
       response: { 201: z.union([deviceSchema, z.object({ items: z.array(deviceSchema) })]).describe('Created: the device, or `{items}` when an array was sent') },
     },
   }, async (request, reply) => {
-    const batch = Array.isArray(request.body);
     const items = Array.isArray(request.body) ? request.body : [request.body];
     const rows = await intakeDevices(app.db, request.params.id, items, request.actor, app.config.assetTagPrefix);
-    return reply.code(201).send(batch ? { items: rows.map(toDevice) } : toDevice(rows[0]));
+    return reply.code(201).send(intakeAnswer(rows, request.body));
   });
 
   app.get('/devices/:id', {

@@ -59,8 +59,11 @@ export async function createDonor(db: Db, input: CreateDonor): Promise<Donor> {
     created_at: now,
     updated_at: now,
   } as DonorRow;
-  await db.kysely.insertInto('donors').values(row).execute();
-  return toDonor(row);
+  // A transaction for one insert: an Idempotency-Key is recorded with the work only inside one (withCommitHook).
+  return inTransaction(db, async (trx) => {
+    await trx.insertInto('donors').values(row).execute();
+    return toDonor(row);
+  });
 }
 
 export async function getDonorRow(db: Db, id: string): Promise<DonorRow> {

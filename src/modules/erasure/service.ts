@@ -127,13 +127,14 @@ export async function insertErasure(
 }
 
 export async function recordErasure(db: Db, deviceId: string, input: ErasureInput, actor: Actor): Promise<Erasure> {
-  const row = await inTransaction(db, async (trx) => {
+  return inTransaction(db, async (trx) => {
     const device = await getDeviceRow(trx, deviceId);
     await assertPerformedInHand(trx, device, input.performedAt);
-    return insertErasure(trx, device, input, actor);
+    const row = await insertErasure(trx, device, input, actor);
+    // Presented inside the transaction: the answer commits with the record (an idempotent replay after a crash).
+    const records = (await erasureRecordsOf(trx, [deviceId])).get(deviceId) ?? [];
+    return present(records).find((e) => e.id === row.id)!;
   });
-  const records = (await erasureRecordsOf(db.kysely, [deviceId])).get(deviceId) ?? [];
-  return present(records).find((e) => e.id === row.id)!;
 }
 
 /**

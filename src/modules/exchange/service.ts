@@ -137,8 +137,8 @@ export function entriesCsv(db: Db, delimiter: CsvDelimiter = 'comma'): Readable 
 }
 
 export async function addAdjustment(db: Db, input: AdjustmentInput, actor: Actor): Promise<Entry> {
-  const [row] = await inTransaction(db, async (trx) => {
-    return appendEntries(trx, [{ type: 'adjustment', occurredOn: input.occurredOn ?? today(), unitsMilli: input.units, reason: input.reason }], actor);
+  return inTransaction(db, async (trx) => {
+    const [row] = await appendEntries(trx, [{ type: 'adjustment', occurredOn: input.occurredOn ?? today(), unitsMilli: input.units, reason: input.reason }], actor);
+    return toEntry({ ...row, asset_tag: null });
   });
-  return toEntry({ ...row, asset_tag: null });
 }

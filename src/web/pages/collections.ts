@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { todayInParis } from '../../clock.js';
+import { today } from '../../clock.js';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import type { DeviceRow } from '../../db/schema.js';
 import { ProblemError } from '../../http/problem.js';
 import { WRITERS } from '../../http/roles.js';
 import { sendPdf, sendPdfBuffer } from '../../pdf/send.js';
@@ -28,6 +29,11 @@ const DONOR_FIELDS = ['name', 'kind', 'siret', 'addressLine', 'postcode', 'city'
 const COLLECTION_FIELDS = ['collectedOn', 'addressLine', 'postcode', 'city', 'notes'] as const;
 
 const collectors = { web: { roles: WRITERS.collections } };
+
+/** What the intake page's script needs of the devices created (also what an idempotent replay sends). */
+function intakeSummary(rows: DeviceRow[]) {
+  return { items: rows.map(toDevice).map((d) => ({ id: d.id, assetTag: d.assetTag, serialNumber: d.serialNumber })) };
+}
 
 export async function collectionPages(app: FastifyInstance) {
   const donorList = async (query: Record<string, unknown>) => {
@@ -74,7 +80,7 @@ export async function collectionPages(app: FastifyInstance) {
       collections: collections.items,
       kindLabel: (k: string) => DONOR_KIND_FR[k] ?? k,
       donorKinds,
-      values: extra.values ?? { collectedOn: todayInParis() },
+      values: extra.values ?? { collectedOn: today() },
       errors: extra.errors,
       edit: extra.edit,
       serial: extra.serial,
@@ -181,7 +187,7 @@ export async function collectionPages(app: FastifyInstance) {
     });
   });
 
-  app.post('/collectes/:id/saisie', { config: { web: { roles: WRITERS.intake }, idempotent: true } }, async (request, reply) => {
+  app.post('/collectes/:id/saisie', { config: { web: { roles: WRITERS.intake }, idempotent: { status: 201, body: intakeSummary } } }, async (request, reply) => {
     const { id } = parseId(request.params);
     const parsed = z.array(intakeDeviceSchema).min(1).max(MAX_BATCH).safeParse(request.body);
     if (!parsed.success) {
@@ -190,7 +196,7 @@ export async function collectionPages(app: FastifyInstance) {
     }
     try {
       const rows = await intakeDevices(app.db, id, parsed.data, request.actor, app.config.assetTagPrefix);
-      return reply.code(201).send({ items: rows.map(toDevice).map((d) => ({ id: d.id, assetTag: d.assetTag, serialNumber: d.serialNumber })) });
+      return reply.code(201).send(intakeSummary(rows));
     } catch (error) {
       if (error instanceof ProblemError && error.status < 500) {
         const serial = (error.extra as { serialNumber?: string }).serialNumber;

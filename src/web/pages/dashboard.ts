@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { todayInParis } from '../../clock.js';
+import { today } from '../../clock.js';
 import type { Db } from '../../db/connection.js';
 import { DEVICE_STATUSES } from '../../modules/devices/schemas.js';
 import { lastEventId, latestEvents } from '../../modules/devices/service.js';
@@ -41,10 +41,10 @@ function summaryCache(db: Db) {
 export async function dashboardPages(app: FastifyInstance) {
   const summaryOf = summaryCache(app.db);
   app.get('/', async (request, reply) => {
-    const today = todayInParis();
-    const week = weekOf(today);
+    const day = today();
+    const week = weekOf(day);
     const [summary, open, scheduled, events] = await Promise.all([
-      summaryOf(today),
+      summaryOf(day),
       listShipments(app.db, { status: 'open', limit: 20 }),
       listInstallations(app.db, { status: 'scheduled', limit: 200 }),
       latestEvents(app.db, 15),

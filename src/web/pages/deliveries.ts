@@ -106,7 +106,7 @@ export async function deliveryPages(app: FastifyInstance) {
 
   app.get('/receptions/:id', { config: receivers }, async (request, reply) => {
     const { id } = parseId(request.params);
-    const delivery = await getDelivery(app.db, id);
+    const delivery = await getDelivery(app.db.kysely, id);
     return reply.page('delivery', { title: `Réception ${delivery.reference}`, delivery, kindLabel: kindLabelFr, deviceStatusLabel });
   });
 }
