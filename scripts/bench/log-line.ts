@@ -28,7 +28,14 @@ const quiet = await buildApp({ db, config });
 
 async function cpuPerRequest(app: typeof quiet): Promise<number> {
   const before = process.cpuUsage();
-  for (let i = 0; i < REQUESTS; i++) await app.inject({ method: 'GET', url: '/health' });
+  for (let i = 0; i < REQUESTS; i++) {
+    await app.inject({ method: 'GET', url: '/health' });
+    // Over a socket the event loop turns between requests. An awaited inject never leaves the
+    // microtask queue, and light-my-request acknowledges each write with setImmediate: without
+    // this turn every request stayed reachable from the immediate queue until the end (1.1 GB
+    // after GC over the 90,000 requests, and ~40 µs more CPU per request from the GC it costs).
+    await new Promise((resolve) => setImmediate(resolve));
+  }
   const used = process.cpuUsage(before);
   return (used.user + used.system) / REQUESTS;
 }
