@@ -17,6 +17,7 @@ import * as m145 from './145_report_device_kind_index.js';
 import * as m910 from './910_report_households_index.js';
 import * as m915 from './915_accessory_settlements.js';
 import * as m920 from './920_beneficiary_training_index.js';
+import * as m930 from './930_shipment_received_on.js';
 
 /** A static map rather than a folder scan: works the same under tsx, vitest and compiled output. */
 export const migrations: Record<string, Migration> = {
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '910_report_households_index': m910,
   '915_accessory_settlements': m915,
   '920_beneficiary_training_index': m920,
+  '930_shipment_received_on': m930,
 };

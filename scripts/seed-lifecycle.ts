@@ -60,7 +60,7 @@ export async function seedLifecycle(db: Db, config: Config, actor: Actor, collec
   await addItems(db, shipment.id, shipped.map((d) => d.asset_tag));
   await dispatchShipment(db, shipment.id, '2026-04-20', actor);
   const missing = shipped.at(-1)!;
-  await acknowledgeShipment(db, shipment.id, [missing.asset_tag], 'Un appareil absent de la palette', actor);
+  await acknowledgeShipment(db, shipment.id, { missing: [missing.asset_tag], notes: 'Un appareil absent de la palette', receivedOn: '2026-04-22' }, actor);
 
   // Back from the reconditioner with attestations, plus two new units.
   const back = shipped.slice(0, 10);

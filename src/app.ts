@@ -17,7 +17,7 @@ import { validatorCompiler } from './http/validator.js';
 import { registerUtf8Checks } from './http/utf8.js';
 import { problemSchema } from './http/problem.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
-import { lazyRequestLogger, OneLinePerRequest } from './logger.js';
+import { decideLogPath, lazyRequestLogger, OneLinePerRequest } from './logger.js';
 import { ROLES } from './modules/api-keys/schemas.js';
 import { apiKeyRoutes } from './modules/api-keys/routes.js';
 import { beneficiaryRoutes } from './modules/beneficiaries/routes.js';
@@ -76,6 +76,7 @@ export async function buildApp({ db, config, logger = false, clock = systemClock
   app.decorate('db', db);
   app.decorate('config', config);
   app.addHook('onClose', closeSignaturePool);
+  app.addHook('onRoute', decideLogPath);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   // JSON only: a text/plain body is answered 415, not half-understood.

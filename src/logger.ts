@@ -1,4 +1,5 @@
-import { LogController, type FastifyBaseLogger, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import { createRequire } from 'node:module';
+import { LogController, type FastifyBaseLogger, type FastifyContextConfig, type FastifyReply, type FastifyRequest, type FastifyServerOptions, type RouteOptions } from 'fastify';
 import pino, { type Bindings, type ChildLoggerOptions } from 'pino';
 import type { Config } from './config.js';
 
@@ -23,7 +24,33 @@ declare module 'fastify' {
      * anything typed): request logs show the route's pattern instead.
      */
     logRouteNotPath?: boolean;
+    /** Set by `decideLogPath` when the route is registered: the pattern its log lines show. */
+    logPathAs?: string;
   }
+}
+
+/**
+ * Fastify's own route context, where a route's config lives: `request.routeOptions` builds a
+ * new object (a dozen fields, a constraint lookup) on every read, and the log line runs on every
+ * request. Falls back to `routeOptions` should a Fastify version name its symbol otherwise.
+ */
+const kRouteContext = (createRequire(import.meta.url)('fastify/lib/symbols.js') as { kRouteContext?: symbol }).kRouteContext;
+
+/** A request's route config (undefined for a request that matched no route), read without building `routeOptions`. */
+export function routeConfigOf(request: FastifyRequest): FastifyContextConfig | undefined {
+  if (kRouteContext) {
+    const context = (request as unknown as Record<symbol, { config?: FastifyContextConfig } | undefined>)[kRouteContext];
+    if (context) return context.config;
+  }
+  return request.routeOptions.config;
+}
+
+/**
+ * An onRoute hook for the root (before any route): a route with `logRouteNotPath` gets the
+ * pattern its log lines show decided once, here, not on every request.
+ */
+export function decideLogPath(route: RouteOptions): void {
+  if (route.config?.logRouteNotPath) route.config = { ...route.config, logPathAs: route.url };
 }
 
 /**
@@ -42,8 +69,8 @@ export class OneLinePerRequest extends LogController {
     if (error || this.isLogDisabled(request)) return super.requestCompleted(error, request, reply);
     const url = request.url;
     const query = url.indexOf('?');
-    const route = request.routeOptions;
-    const path = route.config.logRouteNotPath ? route.url! : query < 0 ? url : url.slice(0, query);
+    const pattern = routeConfigOf(request)?.logPathAs;
+    const path = pattern ?? (query < 0 ? url : url.slice(0, query));
     // `reqId`: Fastify's default requestIdLogLabel, which this service keeps.
     const parent = request.log instanceof RequestLogger ? request.log.quietParent() : undefined;
     if (parent) parent.info({ reqId: request.id, method: request.method, path, statusCode: reply.statusCode, responseTime: reply.elapsedTime }, 'request completed');

@@ -288,6 +288,8 @@ export interface ShipmentTable {
   acknowledged_at: string | null;
   acknowledged_by: string | null;
   acknowledge_notes: string | null;
+  /** The day the reconditioner received it (its acknowledgement's business date). */
+  received_on: string | null;
 }
 
 export interface ShipmentItemTable {

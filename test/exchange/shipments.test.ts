@@ -120,6 +120,34 @@ describe('shipments to the reconditioner', () => {
     expect(twice.status).toBe(409);
   });
 
+  it('when the reconditioner says on which day it received the shipment, then the receipt, the credit reversal and the missing event are dated by that day, and a day before the dispatch or in the future is refused', async () => {
+    const devices = await intake(ctx, [deviceInput(), deviceInput()], await collectedOn(ctx, '2026-11-02'));
+    const shipment = await openShipment(ctx);
+    await addCodes(ctx, shipment.id, devices.map((d) => d.assetTag));
+    await ctx.api('collector').post(`/api/v1/shipments/${shipment.id}/dispatch`).send({ dispatchedOn: '2026-11-16' }).expect(200);
+    const acknowledge = (body: object) => ctx.api('reconditioner').post(`/api/v1/shipments/${shipment.id}/acknowledge`).send(body);
+
+    const early = await acknowledge({ receivedOn: '2026-11-13', missing: [devices[1].assetTag] });
+    expect(early.status).toBe(422);
+    expect(early.body.errors).toEqual([{ path: 'receivedOn', message: 'before the shipment was dispatched (2026-11-16)' }]);
+    const future = await acknowledge({ receivedOn: '2099-01-01' });
+    expect(future.status).toBe(422);
+    expect(future.body.errors).toEqual([{ path: 'receivedOn', message: 'after today' }]);
+    expect((await ctx.api().get(`/api/v1/shipments/${shipment.id}`)).body).toMatchObject({ status: 'dispatched', receivedOn: null, missingCount: 0 });
+
+    // Typed on the test's day (2 December), received on 18 November.
+    const res = await acknowledge({ receivedOn: '2026-11-18', missing: [devices[1].assetTag] });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toMatchObject({ status: 'acknowledged', receivedOn: '2026-11-18' });
+    expect(res.body.acknowledgedAt.slice(0, 10)).not.toBe('2026-11-18');
+    const entries = (await ctx.api().get('/api/v1/exchange/entries?limit=500')).body.items as { type: string; deviceId: string; occurredOn: string }[];
+    expect(entries.find((e) => e.type === 'credit_reversal' && e.deviceId === devices[1].id)?.occurredOn).toBe('2026-11-18');
+    const events = (await ctx.api().get(`/api/v1/devices/${devices[1].id}/events`)).body.items;
+    expect(events.at(-1)).toMatchObject({ type: 'missing', occurredOn: '2026-11-18' });
+    const manifest = await pdfText((await getPdf(ctx, `/api/v1/shipments/${shipment.id}/manifest.pdf`)).body);
+    expect(manifest).toContain('Reçue le 18 novembre 2026 (réception confirmée par test reconditioner) — 1 appareil non reçu');
+  });
+
   it('when the manifest is downloaded, then it lists every device with serials and totals in French', async () => {
     const devices = await intake(ctx, [
       deviceInput({ brand: 'Lenovo', model: 'ThinkPad T480', weightKg: 1.6 }),

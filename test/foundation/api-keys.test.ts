@@ -50,6 +50,19 @@ describe('API keys', () => {
     expect(basic.status).toBe(401);
   });
 
+  it('when a route is asked by HEAD, or a role-limited route by the wrong role, then the key is checked as for GET; public routes and unknown paths need none', async () => {
+    // The key check is put on each route as it is registered: the HEAD twin Fastify makes of a
+    // GET must get it too, or HEAD would tell which scanned codes exist without any key.
+    expect((await ctx.anonymous().head('/api/v1/scan/OP-000001')).status).toBe(401);
+    expect((await ctx.anonymous().head('/api/v1/devices')).status).toBe(401);
+    expect((await ctx.anonymous().head('/api/v1/devices').set('Authorization', `Bearer ${ctx.keys.viewer}`)).status).toBe(200);
+    expect((await ctx.anonymous().head('/api/v1/api-keys').set('Authorization', `Bearer ${ctx.keys.viewer}`)).status).toBe(403);
+    expect((await ctx.anonymous().get('/api/v1/health')).status).toBe(200);
+    expect((await ctx.anonymous().get('/health')).status).toBe(200);
+    expect((await ctx.anonymous().get('/api/v1/openapi.json')).status).toBe(200);
+    expect((await ctx.anonymous().get('/api/v1/no-such-thing')).status).toBe(404);
+  });
+
   it.each(['collector', 'reconditioner', 'installer', 'viewer', 'trainer'] as const)('when a %s manages keys, then 403 names the allowed roles', async (role) => {
     for (const res of [
       await ctx.api(role).get('/api/v1/api-keys'),

@@ -59,15 +59,25 @@ describe('a shipment to the reconditioner', () => {
     const devices = await intake(ctx, [deviceInput(), deviceInput()]);
     const shipment = (await ctx.api('collector').post('/api/v1/shipments').send({})).body;
     await ctx.api('collector').post(`/api/v1/shipments/${shipment.id}/items`).send({ codes: devices.map((d) => d.assetTag) }).expect(200);
-    await ctx.api('collector').post(`/api/v1/shipments/${shipment.id}/dispatch`).send({}).expect(200);
+    const { dispatchedOn } = (await ctx.api('collector').post(`/api/v1/shipments/${shipment.id}/dispatch`).send({}).expect(200)).body;
     const trira = await ctx.staff('reconditioner', 'Atelier TRIRA');
     const { page, context } = await ctx.signedIn(trira);
     await page.goto(`/expeditions/${shipment.id}`);
     await checkPage(page, 'expedition-reception');
     await page.getByLabel(`${devices[1].assetTag} non reçu`).check();
     await page.getByLabel('Remarques (facultatif)').fill('Carton ouvert à l’arrivée');
+    // A receipt dated before the dispatch is refused beside the date; the ticks and remarks stay.
+    const dayBefore = new Date(Date.parse(`${dispatchedOn}T12:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    await page.getByLabel('Date de réception').fill(dayBefore);
+    await page.getByRole('button', { name: 'Confirmer la réception' }).click();
+    expect(await textOf(page.locator('#receivedOn-error'))).toBe('Ces appareils sont partis après cette date : vérifiez la date de réception.');
+    await checkPage(page, 'expedition-reception-date-refusee');
+    expect(await page.getByLabel(`${devices[1].assetTag} non reçu`).isChecked()).toBe(true);
+    expect(await page.getByLabel('Remarques (facultatif)').inputValue()).toBe('Carton ouvert à l’arrivée');
+    await page.getByLabel('Date de réception').fill(dispatchedOn);
     await page.getByRole('button', { name: 'Confirmer la réception' }).click();
     await page.waitForFunction(() => document.body.innerText.includes('Réception confirmée'));
+    expect((await ctx.api().get(`/api/v1/shipments/${shipment.id}`)).body.receivedOn).toBe(dispatchedOn);
     expect(await textOf(page.locator('tr', { hasText: devices[1].assetTag }))).toContain('manquant à la réception');
     expect(await textOf(page.locator('.facts'))).toContain('Remarques de TRIRA Carton ouvert à l’arrivée');
     await checkPage(page, 'expedition-receptionnee');

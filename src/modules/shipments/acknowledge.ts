@@ -1,6 +1,7 @@
 import type { Db } from '../../db/connection.js';
 import { inTransaction, nowIso } from '../../db/transaction.js';
 import { ProblemError, conflict, type FieldError } from '../../http/problem.js';
+import { assertNotFuture } from '../../shared/business-date.js';
 import type { Actor } from '../api-keys/service.js';
 import { appendEvents, lockDevices, setMissing } from '../devices/lifecycle.js';
 import { appendEntries, SYSTEM_REASONS } from '../exchange/ledger.js';
@@ -10,17 +11,32 @@ import type { DeviceKind } from '../../shared/enums.js';
 import { resolveCodes } from './items.js';
 import { lockShipment, summaryOf } from './service.js';
 
+export interface Acknowledgement {
+  /** Codes of the devices that did not arrive. */
+  missing: string[];
+  notes?: string | null;
+  /** The day the reconditioner received the shipment; today in Paris by default. */
+  receivedOn?: string;
+}
+
 /**
- * The reconditioner confirms receipt. Devices listed as missing are flagged (device and
- * shipment), get a `missing` event, and the credits they earned are reversed.
+ * The reconditioner confirms receipt, on the day it received the shipment. Devices listed as
+ * missing are flagged (device and shipment), get a `missing` event, and the credits they
+ * earned are reversed, all dated by that day.
  */
-export async function acknowledgeShipment(db: Db, shipmentId: string, missingCodes: string[], notes: string | null | undefined, actor: Actor): Promise<ShipmentSummary> {
+export async function acknowledgeShipment(db: Db, shipmentId: string, input: Acknowledgement, actor: Actor): Promise<ShipmentSummary> {
+  const receivedOn = input.receivedOn ?? today();
+  assertNotFuture(receivedOn, 'receivedOn', 'The receipt of a shipment');
+  const missingCodes = input.missing;
   const resolved = await resolveCodes(db, missingCodes);
   return inTransaction(db, async (trx) => {
     const shipment = await lockShipment(trx, shipmentId);
     if (shipment.status === 'open') throw conflict(`Shipment ${shipment.reference} has not been dispatched yet`, { shipmentStatus: shipment.status });
     if (shipment.status === 'acknowledged') {
       throw conflict(`Shipment ${shipment.reference} was already acknowledged by ${shipment.acknowledged_by} at ${shipment.acknowledged_at}`, { shipmentStatus: shipment.status });
+    }
+    if (shipment.dispatched_on && receivedOn < shipment.dispatched_on) {
+      throw new ProblemError(422, `Shipment ${shipment.reference} was dispatched on ${shipment.dispatched_on}: it cannot have been received before`, {}, [{ path: 'receivedOn', message: `before the shipment was dispatched (${shipment.dispatched_on})` }]);
     }
     const items = await trx.selectFrom('shipment_items').select(['device_id', 'credits_milli']).where('shipment_id', '=', shipmentId).execute();
     const credits = new Map(items.map((i) => [i.device_id, Number(i.credits_milli ?? 0)]));
@@ -49,16 +65,16 @@ export async function acknowledgeShipment(db: Db, shipmentId: string, missingCod
     await setMissing(trx, ids, now);
     await appendEvents(
       trx,
-      ids.map((id) => ({ deviceId: id, type: 'missing', fromStatus: 'shipped', toStatus: 'shipped', actor: actor.name, details: { shipmentId, reference: shipment.reference }, at: now })),
+      ids.map((id) => ({ deviceId: id, type: 'missing', fromStatus: 'shipped', toStatus: 'shipped', actor: actor.name, details: { shipmentId, reference: shipment.reference }, at: now, occurredOn: receivedOn })),
     );
     await appendEntries(
       trx,
       ids
         .filter((id) => credits.get(id)! > 0)
-        .map((id) => ({ type: 'credit_reversal', occurredOn: today(), unitsMilli: -credits.get(id)!, shipmentId, deviceId: id, kind: missing.get(id)!.kind, reason: SYSTEM_REASONS.reportedMissing })),
+        .map((id) => ({ type: 'credit_reversal', occurredOn: receivedOn, unitsMilli: -credits.get(id)!, shipmentId, deviceId: id, kind: missing.get(id)!.kind, reason: SYSTEM_REASONS.reportedMissing })),
       actor,
     );
-    const update = { status: 'acknowledged' as const, acknowledged_at: now, acknowledged_by: actor.name, acknowledge_notes: notes ?? null, updated_at: now };
+    const update = { status: 'acknowledged' as const, acknowledged_at: now, acknowledged_by: actor.name, acknowledge_notes: input.notes ?? null, received_on: receivedOn, updated_at: now };
     await trx.updateTable('shipments').set(update).where('id', '=', shipmentId).execute();
     return summaryOf(trx, { ...shipment, ...update });
   });

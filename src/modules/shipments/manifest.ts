@@ -25,7 +25,7 @@ export async function renderManifest(db: Db, shipmentId: string): Promise<{ byte
       .text(`Programme : ${identity.programmeName}`);
     if (shipment.acknowledgedAt) {
       const missing = shipment.missingCount ? ` — ${count(shipment.missingCount, 'appareil non reçu', 'appareils non reçus')}` : '';
-      doc.text(`Réception confirmée le ${frLongDate(shipment.acknowledgedAt)} par ${shipment.acknowledgedBy}${missing}`);
+      doc.text(`Reçue le ${frLongDate(shipment.receivedOn ?? shipment.acknowledgedAt)} (réception confirmée par ${shipment.acknowledgedBy})${missing}`);
     }
     if (shipment.notes) doc.text(`Remarques : ${shipment.notes}`);
     doc.moveDown(0.8);

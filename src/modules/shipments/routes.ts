@@ -80,12 +80,12 @@ export async function shipmentRoutes(fastify: FastifyInstance) {
       operationId: 'acknowledgeShipment',
       tags,
       summary: 'The reconditioner confirms receipt, listing any device that did not arrive',
-      description: 'Missing devices are flagged (`missingSince` on the device, `missing` on the item), get a `missing` event, and their credits are reversed.',
+      description: 'Missing devices are flagged (`missingSince` on the device, `missing` on the item), get a `missing` event, and their credits are reversed, dated by `receivedOn` (today in Paris by default). `receivedOn` may not be after today in Paris nor before the dispatch (422 naming `receivedOn`).',
       params: idParams,
       body: acknowledgeSchema,
       response: { 200: shipmentSummarySchema },
     },
-  }, async (request) => acknowledgeShipment(app.db, request.params.id, request.body?.missing ?? [], request.body?.notes, request.actor));
+  }, async (request) => acknowledgeShipment(app.db, request.params.id, { missing: [], ...request.body }, request.actor));
 
   app.get('/shipments/:id/manifest.pdf', {
     schema: { operationId: 'getShipmentManifestPdf', tags, summary: 'The handover slip (PDF, French)', params: idParams, response: { 200: pdfResponse() } },

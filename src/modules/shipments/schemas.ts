@@ -25,6 +25,7 @@ export const dispatchSchema = z
 export const acknowledgeSchema = z
   .strictObject({
     missing: z.array(code).max(500).default([]).describe('Codes of devices that did not arrive'),
+    receivedOn: isoDate.optional().describe('The day the reconditioner received the shipment (today in Paris by default); not in the future, not before its dispatch. The missing devices’ credit reversals and events are dated by it'),
     notes: optional(text()),
   })
   .nullish();
@@ -57,6 +58,7 @@ export const shipmentSummarySchema = z
     dispatchedOn: day.nullable(),
     dispatchedAt: timestamp.nullable(),
     dispatchedBy: z.string().nullable(),
+    receivedOn: day.nullable().describe('The day the reconditioner received it, as acknowledged'),
     acknowledgedAt: timestamp.nullable(),
     acknowledgedBy: z.string().nullable(),
     acknowledgeNotes: z.string().nullable(),

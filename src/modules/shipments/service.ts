@@ -31,6 +31,7 @@ function toSummary(row: ShipmentRow, totals: Totals = { count: 0, missing: 0, we
     dispatchedOn: row.dispatched_on,
     dispatchedAt: row.dispatched_at,
     dispatchedBy: row.dispatched_by,
+    receivedOn: row.received_on,
     acknowledgedAt: row.acknowledged_at,
     acknowledgedBy: row.acknowledged_by,
     acknowledgeNotes: row.acknowledge_notes,
@@ -134,7 +135,7 @@ export async function createShipment(db: Db, input: CreateShipment, actor: Actor
       const reference = input.reference ?? `EXP-${now.slice(0, 4)}-${String(await takeNumbers(trx, 'shipment', 1)).padStart(4, '0')}`;
       const row: ShipmentRow = {
         id: newId(), reference, notes: input.notes ?? null, status: 'open', created_by: actor.name, created_at: now, updated_at: now,
-        dispatched_on: null, dispatched_at: null, dispatched_by: null, acknowledged_at: null, acknowledged_by: null, acknowledge_notes: null,
+        dispatched_on: null, dispatched_at: null, dispatched_by: null, acknowledged_at: null, acknowledged_by: null, acknowledge_notes: null, received_on: null,
       };
       await trx.insertInto('shipments').values(row).execute();
       return toSummary(row);

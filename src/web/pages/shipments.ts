@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { todayInParis } from '../../clock.js';
 import { ProblemError } from '../../http/problem.js';
 import { WRITERS } from '../../http/roles.js';
 import { sendPdfBuffer } from '../../pdf/send.js';
@@ -6,12 +7,13 @@ import { acknowledgeShipment } from '../../modules/shipments/acknowledge.js';
 import { dispatchShipment } from '../../modules/shipments/dispatch.js';
 import { addItems, removeItem } from '../../modules/shipments/items.js';
 import { renderManifest } from '../../modules/shipments/manifest.js';
-import { createShipmentSchema, ITEM_OUTCOMES } from '../../modules/shipments/schemas.js';
+import { acknowledgeSchema, createShipmentSchema, ITEM_OUTCOMES } from '../../modules/shipments/schemas.js';
 import { createShipment, getShipment, listShipments } from '../../modules/shipments/service.js';
 import { inSentence, programmeIdentity } from '../../shared/identity.js';
+import { frLongDate } from '../../shared/french.js';
 import { kindLabelFr } from '../../shared/kinds-fr.js';
 import { formInput } from '../form.js';
-import { deviceStatusLabel, frenchDetail, statusLabel, zodFieldErrors } from '../messages.js';
+import { deviceStatusLabel, fieldErrorsOf, frenchDetail, statusLabel, zodFieldErrors, type FieldErrors } from '../messages.js';
 import { allowed } from '../roles.js';
 import { frDateTime, parseId } from './devices.js';
 
@@ -53,8 +55,8 @@ export async function shipmentPages(app: FastifyInstance) {
     return reply.redirect(`/expeditions/${shipment.id}`, 303);
   });
 
-  app.get('/expeditions/:id', { config: readers }, async (request, reply) => {
-    const { id } = parseId(request.params);
+  /** The shipment's page; after a refused receipt, with the form's values and the errors beside their fields. */
+  async function shipmentPage(request: FastifyRequest, reply: FastifyReply, id: string, form: { values?: Record<string, unknown>; errors?: FieldErrors } = {}) {
     const shipment = await getShipment(app.db, id);
     const query = request.query as Record<string, unknown>;
     const outcome = typeof query.resultat === 'string' && (ITEM_OUTCOMES as readonly string[]).includes(query.resultat) ? query.resultat : undefined;
@@ -77,9 +79,14 @@ export async function shipmentPages(app: FastifyInstance) {
       statusLabel,
       deviceStatusLabel,
       frDateTime,
+      frLongDate,
+      values: { receivedOn: todayInParis(), ...form.values },
+      errors: form.errors ?? {},
       scripts: ['scanner.js'],
     });
-  });
+  }
+
+  app.get('/expeditions/:id', { config: readers }, async (request, reply) => shipmentPage(request, reply, parseId(request.params).id));
 
   app.post('/expeditions/:id/ajouter', { config: builders }, async (request, reply) => {
     const { id } = parseId(request.params);
@@ -121,10 +128,15 @@ export async function shipmentPages(app: FastifyInstance) {
     const body = (request.body ?? {}) as Record<string, unknown>;
     const raw = body.missing;
     const missing = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map(String).slice(0, 500);
-    const notes = typeof body.notes === 'string' && body.notes.trim() ? body.notes.trim().slice(0, 2000) : null;
+    const form = formInput(body, ['receivedOn', 'notes']);
+    const values = { ...form, missing };
+    const parsed = acknowledgeSchema.safeParse(form);
+    if (!parsed.success) return shipmentPage(request, reply.code(422), id, { values, errors: zodFieldErrors(parsed.error) });
     try {
-      await acknowledgeShipment(app.db, id, missing, notes, request.actor);
+      await acknowledgeShipment(app.db, id, { missing, notes: parsed.data?.notes, receivedOn: parsed.data?.receivedOn }, request.actor);
     } catch (error) {
+      const errors = error instanceof ProblemError ? fieldErrorsOf(error.errors) : {};
+      if (errors.receivedOn) return shipmentPage(request, reply.code(422), id, { values, errors });
       if (error instanceof ProblemError && (error.status === 409 || error.status === 422)) return reply.redirect(`/expeditions/${id}?erreur=${encodeURIComponent(frenchDetail(error))}`, 303);
       throw error;
     }
