@@ -54,7 +54,7 @@ async function scheduled(): Promise<string> {
     method: 'nist-800-88-purge', tool: 'Blancco Drive Eraser 7.14', performedAt: '2026-10-02T10:00:00Z', operator: 'Agnès Müller', result: 'passed',
     storage: [{ serialNumber: 'S3Z9NB0K', capacityGb: 256, type: 'ssd' }],
   }, 201);
-  await call('POST', `/devices/${device.id}/recondition`, { grade: 'B' }, 200);
+  await call('POST', `/devices/${device.id}/recondition`, { grade: 'B', reconditionedOn: '2026-11-10' }, 200);
   const person = await call('POST', '/beneficiaries', {
     firstName: 'Aïcha', lastName: 'Benali-Lefèvre', addressLine: '12 rue du Bon Pasteur', postcode: '73000', city: 'Chambéry',
     trainingCompletedOn: '2026-10-30', consentRecordedOn: '2026-09-15',

@@ -6,7 +6,9 @@ import { inSentence, programmeIdentity } from '../shared/identity.js';
  * The services speak English (the API's language); people read French. Wording only: every
  * rule stays in the service that raised the error.
  */
-const FIELD_MESSAGES: [RegExp, string][] = [
+const day = (date: string) => date.split('-').reverse().join('/');
+
+const FIELD_MESSAGES: [RegExp, string | ((m: RegExpExecArray) => string)][] = [
   [/^must not be empty$|received undefined$/, 'Ce champ est obligatoire.'],
   [/^must not contain control characters$/, 'Ce champ contient des caractères invalides.'],
   [/^expected a date/, 'Date attendue (AAAA-MM-JJ).'],
@@ -26,6 +28,10 @@ const FIELD_MESSAGES: [RegExp, string][] = [
   [/^before .* was dispatched/, 'Ces appareils sont partis après cette date : vérifiez la date de réception.'],
   [/^before .* was collected/, 'Des appareils ont été collectés après cette date : vérifiez la date d’expédition.'],
   [/^must not be in the future|^after today$/, 'Cette date est dans le futur.'],
+  [/^before it came into the programme on (\d{4}-\d{2}-\d{2})/, (m) => `L’appareil n’est entré dans le programme que le ${day(m[1])} : la date ne peut pas être antérieure.`],
+  [/^before it last came back from a home on (\d{4}-\d{2}-\d{2})/, (m) => `L’appareil n’est revenu de chez l’emprunteur que le ${day(m[1])} : la date ne peut pas être antérieure.`],
+  [/^before the kit was ready: (\S+) on (\d{4}-\d{2}-\d{2})/, (m) => `${m[1]} n’est prêt que depuis le ${day(m[2])} : la date ne peut pas être antérieure.`],
+  [/^before the training was completed on (\d{4}-\d{2}-\d{2})/, (m) => `La personne n’a terminé sa formation que le ${day(m[1])} : l’installation ne peut pas avoir eu lieu avant.`],
   [/^Invalid ISO datetime/, 'Date et heure attendues.'],
   [/^expected 64 hexadecimal digits$/, '64 chiffres hexadécimaux attendus.'],
   [/^already in the kit$/, 'Le même appareil figure deux fois dans le kit.'],
@@ -35,7 +41,11 @@ const FIELD_MESSAGES: [RegExp, string][] = [
 ];
 
 export function frenchField(message: string): string {
-  return FIELD_MESSAGES.find(([pattern]) => pattern.test(message))?.[1] ?? 'Valeur invalide.';
+  for (const [pattern, french] of FIELD_MESSAGES) {
+    const match = pattern.exec(message);
+    if (match) return typeof french === 'string' ? french : french(match);
+  }
+  return 'Valeur invalide.';
 }
 
 const STATUS_FR: Record<string, string> = {

@@ -45,7 +45,7 @@ describe('anonymisation, down to the bytes', () => {
       installedOn: '2026-11-25', installedBy: 'Julien Morel', signature: { imagePng: png.toString('base64'), signedBy: 'Zéphyrine Quillebeuf', signedAt: '2026-11-25T14:05:00Z' },
     });
     expect(done.status, JSON.stringify(done.body)).toBe(200);
-    const back = await ctx.api('installer').post(`/api/v1/devices/${second.id}/return`).send({ returnedOn: '2027-01-10', reason: 'Zéphyrine déménage', condition: 'rayure faite par Mme Quillebeuf' });
+    const back = await ctx.api('installer').post(`/api/v1/devices/${second.id}/return`).send({ returnedOn: '2026-11-27', reason: 'Zéphyrine déménage', condition: 'rayure faite par Mme Quillebeuf' });
     expect(back.status, JSON.stringify(back.body)).toBe(200);
 
     const res = await ctx.api('installer').post(`/api/v1/beneficiaries/${beneficiary.id}/anonymise`);

@@ -16,7 +16,7 @@ async function closedLoan() {
   });
   expect(done.status).toBe(200);
   const back = await ctx.api('installer').post(`/api/v1/devices/${kit.main.id}/return`).send({
-    returnedOn: '2027-11-25', reason: 'fin du prêt', condition: 'bon état', accessoriesReturned: kit.installation.accessories,
+    returnedOn: '2026-11-28', reason: 'fin du prêt', condition: 'bon état', accessoriesReturned: kit.installation.accessories,
   });
   expect(back.status).toBe(200);
   expect(back.body.status).toBe('closed');

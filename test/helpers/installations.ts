@@ -2,7 +2,7 @@ import { PNG } from 'pngjs';
 import { expect } from 'vitest';
 import { DATA_BEARING_KINDS } from '../../src/modules/devices/schemas.js';
 import type { TestContext } from './app.js';
-import { deviceInput, intake, type DeviceBody } from './factories.js';
+import { collectedOn, deviceInput, intake, type DeviceBody } from './factories.js';
 
 export function beneficiaryInput(overrides: Record<string, unknown> = {}) {
   return {
@@ -36,11 +36,19 @@ export async function createBeneficiary(ctx: TestContext, overrides: Record<stri
 }
 
 /**
- * Registers devices and brings them to `ready` the way the API does: a passing Purge erasure
- * for every data-bearing device, then the reconditioning route.
+ * The day `readyDevices` reconditions on: after the factories' collection (2026-11-02) and
+ * before the kits' default scheduled day (2026-11-25), as the API requires of both.
  */
-export async function readyDevices(ctx: TestContext, items: Record<string, unknown>[] = [deviceInput()]): Promise<DeviceBody[]> {
-  const devices = await intake(ctx, items);
+export const READY_ON = '2026-11-10';
+
+/**
+ * Registers devices and brings them to `ready` the way the API does: a passing Purge erasure
+ * for every data-bearing device, then the reconditioning route, dated READY_ON (or `readyOn`,
+ * for a kit installed earlier: the devices are then collected that day too).
+ */
+export async function readyDevices(ctx: TestContext, items: Record<string, unknown>[] = [deviceInput()], readyOn = READY_ON): Promise<DeviceBody[]> {
+  // Collected no later than they are made ready (the factories' collection is dated 2026-11-02).
+  const devices = await intake(ctx, items, readyOn < '2026-11-02' ? await collectedOn(ctx, readyOn) : undefined);
   const ready: DeviceBody[] = [];
   for (const device of devices) {
     if ((DATA_BEARING_KINDS as readonly string[]).includes(device.kind)) {
@@ -55,7 +63,7 @@ export async function readyDevices(ctx: TestContext, items: Record<string, unkno
       });
       expect(erased.status, JSON.stringify(erased.body)).toBe(201);
     }
-    const res = await ctx.api('reconditioner').post(`/api/v1/devices/${device.id}/recondition`).send({ grade: (device as { grade?: string }).grade ?? 'B' });
+    const res = await ctx.api('reconditioner').post(`/api/v1/devices/${device.id}/recondition`).send({ grade: (device as { grade?: string }).grade ?? 'B', reconditionedOn: readyOn });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     ready.push(res.body);
   }
@@ -64,11 +72,14 @@ export async function readyDevices(ctx: TestContext, items: Record<string, unkno
 
 export async function scheduleKit(ctx: TestContext, options: { beneficiary?: BeneficiaryBody; extras?: number; accessories?: string[]; scheduledOn?: string } = {}) {
   const beneficiary = options.beneficiary ?? (await createBeneficiary(ctx));
-  const [main, ...extras] = await readyDevices(ctx, [deviceInput(), ...Array.from({ length: options.extras ?? 0 }, () => deviceInput({ kind: 'monitor', brand: 'Dell', model: 'P2219H', specs: null }))]);
+  const scheduledOn = options.scheduledOn ?? '2026-11-25';
+  // A kit may not be scheduled before its devices were ready: one scheduled earlier is readied that day.
+  const items = [deviceInput(), ...Array.from({ length: options.extras ?? 0 }, () => deviceInput({ kind: 'monitor', brand: 'Dell', model: 'P2219H', specs: null }))];
+  const [main, ...extras] = await readyDevices(ctx, items, scheduledOn < READY_ON ? scheduledOn : READY_ON);
   const res = await ctx.api('installer').post('/api/v1/installations').send({
     code: main.assetTag,
     beneficiaryId: beneficiary.id,
-    scheduledOn: options.scheduledOn ?? '2026-11-25',
+    scheduledOn,
     accessories: options.accessories ?? ['chargeur', 'souris'],
     extraDevices: extras.map((d) => d.serialNumber),
   });

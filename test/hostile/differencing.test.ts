@@ -75,7 +75,7 @@ describe('small counts cannot be worked out by differencing periods', () => {
     for (const [month, neighbourhood, count] of HOMES) {
       for (let i = 0; i < count; i++) {
         const installedOn = `${month}-${String(3 + i * 4).padStart(2, '0')}`;
-        const beneficiary = await createBeneficiary(ctx, { neighbourhood });
+        const beneficiary = await createBeneficiary(ctx, { neighbourhood, trainingCompletedOn: '2026-09-01' }); // trained before the first home
         const { installation } = await scheduleKit(ctx, { beneficiary, scheduledOn: installedOn });
         const res = await ctx.api('installer').post(`/api/v1/installations/${installation.id}/complete`).send({ installedOn, installedBy: 'Julien Morel' });
         expect(res.status, res.text).toBe(200);

@@ -47,7 +47,7 @@ describe('report periods', () => {
       ['2026-11-03', 'Le Covet'], ['2026-11-26', 'Bissy'], ['2026-11-27', 'Le Biollay'],
     ];
     for (const [installedOn, neighbourhood] of homes) {
-      const beneficiary = await createBeneficiary(ctx, { neighbourhood });
+      const beneficiary = await createBeneficiary(ctx, { neighbourhood, trainingCompletedOn: '2026-09-01' }); // trained before the first home
       const { installation } = await scheduleKit(ctx, { beneficiary, scheduledOn: installedOn });
       const res = await ctx.api('installer').post(`/api/v1/installations/${installation.id}/complete`).send({ installedOn, installedBy: 'Julien Morel' });
       expect(res.status, res.text).toBe(200);

@@ -10,7 +10,7 @@ describe('what a viewer sees', () => {
     const kit = await scheduleKit(ctx, { extras: 1 });
     await ctx.api('installer').post(`/api/v1/installations/${kit.installation.id}/complete`).send({ installedOn: '2026-11-25', installedBy: 'Julien Morel' });
     const other = await scheduleKit(ctx);
-    await ctx.api('installer').post(`/api/v1/devices/${kit.extras[0].id}/return`).send({ returnedOn: '2027-01-10', reason: 'panne', condition: 'HS', scope: 'device' });
+    await ctx.api('installer').post(`/api/v1/devices/${kit.extras[0].id}/return`).send({ returnedOn: '2026-11-27', reason: 'panne', condition: 'HS', scope: 'device' });
 
     const viewer = ctx.api('viewer');
     const seen: string[] = [];

@@ -20,11 +20,11 @@ describe('returns', () => {
   it('when one device of a kit comes back, then only it is returned and the loan stays open; the rest closes it', async () => {
     const { installation, beneficiary, main, extras } = await installedKit();
     const one = await ctx.api('installer').post(`/api/v1/devices/${extras[0].id}/return`).send({
-      returnedOn: '2027-01-10', reason: 'écran en panne', condition: 'dalle fissurée', accessoriesReturned: ['câble HDMI'], scope: 'device',
+      returnedOn: '2026-11-27', reason: 'écran en panne', condition: 'dalle fissurée', accessoriesReturned: ['câble HDMI'], scope: 'device',
     });
     expect(one.status, JSON.stringify(one.body)).toBe(200);
     expect(one.body.status).toBe('completed');
-    expect(one.body.devices.find((d: { deviceId: string }) => d.deviceId === extras[0].id)).toMatchObject({ status: 'returned', returnedOn: '2027-01-10', returnCondition: 'dalle fissurée' });
+    expect(one.body.devices.find((d: { deviceId: string }) => d.deviceId === extras[0].id)).toMatchObject({ status: 'returned', returnedOn: '2026-11-27', returnCondition: 'dalle fissurée' });
     expect((await ctx.api().get(`/api/v1/devices/${main.id}`)).body.status).toBe('installed');
     const events = await ctx.api('viewer').get(`/api/v1/devices/${extras[0].id}/events`);
     expect(events.body.items.at(-1)).toMatchObject({ type: 'return', fromStatus: 'installed', toStatus: 'returned', details: { installationId: installation.id, beneficiaryReference: beneficiary.reference } });
@@ -36,7 +36,7 @@ describe('returns', () => {
     expect(partial).not.toContain('le prêt est clos');
 
     const rest = await ctx.api('installer').post(`/api/v1/devices/${main.id}/return`).send({
-      returnedOn: '2027-02-01', reason: 'fin du prêt', condition: 'bon état', accessoriesReturned: ['chargeur', 'souris'], receivedBy: 'Sophie Girard',
+      returnedOn: '2026-11-30', reason: 'fin du prêt', condition: 'bon état', accessoriesReturned: ['chargeur', 'souris'], receivedBy: 'Sophie Girard',
     });
     expect(rest.status).toBe(200);
     expect(rest.body.status).toBe('closed');
@@ -47,7 +47,7 @@ describe('returns', () => {
   it('when the kit is returned, then every device is returned and the return slip lists them with the borrower and the staff member', async () => {
     const { installation, main, extras, contractNumber } = await installedKit();
     const res = await ctx.api('installer').post(`/api/v1/devices/${main.id}/return`).send({
-      returnedOn: '2027-03-01', reason: 'déménagement', condition: 'rayure sur le capot', accessoriesReturned: ['chargeur'], receivedBy: 'Sophie Girard',
+      returnedOn: '2026-12-01', reason: 'déménagement', condition: 'rayure sur le capot', accessoriesReturned: ['chargeur'], receivedBy: 'Sophie Girard',
     });
     expect(res.status).toBe(200);
     // The mouse is still out: the loan stays in force, as the slip says.
@@ -71,7 +71,7 @@ describe('returns', () => {
     const { installation } = await installedKit();
     const main = (await ctx.api('installer').get(`/api/v1/installations/${installation.id}`)).body.devices[0];
     await ctx.api('installer').post(`/api/v1/devices/${main.deviceId}/return`).send({
-      returnedOn: '2027-03-01', reason: 'fin du prêt', condition: 'bon état', accessoriesReturned: ['Chargeur', 'souris'],
+      returnedOn: '2026-12-01', reason: 'fin du prêt', condition: 'bon état', accessoriesReturned: ['Chargeur', 'souris'],
     }).expect(200);
     const text = await pdfText((await receipt(installation.id)).body);
     expect(text).toContain('Tout le matériel et tous les accessoires prêtés ont été restitués : le prêt est clos.');
@@ -83,7 +83,7 @@ describe('returns', () => {
   it('when a device is not installed, or returned twice, then 409 names its status; a slip before any return is 409', async () => {
     const { installation, main } = await installedKit();
     expect((await receipt(installation.id)).status).toBe(409);
-    const body = { returnedOn: '2027-03-01', reason: 'fin du prêt', condition: 'bon état' };
+    const body = { returnedOn: '2026-12-01', reason: 'fin du prêt', condition: 'bon état' };
     expect((await ctx.api('installer').post(`/api/v1/devices/${main.id}/return`).send(body)).status).toBe(200);
     const twice = await ctx.api('installer').post(`/api/v1/devices/${main.id}/return`).send(body);
     expect(twice.status).toBe(409);

@@ -24,7 +24,7 @@ async function giveBack(deviceId: string, returnedOn: string) {
 
 const people = async (neighbourhood: string, count: number) => {
   const out: BeneficiaryBody[] = [];
-  for (let i = 0; i < count; i++) out.push(await createBeneficiary(ctx, { neighbourhood, lastName: `Nomdefamille${neighbourhood.length}x${i}` }));
+  for (let i = 0; i < count; i++) out.push(await createBeneficiary(ctx, { neighbourhood, lastName: `Nomdefamille${neighbourhood.length}x${i}`, trainingCompletedOn: '2026-08-01' }));
   return out;
 };
 

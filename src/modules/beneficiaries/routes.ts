@@ -14,7 +14,7 @@ export async function beneficiaryRoutes(fastify: FastifyInstance) {
   app.post('/beneficiaries', {
     // Replayed answers carry the person's data: anonymising forgets them (forgetAnswersAbout).
     config: { roles, idempotent: true },
-    schema: { operationId: 'createBeneficiary', tags, summary: 'Register a trainee (personal data: installer and admin only)', body: createBeneficiarySchema, response: { 201: beneficiarySchema } },
+    schema: { operationId: 'createBeneficiary', tags, summary: 'Register a trainee (personal data: installer and admin only)', description: '`trainingCompletedOn` and `consentRecordedOn` may not be after today, as a day in Paris (422 naming the field).', body: createBeneficiarySchema, response: { 201: beneficiarySchema } },
   }, async (request, reply) => reply.code(201).send(await createBeneficiary(app.db, request.body)));
 
   app.get('/beneficiaries', {
@@ -29,6 +29,6 @@ export async function beneficiaryRoutes(fastify: FastifyInstance) {
 
   app.patch('/beneficiaries/:id', {
     config: { roles },
-    schema: { operationId: 'updateBeneficiary', tags, summary: 'Change a beneficiary (not once anonymised)', params: idParams, body: updateBeneficiarySchema, response: { 200: beneficiarySchema } },
+    schema: { operationId: 'updateBeneficiary', tags, summary: 'Change a beneficiary (not once anonymised)', description: '`trainingCompletedOn` and `consentRecordedOn` may not be after today, as a day in Paris (422 naming the field).', params: idParams, body: updateBeneficiarySchema, response: { 200: beneficiarySchema } },
   }, async (request) => updateBeneficiary(app.db, request.params.id, request.body));
 }

@@ -5,6 +5,7 @@ import type { BeneficiaryRow, BeneficiaryTable } from '../../db/schema.js';
 import { inTransaction, nowIso, type Executor } from '../../db/transaction.js';
 import { decodeCursor, toPage } from '../../http/pagination.js';
 import { conflict, notFound } from '../../http/problem.js';
+import { assertNotFuture } from '../../shared/business-date.js';
 import { containsPattern, lowerLike } from '../../shared/search.js';
 import type { Beneficiary, CreateBeneficiary, ListBeneficiariesQuery, UpdateBeneficiary } from './schemas.js';
 
@@ -55,7 +56,14 @@ export function formatReference(year: number, n: number): string {
   return `B-${year}-${String(n).padStart(4, '0')}`;
 }
 
+/** Dates typed on the person record what happened: neither may be after today (Paris), 422 naming the field. */
+function assertDatesPast(input: UpdateBeneficiary): void {
+  if (input.trainingCompletedOn) assertNotFuture(input.trainingCompletedOn, 'trainingCompletedOn', 'A training completion');
+  if (input.consentRecordedOn) assertNotFuture(input.consentRecordedOn, 'consentRecordedOn', 'A consent');
+}
+
 export async function createBeneficiary(db: Db, input: CreateBeneficiary): Promise<Beneficiary> {
+  assertDatesPast(input);
   return inTransaction(db, async (trx) => {
     const now = nowIso();
     const year = Number(now.slice(0, 4));
@@ -97,6 +105,7 @@ export async function getBeneficiary(db: Db, id: string): Promise<Beneficiary> {
 }
 
 export async function updateBeneficiary(db: Db, id: string, patch: UpdateBeneficiary): Promise<Beneficiary> {
+  assertDatesPast(patch);
   return inTransaction(db, async (trx) => {
     const before = await getBeneficiaryRow(trx, id);
     // Anonymisation is irreversible: no personal data may be written back.

@@ -1,4 +1,5 @@
 import type { Executor } from '../../db/transaction.js';
+import { ProblemError } from '../../http/problem.js';
 
 /** The business dates (`YYYY-MM-DD`) that bound what may be recorded of a device. */
 export interface DeviceDates {
@@ -35,4 +36,39 @@ export async function deviceDates(db: Executor, deviceIds: string[]): Promise<Ma
     }
   }
   return dates;
+}
+
+/**
+ * The day the last of these devices became ready (`readyOn`), with that device's id: what an
+ * installation of them may not be scheduled or carried out before. Null when none has a date.
+ */
+export async function lastReadyOf(db: Executor, deviceIds: string[]): Promise<{ deviceId: string; readyOn: string } | null> {
+  let last: { deviceId: string; readyOn: string } | null = null;
+  for (const [deviceId, d] of await deviceDates(db, deviceIds)) {
+    if (d.readyOn && (!last || d.readyOn > last.readyOn)) last = { deviceId, readyOn: d.readyOn };
+  }
+  return last;
+}
+
+/**
+ * The day from which the device has been in our hands: the day it last came back from a home,
+ * or else the day it came into the programme. An action on it (reconditioning, scrapping) may
+ * not be dated earlier.
+ */
+export function inHandSince(d: DeviceDates): { on: string; what: string } | null {
+  if (d.returnedOn && (!d.cameOn || d.returnedOn > d.cameOn)) return { on: d.returnedOn, what: 'it last came back from a home' };
+  return d.cameOn ? { on: d.cameOn, what: 'it came into the programme' } : null;
+}
+
+/**
+ * An action on a device in our hands (reconditioning, scrapping) may not be dated before it came
+ * into the programme nor before it last came back from a home: 422 naming the date's field.
+ */
+export async function assertInHand(db: Executor, device: { id: string; asset_tag: string }, on: string, path: string, what: string): Promise<void> {
+  const bound = inHandSince((await deviceDates(db, [device.id])).get(device.id)!);
+  if (bound && on < bound.on) {
+    throw new ProblemError(422, `${device.asset_tag}: a ${what} cannot be dated ${on}, before ${bound.what} (${bound.on})`, {}, [
+      { path, message: `before ${bound.what} on ${bound.on}` },
+    ]);
+  }
 }

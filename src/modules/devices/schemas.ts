@@ -129,7 +129,7 @@ export type ListDevicesQuery = z.infer<typeof listDevicesQuerySchema>;
 
 export const scrapSchema = z.strictObject({
   reason: line(500),
-  scrappedOn: isoDate.optional().describe('The day it went to recycling (today by default; not in the future); reports count by it'),
+  scrappedOn: isoDate.optional().describe('The day it went to recycling (today by default; not in the future, nor before the device came into the programme or last came back from a home); reports count by it'),
   notes: optional(text()),
   destructionCertificate: optional(line(100)).describe(
     "Reference of the recycler's certificate of destruction; a data-bearing device without a passing Purge or Destroy on record needs it",

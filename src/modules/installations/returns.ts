@@ -15,9 +15,11 @@ import { getLightInstallation, installationDevices, installationSettlements, loa
 /**
  * Takes back the kit of a completed installation, or one device of it (installed → returned).
  * The installation is closed once nothing lent is still out: every device back, and every
- * accessory lent back or written off (`settleAccessories`); until then it stays `completed`.
+ * accessory lent back or written off (`settleAccessories`); until then it stays `completed`. `returnedOn` may be
+ * neither after today (Paris) nor before the installation day (422 naming `returnedOn`).
  */
 export async function returnDevice(db: Db, deviceId: string, input: ReturnInput, actor: Actor) {
+  assertNotFuture(input.returnedOn, 'returnedOn', 'A return');
   return inTransaction(db, async (trx) => {
     const link = await trx
       .selectFrom('installation_devices')

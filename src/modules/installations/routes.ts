@@ -32,7 +32,8 @@ export async function installationRoutes(fastify: FastifyInstance) {
       summary: 'Schedule a home installation: reserves the whole kit',
       description:
         'Refused with 409 when a device is not ready, the beneficiary has not completed the training, or already holds an active installation. ' +
-        'An admin may override the last two with `override.reason`, which is recorded.',
+        'An admin may override the last two with `override.reason`, which is recorded. ' +
+        '`scheduledOn` may be in the future, and in the past only back to the day the last device of the kit became ready (reconditioned or received from TRIRA): earlier, 422 naming `scheduledOn`, which no override lifts.',
       body: scheduleSchema,
       response: { 201: installationSchema },
     },
@@ -56,7 +57,7 @@ export async function installationRoutes(fastify: FastifyInstance) {
       operationId: 'completeInstallation',
       tags,
       summary: 'Record the installation: devices installed, contract numbered and frozen',
-      description: '`installedOn` may not be after today, as a day in Paris (422 naming `installedOn`; no contract number is taken). The optional tablet signature is drawn into the contract. The final PDF is rendered once; every later download returns the same bytes.',
+      description: '`installedOn` may not be after today, as a day in Paris, nor before the day the last device of the kit became ready, nor before the person\'s `trainingCompletedOn` unless an admin scheduled the installation by override; before the scheduled day it needs `earlyReason` (422 naming `installedOn`; no contract number is taken). The optional tablet signature is drawn into the contract. The final PDF is rendered once; every later download returns the same bytes.',
       params: idParams,
       body: completeSchema,
       response: { 200: installationSchema },
@@ -109,7 +110,8 @@ export async function installationRoutes(fastify: FastifyInstance) {
       description:
         'The installation becomes `closed` once nothing lent is still out: every device back and every accessory lent back (ticked in `accessoriesReturned` ' +
         'with any device returned) or settled later through `settleAccessories`. While a lent accessory is missing the loan stays `completed` ' +
-        '(`accessoriesOutstanding` names it): the person cannot be anonymised nor lent another kit without an admin override.',
+        '(`accessoriesOutstanding` names it): the person cannot be anonymised nor lent another kit without an admin override. ' +
+        '`returnedOn` may be neither after today (Paris day) nor before the installation day (422 naming `returnedOn`).',
       params: idParams,
       body: returnSchema,
       response: { 200: installationSchema },

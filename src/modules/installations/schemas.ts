@@ -14,7 +14,7 @@ export const scheduleSchema = z
     code: code.optional().describe('The main device: asset tag, serial number or label URL (or give deviceId)'),
     deviceId: id.optional(),
     beneficiaryId: id,
-    scheduledOn: isoDate,
+    scheduledOn: isoDate.describe('The day planned: in the future, or in the past back to the day the last device of the kit became ready'),
     accessories: z.array(line(100)).max(30).default([]).meta({ example: ['chargeur', 'souris', 'sacoche'] }),
     extraDevices: z.array(code).max(20).default([]).describe('Further devices of the kit (e.g. a monitor), each by code'),
     override: z
@@ -33,7 +33,7 @@ export const signatureSchema = z.strictObject({
 
 export const completeSchema = z
   .strictObject({
-    installedOn: isoDate,
+    installedOn: isoDate.describe('Not in the future, nor before the kit was ready or the person completed the training (unless scheduled by override)'),
     installedBy: line(200).describe('The BLÉ staff member, printed in the signature block').meta({ example: 'Julien Morel' }),
     signature: signatureSchema.optional().describe("The borrower's signature"),
     staffSignature: signatureSchema.optional().describe('The signature of the BLÉ staff member who installs, for the lender'),
@@ -45,7 +45,7 @@ export const cancelSchema = z.strictObject({ reason: optional(text(500)) });
 
 export const returnSchema = z
   .strictObject({
-    returnedOn: isoDate,
+    returnedOn: isoDate.describe('Not in the future, nor before the installation day'),
     reason: line(500).meta({ example: 'fin du prêt' }),
     condition: line(500).describe('State of the returned equipment').meta({ example: 'bon état, rayure sur le capot' }),
     accessoriesReturned: z.array(line(100)).max(30).default([]),

@@ -4,12 +4,13 @@ import type { Db } from '../../db/connection.js';
 import { takeNumberFrom } from '../../db/counters.js';
 import { newId } from '../../db/ids.js';
 import { forUpdate } from '../../db/locks.js';
-import { inTransaction, nowIso, type Trx } from '../../db/transaction.js';
+import { inTransaction, nowIso, type Executor, type Trx } from '../../db/transaction.js';
 import { decodeCursor, toPage } from '../../http/pagination.js';
 import { ProblemError, badRequest, conflict, forbidden, notFound } from '../../http/problem.js';
 import { assertNotFuture } from '../../shared/business-date.js';
 import type { Actor } from '../api-keys/service.js';
 import { getBeneficiaryRow } from '../beneficiaries/service.js';
+import { lastReadyOf } from '../devices/dates.js';
 import { transition } from '../devices/lifecycle.js';
 import { resolveCode } from '../devices/service.js';
 import { discardBlobs, readBlob, stageBlob } from './blobs.js';
@@ -70,6 +71,8 @@ export async function scheduleInstallation(db: Db, input: ScheduleInput, actor: 
     const id = newId();
     const now = nowIso();
     await transition(trx, all, 'schedule', actor, eventDetails({ id, beneficiary_reference: beneficiary.reference }));
+    // After the move, which answers 409 for a device that is not ready; a refusal rolls it back.
+    await assertKitReadyBy(trx, all, input.scheduledOn, 'scheduledOn', 'scheduled');
     await trx
       .insertInto('installations')
       .values({
@@ -141,6 +144,7 @@ export async function completeInstallation(db: Db, id: string, input: CompleteIn
   const template = currentTemplate(config);
   const year = Number(input.installedOn.slice(0, 4));
   assertSignedOnTheDay(input);
+  await assertInstallable(db, id, input.installedOn);
   // Decoded in a worker before the first transaction: a refused image costs no number.
   const pngs = await decodeSignatures({ signature: input.signature, staffSignature: input.staffSignature });
   for (let attempt = 1; ; attempt++) {
@@ -250,6 +254,39 @@ function assertSignedOnTheDay(input: CompleteInput): void {
     return [];
   });
   if (errors.length) throw new ProblemError(422, `The contract is signed at the installation, on ${input.installedOn}`, {}, errors);
+}
+
+/**
+ * A kit is handed over only once every device of it is ready: the scheduled day (which may be in
+ * the future, or in the past back to that day) and the installation day may not come before the
+ * day the last device of the kit became ready (422 naming the field). No override applies: the
+ * devices were not ready.
+ */
+async function assertKitReadyBy(db: Executor, deviceIds: string[], on: string, path: string, what: string): Promise<void> {
+  const last = await lastReadyOf(db, deviceIds);
+  if (!last || on >= last.readyOn) return;
+  const device = await db.selectFrom('devices').select('asset_tag').where('id', '=', last.deviceId).executeTakeFirstOrThrow();
+  throw new ProblemError(422, `The installation cannot be ${what} on ${on}: ${device.asset_tag} of the kit was ready only on ${last.readyOn}`, {}, [
+    { path, message: `before the kit was ready: ${device.asset_tag} on ${last.readyOn}` },
+  ]);
+}
+
+/**
+ * The installation day may not come before the kit was ready, nor before the person completed
+ * the training (the date the installation check reads), unless an admin scheduled it by
+ * override (its reason is recorded on the installation). Checked before a number is reserved.
+ */
+async function assertInstallable(db: Db, id: string, installedOn: string): Promise<void> {
+  const installation = await getLightInstallation(db.kysely, id);
+  if (installation.status !== 'scheduled') return; // the reservation answers 409
+  const deviceIds = (await db.kysely.selectFrom('installation_devices').select('device_id').where('installation_id', '=', id).execute()).map((r) => r.device_id);
+  await assertKitReadyBy(db.kysely, deviceIds, installedOn, 'installedOn', 'carried out');
+  const trained = (await getBeneficiaryRow(db.kysely, installation.beneficiary_id)).training_completed_on;
+  if (trained && installedOn < trained && !installation.override_reason) {
+    throw new ProblemError(422, `The installation cannot be carried out on ${installedOn}: ${installation.beneficiary_reference} completed the training on ${trained}`, {}, [
+      { path: 'installedOn', message: `before the training was completed on ${trained}` },
+    ]);
+  }
 }
 
 /** A completion dated before the scheduled day needs the reason it really happened earlier. */

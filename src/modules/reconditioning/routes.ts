@@ -16,7 +16,7 @@ export async function reconditioningRoutes(fastify: FastifyInstance) {
       operationId: 'reconditionDevice',
       tags: ['devices'],
       summary: 'Recondition in-house (collected or returned → ready)',
-      description: 'A data-bearing device (laptop, desktop, all-in-one, tablet, smartphone) needs a passing Purge erasure record — or a Destroy of storage that was replaced — as the record that counts; otherwise 409 says what is missing. A Clear alone does not qualify.',
+      description: 'A data-bearing device (laptop, desktop, all-in-one, tablet, smartphone) needs a passing Purge erasure record — or a Destroy of storage that was replaced — as the record that counts; otherwise 409 says what is missing. A Clear alone does not qualify. `reconditionedOn` may be neither after today (Paris day) nor before the device came into the programme (its collection, or its reception from TRIRA) or last came back from a home (422 naming `reconditionedOn`).',
       params: idParams,
       body: reconditionSchema,
       response: { 200: deviceSchema },

@@ -4,7 +4,7 @@ import { GRADES } from '../devices/schemas.js';
 
 export const reconditionSchema = z.strictObject({
   grade: z.enum(GRADES),
-  reconditionedOn: isoDate.optional().describe('The day it was made ready (today by default; not in the future); reports count by it'),
+  reconditionedOn: isoDate.optional().describe('The day it was made ready (today by default; not in the future, nor before the device came into the programme or last came back from a home); reports count by it'),
   os: optional(line(120)).describe('The system installed, e.g. "Linux Mint 22"'),
   notes: optional(text()),
 });

@@ -4,6 +4,7 @@ import { inTransaction, type Trx } from '../../db/transaction.js';
 import { ProblemError, conflict, notFound } from '../../http/problem.js';
 import { assertNotFuture } from '../../shared/business-date.js';
 import type { Actor } from '../api-keys/service.js';
+import { assertInHand } from '../devices/dates.js';
 import { illegalTransition, lockDevices, transition, TRANSITIONS } from '../devices/lifecycle.js';
 import { DATA_BEARING_KINDS, osRefused, osRefusedMessage } from '../devices/schemas.js';
 import { erasureClearance } from '../erasure/clearance.js';
@@ -14,6 +15,8 @@ import type { ReconditionInput } from './schemas.js';
  * In-house reconditioning (collected or returned → ready). Media leaving the donor's control
  * for reuse must be purged: a data-bearing device needs, as the record that counts, a passing
  * Purge (or a Destroy of storage since replaced), recorded after it last left a home.
+ * `reconditionedOn` may be neither after today (Paris) nor before the device was in our hands:
+ * its collection (or reception from TRIRA), or the day it last came back from a home (422).
  */
 export async function reconditionDevice(db: Db, id: string, input: ReconditionInput, actor: Actor): Promise<DeviceRow> {
   if (input.reconditionedOn) assertNotFuture(input.reconditionedOn, 'reconditionedOn', 'A reconditioning');
@@ -24,6 +27,7 @@ export async function reconditionDevice(db: Db, id: string, input: ReconditionIn
     if (osRefused(device.kind, input.os)) {
       throw new ProblemError(422, `${device.asset_tag}: ${osRefusedMessage(device.kind)}`, {}, [{ path: 'os', message: osRefusedMessage(device.kind) }]);
     }
+    if (input.reconditionedOn) await assertInHand(trx, device, input.reconditionedOn, 'reconditionedOn', 'reconditioning');
     const erasureId = await assertPurged(trx, device);
     const changes = { grade: input.grade, ...(input.os ? { os: input.os } : {}), ...(input.notes ? { notes: input.notes } : {}) };
     const [row] = await transition(trx, [id], 'recondition', actor, { grade: input.grade, ...(input.os ? { os: input.os } : {}), ...(erasureId ? { erasureId } : {}) }, changes, input.reconditionedOn);

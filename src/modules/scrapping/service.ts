@@ -4,6 +4,7 @@ import { ProblemError, conflict, notFound } from '../../http/problem.js';
 import { assertNotFuture } from '../../shared/business-date.js';
 import type { Actor } from '../api-keys/service.js';
 import { clearanceGap, erasureClearance } from '../erasure/clearance.js';
+import { assertInHand } from '../devices/dates.js';
 import { illegalTransition, lockDevices, transition, TRANSITIONS } from '../devices/lifecycle.js';
 import { DATA_BEARING_KINDS, type ScrapInput } from '../devices/schemas.js';
 
@@ -12,7 +13,9 @@ import { DATA_BEARING_KINDS, type ScrapInput } from '../devices/schemas.js';
  * needs a passing Purge or Destroy recorded since it last left a home, or the reference of the
  * recycler's destruction certificate (kept in the `scrap` event and printed on the donor's
  * erasure certificate). Otherwise 409 names what is missing. A device in an open shipment is
- * refused (409 naming the shipment): staff remove it from the shipment first.
+ * refused (409 naming the shipment): staff remove it from the shipment first. `scrappedOn` may
+ * be neither after today (Paris) nor before the device came into the programme or last came
+ * back from a home (422 naming `scrappedOn`).
  */
 export async function scrapDevice(db: Db, id: string, input: ScrapInput, actor: Actor) {
   if (input.scrappedOn) assertNotFuture(input.scrappedOn, 'scrappedOn', 'A scrapping');
@@ -20,6 +23,7 @@ export async function scrapDevice(db: Db, id: string, input: ScrapInput, actor: 
     const device = (await lockDevices(trx, [id])).get(id);
     if (!device) throw notFound(`Device ${id}`);
     if (!(TRANSITIONS.scrap.from as readonly string[]).includes(device.status)) throw illegalTransition(device, 'scrap');
+    if (input.scrappedOn) await assertInHand(trx, device, input.scrappedOn, 'scrappedOn', 'scrapping');
     // A device packed for the reconditioner is taken out of the shipment first, by a person who
     // then knows the box is one short; scrapping it silently would block the dispatch.
     const packed = await trx

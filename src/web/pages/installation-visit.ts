@@ -166,7 +166,7 @@ export async function installationVisitPages(app: FastifyInstance) {
     } catch (error) {
       if (!isFormProblem(error, { notFound: 'form' })) throw error;
       const errors = fieldErrorsOf(error.errors);
-      if (error.errors?.some((e) => e.path.endsWith('returnedOn'))) errors.returnedOn = `La restitution ne peut pas précéder l’installation du ${frDay(installation.installedOn)}.`;
+      if (error.errors?.some((e) => e.path.endsWith('returnedOn') && e.message.startsWith('before the installation'))) errors.returnedOn = `La restitution ne peut pas précéder l’installation du ${frDay(installation.installedOn)}.`;
       return returnPage(request, reply, installation, device.deviceId, form, Object.keys(errors).length ? errors : { condition: frenchDetail(error) }, 422);
     }
     return reply.redirect(`/installations/${id}?restituee=1`, 303);

@@ -164,7 +164,7 @@ export async function installationPages(app: FastifyInstance) {
     } catch (error) {
       if (!isFormProblem(error, { notFound: 'form' })) throw error;
       if (error.status === 404) return scheduleForm(request, reply, form, { beneficiaryId: 'Cette personne est introuvable : cherchez-la à nouveau.' }, 422);
-      return scheduleForm(request, reply, form, scheduleRefusal(error, mainTag, isAdmin), 409);
+      return scheduleForm(request, reply, form, scheduleRefusal(error, mainTag, isAdmin), error.status);
     }
   });
 

@@ -1,10 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ProblemError } from '../../http/problem.js';
 import { WRITERS } from '../../http/roles.js';
 import { createBeneficiarySchema } from '../../modules/beneficiaries/schemas.js';
 import { createBeneficiary } from '../../modules/beneficiaries/service.js';
 import { id as idField } from '../../shared/fields.js';
 import { formInput } from '../form.js';
-import { zodFieldErrors, type FieldErrors } from '../messages.js';
+import { fieldErrorsOf, zodFieldErrors, type FieldErrors } from '../messages.js';
 
 const registrars = { web: { roles: WRITERS.beneficiaries } };
 
@@ -54,7 +55,14 @@ export async function peoplePages(app: FastifyInstance) {
     const values = formInput(request.body, FIELDS);
     const parsed = createBeneficiarySchema.safeParse(values);
     if (!parsed.success) return formPage(request, reply, back, values, zodFieldErrors(parsed.error), 422);
-    const person = await createBeneficiary(app.db, parsed.data);
+    let person;
+    try {
+      person = await createBeneficiary(app.db, parsed.data);
+    } catch (error) {
+      // A date the service refuses (in the future) is shown next to its field.
+      if (!(error instanceof ProblemError) || error.status !== 422) throw error;
+      return formPage(request, reply, back, values, fieldErrorsOf(error.errors), 422);
+    }
     const found = `q=${encodeURIComponent(person.reference)}`;
     if (back.cycle) return reply.redirect(`/formations/${back.cycle}?${found}&nouvelle=${person.id}#inscrire`, 303);
     if (back.installation) return reply.redirect(`/installations/nouvelle?${found}&beneficiaire=${person.id}`, 303);

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { todayInParis } from '../../clock.js';
+import { today } from '../../clock.js';
 import { ProblemError } from '../../http/problem.js';
 import { WRITERS } from '../../http/roles.js';
 import { sendPdfBuffer } from '../../pdf/send.js';
@@ -80,7 +80,7 @@ export async function shipmentPages(app: FastifyInstance) {
       deviceStatusLabel,
       frDateTime,
       frLongDate,
-      values: { receivedOn: todayInParis(), ...form.values },
+      values: { receivedOn: today(), ...form.values },
       errors: form.errors ?? {},
       scripts: ['scanner.js'],
     });
