@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { FieldError, ProblemError } from '../http/problem.js';
+import { ProblemError, type FieldError } from '../http/problem.js';
 import { inSentence, programmeIdentity } from '../shared/identity.js';
 
 /**
@@ -138,6 +138,18 @@ const METHOD_FR: Record<string, string> = {
 export const erasureMethodLabel = (method: string) => METHOD_FR[method] ?? method;
 
 export type FieldErrors = Record<string, string>;
+
+/**
+ * Whether a service's refusal is shown on the form (next to the fields it names, with what was
+ * typed) rather than on the error page: a ProblemError under 500 other than 403 (a role refused
+ * is the error page's business, as is a fault of ours). A 404 goes on the form only where the
+ * form itself names the missing thing (a code scanned, a person chosen): `notFound: 'form'`;
+ * with `'page'` the page's own subject is gone and the error page says so.
+ */
+export function isFormProblem(error: unknown, options: { notFound: 'form' | 'page' }): error is ProblemError {
+  if (!(error instanceof ProblemError) || error.status >= 500 || error.status === 403) return false;
+  return error.status !== 404 || options.notFound === 'form';
+}
 
 export function fieldErrorsOf(errors: FieldError[] | undefined): FieldErrors {
   const out: FieldErrors = {};

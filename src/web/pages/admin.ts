@@ -10,7 +10,7 @@ import { frDateTime } from './devices.js';
 import { createUserSchema } from '../../modules/users/schemas.js';
 import { assertNotSelf, createUser, invitationPath, inviteAgain, listUsers, setUserActive } from '../../modules/users/service.js';
 import { formInput } from '../form.js';
-import { fieldErrorsOf, frenchDetail, zodFieldErrors, type FieldErrors } from '../messages.js';
+import { fieldErrorsOf, frenchDetail, zodFieldErrors, type FieldErrors, isFormProblem } from '../messages.js';
 import { parseId } from './devices.js';
 
 export const ROLE_FR: Record<string, string> = {
@@ -112,7 +112,7 @@ export async function adminKeyAndTermsPages(app: FastifyInstance) {
     try {
       await setTerms(app.db, parsed.data, request.actor);
     } catch (error) {
-      if (error instanceof ProblemError && error.status < 500 && error.status !== 403) {
+      if (isFormProblem(error, { notFound: 'form' })) {
         const errors = (error.extra as { latestCreditedOn?: string }).latestCreditedOn ? { effectiveOn: frenchDetail(error) } : fieldErrorsOf(error.errors);
         return termsPage(reply.code(error.status), { errors, message: frenchDetail(error), values: { ...body } });
       }

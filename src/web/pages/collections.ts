@@ -21,7 +21,7 @@ import { labelRequestSchema } from '../../modules/labels/schemas.js';
 import { prepareLabels } from '../../modules/labels/service.js';
 import { kindLabelFr } from '../../shared/kinds-fr.js';
 import { formInput } from '../form.js';
-import { deviceStatusLabel, fieldErrorsOf, frenchDetail, statusLabel, zodFieldErrors } from '../messages.js';
+import { deviceStatusLabel, fieldErrorsOf, frenchDetail, statusLabel, zodFieldErrors, isFormProblem } from '../messages.js';
 import { parseId } from './devices.js';
 
 const DONOR_KIND_FR: Record<string, string> = { company: 'Entreprise', public_body: 'Organisme public', association: 'Association', other: 'Autre' };
@@ -64,7 +64,7 @@ export async function collectionPages(app: FastifyInstance) {
       const donor = await createDonor(app.db, parsed.data);
       return reply.redirect(`/donateurs/${donor.id}`, 303);
     } catch (error) {
-      if (error instanceof ProblemError && error.status < 500 && error.status !== 403) return fail(error.status, fieldErrorsOf(error.errors), frenchDetail(error));
+      if (isFormProblem(error, { notFound: 'form' })) return fail(error.status, fieldErrorsOf(error.errors), frenchDetail(error));
       throw error;
     }
   });
@@ -107,7 +107,7 @@ export async function collectionPages(app: FastifyInstance) {
     try {
       await updateDonor(app.db, id, parsed.data, etag);
     } catch (error) {
-      if (!(error instanceof ProblemError) || error.status === 404 || error.status === 403 || error.status >= 500) throw error;
+      if (!isFormProblem(error, { notFound: 'page' })) throw error;
       if (error.status === 412) {
         // Saving again after reading the new version is a deliberate overwrite: the form carries the new ETag.
         const message = 'Ce donateur a été modifié entre-temps par quelqu’un d’autre. Vos saisies sont conservées ci-dessous : vérifiez la fiche à jour, puis enregistrez à nouveau.';
@@ -128,7 +128,7 @@ export async function collectionPages(app: FastifyInstance) {
       return reply.redirect(`/collectes/${collection.id}/saisie`, 303);
     } catch (error) {
       // A date after today: said next to the field, with what was typed.
-      if (!(error instanceof ProblemError) || error.status === 404 || error.status === 403 || error.status >= 500) throw error;
+      if (!isFormProblem(error, { notFound: 'page' })) throw error;
       return showDonor(reply.code(error.status), id, { values, errors: fieldErrorsOf(error.errors) });
     }
   });

@@ -10,7 +10,7 @@ import { kindLabelFr } from '../../shared/kinds-fr.js';
 import type { Db } from '../../db/connection.js';
 import { resolveCodes } from '../../modules/shipments/items.js';
 import { formInput, parisInstant } from '../form.js';
-import { deviceStatusLabel, erasureMethodLabel, frenchDetail, frenchField, type FieldErrors } from '../messages.js';
+import { deviceStatusLabel, erasureMethodLabel, frenchDetail, frenchField, type FieldErrors, isFormProblem } from '../messages.js';
 import { parseId } from './devices.js';
 
 const receivers = { web: { roles: WRITERS.deliveries } };
@@ -99,7 +99,7 @@ export async function deliveryPages(app: FastifyInstance) {
       const delivery = await createDelivery(app.db, parsed.data, request.actor, app.config.assetTagPrefix);
       return reply.redirect(`/receptions/${delivery.id}`, 303);
     } catch (error) {
-      if (!(error instanceof ProblemError) || error.status >= 500 || error.status === 403) throw error;
+      if (!isFormProblem(error, { notFound: 'form' })) throw error;
       return form(reply.code(error.status), { values: typed, lines, errors: await refusalErrors(app.db, error, codes, units, placeOf) });
     }
   });

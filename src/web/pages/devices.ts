@@ -23,7 +23,7 @@ import { reconditionSchema } from '../../modules/reconditioning/schemas.js';
 import { reconditionDevice } from '../../modules/reconditioning/service.js';
 import { deviceActionsFor } from '../device-actions.js';
 import { formInput, parisInstant, parisLocal } from '../form.js';
-import { deviceStatusLabel, erasureMethodLabel, eventLabel, fieldErrorsOf, frenchDetail, statusLabel, zodFieldErrors, type FieldErrors } from '../messages.js';
+import { deviceStatusLabel, erasureMethodLabel, eventLabel, fieldErrorsOf, frenchDetail, statusLabel, zodFieldErrors, type FieldErrors, isFormProblem } from '../messages.js';
 import { allowed } from '../roles.js';
 
 const EDIT_FIELDS = ['brand', 'model', 'serialNumber', 'grade', 'weightKg', 'notes'] as const;
@@ -186,7 +186,7 @@ export async function devicePages(app: FastifyInstance) {
     try {
       await work();
     } catch (error) {
-      if (!(error instanceof ProblemError) || error.status === 404 || error.status === 403) throw error;
+      if (!isFormProblem(error, { notFound: 'page' })) throw error;
       const errors = fieldErrorsOf(error.errors);
       // Scrapping a data-bearing device without a qualifying erasure: what is missing is the certificate.
       if ((error.extra as { missing?: string }).missing === 'erasure' && open === 'scrap') {

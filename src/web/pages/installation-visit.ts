@@ -9,7 +9,7 @@ import { currentInstallationOfDevice } from '../../modules/installations/store.j
 import { returnDevice, settleAccessories } from '../../modules/installations/returns.js';
 import { completeSchema, returnSchema, settleAccessoriesSchema, type Installation } from '../../modules/installations/schemas.js';
 import { completeInstallation, getInstallation } from '../../modules/installations/service.js';
-import { fieldErrorsOf, frenchDetail, statusLabel, zodFieldErrors, type FieldErrors } from '../messages.js';
+import { fieldErrorsOf, frenchDetail, statusLabel, zodFieldErrors, type FieldErrors, isFormProblem } from '../messages.js';
 import { parseId } from './devices.js';
 import { frDay, installers, many, text } from './installations.js';
 
@@ -81,7 +81,7 @@ export async function installationVisitPages(app: FastifyInstance) {
     try {
       await completeInstallation(app.db, id, parsed.data, request.actor, app.config);
     } catch (error) {
-      if (!(error instanceof ProblemError) || error.status >= 500 || error.status === 403) throw error;
+      if (!isFormProblem(error, { notFound: 'form' })) throw error;
       if (error.status === 409) return reply.redirect(`/installations/${id}`, 303);
       const errors = signErrors(fieldErrorsOf(error.errors), form);
       if (error.errors?.some((e) => e.path.endsWith('signedAt'))) {
@@ -164,7 +164,7 @@ export async function installationVisitPages(app: FastifyInstance) {
     try {
       await returnDevice(app.db, device.deviceId, parsed.data, request.actor);
     } catch (error) {
-      if (!(error instanceof ProblemError) || error.status >= 500 || error.status === 403) throw error;
+      if (!isFormProblem(error, { notFound: 'form' })) throw error;
       const errors = fieldErrorsOf(error.errors);
       if (error.errors?.some((e) => e.path.endsWith('returnedOn') && e.message.startsWith('before the installation'))) errors.returnedOn = `La restitution ne peut pas précéder l’installation du ${frDay(installation.installedOn)}.`;
       return returnPage(request, reply, installation, device.deviceId, form, Object.keys(errors).length ? errors : { condition: frenchDetail(error) }, 422);
@@ -234,7 +234,7 @@ export async function installationVisitPages(app: FastifyInstance) {
     try {
       await settleAccessories(app.db, installation.id, parsed.data, request.actor);
     } catch (error) {
-      if (!(error instanceof ProblemError) || error.status >= 500 || error.status === 403) throw error;
+      if (!isFormProblem(error, { notFound: 'form' })) throw error;
       if (error.status === 409) return reply.redirect(`/installations/${installation.id}`, 303);
       toForm(fieldErrorsOf(error.errors));
       if (error.errors?.some((e) => e.path === 'settledOn')) {

@@ -13,7 +13,7 @@ import { returnReceiptPdf } from '../../modules/installations/returns.js';
 import { loanOutstanding } from '../../modules/installations/outstanding.js';
 import { cancelSchema, scheduleSchema, type Installation, type InstallationStatus } from '../../modules/installations/schemas.js';
 import { cancelInstallation, contractPdf, getInstallation, recentInstallations, scheduleInstallation } from '../../modules/installations/service.js';
-import { fieldErrorsOf, frenchDetail, statusLabel, zodFieldErrors, type FieldErrors } from '../messages.js';
+import { fieldErrorsOf, frenchDetail, statusLabel, zodFieldErrors, type FieldErrors, isFormProblem } from '../messages.js';
 import { parseId } from './devices.js';
 
 /** Installer and admin only: these pages show the person's name, address and phone. */
@@ -162,7 +162,7 @@ export async function installationPages(app: FastifyInstance) {
       const installation = await scheduleInstallation(app.db, parsed.data, request.actor);
       return reply.redirect(`/installations/${installation.id}?planifiee=1`, 303);
     } catch (error) {
-      if (!(error instanceof ProblemError) || error.status >= 500 || error.status === 403) throw error;
+      if (!isFormProblem(error, { notFound: 'form' })) throw error;
       if (error.status === 404) return scheduleForm(request, reply, form, { beneficiaryId: 'Cette personne est introuvable : cherchez-la à nouveau.' }, 422);
       return scheduleForm(request, reply, form, scheduleRefusal(error, mainTag, isAdmin), error.status);
     }

@@ -28,7 +28,7 @@ import { createSession, listSessions } from '../../modules/training/sessions.js'
 import { frLongDate as frDay, renderAttendanceSheet, sheetFacts } from '../../modules/training/sheet.js';
 import { agree, count, de, frLongDate, frTime } from '../../shared/french.js';
 import { formInput } from '../form.js';
-import { frenchDetail, zodFieldErrors, type FieldErrors } from '../messages.js';
+import { frenchDetail, zodFieldErrors, type FieldErrors, isFormProblem } from '../messages.js';
 import { allowed } from '../roles.js';
 import { SMALL_COUNT } from '../../modules/reports/figures/neighbourhoods.js';
 import { parseId } from './devices.js';
@@ -139,7 +139,7 @@ export async function trainingPages(app: FastifyInstance) {
       const cycle = await createCycle(app.db, parsed.data, request.actor);
       return reply.redirect(`/formations/${cycle.id}`, 303);
     } catch (error) {
-      if (error instanceof ProblemError && error.status < 500 && error.status !== 403) return again(renameRule(problemFields(error)), error.status);
+      if (isFormProblem(error, { notFound: 'form' })) return again(renameRule(problemFields(error)), error.status);
       throw error;
     }
   });
@@ -200,7 +200,7 @@ export async function trainingPages(app: FastifyInstance) {
         await createSession(app.db, id, parsed.data);
         return reply.redirect(`/formations/${id}#seances`, 303);
       } catch (error) {
-        if (!(error instanceof ProblemError) || error.status >= 500 || error.status === 403 || error.status === 404) throw error;
+        if (!isFormProblem(error, { notFound: 'page' })) throw error;
         throw new ProblemError(error.status, frenchDetail(error));
       }
     }
