@@ -56,7 +56,9 @@ function seed(db: Db): string {
 }
 
 async function startServers(): Promise<{ ports: Record<string, number>; stop: () => void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'server.ts')], {
+  // BENCH_CPU_PROF=DIR writes the servers' CPU profile there (open it in Chrome's DevTools).
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(import.meta.dirname, 'server.ts')], {
     env: { ...process.env, BENCH_DATABASE_URL: url },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -103,75 +105,81 @@ const scanRequest = { setupRequest: (req: autocannon.Request) => ({ ...req, path
 try {
   console.log(`\nautocannon: ${CONNECTIONS} connections, ${DURATION} s each, servers in a separate process on 127.0.0.1 (${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(1)})`);
   await load('warm-up', ports.logged, { duration: 1, headers: auth, requests: [scanRequest] });
-  // Alternated in short rounds: on a shared machine the load drifts, and both sides of a pair
-  // should see the same drift. The ratio is taken per pair, then its median and range shown.
-  const pairs: { bare: number; scan: number; bareCpu: number; scanCpu: number; p99: number }[] = [];
-  for (let round = 1; round <= ROUNDS; round++) {
-    const b = await load(`bare Fastify route, constant JSON (round ${round})`, ports.bare);
-    const result = await load(`GET /api/v1/scan/{tag}, logs at info (round ${round})`, ports.logged, { headers: auth, requests: [scanRequest] });
-    pairs.push({ bare: b.requests.average, scan: result.requests.average, bareCpu: b.cpuPerRequest, scanCpu: result.cpuPerRequest, p99: result.latency.p99 });
-  }
-  const percent = (value: number) => `${(value * 100).toFixed(1)} %`;
-  const ratios = pairs.map((p) => p.scan / p.bare);
-  const cpuRatios = pairs.map((p) => p.bareCpu / p.scanCpu);
-  const ratio = median(ratios);
-  console.log(`\nbare: ${median(pairs.map((p) => p.bare)).toFixed(0)} req/s   scan: ${median(pairs.map((p) => p.scan)).toFixed(0)} req/s (medians)   scan p99 ${Math.max(...pairs.map((p) => p.p99))} ms`);
-  console.log(
-    `scan / bare ratio (req/s): median ${percent(ratio)} over ${ROUNDS} pairs (range ${percent(Math.min(...ratios))}–${percent(Math.max(...ratios))}; target ≥ 50 %)  ${ratio >= 0.5 ? 'OK' : 'BELOW TARGET'}`,
-  );
-  // A single-threaded server's ceiling is 1 / CPU per request: this ratio drifts less with other processes' load.
-  console.log(
-    `scan / bare ratio (server CPU per request ${median(pairs.map((p) => p.bareCpu)).toFixed(0)} vs ${median(pairs.map((p) => p.scanCpu)).toFixed(0)} µs): median ${percent(median(cpuRatios))} (range ${percent(Math.min(...cpuRatios))}–${percent(Math.max(...cpuRatios))})\n`,
-  );
-  // What the log line costs: the same scan with logs on and off, alternated in pairs (the order
-  // swapped every pair, so that a drift in load favours neither side); the median difference.
-  const logCosts: number[] = [];
-  for (let round = 1; round <= ROUNDS; round++) {
-    const sides = [
-      ['logs at info (to /dev/null)', ports.logged],
-      ['logs off', ports.app],
-    ] as const;
-    const cpu: Record<string, number> = {};
-    for (const [label, port] of round % 2 ? sides : [...sides].reverse()) {
-      cpu[label] = (await load(`same scan, ${label} (round ${round})`, port, { headers: auth, requests: [scanRequest] })).cpuPerRequest;
+  if (process.env.BENCH_CPU_PROF) {
+    await load('scan, logs at info, profiled', ports.logged, { duration: 10, headers: auth, requests: [scanRequest] });
+    console.log(`CPU profile of the servers' process: ${process.env.BENCH_CPU_PROF} (written when it stops)`);
+    process.exitCode = 0;
+  } else {
+    // Alternated in short rounds: on a shared machine the load drifts, and both sides of a pair
+    // should see the same drift. The ratio is taken per pair, then its median and range shown.
+    const pairs: { bare: number; scan: number; bareCpu: number; scanCpu: number; p99: number }[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      const b = await load(`bare Fastify route, constant JSON (round ${round})`, ports.bare);
+      const result = await load(`GET /api/v1/scan/{tag}, logs at info (round ${round})`, ports.logged, { headers: auth, requests: [scanRequest] });
+      pairs.push({ bare: b.requests.average, scan: result.requests.average, bareCpu: b.cpuPerRequest, scanCpu: result.cpuPerRequest, p99: result.latency.p99 });
     }
-    logCosts.push(cpu[sides[0][0]] - cpu[sides[1][0]]);
-  }
-  const logCost = median(logCosts);
-  console.log(
-    `log line: median ${logCost.toFixed(1)} µs of server CPU per request over ${ROUNDS} pairs (range ${Math.min(...logCosts).toFixed(1)}–${Math.max(...logCosts).toFixed(1)}; target < 10 µs)  ${logCost < 10 ? 'OK' : 'ABOVE TARGET'}\n`,
-  );
-
-  // One connection: the latency of a page, not the queue behind nine others.
-  const list = await load('GET /api/v1/devices?status=…&limit=50 (1 conn)', ports.app, {
-    connections: 1,
-    headers: auth,
-    requests: [{ setupRequest: (req) => ({ ...req, path: `/api/v1/devices?limit=50&status=${DEVICE_STATUSES[random(7) - 1]}&cursor=${encodeCursor(random(DEVICES - 5000))}` }) }],
-  });
-  console.log(`list page p99: ${list.latency.p99} ms (target < 15 ms)  ${list.latency.p99 < 15 ? 'OK' : 'ABOVE TARGET'}`);
-
-  const times: number[] = [];
-  for (let batch = 0; batch < 10; batch++) {
-    const body = JSON.stringify(
-      Array.from({ length: 500 }, (_, i) => ({
-        kind: 'laptop',
-        brand: 'Lenovo',
-        model: 'ThinkPad T480',
-        serialNumber: `BATCH${batch}-${i}-${Date.now().toString(36)}`,
-        specs: { cpu: 'Intel Core i5-8250U', ramGb: 8, storageGb: 256, storageType: 'nvme', os: 'Windows 10 Pro' },
-        grade: 'B',
-        weightKg: 1.7,
-      })),
+    const percent = (value: number) => `${(value * 100).toFixed(1)} %`;
+    const ratios = pairs.map((p) => p.scan / p.bare);
+    const cpuRatios = pairs.map((p) => p.bareCpu / p.scanCpu);
+    const ratio = median(ratios);
+    console.log(`\nbare: ${median(pairs.map((p) => p.bare)).toFixed(0)} req/s   scan: ${median(pairs.map((p) => p.scan)).toFixed(0)} req/s (medians)   scan p99 ${Math.max(...pairs.map((p) => p.p99))} ms`);
+    console.log(
+      `scan / bare ratio (req/s): median ${percent(ratio)} over ${ROUNDS} pairs (range ${percent(Math.min(...ratios))}–${percent(Math.max(...ratios))}; target ≥ 50 %)  ${ratio >= 0.5 ? 'OK' : 'BELOW TARGET'}`,
     );
-    const t0 = performance.now();
-    const res = await fetch(`http://127.0.0.1:${ports.app}/api/v1/collections/${collectionId}/devices`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body });
-    times.push(performance.now() - t0);
-    if (res.status !== 201) throw new Error(`intake answered ${res.status}: ${await res.text()}`);
+    // A single-threaded server's ceiling is 1 / CPU per request: this ratio drifts less with other processes' load.
+    console.log(
+      `scan / bare ratio (server CPU per request ${median(pairs.map((p) => p.bareCpu)).toFixed(0)} vs ${median(pairs.map((p) => p.scanCpu)).toFixed(0)} µs): median ${percent(median(cpuRatios))} (range ${percent(Math.min(...cpuRatios))}–${percent(Math.max(...cpuRatios))})\n`,
+    );
+    // What the log line costs: the same scan with logs on and off, alternated in pairs (the order
+    // swapped every pair, so that a drift in load favours neither side); the median difference.
+    const logCosts: number[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      const sides = [
+        ['logs at info (to /dev/null)', ports.logged],
+        ['logs off', ports.app],
+      ] as const;
+      const cpu: Record<string, number> = {};
+      for (const [label, port] of round % 2 ? sides : [...sides].reverse()) {
+        cpu[label] = (await load(`same scan, ${label} (round ${round})`, port, { headers: auth, requests: [scanRequest] })).cpuPerRequest;
+      }
+      logCosts.push(cpu[sides[0][0]] - cpu[sides[1][0]]);
+    }
+    const logCost = median(logCosts);
+    console.log(
+      `log line: median ${logCost.toFixed(1)} µs of server CPU per request over ${ROUNDS} pairs (range ${Math.min(...logCosts).toFixed(1)}–${Math.max(...logCosts).toFixed(1)}; target < 10 µs)  ${logCost < 10 ? 'OK' : 'ABOVE TARGET'}\n`,
+    );
+
+    // One connection: the latency of a page, not the queue behind nine others.
+    const list = await load('GET /api/v1/devices?status=…&limit=50 (1 conn)', ports.app, {
+      connections: 1,
+      headers: auth,
+      requests: [{ setupRequest: (req) => ({ ...req, path: `/api/v1/devices?limit=50&status=${DEVICE_STATUSES[random(7) - 1]}&cursor=${encodeCursor(random(DEVICES - 5000))}` }) }],
+    });
+    console.log(`list page p99: ${list.latency.p99} ms (target < 15 ms)  ${list.latency.p99 < 15 ? 'OK' : 'ABOVE TARGET'}`);
+
+    const times: number[] = [];
+    for (let batch = 0; batch < 10; batch++) {
+      const body = JSON.stringify(
+        Array.from({ length: 500 }, (_, i) => ({
+          kind: 'laptop',
+          brand: 'Lenovo',
+          model: 'ThinkPad T480',
+          serialNumber: `BATCH${batch}-${i}-${Date.now().toString(36)}`,
+          specs: { cpu: 'Intel Core i5-8250U', ramGb: 8, storageGb: 256, storageType: 'nvme', os: 'Windows 10 Pro' },
+          grade: 'B',
+          weightKg: 1.7,
+        })),
+      );
+      const t0 = performance.now();
+      const res = await fetch(`http://127.0.0.1:${ports.app}/api/v1/collections/${collectionId}/devices`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body });
+      times.push(performance.now() - t0);
+      if (res.status !== 201) throw new Error(`intake answered ${res.status}: ${await res.text()}`);
+    }
+    const [middle, max] = [median(times), Math.max(...times)];
+    console.log(
+      `500-device batch intake (${times.length} batches): median ${middle.toFixed(0)} ms, max ${max.toFixed(0)} ms (target < 250 ms)  ${max < 250 ? 'OK' : middle < 250 ? 'OK at the median' : 'ABOVE TARGET'}`,
+    );
   }
-  const [middle, max] = [median(times), Math.max(...times)];
-  console.log(
-    `500-device batch intake (${times.length} batches): median ${middle.toFixed(0)} ms, max ${max.toFixed(0)} ms (target < 250 ms)  ${max < 250 ? 'OK' : middle < 250 ? 'OK at the median' : 'ABOVE TARGET'}`,
-  );
 } finally {
   stop();
   setTimeout(() => fs.rmSync(dir, { recursive: true, force: true }), 500);
