@@ -130,6 +130,15 @@ try {
     console.log(
       `scan / bare ratio (server CPU per request ${median(pairs.map((p) => p.bareCpu)).toFixed(0)} vs ${median(pairs.map((p) => p.scanCpu)).toFixed(0)} µs): median ${percent(median(cpuRatios))} (range ${percent(Math.min(...cpuRatios))}–${percent(Math.max(...cpuRatios))})\n`,
     );
+    // The app's floor: a route with no key and no database, through the same hooks, headers and
+    // request log. The scan cannot be cheaper than this; the difference is the key and the lookup.
+    const floor: number[] = [];
+    for (let round = 1; round <= Math.min(ROUNDS, 3); round++) {
+      const b = await load(`bare Fastify route, constant JSON (floor round ${round})`, ports.bare);
+      const health = await load(`GET /api/v1/health, logs at info (round ${round})`, ports.logged);
+      floor.push(health.requests.average / b.requests.average);
+    }
+    console.log(`health / bare ratio (req/s), the app's floor for any route at info: median ${percent(median(floor))}\n`);
     // What the log line costs: the same scan with logs on and off, alternated in pairs (the order
     // swapped every pair, so that a drift in load favours neither side); the median difference.
     const logCosts: number[] = [];

@@ -11,9 +11,11 @@ export const csvDelimiterField = z
   .describe('CSV only: `semicolon` (with decimal commas) for a French Excel');
 
 /**
- * RFC 4180 (CRLF, quotes doubled) in UTF-8 with a BOM so that Excel reads accents right. Cells
- * starting with = + - @ tab or CR get a leading apostrophe so that a spreadsheet never runs them
- * as formulas. With `;` as delimiter numbers take a decimal comma, as a French Excel expects.
+ * RFC 4180 (CRLF, quotes doubled) in UTF-8 with a BOM so that Excel reads accents right. A cell
+ * holding a line break is quoted whatever the break (csv-stringify quotes only the record
+ * delimiter, CRLF, so a lone LF in a note split the row and its second line escaped the
+ * formula guard). Cells starting with = + - @ tab or CR get a leading apostrophe so that a
+ * spreadsheet never runs them as formulas. With `;` as delimiter numbers take a decimal comma, as a French Excel expects.
  */
 export function csvOptions(delimiter: CsvDelimiter, columns: string[]): Options {
   const decimalComma = delimiter === 'semicolon';
@@ -23,6 +25,7 @@ export function csvOptions(delimiter: CsvDelimiter, columns: string[]): Options 
     columns,
     delimiter: CSV_DELIMITERS[delimiter],
     record_delimiter: 'windows',
+    quoted_match: /[\r\n]/,
     escape_formulas: true,
     cast: { number: (value) => (decimalComma ? String(value).replace('.', ',') : String(value)) },
   };

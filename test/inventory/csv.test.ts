@@ -115,6 +115,16 @@ describe('CSV export of the inventory', () => {
     expect(bytes.toString('utf8')).not.toMatch(/[,\n]=HYPERLINK/);
   });
 
+  it('when a note spans several lines, then its cell is quoted, so no line of it becomes a row or a formula', async () => {
+    const notes = "rayure\n=cmd|' /C calc'!A0\r\n+1";
+    const [device] = await intake(ctx, [deviceInput({ notes })]);
+    const { bytes } = await csvBytes(`/api/v1/devices?q=${device.assetTag}&format=csv`);
+    const rows = parse(bytes, { bom: true, columns: true }) as Record<string, string>[];
+    expect(rows).toHaveLength(1);
+    expect(rows[0].notes).toBe(notes);
+    expect(bytes.toString('utf8')).toContain(`,"${notes}"\r\n`);
+  });
+
   it('when a French Excel asks for semicolons, then cells are separated by ; and decimals take a comma', async () => {
     const [device] = await intake(ctx, [deviceInput({ weightKg: 2.25, brand: 'Dell; Inc.' })]);
     const { bytes } = await csvBytes(`/api/v1/devices?q=${device.assetTag}&format=csv&delimiter=semicolon`);
