@@ -326,14 +326,15 @@ describe('installation day in the web app', () => {
       const { page, context } = await ctx.signedIn(await ctx.staff('installer', 'Julien Morel'));
       await page.goto(`/installations/${installation.id}/signature`);
       const png = `data:image/png;base64,${signaturePng().toString('base64')}`;
-      const answer = await page.evaluate(async ({ id, png }) => {
+      const shownOn = dayInParis(new Date(ctx.clock.now().getTime() - 36 * 3600_000));
+      const answer = await page.evaluate(async ({ id, png, shownOn }) => {
         const body = new URLSearchParams({
           _csrf: document.querySelector<HTMLMetaElement>('meta[name="csrf-token"]')!.content,
-          installedOn: '2026-11-27', installedBy: 'Julien Morel', borrowerName: 'Rose Blanc', borrowerSignature: png, staffSignature: png,
+          installedOn: shownOn, installedBy: 'Julien Morel', borrowerName: 'Rose Blanc', borrowerSignature: png, staffSignature: png,
         });
         const res = await fetch(`/installations/${id}/signature`, { method: 'POST', body });
         return { status: res.status, text: await res.text() };
-      }, { id: installation.id, png });
+      }, { id: installation.id, png, shownOn });
       expect(answer.status).toBe(422);
       await page.setContent(answer.text);
       expect(await textOf(page.locator('#installedOn-error'))).toContain(`le contrat sera daté du ${frLongDate(today)}`);
