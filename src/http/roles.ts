@@ -30,3 +30,9 @@ export const WRITERS = {
  * names for installer and admin, and for a trainer in their own cycles only.
  */
 export const TRAINING_READERS = ['collector', 'reconditioner', 'installer', 'viewer', 'trainer'] as const satisfies readonly Role[];
+
+/**
+ * Who reads the programme report (API and web page alike): every role but `trainer`, who reaches
+ * the training pages only. The figures hold no personal data.
+ */
+export const REPORT_READERS = ['collector', 'reconditioner', 'installer', 'viewer'] as const satisfies readonly Role[];

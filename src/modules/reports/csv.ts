@@ -1,6 +1,18 @@
 import { stringify } from 'csv-stringify/sync';
-import { csvOptions, type CsvDelimiter } from '../../shared/csv.js';
+import type { FastifyReply } from 'fastify';
+import { contentDisposition } from '../../pdf/send.js';
+import { CSV_CONTENT_TYPE, csvOptions, type CsvDelimiter } from '../../shared/csv.js';
+import { reportFilename } from './pdf.js';
 import { REPORT_FIGURES, type ProgrammeReport } from './schemas.js';
+
+/** The report's CSV as a download (API and web app alike). */
+export function sendReportCsv(reply: FastifyReply, report: ProgrammeReport, delimiter: CsvDelimiter) {
+  return reply
+    .header('Content-Type', CSV_CONTENT_TYPE)
+    .header('Content-Disposition', contentDisposition(reportFilename(report, 'csv'), 'attachment'))
+    // A string with its own content type is sent as is; a route's JSON schema does not apply.
+    .send(reportCsv(report, delimiter) as never);
+}
 
 /**
  * The report in long form, one figure a line, so that new figures add lines, never columns:

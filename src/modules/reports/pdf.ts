@@ -1,5 +1,6 @@
 import { now as clockNow } from '../../clock.js';
 import { createPdf, mm } from '../../pdf/document.js';
+import { renderPdf } from '../../pdf/send.js';
 import { weightCell } from '../../pdf/kind-totals.js';
 import { drawHeader, drawTable, frDate, frNumber, MIN_FONT_SIZE } from '../../pdf/layout.js';
 import { agree, frLongDate, frMonth } from '../../shared/french.js';
@@ -8,6 +9,7 @@ import { kindLabelFr } from '../../shared/kinds-fr.js';
 import { MASKED } from './figures/neighbourhoods.js';
 import { drawHeadline } from './headline-pdf.js';
 import type { ProgrammeReport } from './schemas.js';
+import { figureTables, type FigureLine } from './wording.js';
 
 /** Past this, the neighbourhood table ends with a line pointing at the CSV, so the page stays one. */
 const MAX_NEIGHBOURHOOD_ROWS = 9;
@@ -25,6 +27,11 @@ export function reportFilename(report: ProgrammeReport, extension: string): stri
   return `bilan-ordipratique-${report.period.from}-${report.period.to}.${extension}`;
 }
 
+/** The report as its one-page French PDF (API and web app alike). */
+export function reportPdf(report: ProgrammeReport): Promise<Buffer> {
+  return renderPdf(createReportPdf(report), (doc) => drawReport(doc, report));
+}
+
 /** One A4 page: the headline figures, the others in tables, by kind and place, a monthly bar chart drawn in vector. */
 export function createReportPdf(report: ProgrammeReport): PDFKit.PDFDocument {
   return createPdf({ title: `Bilan Ordi’Pratique du ${frDate(report.period.from)} au ${frDate(report.period.to)}` });
@@ -32,7 +39,6 @@ export function createReportPdf(report: ProgrammeReport): PDFKit.PDFDocument {
 
 export function drawReport(doc: PDFKit.PDFDocument, report: ProgrammeReport, today = clockNow()): void {
   const identity = programmeIdentity();
-  const t = report.totals;
   const left = doc.page.margins.left;
   drawHeader(
     doc,
@@ -48,25 +54,11 @@ export function drawReport(doc: PDFKit.PDFDocument, report: ProgrammeReport, tod
   const right = left + half + gap;
   const figureColumns = (title: string) => [{ header: title, width: half - mm(24) }, { header: 'Nombre', width: mm(24), align: 'right' as const }];
   const top = doc.y;
-  const belowPeople = drawTable(doc, figureColumns('Ateliers et foyers'), [
-    ['Personnes formées lors d’un cycle enregistré', frNumber(t.peopleTrainedInCycles, 0)],
-    ['Personnes venues aux ateliers', frNumber(t.peopleAttended, 0)],
-    ['Heures d’atelier', frNumber(t.trainingHours)],
-    ['Foyers équipés', frNumber(t.householdsEquipped, 0)],
-    ['Autres équipements installés (hors ordinateurs)', frNumber(t.otherEquipmentInstalled, 0)],
-    ['Appareils rendus par les foyers', frNumber(t.returns, 0)],
-  ], { left });
+  const [people, devices] = figureTables(report);
+  const rows = (lines: FigureLine[]) => lines.map((l) => [l.label, l.value]);
+  const belowPeople = drawTable(doc, figureColumns(people.title), rows(people.lines), { left });
   doc.y = top;
-  const belowDevices = drawTable(doc, figureColumns('Collecte et reconditionnement'), [
-    ['Donateurs', frNumber(t.donors, 0)],
-    ['Collectes', frNumber(t.collections, 0)],
-    ['Appareils collectés', frNumber(t.devicesCollected, 0)],
-    ['Poids collecté (kg)', weightCell(t.weightKgCollected)],
-    ['Envoyés au reconditionnement', frNumber(t.shipped, 0)],
-    ['Reçus reconditionnés', frNumber(t.receivedReconditioned, 0)],
-    ['Reconditionnés sur place', frNumber(t.reconditionedInHouse, 0)],
-    ['Mis au rebut (recyclage)', frNumber(t.scrapped, 0)],
-  ], { left: right });
+  const belowDevices = drawTable(doc, figureColumns(devices.title), rows(devices.lines), { left: right });
   doc.font('regular').fontSize(9).fillColor('black')
     .text(`Échange d’appareils avec ${inSentence(identity.reconditioner)} : ${exchangeSentence(report.exchange.balance, report.exchange.asOf, identity.reconditioner)}`, left, Math.max(belowPeople, belowDevices) + mm(1), { width: contentWidth(doc) });
   doc.moveDown(0.8);

@@ -13,7 +13,7 @@ export interface Period {
   months: string[];
 }
 
-const MAX_MONTHS = 120;
+export const MAX_MONTHS = 120;
 
 export function toPeriod(from: string | undefined, to: string | undefined, today = clockNow()): Period {
   const end = to ?? today.toISOString().slice(0, 10);
@@ -30,6 +30,17 @@ export function toPeriod(from: string | undefined, to: string | undefined, today
   });
   const untilAt = new Date(Date.parse(`${end}T00:00:00Z`) + 86_400_000).toISOString();
   return { from: start, to: end, fromAt: `${start}T00:00:00.000Z`, untilAt, months };
+}
+
+/**
+ * A period chosen in whole months (the web page): the first day of `fromMonth` to the last of
+ * `toMonth`, or to today while that month is not over; a month left out takes the API's default.
+ */
+export function monthPeriod(fromMonth: string | undefined, toMonth: string | undefined, today = clockNow()): Period {
+  const [year, month] = (toMonth ?? '').split('-').map(Number);
+  const lastDay = toMonth ? new Date(Date.UTC(year, month, 0)).toISOString().slice(0, 10) : undefined;
+  const over = lastDay !== undefined && lastDay < today.toISOString().slice(0, 10);
+  return toPeriod(fromMonth && `${fromMonth}-01`, over ? lastDay : undefined, today);
 }
 
 export interface MonthRange {

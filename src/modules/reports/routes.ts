@@ -2,11 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { preferredType } from '../../http/negotiate.js';
 import { pdfResponse } from '../../http/openapi.js';
-import { contentDisposition, renderPdf, sendPdfBuffer } from '../../pdf/send.js';
-import { CSV_CONTENT_TYPE } from '../../shared/csv.js';
-import { reportCsv } from './csv.js';
+import { REPORT_READERS } from '../../http/roles.js';
+import { sendPdfBuffer } from '../../pdf/send.js';
+import { sendReportCsv } from './csv.js';
 import { toPeriod } from './period.js';
-import { createReportPdf, drawReport, reportFilename } from './pdf.js';
+import { reportFilename, reportPdf } from './pdf.js';
 import { reportQuerySchema, reportSchema } from './schemas.js';
 import { programmeReport } from './service.js';
 
@@ -15,7 +15,7 @@ export async function reportRoutes(fastify: FastifyInstance) {
   const tags = ['reports'];
 
   app.get('/reports/summary', {
-    config: { csv: true },
+    config: { csv: true, roles: REPORT_READERS },
     schema: {
       operationId: 'getProgrammeReport',
       tags,
@@ -27,16 +27,13 @@ export async function reportRoutes(fastify: FastifyInstance) {
   }, async (request, reply) => {
     const report = await programmeReport(app.db, toPeriod(request.query.from, request.query.to));
     if (preferredType(request, ['application/json', 'text/csv']) === 'text/csv') {
-      return reply
-        .header('Content-Type', CSV_CONTENT_TYPE)
-        .header('Content-Disposition', contentDisposition(reportFilename(report, 'csv'), 'attachment'))
-        // A string with its own content type is sent as is; the JSON schema does not apply.
-        .send(reportCsv(report, request.query.delimiter) as never);
+      return sendReportCsv(reply, report, request.query.delimiter);
     }
     return report;
   });
 
   app.get('/reports/summary.pdf', {
+    config: { roles: REPORT_READERS },
     schema: {
       operationId: 'getProgrammeReportPdf',
       tags,
@@ -46,7 +43,6 @@ export async function reportRoutes(fastify: FastifyInstance) {
     },
   }, async (request, reply) => {
     const report = await programmeReport(app.db, toPeriod(request.query.from, request.query.to));
-    const bytes = await renderPdf(createReportPdf(report), (doc) => drawReport(doc, report));
-    return sendPdfBuffer(reply, bytes, reportFilename(report, 'pdf'));
+    return sendPdfBuffer(reply, await reportPdf(report), reportFilename(report, 'pdf'));
   });
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { csvDelimiterField } from '../../shared/csv.js';
-import { day, isoDate } from '../../shared/fields.js';
+import { day, isoDate, MAX_DATE, MIN_DATE } from '../../shared/fields.js';
 import { DEVICE_KINDS } from '../devices/schemas.js';
 import { MASKED, SMALL, SMALL_COUNT } from './figures/neighbourhoods.js';
 
@@ -11,6 +11,19 @@ export const reportQuerySchema = z.object({
   delimiter: csvDelimiterField,
 });
 export type ReportQuery = z.infer<typeof reportQuerySchema>;
+
+const [FIRST_MONTH, LAST_MONTH] = [MIN_DATE.slice(0, 7), MAX_DATE.slice(0, 7)];
+const month = z
+  .string()
+  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected a month YYYY-MM')
+  .refine((m) => m >= FIRST_MONTH && m <= LAST_MONTH, `must be between ${FIRST_MONTH} and ${LAST_MONTH}`);
+
+/** The web page's period, in whole months (`monthPeriod`), and the CSV's delimiter. */
+export const reportMonthsQuerySchema = z.object({
+  from: month.optional(),
+  to: month.optional(),
+  delimiter: csvDelimiterField,
+});
 
 const count = z.number().int();
 const figures = {
