@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { ProblemError, type FieldError } from '../http/problem.js';
+import { MAX_MONTHS } from '../modules/reports/period.js';
 import { inSentence, programmeIdentity } from '../shared/identity.js';
 
 /**
@@ -33,6 +34,10 @@ const FIELD_MESSAGES: [RegExp, string | ((m: RegExpExecArray) => string)][] = [
   [/^before the kit was ready: (\S+) on (\d{4}-\d{2}-\d{2})/, (m) => `${m[1]} n’est prêt que depuis le ${day(m[2])} : la date ne peut pas être antérieure.`],
   [/^before the training was completed on (\d{4}-\d{2}-\d{2})/, (m) => `La personne n’a terminé sa formation que le ${day(m[1])} : l’installation ne peut pas avoir eu lieu avant.`],
   [/^Invalid ISO datetime/, 'Date et heure attendues.'],
+  [/^must be between (\S+) and (\S+)$/, (m) => `Choisissez entre ${day(m[1])} et ${day(m[2])}.`],
+  [/^expected a month YYYY-MM$/, 'Mois attendu (AAAA-MM), par exemple 2026-03.'],
+  [/^after to$/, 'Le premier mois doit venir avant le dernier, ou être le même, et ne pas être à venir.'],
+  [/^period too long$/, `Un rapport couvre au plus ${MAX_MONTHS} mois : rapprochez les deux mois.`],
   [/^expected 64 hexadecimal digits$/, '64 chiffres hexadécimaux attendus.'],
   [/^already in the kit$/, 'Le même appareil figure deux fois dans le kit.'],
   [/^the kind can only be corrected while the device is collected/, 'Le type ne se corrige que tant que l’appareil est collecté (ni expédié, ni reconditionné, ni installé).'],
@@ -154,7 +159,7 @@ export function isFormProblem(error: unknown, options: { notFound: 'form' | 'pag
 export function fieldErrorsOf(errors: FieldError[] | undefined): FieldErrors {
   const out: FieldErrors = {};
   for (const e of errors ?? []) {
-    const key = e.path.replace(/^body\./, '');
+    const key = e.path.replace(/^(body|query)\./, '');
     out[key] ??= frenchField(e.message);
   }
   return out;

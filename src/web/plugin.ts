@@ -26,6 +26,8 @@ import { trainingPages } from './pages/training.js';
 import { installationPages } from './pages/installations.js';
 import { installationVisitPages } from './pages/installation-visit.js';
 import { peoplePages } from './pages/people.js';
+import { reportPages } from './pages/report.js';
+import { REPORT_READERS } from '../http/roles.js';
 import { registerIdempotency } from '../http/idempotency.js';
 import { registerExpensiveLimits } from '../http/limits.js';
 
@@ -119,6 +121,7 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
       asset,
       path: request.url.split('?')[0],
       can: (roles: readonly Role[] = ANY_ROLE) => allowed(request.staff?.actor.role, roles),
+      readers: { reports: REPORT_READERS },
     });
     return this.header('Cache-Control', 'private, no-store').header('Content-Security-Policy', PAGE_CSP).type('text/html; charset=utf-8').send(html);
   });
@@ -205,6 +208,7 @@ export async function webPlugin(app: FastifyInstance): Promise<void> {
   await app.register(installationPages);
   await app.register(installationVisitPages);
   await app.register(peoplePages);
+  await app.register(reportPages);
 }
 
 function refererOrigin(referer: string | undefined): string | undefined {
