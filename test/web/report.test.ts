@@ -121,6 +121,18 @@ describe('the programme report in the web app', () => {
     await context.close();
   });
 
+  it('when an admin looks for it by the names people try, then the menu and /rapports or /bilan lead to it', async () => {
+    const admin = await ctx.staff('admin');
+    const { page, context } = await ctx.signedIn(admin);
+    for (const path of ['/rapports', '/bilan']) {
+      await page.goto(path);
+      expect(new URL(page.url()).pathname, path).toBe('/rapport');
+    }
+    expect(await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Rapport' }).getAttribute('aria-current')).toBe('page');
+    await checkPage(page, 'rapport-admin');
+    await context.close();
+  });
+
   it('when a trainer (partner staff) asks for it, then 403 and no menu entry, as the API answers their role', async () => {
     const trainer = await ctx.staff('trainer');
     const { page, context } = await ctx.signedIn(trainer);

@@ -65,6 +65,8 @@ export async function reportPages(app: FastifyInstance) {
   }
 
   app.get('/rapport', { config }, async (request, reply) => render(request, reply, await asked(request)));
+  // The names people tried first (user trial).
+  for (const alias of ['/rapports', '/bilan']) app.get(alias, { config: { web: config.web } }, async (_request, reply) => reply.redirect('/rapport', 301));
 
   app.get('/rapport.pdf', { config }, async (request, reply) => {
     const result = await asked(request);
