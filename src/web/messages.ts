@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { dayInParis } from '../clock.js';
 import { ProblemError, type FieldError } from '../http/problem.js';
 import { inSentence, programmeIdentity } from '../shared/identity.js';
 
@@ -92,6 +93,15 @@ export function eventLabel(type: string, details?: Record<string, unknown> | nul
     case 'missing': return 'Manquant à la réception';
     default: return type;
   }
+}
+
+/**
+ * How a page dates an event: the day it happened (`occurredOn`, as the reports count), and the
+ * day it was typed only when that is another day (data typed late), for a discreet "saisi le".
+ */
+export function eventDates(event: { at: string; occurredOn: string }): { on: string; recordedOn: string | null } {
+  const recorded = dayInParis(new Date(event.at));
+  return { on: day(event.occurredOn), recordedOn: recorded === event.occurredOn ? null : day(recorded) };
 }
 
 /** A service's refusal, said in French. */
