@@ -3,8 +3,10 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { deviceInput } from '../helpers/factories.js';
-import { createBeneficiary, readyDevices, scheduleKit } from '../helpers/installations.js';
+import { createBeneficiary, readyDevices, scheduleKit, signaturePng } from '../helpers/installations.js';
 import { dialect } from '../helpers/app.js';
+import { dayInParis } from '../../src/clock.js';
+import { frLongDate } from '../../src/shared/french.js';
 import { pdfText } from '../helpers/pdf.js';
 import { checkPage, isFocused, SCREENSHOTS, textOf, useBrowserApp } from './browser.js';
 
@@ -236,4 +238,111 @@ describe('installation day in the web app', () => {
     expect(again.text).toContain('Cette installation n’est plus prévue');
     await context.close();
   });
+
+  describe('when the form of the signing page is refused', () => {
+    const BORROWER_PAD = 'Signature de l’emprunteur : cadre de signature';
+    const STAFF_PAD = /^Signature pour .* : cadre de signature$/;
+    const kept = (page: Page) => page.locator('img[data-pad-kept]:visible');
+
+    /** Every link of the error summary leads to something on the page a person can see. */
+    async function summaryTargetsVisible(page: Page) {
+      const hrefs = await page.locator('.error-summary a').evaluateAll((links) => links.map((a) => a.getAttribute('href')!));
+      expect(hrefs.length).toBeGreaterThan(0);
+      for (const href of hrefs) expect(await page.locator(href).isVisible(), href).toBe(true);
+    }
+
+    it('when a required name is left blank, then the page says so next to it, both signatures stay in their frames, and a second submit completes without signing again', async () => {
+      const { installation } = await scheduleKit(ctx, { beneficiary: await createBeneficiary(ctx, { firstName: 'Léa', lastName: 'Garnier' }) });
+      const today = dayInParis(ctx.clock.now());
+      const { page, context } = await ctx.signedIn(await ctx.staff('installer', 'Julien Morel'));
+      await page.goto(`/installations/${installation.id}/signature`);
+      await page.locator('form[data-ready]').waitFor();
+      // Signed on the screen means signed today: the day is stated, not asked.
+      expect(await page.locator('input[type="date"]').count()).toBe(0);
+      expect(await textOf(page.locator('#installedOn'))).toBe(`Installation et signature le ${frLongDate(today)}`);
+
+      await page.getByLabel('Nom de l’emprunteur').fill('');
+      await drawSignature(page, BORROWER_PAD);
+      await drawSignature(page, STAFF_PAD);
+      await page.getByRole('button', { name: 'Valider l’installation' }).click();
+      await page.locator('.error-summary').waitFor();
+      expect(await textOf(page.locator('#borrowerName-error'))).toBe('Ce champ est obligatoire.');
+      expect(await textOf(page.locator('.error-summary'))).not.toContain('Valeur invalide');
+      await summaryTargetsVisible(page);
+      // Both drawings come back, shown in their frames, and are sent again as they are.
+      expect(await kept(page).count()).toBe(2);
+      expect(await page.getByRole('img', { name: 'Signature de l’emprunteur (déjà signée)' }).isVisible()).toBe(true);
+      for (const field of ['borrowerSignature', 'staffSignature']) expect(await page.locator(`input[name="${field}"]`).inputValue()).toMatch(/^data:image\/png;base64,/);
+      expect(await page.getByRole('img', { name: BORROWER_PAD }).isVisible()).toBe(false);
+      await checkPage(page, 'installation-signature-refusee');
+
+      // A keyboard reaches the name, then the button that clears the kept signature.
+      await page.getByLabel('Nom de l’emprunteur').focus();
+      await page.keyboard.type('Léa Garnier');
+      await page.keyboard.press('Tab');
+      expect(await isFocused(page.getByRole('button', { name: 'Effacer la signature de l’emprunteur' }))).toBe(true);
+      await page.getByRole('button', { name: 'Valider l’installation' }).click();
+      await page.waitForURL(/\?validee=1$/);
+      const done = (await ctx.api('installer').get(`/api/v1/installations/${installation.id}`)).body;
+      expect(done).toMatchObject({ status: 'completed', installedOn: today, hasSignature: true, signedBy: 'Léa Garnier', staffSignedBy: 'Julien Morel' });
+      expect(dayInParis(new Date(done.signedAt))).toBe(today);
+      expect(imageCount(await pdfAt(page, 'Ouvrir le contrat signé (PDF)'))).toBeGreaterThanOrEqual(2);
+      await context.close();
+    });
+
+    it('when an early installation is sent without its reason, then both signatures are kept, one can be cleared and signed again, and the installation completes', async () => {
+      const tomorrow = dayInParis(new Date(ctx.clock.now().getTime() + 36 * 3600_000));
+      const { installation } = await scheduleKit(ctx, { beneficiary: await createBeneficiary(ctx, { firstName: 'Paul', lastName: 'Rivière' }), scheduledOn: tomorrow });
+      const { page, context } = await ctx.signedIn(await ctx.staff('installer', 'Julien Morel'));
+      await page.goto(`/installations/${installation.id}/signature`);
+      await page.locator('form[data-ready]').waitFor();
+      await drawSignature(page, BORROWER_PAD);
+      await drawSignature(page, STAFF_PAD);
+      await page.getByRole('button', { name: 'Valider l’installation' }).click();
+      await page.locator('.error-summary').waitFor();
+      expect(await textOf(page.locator('#earlyReason-error'))).toContain('indiquez le motif de l’installation anticipée.');
+      await summaryTargetsVisible(page);
+      expect(await kept(page).count()).toBe(2);
+      await page.locator('form[data-ready]').waitFor();
+
+      // The borrower wants to sign again: "Effacer" gives back an empty frame to draw in.
+      await page.getByRole('button', { name: 'Effacer la signature de l’emprunteur' }).click();
+      expect(await kept(page).count()).toBe(1);
+      expect(await page.getByRole('img', { name: BORROWER_PAD }).isVisible()).toBe(true);
+      await page.getByLabel(/^Motif si l’installation a lieu avant le/).fill('La personne part en voyage demain');
+      await page.getByRole('button', { name: 'Valider l’installation' }).click();
+      expect(await textOf(page.locator('#borrowerSignature-error'))).toBe('Le cadre est vide : l’emprunteur doit signer avant la validation.');
+      await drawSignature(page, BORROWER_PAD);
+      await checkPage(page, 'installation-signature-resignee');
+      await page.getByRole('button', { name: 'Valider l’installation' }).click();
+      await page.waitForURL(/\?validee=1$/);
+      expect((await ctx.api('installer').get(`/api/v1/installations/${installation.id}`)).body).toMatchObject({ status: 'completed', hasSignature: true, staffSignedBy: 'Julien Morel' });
+      await context.close();
+    });
+
+    it('when the page was opened on an earlier day, then nothing is signed on a day it did not show: the new day is stated and the signatures are kept', async () => {
+      const { installation } = await scheduleKit(ctx, { beneficiary: await createBeneficiary(ctx, { firstName: 'Rose', lastName: 'Blanc' }) });
+      const today = dayInParis(ctx.clock.now());
+      const { page, context } = await ctx.signedIn(await ctx.staff('installer', 'Julien Morel'));
+      await page.goto(`/installations/${installation.id}/signature`);
+      const png = `data:image/png;base64,${signaturePng().toString('base64')}`;
+      const shownOn = dayInParis(new Date(ctx.clock.now().getTime() - 36 * 3600_000));
+      const answer = await page.evaluate(async ({ id, png, shownOn }) => {
+        const body = new URLSearchParams({
+          _csrf: document.querySelector<HTMLMetaElement>('meta[name="csrf-token"]')!.content,
+          installedOn: shownOn, installedBy: 'Julien Morel', borrowerName: 'Rose Blanc', borrowerSignature: png, staffSignature: png,
+        });
+        const res = await fetch(`/installations/${id}/signature`, { method: 'POST', body });
+        return { status: res.status, text: await res.text() };
+      }, { id: installation.id, png, shownOn });
+      expect(answer.status).toBe(422);
+      await page.setContent(answer.text);
+      expect(await textOf(page.locator('#installedOn-error'))).toContain(`le contrat sera daté du ${frLongDate(today)}`);
+      expect(await page.locator('.error-summary').innerText()).not.toContain('Valeur invalide');
+      expect(await page.locator('img[data-pad-kept]').count()).toBe(2);
+      expect((await ctx.api('installer').get(`/api/v1/installations/${installation.id}`)).body.status).toBe('scheduled');
+      await context.close();
+    });
+  });
 });
+

@@ -1,6 +1,8 @@
 // The two signature pads of the contract page (signature_pad, served by the app). Each pad's
 // drawing goes into its hidden field as a PNG when the form is sent; an empty pad stops the
 // form with a message next to it. Without this script the server refuses the empty fields.
+// After a refused form the server shows each drawing it received as an image in its frame
+// (hidden field still filled): it is sent again as it is, and "Effacer" gives the pad back.
 const form = document.querySelector('form[data-signature-form]');
 if (form) {
   const { default: SignaturePad } = await import(form.dataset.padModule);
@@ -11,6 +13,8 @@ if (form) {
     const canvas = box.querySelector('canvas');
     const field = box.querySelector('input[type="hidden"]');
     const error = box.querySelector('[data-pad-error]');
+    const hint = box.querySelector('.hint');
+    let kept = box.querySelector('[data-pad-kept]');
     const pad = new SignaturePad(canvas, { penColor: '#10243e', minWidth: 1, maxWidth: 2.8 });
     const showError = (message) => {
       error.textContent = message;
@@ -41,6 +45,12 @@ if (form) {
     box.querySelector('[data-pad-clear]').addEventListener('click', () => {
       pad.clear();
       field.value = '';
+      if (kept) {
+        kept.remove();
+        kept = null;
+        canvas.hidden = false;
+        hint.textContent = box.dataset.hint;
+      }
     });
     const png = () => {
       if (canvas.width <= MAX_WIDTH) return pad.toDataURL('image/png');
@@ -50,12 +60,13 @@ if (form) {
       small.getContext('2d').drawImage(canvas, 0, 0, small.width, small.height);
       return small.toDataURL('image/png');
     };
-    return { box, pad, field, showError, png };
+    return { box, pad, field, showError, png, isKept: () => Boolean(kept) };
   });
 
   form.addEventListener('submit', (event) => {
     let firstEmpty;
     for (const p of pads) {
+      if (p.isKept()) continue;
       if (p.pad.isEmpty()) {
         p.field.value = '';
         p.showError(p.box.dataset.emptyMessage);

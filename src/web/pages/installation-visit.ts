@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { nowIso, today } from '../../clock.js';
+import { dayInParis, now, today } from '../../clock.js';
 import { ProblemError } from '../../http/problem.js';
+import { frLongDate } from '../../shared/french.js';
 import { kindLabelFr } from '../../shared/kinds-fr.js';
 import { inSentence, programmeIdentity } from '../../shared/identity.js';
 import { getBeneficiary } from '../../modules/beneficiaries/service.js';
@@ -9,6 +10,7 @@ import { currentInstallationOfDevice } from '../../modules/installations/store.j
 import { returnDevice, settleAccessories } from '../../modules/installations/returns.js';
 import { completeSchema, returnSchema, settleAccessoriesSchema, type Installation } from '../../modules/installations/schemas.js';
 import { completeInstallation, getInstallation } from '../../modules/installations/service.js';
+import { signatureImagePng } from '../../modules/installations/signature.js';
 import { fieldErrorsOf, frenchDetail, statusLabel, zodFieldErrors, type FieldErrors, isFormProblem } from '../messages.js';
 import { parseId } from './devices.js';
 import { frDay, installers, many, text } from './installations.js';
@@ -16,15 +18,26 @@ import { frDay, installers, many, text } from './installations.js';
 const SIGN_FIELDS = ['installedOn', 'installedBy', 'earlyReason', 'borrowerName', 'borrowerSignature', 'staffSignature'] as const;
 type SignForm = Partial<Record<(typeof SIGN_FIELDS)[number], string>>;
 
-/** Where each part of the completion body sits in the form. */
+/**
+ * Where each part of the completion body sits in the form. The page shows the day as text
+ * (`#installedOn`), so anything else a refusal names goes there: no error points to a field
+ * nobody can see.
+ */
 const SIGN_PATHS: Record<string, string> = {
   'signature.imagePng': 'borrowerSignature',
   'signature.signedBy': 'borrowerName',
+  'signature.signedAt': 'borrowerSignature',
+  signature: 'borrowerSignature',
   'staffSignature.imagePng': 'staffSignature',
   'staffSignature.signedBy': 'installedBy',
+  'staffSignature.signedAt': 'staffSignature',
+  staffSignature: 'staffSignature',
+  installedBy: 'installedBy',
+  earlyReason: 'earlyReason',
 };
+type Pad = 'borrowerSignature' | 'staffSignature';
 
-const EMPTY_PAD: Record<string, string> = {
+const EMPTY_PAD: Record<Pad, string> = {
   borrowerSignature: 'Le cadre est vide : l’emprunteur doit signer avant la validation.',
   staffSignature: 'Le cadre est vide : le membre de l’équipe doit signer avant la validation.',
 };
@@ -38,6 +51,7 @@ export async function installationVisitPages(app: FastifyInstance) {
     const person = await getBeneficiary(app.db, installation.beneficiaryId);
     const identity = programmeIdentity();
     const staffName = request.staff?.actor.name ?? '';
+    const day = today();
     return reply.code(status).page('installation-signature', {
       title: `Contrat de prêt — ${person.reference}`,
       installation,
@@ -45,12 +59,14 @@ export async function installationVisitPages(app: FastifyInstance) {
       name: fullName(person),
       lender: identity.lender.name,
       lenderInSentence: inSentence(identity.lender),
-      // Signatures are never sent back into the page: after a refusal both people sign again.
-      form: { installedOn: today(), installedBy: staffName, borrowerName: fullName(person), ...form, borrowerSignature: '', staffSignature: '' },
-      early: Boolean(form.earlyReason) || Boolean(errors.installedOn) || today() < installation.scheduledOn,
+      // A refused form keeps what was drawn: nobody signs twice because a name was missing.
+      form: { installedBy: staffName, borrowerName: fullName(person), ...form, borrowerSignature: redisplayable(form.borrowerSignature), staffSignature: redisplayable(form.staffSignature) },
+      day,
+      early: Boolean(form.earlyReason) || Boolean(errors.earlyReason) || day < installation.scheduledOn,
       errors,
       kindLabel: kindLabelFr,
       frDay,
+      frLongDate,
       scripts: ['signature.js'],
     });
   }
@@ -68,30 +84,39 @@ export async function installationVisitPages(app: FastifyInstance) {
     if (installation.status !== 'scheduled') return reply.redirect(`/installations/${id}`, 303);
     const body = (request.body ?? {}) as Record<string, unknown>;
     const form: SignForm = Object.fromEntries(SIGN_FIELDS.map((f) => [f, text(body, f, f.endsWith('Signature') ? 800_000 : 500)]));
-    const signedAt = nowIso();
+    // Signed on the screen is signed now: the day is the Paris day of this instant, never typed.
+    const at = now();
+    const day = dayInParis(at);
+    const signedAt = at.toISOString();
+    if (form.installedOn && form.installedOn !== day) {
+      // The page stated another day (left open overnight): say which day the contract will bear.
+      const moved = `La page indiquait le ${frLongDate(form.installedOn)} : le contrat sera daté du ${frLongDate(day)}. Vérifiez puis validez à nouveau ; les signatures sont conservées.`;
+      return signPage(request, reply, installation, { ...form, installedOn: day }, { installedOn: moved }, 422);
+    }
     const input = {
-      installedOn: form.installedOn || undefined,
+      installedOn: day,
       installedBy: form.installedBy || undefined,
       ...(form.earlyReason ? { earlyReason: form.earlyReason } : {}),
       signature: { imagePng: form.borrowerSignature || undefined, signedBy: form.borrowerName || undefined, signedAt },
       staffSignature: { imagePng: form.staffSignature || undefined, signedBy: form.installedBy || undefined, signedAt },
     };
+    const refuse = (found: FieldErrors) => {
+      const refused = signErrors(found, form);
+      return signPage(request, reply, installation, refused.form, refused.errors, 422);
+    };
     const parsed = completeSchema.safeParse(input);
-    if (!parsed.success) return signPage(request, reply, installation, form, signErrors(zodFieldErrors(parsed.error), form), 422);
+    if (!parsed.success) return refuse(zodFieldErrors(parsed.error));
     try {
       await completeInstallation(app.db, id, parsed.data, request.actor, app.config);
     } catch (error) {
       if (!isFormProblem(error, { notFound: 'form' })) throw error;
       if (error.status === 409) return reply.redirect(`/installations/${id}`, 303);
-      const errors = signErrors(fieldErrorsOf(error.errors), form);
-      if (error.errors?.some((e) => e.path.endsWith('signedAt'))) {
-        errors.installedOn = 'Le contrat est signé aujourd’hui : la date d’installation est celle du jour.';
-      }
+      const found = fieldErrorsOf(error.errors);
       if (error.errors?.some((e) => e.path.endsWith('installedOn') && e.message.startsWith('before the scheduled day'))) {
-        errors.installedOn = `L’installation était prévue le ${frDay(installation.scheduledOn)} : indiquez pourquoi elle a lieu plus tôt, ou corrigez la date.`;
-        errors.earlyReason = 'Indiquez le motif de l’installation anticipée.';
+        delete found.installedOn;
+        found.earlyReason = `L’installation était prévue le ${frDay(installation.scheduledOn)} : indiquez le motif de l’installation anticipée.`;
       }
-      return signPage(request, reply, installation, form, Object.keys(errors).length ? errors : { installedOn: frenchDetail(error) }, 422);
+      return refuse(Object.keys(found).length ? found : { installedOn: frenchDetail(error) });
     }
     return reply.redirect(`/installations/${id}?validee=1`, 303);
   });
@@ -246,11 +271,31 @@ export async function installationVisitPages(app: FastifyInstance) {
   });
 }
 
-function signErrors(errors: FieldErrors, form: SignForm): FieldErrors {
+/**
+ * A refusal placed on the page: each error next to what it is about, in French. A signature
+ * whose image was refused is taken out of the form so its frame comes back empty; every other
+ * drawing stays.
+ */
+function signErrors(errors: FieldErrors, form: SignForm): { errors: FieldErrors; form: SignForm } {
   const out: FieldErrors = {};
+  const kept = { ...form };
   for (const [path, message] of Object.entries(errors)) {
-    const field = SIGN_PATHS[path] ?? path;
-    out[field] ??= EMPTY_PAD[field] && !form[field as keyof SignForm] ? EMPTY_PAD[field] : EMPTY_PAD[field] ? 'La signature n’a pas pu être lue : effacez le cadre et signez à nouveau.' : message;
+    const field = path === 'borrowerName' ? path : (SIGN_PATHS[path] ?? 'installedOn');
+    if (field === 'borrowerSignature' || field === 'staffSignature') {
+      if (path.endsWith('.signedAt')) {
+        out[field] ??= 'L’heure de la signature ne correspond pas au jour de l’installation : validez à nouveau, la signature est conservée.';
+        continue;
+      }
+      out[field] ??= form[field] ? 'La signature n’a pas pu être lue : signez à nouveau dans le cadre.' : EMPTY_PAD[field];
+      kept[field] = '';
+    } else {
+      out[field] ??= message;
+    }
   }
-  return out;
+  return { errors: out, form: kept };
+}
+
+/** A drawing the page may show again: a PNG data URL the completion schema would accept. */
+function redisplayable(png: string | undefined): string {
+  return png && png.startsWith('data:image/png;base64,') && signatureImagePng().safeParse(png).success ? png : '';
 }
