@@ -116,7 +116,8 @@ describe('accessories missing after the devices came back', () => {
     expect(loan).toMatchObject({ status: 'completed', closedAt: null, accessoriesOutstanding: ['souris'] });
     const anonymise = await ctx.api('installer').post(`/api/v1/beneficiaries/${beneficiary.id}/anonymise`);
     expect(anonymise.status).toBe(409);
-    expect(anonymise.body.installationId).toBe(installation.id);
+    expect(anonymise.body).toMatchObject({ installationId: installation.id, devicesOutstanding: [], accessoriesOutstanding: ['souris'] });
+    expect(anonymise.body.detail).toContain(`its devices are back but not souris; record it returned or written off (POST /api/v1/installations/${installation.id}/accessories)`);
     const text = await pdfText((await receipt(installation.id)).body);
     expect(text).toContain('chargeur Restitué');
     expect(text).toContain('souris Non restitué');

@@ -70,7 +70,8 @@ describe('CSV export of the inventory', () => {
           serialNumber: `BULK${n}X${batch}`,
           weightKg: n % 3 === 0 ? null : 1 + (n % 10) / 4,
           notes: n % 13 === 0 ? 'rayure sur le capot\nchargeur absent; écran ok' : null,
-          specs: n % 5 === 0 ? null : { cpu: 'Intel Core i5', ramGb: 8, storageGb: 256.5, storageType: 'ssd', os: KINDS[n % KINDS.length] === 'monitor' ? null : 'Linux Mint 22' },
+          // A monitor holds neither a system nor storage (the API refuses them).
+          specs: n % 5 === 0 ? null : KINDS[n % KINDS.length] === 'monitor' ? { cpu: null, ramGb: 8 } : { cpu: 'Intel Core i5', ramGb: 8, storageGb: 256.5, storageType: 'ssd', os: 'Linux Mint 22' },
         });
       });
       await intake(ctx, items, collection.id);

@@ -123,6 +123,20 @@ describe('the device page’s actions', () => {
     await context.close();
   });
 
+  it('when a collector reconditions a monitor, then no system is asked (the API refuses one on a monitor) and it becomes ready with its grade', async () => {
+    const [monitor] = await intake(ctx, [deviceInput({ kind: 'monitor', grade: null })]);
+    const { page, context } = await ctx.signedIn(await ctx.staff('collector'));
+    await page.goto(`/appareils/${monitor.id}`);
+    await page.getByText('Reconditionner').first().click();
+    expect(await page.locator('#os').count()).toBe(0);
+    await checkPage(page, 'appareil-ecran-reconditionner');
+    await page.getByLabel('Grade attribué').selectOption('A');
+    await page.getByRole('button', { name: 'Confirmer le reconditionnement' }).click();
+    await page.waitForURL(`**/appareils/${monitor.id}**`);
+    expect((await ctx.api().get(`/api/v1/devices/${monitor.id}`)).body).toMatchObject({ status: 'ready', grade: 'A' });
+    await context.close();
+  });
+
   it('when a device packed in an open shipment is scrapped, then the page names the shipment to take it out of first; an invisible certificate counts as none', async () => {
     const [packed, laptop] = await intake(ctx, [deviceInput({ kind: 'monitor' }), deviceInput()]);
     const shipment = (await ctx.api('collector').post('/api/v1/shipments').send({})).body;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { pageQuerySchema } from '../../http/pagination.js';
 import { day, isoDate, line, optional, text, timestamp } from '../../shared/fields.js';
-import { GRADES, deviceSchema, intakeDeviceSchema, withOsRule } from '../devices/schemas.js';
+import { GRADES, deviceSchema, intakeDeviceSchema, withSpecsRule } from '../devices/schemas.js';
 import { erasureInputSchema } from '../erasure/schemas.js';
 
 const attestation = optional(erasureInputSchema.omit({ supersedes: true })).describe(
@@ -13,7 +13,7 @@ export const returnedItemSchema = z.strictObject({
   erasure: attestation,
   grade: optional(z.enum(GRADES)).describe('The grade the reconditioner gave the unit; kept as it was when absent'),
 });
-export const newUnitSchema = withOsRule(intakeDeviceSchema.extend({ erasure: attestation }));
+export const newUnitSchema = withSpecsRule(intakeDeviceSchema.extend({ erasure: attestation }));
 
 export const createDeliverySchema = z.strictObject({
   receivedOn: isoDate,

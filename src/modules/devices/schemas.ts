@@ -54,15 +54,32 @@ export const KINDS_WITHOUT_OS: readonly DeviceKind[] = ['monitor', 'printer', 'p
 export const osRefused = (kind: string | undefined, os: string | null | undefined) => !!os && KINDS_WITHOUT_OS.includes(kind as DeviceKind);
 export const osRefusedMessage = (kind: string) => `a ${kind} has no operating system; leave os out`;
 
-/** Adds the "no OS on a monitor or peripheral" rule to a device shape (kept apart so the shape can still be extended). */
-export function withOsRule<T extends z.ZodType<{ kind: DeviceKind; specs?: { os?: string | null } | null }>>(schema: T) {
+type SpecsInput = { os?: string | null; storageGb?: number | null; storageType?: string | null } | null | undefined;
+
+/**
+ * What a device of this kind may not carry, as a field error: a system or storage on a monitor,
+ * printer or peripheral. A computer recorded as a monitor with its disk would otherwise go to a
+ * home without an erasure (`other` stays free: the programme does not know what it holds).
+ */
+export function specsRefusal(kind: DeviceKind, specs: SpecsInput): { path: string; message: string } | null {
+  if (osRefused(kind, specs?.os)) return { path: 'specs.os', message: osRefusedMessage(kind) };
+  if (!KINDS_WITHOUT_OS.includes(kind)) return null;
+  for (const field of ['storageGb', 'storageType'] as const) {
+    if (specs?.[field] != null) return { path: `specs.${field}`, message: `a ${kind} is not erased, so it holds no storage; leave ${field} out (a device with a disk to erase is a computer, a tablet or a smartphone)` };
+  }
+  return null;
+}
+
+/** Adds the "no OS nor storage on a monitor or peripheral" rule to a device shape (kept apart so the shape can still be extended). */
+export function withSpecsRule<T extends z.ZodType<{ kind: DeviceKind; specs?: SpecsInput }>>(schema: T) {
   return schema.superRefine((device, ctx) => {
-    if (osRefused(device.kind, device.specs?.os)) ctx.addIssue({ code: 'custom', path: ['specs', 'os'], message: osRefusedMessage(device.kind) });
+    const refusal = specsRefusal(device.kind, device.specs);
+    if (refusal) ctx.addIssue({ code: 'custom', path: refusal.path.split('.'), message: refusal.message });
   });
 }
 
 export const MAX_BATCH = 500;
-const checkedIntake = withOsRule(intakeDeviceSchema);
+const checkedIntake = withSpecsRule(intakeDeviceSchema);
 export const intakeBodySchema = z.union([checkedIntake, z.array(checkedIntake).min(1).max(MAX_BATCH)]);
 
 export const updateDeviceSchema = intakeDeviceSchema

@@ -14,8 +14,7 @@ import { appendEvents, lockDevices } from './lifecycle.js';
 import {
   DATA_BEARING_KINDS,
   normaliseSerial,
-  osRefused,
-  osRefusedMessage,
+  specsRefusal,
   type Device,
   type DeviceEvent,
   type DeviceKind,
@@ -131,11 +130,15 @@ export async function updateDevice(db: Db, id: string, patch: DeviceUpdateInput,
       // Locked: an erasure record or a shipment scan waits for this decision (and the reverse).
       const before = (await lockDevices(trx, [id])).get(id);
       if (!before) throw notFound(`Device ${id}`);
-      if (patch.kind !== undefined && patch.kind !== before.kind) await assertKindCorrectable(trx, before, patch.kind);
-      const kind = patch.kind ?? before.kind;
-      // `specs: null` clears the os with the rest.
-      const os = patch.specs === null ? null : patch.specs && 'os' in patch.specs ? patch.specs.os : patch.kind ? before.os : undefined;
-      if (osRefused(kind, os)) throw new ProblemError(422, `${before.asset_tag}: ${osRefusedMessage(kind)}`, {}, [{ path: 'specs.os', message: osRefusedMessage(kind) }]);
+      if (patch.kind !== undefined && patch.kind !== before.kind) await assertKindCorrectable(trx, before, patch.kind, actor);
+      // The specs as they will be (`specs: null` clears them all), checked against the kind it will have.
+      const next = <T>(change: T | undefined, was: T) => (change === undefined ? was : change);
+      const refusal = specsRefusal(patch.kind ?? before.kind, {
+        os: next(changes.os, before.os),
+        storageGb: next(changes.storage_gb, before.storage_gb),
+        storageType: next(changes.storage_type, before.storage_type),
+      });
+      if (refusal) throw new ProblemError(422, `${before.asset_tag}: ${refusal.message}`, {}, [refusal]);
       if (ifMatch !== undefined && !etagListMatches(ifMatch, etagOf(before))) {
         throw new ProblemError(412, `The device changed since you read it (now ${etagOf(before)}); read it again`, { etag: etagOf(before) });
       }
@@ -166,17 +169,22 @@ export async function updateDevice(db: Db, id: string, patch: DeviceUpdateInput,
  * The kind decides whether a device must be erased before reuse and what it earns at dispatch,
  * so it is a correction made at intake, not a later edit: only while the device is `collected`,
  * and not across the data-bearing line once it has an erasure record or sits in a shipment
- * (either already relied on the kind). 409 names `kind` and says why.
+ * (either already relied on the kind). 409 names `kind` and says why. Taking a data-bearing
+ * device out of erasure (a laptop corrected to a monitor) is an administrator's correction:
+ * anyone else gets 403, so the one who collects a device cannot also waive its erasure.
  */
-async function assertKindCorrectable(trx: Executor, device: DeviceRow, kind: DeviceKind): Promise<void> {
-  const refuse = (why: string, extra: Record<string, unknown>) =>
-    new ProblemError(409, `Cannot change the kind of ${device.asset_tag} from ${device.kind} to ${kind}: ${why}`, { deviceId: device.id, assetTag: device.asset_tag, kindLocked: true, ...extra }, [
+async function assertKindCorrectable(trx: Executor, device: DeviceRow, kind: DeviceKind, actor: Actor): Promise<void> {
+  const refuse = (why: string, extra: Record<string, unknown>, status = 409) =>
+    new ProblemError(status, `Cannot change the kind of ${device.asset_tag} from ${device.kind} to ${kind}: ${why}`, { deviceId: device.id, assetTag: device.asset_tag, kindLocked: true, ...extra }, [
       { path: 'kind', message: why },
     ]);
   if (device.status !== 'collected') {
     throw refuse(`the kind can only be corrected while the device is collected (it is ${device.status})`, { currentStatus: device.status });
   }
   if (DATA_BEARING_KINDS.includes(device.kind) === DATA_BEARING_KINDS.includes(kind)) return;
+  if (DATA_BEARING_KINDS.includes(device.kind) && actor.role !== 'admin') {
+    throw refuse(`only an administrator may make a ${device.kind} a kind that is never erased`, { reason: 'role' }, 403);
+  }
   const erasure = await trx.selectFrom('erasure_records').select('id').where('device_id', '=', device.id).executeTakeFirst();
   if (erasure) throw refuse('it has an erasure record, so it cannot cross between data-bearing and other kinds', { reason: 'erasure' });
   const shipment = await trx

@@ -8,7 +8,7 @@ import { conflict } from '../../http/problem.js';
 import type { Actor } from '../api-keys/service.js';
 import { deleteBlobsOf, discardBlobs, readBlob, stageBlob } from '../installations/blobs.js';
 import { renderContract, type ContractFacts } from '../installations/contract.js';
-import { activeInstallationOf, installationDevices, installationSettlements, lockRow, selectInstallations, sha256, toInstallation } from '../installations/store.js';
+import { activeInstallationOf, installationDevices, installationSettlements, lockRow, outstandingOf, selectInstallations, sha256, toInstallation } from '../installations/store.js';
 import { parseContractTemplate } from '../installations/template.js';
 import { getBeneficiaryRow, toBeneficiary } from '../beneficiaries/service.js';
 import { redactTrainingRecord, trainingRecordOf } from '../training/gdpr.js';
@@ -52,7 +52,7 @@ export function departementOf(postcode: string | null): string | null {
  */
 export async function anonymiseBeneficiary(db: Db, id: string, actor: Pick<Actor, 'name'>, trigger: 'request' | 'retention') {
   for (let attempt = 1; ; attempt++) {
-    assertAnonymisable(await getBeneficiaryRow(db.kysely, id), await activeInstallationOf(db.kysely, id));
+    await assertAnonymisable(db.kysely, await getBeneficiaryRow(db.kysely, id));
     const now = nowIso();
     const frozen = await frozenContracts(db.kysely, id);
     const redacted: { id: string; blob: string; sha256: string; original: string | null }[] = [];
@@ -64,7 +64,7 @@ export async function anonymiseBeneficiary(db: Db, id: string, actor: Pick<Actor
       return inTransaction(db, async (trx) => {
         await lockRow(trx, 'beneficiaries', id);
         const before = await getBeneficiaryRow(trx, id);
-        assertAnonymisable(before, await activeInstallationOf(trx, id));
+        await assertAnonymisable(trx, before);
         if (fingerprintOf(await frozenContracts(trx, id)) !== fingerprintOf(frozen)) return undefined;
         return eraseInTransaction(trx, before, redacted, now, actor, trigger);
       });
@@ -82,14 +82,26 @@ export async function anonymiseBeneficiary(db: Db, id: string, actor: Pick<Actor
   }
 }
 
-function assertAnonymisable(person: BeneficiaryRow, open: { id: string; status: string } | undefined): void {
+async function assertAnonymisable(db: Executor, person: BeneficiaryRow): Promise<void> {
   if (person.anonymised_at) throw conflict(`Beneficiary ${person.reference} is already anonymised`, { anonymisedAt: person.anonymised_at });
-  if (open) {
-    throw conflict(
-      `Beneficiary ${person.reference} has installation ${open.id} ${open.status === 'scheduled' ? 'scheduled: cancel it' : 'in force: record the return'} before anonymising`,
-      { installationId: open.id, currentStatus: open.status },
-    );
-  }
+  const open = await activeInstallationOf(db, person.id);
+  if (!open) return;
+  const devices = await installationDevices(db, [open.id]);
+  const devicesOut = devices.filter((d) => d.returned_on === null).map((d) => d.asset_tag);
+  const { accessoriesOut } = outstandingOf(open, devices, await installationSettlements(db, [open.id]));
+  // Say what holds the loan open: after a return, often only an accessory that did not come back.
+  const todo =
+    open.status === 'scheduled'
+      ? 'scheduled: cancel it'
+      : devicesOut.length
+        ? `in force: record the return of ${devicesOut.join(', ')}`
+        : `in force: its devices are back but not ${accessoriesOut.join(', ')}; record ${accessoriesOut.length > 1 ? 'them' : 'it'} returned or written off (POST /api/v1/installations/${open.id}/accessories)`;
+  throw conflict(`Beneficiary ${person.reference} has installation ${open.id} ${todo} before anonymising`, {
+    installationId: open.id,
+    currentStatus: open.status,
+    devicesOutstanding: devicesOut,
+    accessoriesOutstanding: accessoriesOut,
+  });
 }
 
 type FrozenContract = Awaited<ReturnType<typeof frozenContracts>>[number];

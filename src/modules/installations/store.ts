@@ -14,7 +14,7 @@ export const ACTIVE_STATUSES = ['scheduled', 'completed'] as const;
 export function activeInstallationOf(db: Executor, beneficiaryId: string) {
   return db
     .selectFrom('installations')
-    .select(['id', 'status'])
+    .select(['id', 'status', 'accessories'])
     .where('beneficiary_id', '=', beneficiaryId)
     .where('status', 'in', ACTIVE_STATUSES)
     .executeTakeFirst();

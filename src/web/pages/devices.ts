@@ -7,7 +7,7 @@ import { kindLabelFr } from '../../shared/kinds-fr.js';
 import { getCollection } from '../../modules/collections/service.js';
 import { nowMs } from '../../clock.js';
 import { allowedActions, type Action } from '../../modules/devices/lifecycle.js';
-import { DATA_BEARING_KINDS, DEVICE_STATUSES, GRADES, listDevicesQuerySchema, scrapSchema, updateDeviceSchema, type Device, type DeviceKind } from '../../modules/devices/schemas.js';
+import { DATA_BEARING_KINDS, DEVICE_STATUSES, GRADES, KINDS_WITHOUT_OS, listDevicesQuerySchema, scrapSchema, updateDeviceSchema, type Device, type DeviceKind } from '../../modules/devices/schemas.js';
 import { clearanceGap, erasureClearance } from '../../modules/erasure/clearance.js';
 import { ERASURE_METHODS, erasureInputSchema } from '../../modules/erasure/schemas.js';
 import { scrapDevice } from '../../modules/scrapping/service.js';
@@ -67,6 +67,8 @@ export async function devicePages(app: FastifyInstance) {
       actions,
       // A data-bearing device without a qualifying erasure: reconditioning waits for one, scrapping needs the recycler's certificate.
       erasureGap: gap,
+      // A monitor, printer or peripheral runs no system: reconditioning it asks for none.
+      asksOs: !KINDS_WITHOUT_OS.includes(device.kind),
       reportMissing,
       canErase: allowed(role, WRITERS.erasure),
       erasureMethods: [['', '— choisir —'], ...ERASURE_METHODS.map((m) => [m, erasureMethodLabel(m)])],
