@@ -18,6 +18,7 @@ import * as m910 from './910_report_households_index.js';
 import * as m915 from './915_accessory_settlements.js';
 import * as m920 from './920_beneficiary_training_index.js';
 import * as m930 from './930_shipment_received_on.js';
+import * as m940 from './940_device_events_activity_index.js';
 
 /** A static map rather than a folder scan: works the same under tsx, vitest and compiled output. */
 export const migrations: Record<string, Migration> = {
@@ -40,4 +41,5 @@ export const migrations: Record<string, Migration> = {
   '915_accessory_settlements': m915,
   '920_beneficiary_training_index': m920,
   '930_shipment_received_on': m930,
+  '940_device_events_activity_index': m940,
 };

@@ -1,9 +1,10 @@
+import { frKg } from '../shared/french.js';
 import { kindLabelFr } from '../shared/kinds-fr.js';
 import { mm } from './document.js';
 import { drawTable } from './layout.js';
 
 /** A weight cell in kilograms, French style; a dash when unknown. */
-export const weightCell = (kg: number | null) => (kg === null ? '—' : new Intl.NumberFormat('fr-FR', { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(kg));
+export const weightCell = (kg: number | null) => (kg === null ? '—' : frKg(kg));
 
 export function totalsByKind(items: { kind: string; weightKg: number | null }[]): { kind: string; count: number; weightKg: number }[] {
   const totals = new Map<string, { count: number; weight: number }>();

@@ -12,6 +12,11 @@ export function count(n: number, singular: string, plural = `${singular}s`): str
 /** Just the word, agreed with `n`. */
 export const agree = (n: number, singular: string, plural = `${singular}s`) => (pluralRules.select(n) === 'one' ? singular : plural);
 
+const oneDecimal = new Intl.NumberFormat('fr-FR', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+
+/** A weight in kilograms as every page and document prints it, with one decimal: `0,0`, `4,5`. */
+export const frKg = (kg: number) => oneDecimal.format(kg);
+
 export const TIME_ZONE = 'Europe/Paris';
 
 const longDate = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: TIME_ZONE });

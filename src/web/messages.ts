@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { dayInParis } from '../clock.js';
 import { ProblemError, type FieldError } from '../http/problem.js';
 import { MAX_MONTHS } from '../modules/reports/period.js';
 import { inSentence, programmeIdentity } from '../shared/identity.js';
@@ -27,7 +28,7 @@ const FIELD_MESSAGES: [RegExp, string | ((m: RegExpExecArray) => string)][] = [
   [/^erased before .* was dispatched/, 'L’effacement est daté d’avant le départ de l’appareil chez le reconditionneur : vérifiez la date de l’attestation.'],
   [/^erased after the delivery was received/, 'L’effacement est daté d’après la réception, or le reconditionneur efface avant de livrer : vérifiez la date de l’attestation et la date de réception.'],
   [/^before .* was dispatched/, 'Ces appareils sont partis après cette date : vérifiez la date de réception.'],
-  [/^before .* was collected/, 'Des appareils ont été collectés après cette date : vérifiez la date d’expédition.'],
+  [/^before (\S+) was collected \((\d{4}-\d{2}-\d{2})\)/, (m) => `${m[1]} n’a été collecté que le ${day(m[2])} : la date ne peut pas être antérieure.`],
   [/^must not be in the future|^after today$/, 'Cette date est dans le futur.'],
   [/^before it came into the programme on (\d{4}-\d{2}-\d{2})/, (m) => `L’appareil n’est entré dans le programme que le ${day(m[1])} : la date ne peut pas être antérieure.`],
   [/^before it last came back from a home on (\d{4}-\d{2}-\d{2})/, (m) => `L’appareil n’est revenu de chez l’emprunteur que le ${day(m[1])} : la date ne peut pas être antérieure.`],
@@ -97,6 +98,15 @@ export function eventLabel(type: string, details?: Record<string, unknown> | nul
     case 'missing': return 'Manquant à la réception';
     default: return type;
   }
+}
+
+/**
+ * How a page dates an event: the day it happened (`occurredOn`, as the reports count), and the
+ * day it was typed only when that is another day (data typed late), for a discreet "saisi le".
+ */
+export function eventDates(event: { at: string; occurredOn: string }): { on: string; recordedOn: string | null } {
+  const recorded = dayInParis(new Date(event.at));
+  return { on: day(event.occurredOn), recordedOn: recorded === event.occurredOn ? null : day(recorded) };
 }
 
 /** A service's refusal, said in French. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../helpers/app.js';
 import { collectedOn, deviceInput, intake } from '../helpers/factories.js';
-import { pdfText } from '../helpers/pdf.js';
+import { pdfRectangles, pdfText } from '../helpers/pdf.js';
 import { addCodes, getPdf, openShipment } from './helpers.js';
 
 const ctx = useTestApp();
@@ -162,7 +162,7 @@ describe('shipments to the reconditioner', () => {
     expect(res.headers['content-type']).toBe('application/pdf');
     const text = await pdfText(res.body);
     expect(text).toContain('Bordereau de remise au reconditionneur');
-    expect(text).toContain('Expédition EXP-2025-ÉTÉ du 15/07/2025');
+    expect(text).toContain('Expédition EXP-2025-ÉTÉ du 15 juillet 2025');
     for (const device of devices) {
       expect(text).toContain(device.assetTag);
       expect(text).toContain(device.serialNumber!);
@@ -173,6 +173,23 @@ describe('shipments to the reconditioner', () => {
     expect(text).toContain('Reçu par (le reconditionneur)');
     expect(text).toContain('TRIRA');
     expect(text).toContain('page 1/1');
+  });
+
+  it('when the reconditioner has confirmed the receipt, then the manifest’s « Reçu » column says what happened with no box left to tick; before, each line has its empty box', async () => {
+    const devices = await intake(ctx, [deviceInput(), deviceInput()], await collectedOn(ctx, '2026-11-02'));
+    const shipment = await openShipment(ctx);
+    await addCodes(ctx, shipment.id, devices.map((d) => d.assetTag));
+    await ctx.api('collector').post(`/api/v1/shipments/${shipment.id}/dispatch`).send({ dispatchedOn: '2026-11-21' }).expect(200);
+    // A box to tick is a small square; the signature boxes are wide.
+    const ticks = async () => (await pdfRectangles((await getPdf(ctx, `/api/v1/shipments/${shipment.id}/manifest.pdf`)).body)).flat().filter((r) => r.width === r.height && r.width < 20).length;
+    expect(await ticks()).toBe(2);
+
+    await ctx.api('reconditioner').post(`/api/v1/shipments/${shipment.id}/acknowledge`).send({ receivedOn: '2026-11-24', missing: [devices[1].assetTag] }).expect(200);
+    expect(await ticks()).toBe(0);
+    const text = await pdfText((await getPdf(ctx, `/api/v1/shipments/${shipment.id}/manifest.pdf`)).body);
+    expect(text).toContain(`Expédition ${shipment.reference} du 21 novembre 2026`);
+    expect(text).toContain('Reçue le 24 novembre 2026');
+    expect(text).toMatch(new RegExp(`${devices[0].assetTag} .*? 1,5 oui 2 ${devices[1].assetTag} .*? 1,5 manquant`));
   });
 
   it('when a viewer tries to open a shipment, then 403', async () => {

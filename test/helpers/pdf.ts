@@ -35,6 +35,31 @@ export async function pdfRuns(bytes: Buffer | Uint8Array): Promise<string[][]> {
   return pages;
 }
 
+/** How many numbers each path operator of a `constructPath` takes (pdfjs 4: moveTo, lineTo, curveTo, curveTo2, curveTo3, closePath, rectangle). */
+const PATH_ARGS: Record<number, number> = { [OPS.moveTo]: 2, [OPS.lineTo]: 2, [OPS.curveTo]: 6, [OPS.curveTo2]: 4, [OPS.curveTo3]: 4, [OPS.closePath]: 0, [OPS.rectangle]: 4 };
+
+/** The rectangles each page draws (boxes to tick, signature boxes, grids), as their size in points. */
+export async function pdfRectangles(bytes: Buffer | Uint8Array): Promise<{ width: number; height: number }[][]> {
+  const document = await open(bytes);
+  const pages: { width: number; height: number }[][] = [];
+  for (let i = 1; i <= document.numPages; i++) {
+    const { fnArray, argsArray } = await (await document.getPage(i)).getOperatorList();
+    const rectangles: { width: number; height: number }[] = [];
+    fnArray.forEach((fn, n) => {
+      if (fn !== OPS.constructPath) return;
+      const [ops, args] = argsArray[n] as [number[], number[]];
+      let j = 0;
+      for (const op of ops) {
+        if (op === OPS.rectangle) rectangles.push({ width: Math.abs(args[j + 2]), height: Math.abs(args[j + 3]) });
+        j += PATH_ARGS[op] ?? 0;
+      }
+    });
+    pages.push(rectangles);
+  }
+  await document.destroy();
+  return pages;
+}
+
 /**
  * The codes each font draws without a Unicode mapping: entries `<>` in the fonts' ToUnicode
  * CMaps (pdfkit lists there every glyph a document draws, in order). A reader copies such a glyph

@@ -197,8 +197,12 @@ describe('programme report', () => {
     const events = async () => (await ctx.api('viewer').get('/api/v1/events?limit=500')).body.items as Event[];
     const before = await events();
     const migration = migrations['060_event_business_dates'];
+    // A later index is on the column this migration adds: down and up around it (SQLite refuses the drop otherwise).
+    const activityIndex = migrations['940_device_events_activity_index'];
+    await activityIndex.down!(ctx.db.kysely);
     await migration.down!(ctx.db.kysely);
     await migration.up(ctx.db.kysely);
+    await activityIndex.up(ctx.db.kysely);
     const after = await events();
     expect(after).toHaveLength(before.length);
     for (const [i, event] of after.entries()) {

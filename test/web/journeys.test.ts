@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { dayInParis } from '../../src/clock.js';
+import { frLongDate } from '../../src/shared/french.js';
 import { pdfText } from '../helpers/pdf.js';
-import { createCollection, deviceInput, intake } from '../helpers/factories.js';
+import { collectedOn, createCollection, deviceInput, intake } from '../helpers/factories.js';
 import { at } from '../helpers/training.js';
 import { move } from '../helpers/lifecycle.js';
 import { checkPage, isFocused, textOf, useBrowserApp } from './browser.js';
 
 const ctx = useBrowserApp();
+/** The Paris day `n` days before the test's clock (negative: after). */
+const daysAgo = (n: number) => dayInParis(new Date(ctx.clock.now().getTime() - n * 86_400_000));
 
 describe('a shipment to the reconditioner', () => {
   it('when a collector scans 3 good codes, an unknown one and a duplicate, then each gets its answer, the shipment is dispatched once confirmed, shows its credits, and its manifest opens', async () => {
@@ -18,6 +22,7 @@ describe('a shipment to the reconditioner', () => {
     await page.getByRole('button', { name: 'Ouvrir l’expédition' }).click();
     await page.waitForURL(/\/expeditions\/[0-9a-z]+$/);
     await checkPage(page, 'expedition-ouverte');
+    expect(await textOf(page.locator('h1'))).toContain('en préparation · 0 appareil · 0,0 kg');
 
     const scan = async (code: string) => {
       expect(await isFocused(page.getByLabel('Code', { exact: true }))).toBe(true);
@@ -36,13 +41,18 @@ describe('a shipment to the reconditioner', () => {
     // Dispatch cannot be undone: the button only opens a confirmation step, reached and confirmed by keyboard.
     await page.locator('summary', { hasText: 'Expédier…' }).focus();
     await page.keyboard.press('Enter');
-    expect(await textOf(page.locator('#dispatch-warning'))).toContain('L’expédition ne pourra plus changer. 3 appareils partent chez TRIRA');
+    expect(await textOf(page.locator('#dispatch-warning'))).toContain('L’expédition ne pourra plus changer. 3 appareils partent chez TRIRA (4,5 kg) ; les crédits sont acquis à la date d’expédition');
     expect((await ctx.api().get(`/api/v1/devices/${devices[0].id}`)).body.status).toBe('collected');
+    // The date comes first, today by default; the confirmation is reached by keyboard past its day, month and year.
     await page.keyboard.press('Tab');
-    expect(await isFocused(page.getByRole('button', { name: 'Confirmer l’expédition' }))).toBe(true);
+    expect(await isFocused(page.getByLabel('Date d’expédition'))).toBe(true);
+    expect(await page.getByLabel('Date d’expédition').inputValue()).toBe(daysAgo(0));
+    const confirm = page.getByRole('button', { name: 'Confirmer l’expédition' });
+    for (let i = 0; i < 5 && !(await isFocused(confirm)); i++) await page.keyboard.press('Tab');
+    expect(await isFocused(confirm)).toBe(true);
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => document.body.innerText.includes('Crédits acquis'));
-    expect(await textOf(page.locator('h1'))).toContain('expédiée · 3 appareils');
+    expect(await textOf(page.locator('h1'))).toContain('expédiée · 3 appareils · 4,5 kg');
     expect(await textOf(page.locator('.facts'))).toContain('Crédits acquis 4,5');
     expect(await textOf(page.locator('tr', { hasText: devices[0].assetTag }))).toContain('1,5');
     await checkPage(page, 'expedition-expediee');
@@ -102,6 +112,43 @@ describe('a shipment to the reconditioner', () => {
     expect(count('manquant à la réception')).toBe('1');
     expect(count('expédié')).toBe(String(summary.byStatus.shipped.total - 1));
     await context.close();
+  });
+});
+
+describe('a shipment dispatched days ago', () => {
+  it('when the collector dates the dispatch twelve days ago, then TRIRA confirms a receipt dated five days ago; a dispatch dated tomorrow is refused beside the date and nothing leaves', async () => {
+    const devices = await intake(ctx, [deviceInput(), deviceInput()], await collectedOn(ctx, daysAgo(20)));
+    const shipment = (await ctx.api('collector').post('/api/v1/shipments').send({})).body;
+    await ctx.api('collector').post(`/api/v1/shipments/${shipment.id}/items`).send({ codes: devices.map((d) => d.assetTag) }).expect(200);
+    const collector = await ctx.staff('collector', 'Léa Girard');
+    const { page, context } = await ctx.signedIn(collector);
+    await page.goto(`/expeditions/${shipment.id}`);
+    await page.locator('summary', { hasText: 'Expédier…' }).click();
+
+    await page.getByLabel('Date d’expédition').fill(daysAgo(-1));
+    await page.getByRole('button', { name: 'Confirmer l’expédition' }).click();
+    expect(await textOf(page.locator('#dispatchedOn-error'))).toBe('Cette date est dans le futur.');
+    expect(await isFocused(page.getByLabel('Date d’expédition'))).toBe(true);
+    expect(await page.getByLabel('Date d’expédition').inputValue()).toBe(daysAgo(-1));
+    await checkPage(page, 'expedition-date-future');
+    expect((await ctx.api().get(`/api/v1/shipments/${shipment.id}`)).body.status).toBe('open');
+    expect((await ctx.api().get(`/api/v1/devices/${devices[0].id}`)).body.status).toBe('collected');
+
+    await page.getByLabel('Date d’expédition').fill(daysAgo(12));
+    await page.getByRole('button', { name: 'Confirmer l’expédition' }).click();
+    await page.waitForFunction(() => document.body.innerText.includes('Crédits acquis'));
+    expect((await ctx.api().get(`/api/v1/shipments/${shipment.id}`)).body.dispatchedOn).toBe(daysAgo(12));
+    expect(await textOf(page.locator('.facts'))).toMatch(new RegExp(`^Expédiée le ${frLongDate(daysAgo(12))} Expédition enregistrée le .* par Léa Girard `));
+    await checkPage(page, 'expedition-expediee-antidatee');
+    await context.close();
+
+    const trira = await ctx.signedIn(await ctx.staff('reconditioner', 'Atelier TRIRA'));
+    await trira.page.goto(`/expeditions/${shipment.id}`);
+    await trira.page.getByLabel('Date de réception').fill(daysAgo(5));
+    await trira.page.getByRole('button', { name: 'Confirmer la réception' }).click();
+    await trira.page.waitForFunction(() => document.body.innerText.includes('Réception confirmée'));
+    expect((await ctx.api().get(`/api/v1/shipments/${shipment.id}`)).body).toMatchObject({ status: 'acknowledged', dispatchedOn: daysAgo(12), receivedOn: daysAgo(5) });
+    await trira.context.close();
   });
 });
 
@@ -258,14 +305,14 @@ describe('a shipment dispatched before its devices were collected', () => {
     const [late] = await intake(ctx, [deviceInput()], (await createCollection(ctx, { collectedOn: '2026-11-30' })).id);
     const shipment = (await ctx.api('collector').post('/api/v1/shipments').send({})).body;
     await ctx.api('collector').post(`/api/v1/shipments/${shipment.id}/items`).send({ codes: [late.assetTag] }).expect(200);
-    // The page dispatches on the day it is used: here, 20 November, ten days before the collection.
+    // The page's date is the day it is used by default: here, 20 November, ten days before the collection.
     await at(ctx, '2026-11-20T10:00:00Z', async () => {
       const collector = await ctx.staff('collector', 'Léa Girard');
       const { page, context } = await ctx.signedIn(collector);
       await page.goto(`/expeditions/${shipment.id}?confirmer=1`);
       await page.getByRole('button', { name: 'Confirmer l’expédition' }).click();
-      await page.waitForURL(/erreur=/);
-      expect(await textOf(page.locator('.notice.error'))).toBe(`Expédition impossible à cette date : ${late.assetTag} n’a été collecté que le 30/11/2026.`);
+      expect(await textOf(page.locator('#dispatchedOn-error'))).toBe(`${late.assetTag} n’a été collecté que le 30/11/2026 : la date ne peut pas être antérieure.`);
+      expect(await page.getByLabel('Date d’expédition').inputValue()).toBe('2026-11-20');
       await checkPage(page, 'expedition-avant-collecte');
       await context.close();
     });

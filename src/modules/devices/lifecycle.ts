@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { dayInParis } from '../../clock.js';
 import { forUpdate, lockEventOrder } from '../../db/locks.js';
 import type { DeviceRow } from '../../db/schema.js';
 import { nowIso, type Trx } from '../../db/transaction.js';
@@ -43,7 +44,7 @@ export interface NewEvent {
   actor: string;
   details?: Record<string, unknown> | null;
   at?: string;
-  /** The business date (`YYYY-MM-DD`) the event stands for; the day of `at` by default. */
+  /** The business date (`YYYY-MM-DD`) the event stands for; the day of `at` in Paris by default. */
   occurredOn?: string;
 }
 
@@ -67,7 +68,8 @@ export async function appendEvents(trx: Trx, events: NewEvent[]): Promise<void> 
           from_status: e.fromStatus,
           to_status: e.toStatus,
           at: e.at ?? at,
-          occurred_on: e.occurredOn ?? (e.at ?? at).slice(0, 10),
+          // Paris, not UTC: an edit at 00:30 in France belongs to that day, not the one before.
+          occurred_on: e.occurredOn ?? dayInParis(new Date(e.at ?? at)),
           actor: e.actor,
           data: e.details ? JSON.stringify(e.details) : null,
         })),

@@ -310,19 +310,6 @@ export async function listDeviceEvents(db: Db, deviceId: string, limit: number, 
   return toPage(await select.execute(), limit, (r) => Number(r.id), toEvent);
 }
 
-/** The newest device events, newest first: the dashboard's latest activity. */
-export async function latestEvents(db: Db, limit: number): Promise<DeviceEvent[]> {
-  const rows = await db.kysely
-    .selectFrom('device_events')
-    .innerJoin('devices', 'devices.id', 'device_events.device_id')
-    .selectAll('device_events')
-    .select('devices.asset_tag')
-    .orderBy('device_events.id', 'desc')
-    .limit(limit)
-    .execute();
-  return rows.map(toEvent);
-}
-
 /** The id of the newest device event: changes whenever any device does (every change appends one). */
 export async function lastEventId(db: Db): Promise<string> {
   const row = await db.kysely.selectFrom('device_events').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();

@@ -1,7 +1,7 @@
 import type { Db } from '../../db/connection.js';
 import { createPdf, mm } from '../../pdf/document.js';
 import { drawKindTotals, SIGNATURE_BLOCK_HEIGHT, weightCell } from '../../pdf/kind-totals.js';
-import { drawHeader, drawSignatureBoxes, drawTable, frDate, numberPages } from '../../pdf/layout.js';
+import { drawHeader, drawSignatureBoxes, drawTable, numberPages } from '../../pdf/layout.js';
 import { renderPdf } from '../../pdf/send.js';
 import { count, frLongDate } from '../../shared/french.js';
 import { programmeIdentity } from '../../shared/identity.js';
@@ -15,7 +15,7 @@ export async function renderManifest(db: Db, shipmentId: string): Promise<{ byte
   const doc = createPdf({ title: `Bordereau d’expédition ${shipment.reference}`, bufferPages: true });
   const bytes = await renderPdf(doc, () => {
     const subtitle = shipment.dispatchedOn
-      ? `Expédition ${shipment.reference} du ${frDate(shipment.dispatchedOn)}`
+      ? `Expédition ${shipment.reference} du ${frLongDate(shipment.dispatchedOn)}`
       : `Expédition ${shipment.reference} — brouillon, non encore expédiée`;
     drawHeader(doc, identity.collector, 'Bordereau de remise au reconditionneur', subtitle);
     const r = identity.reconditioner;
@@ -49,7 +49,8 @@ export async function renderManifest(db: Db, shipmentId: string): Promise<{ byte
         weightCell(item.weightKg),
         shipment.acknowledgedAt ? (item.missing ? 'manquant' : 'oui') : '',
       ]),
-      { checkboxColumn: 6 },
+      // A box to tick while the receipt is to be confirmed; once it is, the column says what happened.
+      shipment.acknowledgedAt ? {} : { checkboxColumn: 6 },
     );
     drawKindTotals(doc, shipment.items, { count: shipment.itemCount, weightKg: shipment.totalWeightKg }, SIGNATURE_BLOCK_HEIGHT);
     doc.moveDown(1);

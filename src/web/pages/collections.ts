@@ -19,6 +19,7 @@ import { FORMAT_IDS, FORMATS } from '../../modules/labels/formats.js';
 import { createLabelDocument, drawLabels, labelDocumentTitle } from '../../modules/labels/render.js';
 import { labelRequestSchema } from '../../modules/labels/schemas.js';
 import { prepareLabels } from '../../modules/labels/service.js';
+import { frKg } from '../../shared/french.js';
 import { kindLabelFr } from '../../shared/kinds-fr.js';
 import { formInput } from '../form.js';
 import { deviceStatusLabel, fieldErrorsOf, frenchDetail, statusLabel, zodFieldErrors, isFormProblem } from '../messages.js';
@@ -148,6 +149,7 @@ export async function collectionPages(app: FastifyInstance) {
       next,
       statuses: [['', 'Tous'], ...DEVICE_STATUSES.map((st) => [st, statusLabel(st)])],
       frDate,
+      frKg,
     });
   });
 

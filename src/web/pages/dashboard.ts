@@ -2,13 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import { today } from '../../clock.js';
 import type { Db } from '../../db/connection.js';
 import { DEVICE_STATUSES } from '../../modules/devices/schemas.js';
-import { lastEventId, latestEvents } from '../../modules/devices/service.js';
+import { latestActivity } from '../../modules/devices/history.js';
+import { lastEventId } from '../../modules/devices/service.js';
 import { listInstallations } from '../../modules/installations/service.js';
 import { inventorySummary } from '../../modules/inventory/summary.js';
 import { listShipments } from '../../modules/shipments/service.js';
 import { kindLabelFr } from '../../shared/kinds-fr.js';
-import { deviceStatusLabel, eventLabel, statusLabel } from '../messages.js';
-import { frDateTime } from './devices.js';
+import { deviceStatusLabel, eventDates, eventLabel, statusLabel } from '../messages.js';
 
 /** Monday to Sunday of the week holding `today` (YYYY-MM-DD), in the calendar of dates as stored. */
 export function weekOf(today: string): { from: string; to: string } {
@@ -47,7 +47,7 @@ export async function dashboardPages(app: FastifyInstance) {
       summaryOf(day),
       listShipments(app.db, { status: 'open', limit: 20 }),
       listInstallations(app.db, { status: 'scheduled', limit: 200 }),
-      latestEvents(app.db, 15),
+      latestActivity(app.db, 15),
     ]);
     const thisWeek = scheduled.items.filter((i) => i.scheduledOn >= week.from && i.scheduledOn <= week.to);
     return reply.page('dashboard', {
@@ -61,8 +61,8 @@ export async function dashboardPages(app: FastifyInstance) {
       statusLabel,
       deviceStatusLabel,
       eventLabel,
+      eventDates,
       kindLabel: kindLabelFr,
-      frDateTime,
     });
   });
 }

@@ -11,7 +11,8 @@ import { DATA_BEARING_KINDS, DEVICE_STATUSES, GRADES, KINDS_WITHOUT_OS, listDevi
 import { clearanceGap, erasureClearance } from '../../modules/erasure/clearance.js';
 import { ERASURE_METHODS, erasureInputSchema } from '../../modules/erasure/schemas.js';
 import { scrapDevice } from '../../modules/scrapping/service.js';
-import { etagOf, getDeviceRow, listDeviceEvents, listDevices, toDevice, updateDevice } from '../../modules/devices/service.js';
+import { deviceHistory } from '../../modules/devices/history.js';
+import { etagOf, getDeviceRow, listDevices, toDevice, updateDevice } from '../../modules/devices/service.js';
 import { getDonor } from '../../modules/donors/service.js';
 import { listErasures, recordErasure } from '../../modules/erasure/service.js';
 import { getShipmentRow } from '../../modules/shipments/service.js';
@@ -23,7 +24,7 @@ import { reconditionSchema } from '../../modules/reconditioning/schemas.js';
 import { reconditionDevice } from '../../modules/reconditioning/service.js';
 import { deviceActionsFor } from '../device-actions.js';
 import { formInput, parisInstant, parisLocal } from '../form.js';
-import { deviceStatusLabel, erasureMethodLabel, eventLabel, fieldErrorsOf, frenchDetail, statusLabel, zodFieldErrors, type FieldErrors, isFormProblem } from '../messages.js';
+import { deviceStatusLabel, erasureMethodLabel, eventDates, eventLabel, fieldErrorsOf, frenchDetail, statusLabel, zodFieldErrors, type FieldErrors, isFormProblem } from '../messages.js';
 import { allowed } from '../roles.js';
 
 const EDIT_FIELDS = ['brand', 'model', 'serialNumber', 'grade', 'weightKg', 'notes'] as const;
@@ -44,7 +45,7 @@ export async function devicePages(app: FastifyInstance) {
     const device = toDevice(row);
     const role = request.staff?.actor.role;
     const [events, erasures, donor, collection, installation, gap] = await Promise.all([
-      listDeviceEvents(app.db, id, 500),
+      deviceHistory(app.db, id),
       listErasures(app.db, id),
       device.donorId ? getDonor(app.db, device.donorId) : undefined,
       device.collectionId ? getCollection(app.db, device.collectionId) : undefined,
@@ -54,12 +55,12 @@ export async function devicePages(app: FastifyInstance) {
     ]);
     const actions = deviceActionsFor(device, role, { installationId: installation?.id });
     // Not received: TRIRA says so when confirming the shipment's receipt, which the link leads to.
-    const reportMissing = allowed(role, WRITERS.acknowledge) && device.status === 'shipped' && !device.missingSince ? await shipmentAwaitingReceipt(events.items) : undefined;
+    const reportMissing = allowed(role, WRITERS.acknowledge) && device.status === 'shipped' && !device.missingSince ? await shipmentAwaitingReceipt(events) : undefined;
     return reply.page('device', {
       title: `${device.assetTag} · ${kindLabelFr(device.kind)}`,
       device,
       etag: draft.values?.etag ?? etagOf(row),
-      events: events.items,
+      events,
       erasures,
       donor,
       collection,
@@ -83,6 +84,7 @@ export async function devicePages(app: FastifyInstance) {
       kindLabel: kindLabelFr,
       statusLabel,
       eventLabel,
+      eventDates,
       deviceStatusLabel,
       methodLabel: erasureMethodLabel,
       frDateTime,
@@ -99,8 +101,10 @@ export async function devicePages(app: FastifyInstance) {
   }
 
   /** The dispatched shipment this device travels in, while the reconditioner has not confirmed its receipt. */
-  async function shipmentAwaitingReceipt(events: { type: string; details: Record<string, unknown> | null }[]) {
-    const shipmentId = events.filter((e) => e.type === 'dispatch').at(-1)?.details?.shipmentId;
+  async function shipmentAwaitingReceipt(events: { id: string; type: string; details: Record<string, unknown> | null }[]) {
+    // The dispatch recorded last (the history is in business-date order, not recording order).
+    const dispatches = events.filter((e) => e.type === 'dispatch').sort((a, b) => Number(a.id) - Number(b.id));
+    const shipmentId = dispatches.at(-1)?.details?.shipmentId;
     if (typeof shipmentId !== 'string') return undefined;
     const shipment = await getShipmentRow(app.db.kysely, shipmentId);
     return shipment.status === 'dispatched' ? { id: shipment.id, reference: shipment.reference } : undefined;

@@ -7,10 +7,10 @@ import { acknowledgeShipment } from '../../modules/shipments/acknowledge.js';
 import { dispatchShipment } from '../../modules/shipments/dispatch.js';
 import { addItems, removeItem } from '../../modules/shipments/items.js';
 import { renderManifest } from '../../modules/shipments/manifest.js';
-import { acknowledgeSchema, createShipmentSchema, ITEM_OUTCOMES } from '../../modules/shipments/schemas.js';
+import { acknowledgeSchema, createShipmentSchema, dispatchSchema, ITEM_OUTCOMES } from '../../modules/shipments/schemas.js';
 import { createShipment, getShipment, listShipments } from '../../modules/shipments/service.js';
 import { inSentence, programmeIdentity } from '../../shared/identity.js';
-import { frLongDate } from '../../shared/french.js';
+import { frKg, frLongDate } from '../../shared/french.js';
 import { kindLabelFr } from '../../shared/kinds-fr.js';
 import { formInput } from '../form.js';
 import { deviceStatusLabel, fieldErrorsOf, frenchDetail, statusLabel, zodFieldErrors, type FieldErrors } from '../messages.js';
@@ -55,8 +55,8 @@ export async function shipmentPages(app: FastifyInstance) {
     return reply.redirect(`/expeditions/${shipment.id}`, 303);
   });
 
-  /** The shipment's page; after a refused receipt, with the form's values and the errors beside their fields. */
-  async function shipmentPage(request: FastifyRequest, reply: FastifyReply, id: string, form: { values?: Record<string, unknown>; errors?: FieldErrors } = {}) {
+  /** The shipment's page; after a refused dispatch or receipt, with the form's values and the errors beside their fields. */
+  async function shipmentPage(request: FastifyRequest, reply: FastifyReply, id: string, form: { values?: Record<string, unknown>; errors?: FieldErrors; dispatching?: boolean } = {}) {
     const shipment = await getShipment(app.db, id);
     const query = request.query as Record<string, unknown>;
     const outcome = typeof query.resultat === 'string' && (ITEM_OUTCOMES as readonly string[]).includes(query.resultat) ? query.resultat : undefined;
@@ -68,7 +68,7 @@ export async function shipmentPages(app: FastifyInstance) {
       title: `Expédition ${shipment.reference}`,
       shipment,
       feedback,
-      confirmDispatch: query.confirmer === '1',
+      confirmDispatch: query.confirmer === '1' || form.dispatching === true,
       reconditioner: inSentence(programmeIdentity().reconditioner),
       credits: (value: number | null) => (value === null ? '—' : CREDITS.format(value)),
       message: typeof query.erreur === 'string' ? query.erreur.slice(0, 300) : undefined,
@@ -80,7 +80,8 @@ export async function shipmentPages(app: FastifyInstance) {
       deviceStatusLabel,
       frDateTime,
       frLongDate,
-      values: { receivedOn: today(), ...form.values },
+      frKg,
+      values: { dispatchedOn: today(), receivedOn: today(), ...form.values },
       errors: form.errors ?? {},
       scripts: ['scanner.js'],
     });
@@ -112,11 +113,17 @@ export async function shipmentPages(app: FastifyInstance) {
 
   app.post('/expeditions/:id/expedier', { config: builders }, async (request, reply) => {
     const { id } = parseId(request.params);
+    const body = (request.body ?? {}) as Record<string, unknown>;
     // Dispatch cannot be undone: without the confirmation step's field, the page asks for it.
-    if ((request.body as Record<string, unknown> | undefined)?.confirm !== '1') return reply.redirect(`/expeditions/${id}?confirmer=1#dispatch-title`, 303);
+    if (body.confirm !== '1') return reply.redirect(`/expeditions/${id}?confirmer=1#dispatch-title`, 303);
+    const values = formInput(body, ['dispatchedOn']);
+    const parsed = dispatchSchema.safeParse(values);
+    if (!parsed.success) return shipmentPage(request, reply.code(422), id, { values, errors: zodFieldErrors(parsed.error), dispatching: true });
     try {
-      await dispatchShipment(app.db, id, undefined, request.actor);
+      await dispatchShipment(app.db, id, parsed.data?.dispatchedOn, request.actor);
     } catch (error) {
+      const errors = error instanceof ProblemError ? fieldErrorsOf(error.errors) : {};
+      if (errors.dispatchedOn) return shipmentPage(request, reply.code(422), id, { values, errors, dispatching: true });
       if (error instanceof ProblemError && (error.status === 409 || error.status === 422)) return reply.redirect(`/expeditions/${id}?erreur=${encodeURIComponent(frenchDetail(error))}`, 303);
       throw error;
     }
