@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
-import { now as clockNow } from '../../clock.js';
 import { badRequest } from '../../http/problem.js';
+import { today as parisToday } from '../../shared/business-date.js';
 
 /** A report's period: whole UTC days, `to` included. */
 export interface Period {
@@ -15,8 +15,9 @@ export interface Period {
 
 export const MAX_MONTHS = 120;
 
-export function toPeriod(from: string | undefined, to: string | undefined, today = clockNow()): Period {
-  const end = to ?? today.toISOString().slice(0, 10);
+/** `to` left out is today as a day in Paris, like every business date (not the UTC day, which lags from 22:00/23:00). */
+export function toPeriod(from: string | undefined, to: string | undefined, today = parisToday()): Period {
+  const end = to ?? today;
   const start = from ?? `${end.slice(0, 4)}-01-01`;
   if (start > end) throw badRequest('`from` must not be after `to`', [{ path: 'query.from', message: 'after to' }]);
   // Counted on numbers, not strings: "10000-01" sorts before "9999-12".
@@ -36,10 +37,10 @@ export function toPeriod(from: string | undefined, to: string | undefined, today
  * A period chosen in whole months (the web page): the first day of `fromMonth` to the last of
  * `toMonth`, or to today while that month is not over; a month left out takes the API's default.
  */
-export function monthPeriod(fromMonth: string | undefined, toMonth: string | undefined, today = clockNow()): Period {
+export function monthPeriod(fromMonth: string | undefined, toMonth: string | undefined, today = parisToday()): Period {
   const [year, month] = (toMonth ?? '').split('-').map(Number);
   const lastDay = toMonth ? new Date(Date.UTC(year, month, 0)).toISOString().slice(0, 10) : undefined;
-  const over = lastDay !== undefined && lastDay < today.toISOString().slice(0, 10);
+  const over = lastDay !== undefined && lastDay < today;
   return toPeriod(fromMonth && `${fromMonth}-01`, over ? lastDay : undefined, today);
 }
 
