@@ -43,7 +43,7 @@ describe('correcting a device’s kind', () => {
     const [device] = await intake(ctx);
     const res = await patch(device.id, { kind: 'monitor', specs: { os: null } }, 'admin');
     expect(res.status, JSON.stringify(res.body)).toBe(422);
-    expect(res.body.errors).toEqual([{ path: 'specs.storageGb', message: expect.stringMatching(/monitor is not erased, so it holds no storage/) }]);
+    expect(res.body.errors).toEqual([{ path: 'specs.storageGb', message: expect.stringMatching(/kind monitor is not erased, so it holds no storage/) }]);
     expect((await ctx.api().get(`/api/v1/devices/${device.id}`)).body.kind).toBe('laptop');
   });
 
@@ -56,6 +56,15 @@ describe('correcting a device’s kind', () => {
     expect(edited.status, JSON.stringify(edited.body)).toBe(422);
     expect(edited.body.errors).toEqual([{ path: 'specs.storageType', message: expect.stringMatching(/holds no storage/) }]);
     expect((await patch(monitor.id, { specs: { cpu: null } })).status).toBe(200);
+  });
+
+  it('when a computer is taken in as "other" with its disk, then it is refused naming the storage field; without specs it is taken in', async () => {
+    const collection = await createCollection(ctx);
+    const asOther = await ctx.api('collector').post(`/api/v1/collections/${collection.id}/devices`).send(deviceInput({ kind: 'other', specs: { cpu: 'Intel Core i5', storageGb: 256, os: 'Windows 10 Pro' } }));
+    expect(asOther.status, JSON.stringify(asOther.body)).toBe(400);
+    expect(asOther.body.errors).toEqual([{ path: 'specs.storageGb', message: expect.stringMatching(/kind other is not erased/) }]);
+    const ups = await ctx.api('collector').post(`/api/v1/collections/${collection.id}/devices`).send(deviceInput({ kind: 'other', specs: null }));
+    expect(ups.status, JSON.stringify(ups.body)).toBe(201);
   });
 
   it('when an administrator made a laptop a monitor and it is reconditioned, then turning it back into a laptop is refused and it stays a ready monitor', async () => {

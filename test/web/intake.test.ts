@@ -102,4 +102,19 @@ describe('saisie rapide', () => {
     expect((await ctx.api().get(`/api/v1/devices?collectionId=${collection.id}`)).body.items).toHaveLength(1);
     await context.close();
   });
+
+  it('when a batch posted to the grid gives a monitor a system or a disk, then the line is refused as the API refuses it, and nothing is created', async () => {
+    const collection = await createCollection(ctx);
+    const { page, context } = await ctx.signedIn(await ctx.staff('collector'));
+    await page.goto(`/collectes/${collection.id}/saisie`);
+    const csrf = await page.locator('meta[name="csrf-token"]').getAttribute('content');
+    const res = await context.request.post(`/collectes/${collection.id}/saisie`, {
+      headers: { 'Idempotency-Key': 'grid-monitor-disk', 'X-CSRF-Token': csrf!, Origin: ctx.baseUrl },
+      data: [{ kind: 'laptop', serialNumber: 'GRID-OK-1' }, { kind: 'monitor', serialNumber: 'GRID-DISK-1', specs: { os: 'Windows 10', storageGb: 256, storageType: 'ssd' } }],
+    });
+    expect(res.status()).toBe(422);
+    expect((await res.json()).errors).toEqual([expect.objectContaining({ line: 2, field: 'specs' })]);
+    expect((await ctx.api().get(`/api/v1/devices?collectionId=${collection.id}`)).body.items).toHaveLength(0);
+    await context.close();
+  });
 });

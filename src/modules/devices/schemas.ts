@@ -57,15 +57,15 @@ export const osRefusedMessage = (kind: string) => `a ${kind} has no operating sy
 type SpecsInput = { os?: string | null; storageGb?: number | null; storageType?: string | null } | null | undefined;
 
 /**
- * What a device of this kind may not carry, as a field error: a system or storage on a monitor,
- * printer or peripheral. A computer recorded as a monitor with its disk would otherwise go to a
- * home without an erasure (`other` stays free: the programme does not know what it holds).
+ * What a device of this kind may not carry, as a field error: a system on a monitor, printer or
+ * peripheral, and storage on any kind that is not erased. A computer recorded as a monitor (or as
+ * `other`) with its disk would otherwise go to a home without an erasure.
  */
 export function specsRefusal(kind: DeviceKind, specs: SpecsInput): { path: string; message: string } | null {
   if (osRefused(kind, specs?.os)) return { path: 'specs.os', message: osRefusedMessage(kind) };
-  if (!KINDS_WITHOUT_OS.includes(kind)) return null;
+  if (DATA_BEARING_KINDS.includes(kind)) return null;
   for (const field of ['storageGb', 'storageType'] as const) {
-    if (specs?.[field] != null) return { path: `specs.${field}`, message: `a ${kind} is not erased, so it holds no storage; leave ${field} out (a device with a disk to erase is a computer, a tablet or a smartphone)` };
+    if (specs?.[field] != null) return { path: `specs.${field}`, message: `a device of kind ${kind} is not erased, so it holds no storage; leave ${field} out (a device with a disk to erase is a computer, a tablet or a smartphone)` };
   }
   return null;
 }
@@ -79,8 +79,9 @@ export function withSpecsRule<T extends z.ZodType<{ kind: DeviceKind; specs?: Sp
 }
 
 export const MAX_BATCH = 500;
-const checkedIntake = withSpecsRule(intakeDeviceSchema);
-export const intakeBodySchema = z.union([checkedIntake, z.array(checkedIntake).min(1).max(MAX_BATCH)]);
+/** One device taken in, with the kind's rules: what the API and the web intake grid both check. */
+export const checkedIntakeSchema = withSpecsRule(intakeDeviceSchema);
+export const intakeBodySchema = z.union([checkedIntakeSchema, z.array(checkedIntakeSchema).min(1).max(MAX_BATCH)]);
 
 export const updateDeviceSchema = intakeDeviceSchema
   .partial()

@@ -9,7 +9,7 @@ import { sendPdf, sendPdfBuffer } from '../../pdf/send.js';
 import { createCollectionSchema, listCollectionsQuerySchema } from '../../modules/collections/schemas.js';
 import { createCollection, getCollection, listCollections } from '../../modules/collections/service.js';
 import { intakeDevices } from '../../modules/devices/intake.js';
-import { DEVICE_KINDS, DEVICE_STATUSES, intakeDeviceSchema, MAX_BATCH } from '../../modules/devices/schemas.js';
+import { checkedIntakeSchema, DEVICE_KINDS, DEVICE_STATUSES, MAX_BATCH } from '../../modules/devices/schemas.js';
 import { listDevices, toDevice } from '../../modules/devices/service.js';
 import { renderErasureCertificate } from '../../modules/donor-documents/erasure-certificate.js';
 import { renderCollectionReceipt } from '../../modules/donor-documents/receipt.js';
@@ -191,7 +191,7 @@ export async function collectionPages(app: FastifyInstance) {
 
   app.post('/collectes/:id/saisie', { config: { web: { roles: WRITERS.intake }, idempotent: { status: 201, body: intakeSummary } } }, async (request, reply) => {
     const { id } = parseId(request.params);
-    const parsed = z.array(intakeDeviceSchema).min(1).max(MAX_BATCH).safeParse(request.body);
+    const parsed = z.array(checkedIntakeSchema).min(1).max(MAX_BATCH).safeParse(request.body);
     if (!parsed.success) {
       const errors = parsed.error.issues.map((i) => ({ line: Number(i.path[0]) + 1, field: String(i.path[1] ?? ''), message: zodFieldErrors(new z.ZodError([i]))[i.path.join('.')] }));
       return reply.code(422).send({ message: 'Certaines lignes sont invalides.', errors });
