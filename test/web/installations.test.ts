@@ -343,6 +343,27 @@ describe('installation day in the web app', () => {
       expect((await ctx.api('installer').get(`/api/v1/installations/${installation.id}`)).body.status).toBe('scheduled');
       await context.close();
     });
+
+    it('when something that is not a PNG is posted as a signature, then it is not shown back as a kept signature', async () => {
+      const { installation } = await scheduleKit(ctx, { beneficiary: await createBeneficiary(ctx, { firstName: 'Rose', lastName: 'Blanc' }) });
+      const { page, context } = await ctx.signedIn(await ctx.staff('installer', 'Julien Morel'));
+      await page.goto(`/installations/${installation.id}/signature`);
+      const svg = `data:image/png;base64,${Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>').toString('base64')}`;
+      const png = `data:image/png;base64,${signaturePng().toString('base64')}`;
+      const answer = await page.evaluate(async ({ id, svg, png }) => {
+        const body = new URLSearchParams({
+          _csrf: document.querySelector<HTMLMetaElement>('meta[name="csrf-token"]')!.content,
+          installedBy: '', borrowerName: 'Rose Blanc', borrowerSignature: svg, staffSignature: png,
+        });
+        const res = await fetch(`/installations/${id}/signature`, { method: 'POST', body });
+        return { status: res.status, text: await res.text() };
+      }, { id: installation.id, svg, png });
+      expect(answer.status).toBe(422);
+      expect(answer.text).not.toContain(svg.slice(22, 60));
+      await page.setContent(answer.text);
+      expect(await page.locator('img[data-pad-kept]').count()).toBe(1);
+      await context.close();
+    });
   });
 });
 

@@ -296,6 +296,14 @@ function signErrors(errors: FieldErrors, form: SignForm): { errors: FieldErrors;
 }
 
 /** A drawing the page may show again: a PNG data URL the completion schema would accept. */
+const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/**
+ * A drawing posted back, shown again as kept only if it is one: the same checks as the API's
+ * field, and the bytes open as a PNG (anything else would be shown as "kept", then refused).
+ */
 function redisplayable(png: string | undefined): string {
-  return png && png.startsWith('data:image/png;base64,') && signatureImagePng().safeParse(png).success ? png : '';
+  const PREFIX = 'data:image/png;base64,';
+  if (!png?.startsWith(PREFIX) || !signatureImagePng().safeParse(png).success) return '';
+  return Buffer.from(png.slice(PREFIX.length, PREFIX.length + 16), 'base64').subarray(0, 8).equals(PNG_MAGIC) ? png : '';
 }
