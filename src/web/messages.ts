@@ -66,12 +66,18 @@ const STATUS_FR: Record<string, string> = {
 export const statusLabel = (status: string) => STATUS_FR[status] ?? status;
 
 /**
- * A device's status as people should read it: a unit the reconditioner reported missing keeps
- * the `shipped` status (the lifecycle has no other), but it did not arrive, so it says so.
+ * A device's status as people should read it: a shipped unit keeps the `shipped` status until it
+ * is delivered back (the lifecycle has no other), but one the reconditioner reported missing did
+ * not arrive, and one whose receipt it confirmed (`received`, known where the page reads the
+ * shipment) is with it, so each says so.
  */
 const MISSING_FR = 'manquant à la réception';
-export const deviceStatusLabel = (device: { status: string; missingSince?: string | null; missing?: boolean }) =>
-  (device.missingSince || device.missing) && device.status === 'shipped' ? MISSING_FR : statusLabel(device.status);
+const RECEIVED_FR = 'chez le reconditionneur';
+export function deviceStatusLabel(device: { status: string; missingSince?: string | null; missing?: boolean; received?: boolean }): string {
+  if (device.status !== 'shipped') return statusLabel(device.status);
+  if (device.missingSince || device.missing) return MISSING_FR;
+  return device.received ? RECEIVED_FR : statusLabel(device.status);
+}
 
 /** "à" or "de" before a party's name in a sentence: "au Repair Café", "à TRIRA", "de la Régie". */
 function withPreposition(preposition: 'à' | 'de', name: string): string {
@@ -96,6 +102,7 @@ export function eventLabel(type: string, details?: Record<string, unknown> | nul
     case 'scrap': return 'Mis au rebut';
     case 'erasure': return details?.result === 'failed' ? 'Effacement échoué' : details?.result === 'passed' ? 'Effacement réussi' : 'Effacement des données';
     case 'missing': return 'Manquant à la réception';
+    case 'received': return `Reçu par ${reconditioner}`;
     default: return type;
   }
 }

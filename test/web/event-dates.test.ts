@@ -74,3 +74,76 @@ describe('events typed after the day they happened', () => {
     await context.close();
   });
 });
+
+describe('a shipment whose receipt is typed days after it arrived', () => {
+  it('when 3 units leave on 20/11 and TRIRA confirms on 27/11 a receipt on 24/11 with one missing, then the two received units say they were received on 24/11, in business-date order, and the missing one says it is missing', async () => {
+    ctx.clock.set('2026-11-20T09:00:00Z');
+    const devices = await intake(ctx, [deviceInput(), deviceInput(), deviceInput()], await collectedOn(ctx, '2026-11-18'));
+    const shipment = (await ctx.api('collector').post('/api/v1/shipments').send({})).body;
+    await ctx.api('collector').post(`/api/v1/shipments/${shipment.id}/items`).send({ codes: devices.map((d) => d.assetTag) }).expect(200);
+    await ctx.api('collector').post(`/api/v1/shipments/${shipment.id}/dispatch`).send({ dispatchedOn: '2026-11-20' }).expect(200);
+    // Erased on 25/11 and typed on 26/11: recorded before the receipt, it happened after it.
+    ctx.clock.set('2026-11-26T09:00:00Z');
+    const erased = await ctx.api('reconditioner').post(`/api/v1/devices/${devices[0].id}/erasure`).send({
+      method: 'nist-800-88-purge',
+      tool: 'Blancco Drive Eraser 7.14',
+      performedAt: '2026-11-25T10:30:00+01:00',
+      operator: 'Agnès Müller',
+      result: 'passed',
+      storage: [{ serialNumber: `S${devices[0].assetTag}`, capacityGb: 256, type: 'ssd' }],
+    });
+    expect(erased.status, JSON.stringify(erased.body)).toBe(201);
+
+    ctx.clock.set('2026-11-27T09:00:00Z');
+    const { context, page } = await ctx.signedIn(await ctx.staff('reconditioner', 'Agnès Müller'));
+    await page.goto(`/expeditions/${shipment.id}`);
+    await page.getByLabel(`${devices[2].assetTag} non reçu`).check();
+    await page.getByLabel('Date de réception').fill('2026-11-24');
+    await page.getByRole('button', { name: 'Confirmer la réception' }).click();
+    await page.waitForFunction(() => document.body.innerText.includes('Réception confirmée'));
+
+    const received = `24/11/2026 Reçu par TRIRA, confirmé par Agnès Müller, saisi le 27/11/2026 (expédition ${shipment.reference})`;
+    await page.goto(`/appareils/${devices[0].id}`);
+    await checkPage(page, 'historique-recu-reconditionneur');
+    expect(await lines(page, '.history li')).toEqual([
+      '18/11/2026 Collecté par test collector, saisi le 20/11/2026',
+      `20/11/2026 Expédié à TRIRA → expédié par test collector (${shipment.reference})`,
+      received,
+      '25/11/2026 Effacement réussi par test reconditioner, saisi le 26/11/2026',
+    ]);
+    expect(await page.locator('.history li').nth(2).locator('time').first().getAttribute('datetime')).toBe('2026-11-24');
+    expect(await textOf(page.locator('.status strong'))).toBe('chez le reconditionneur');
+    await page.getByRole('link', { name: shipment.reference }).last().click();
+    await page.waitForURL(`**/expeditions/${shipment.id}`);
+
+    await page.goto(`/appareils/${devices[1].id}`);
+    expect((await lines(page, '.history li')).at(-1)).toBe(received);
+    expect(await textOf(page.locator('.status strong'))).toBe('chez le reconditionneur');
+
+    await page.goto(`/appareils/${devices[2].id}`);
+    await checkPage(page, 'historique-manquant-reception');
+    const missing = await lines(page, '.history li');
+    expect(missing.at(-1)).toBe(`24/11/2026 Manquant à la réception par Agnès Müller, saisi le 27/11/2026 (${shipment.reference})`);
+    expect(missing.some((l) => l.includes('Reçu par TRIRA'))).toBe(false);
+    expect(await textOf(page.locator('.status strong'))).toBe('manquant à la réception');
+    await context.close();
+
+    // The shipment records the receipt: the device's events (the API's list and the change feed) stay as they were.
+    const events = (await ctx.api().get(`/api/v1/devices/${devices[1].id}/events`)).body.items as { type: string }[];
+    expect(events.map((e) => e.type)).toEqual(['intake', 'dispatch']);
+    expect((await ctx.api().get(`/api/v1/devices/${devices[1].id}`)).body.status).toBe('shipped');
+  });
+
+  it('when a shipment is dispatched but not yet received, then its units read as shipped and have no receipt line', async () => {
+    ctx.clock.set('2026-11-20T09:00:00Z');
+    const [device] = await intake(ctx, [deviceInput()], await collectedOn(ctx, '2026-11-20'));
+    const shipment = (await ctx.api('collector').post('/api/v1/shipments').send({})).body;
+    await ctx.api('collector').post(`/api/v1/shipments/${shipment.id}/items`).send({ codes: [device.assetTag] }).expect(200);
+    await ctx.api('collector').post(`/api/v1/shipments/${shipment.id}/dispatch`).send({}).expect(200);
+    const { context, page } = await ctx.signedIn(await ctx.staff('admin', 'Camille Admin'));
+    await page.goto(`/appareils/${device.id}`);
+    expect(await lines(page, '.history li')).toEqual(['20/11/2026 Collecté par test collector', `20/11/2026 Expédié à TRIRA → expédié par test collector (${shipment.reference})`]);
+    expect(await textOf(page.locator('.status strong'))).toBe('expédié');
+    await context.close();
+  });
+});

@@ -11,7 +11,7 @@ import { DATA_BEARING_KINDS, DEVICE_STATUSES, GRADES, KINDS_WITHOUT_OS, listDevi
 import { clearanceGap, erasureClearance } from '../../modules/erasure/clearance.js';
 import { ERASURE_METHODS, erasureInputSchema } from '../../modules/erasure/schemas.js';
 import { scrapDevice } from '../../modules/scrapping/service.js';
-import { deviceHistory } from '../../modules/devices/history.js';
+import { deviceHistory, lastShipment } from '../../modules/devices/history.js';
 import { etagOf, getDeviceRow, listDevices, toDevice, updateDevice } from '../../modules/devices/service.js';
 import { getDonor } from '../../modules/donors/service.js';
 import { listErasures, recordErasure } from '../../modules/erasure/service.js';
@@ -54,11 +54,13 @@ export async function devicePages(app: FastifyInstance) {
       allowedActions(device.status).some((a) => a === 'recondition' || a === 'scrap') ? erasureGap(device) : null,
     ]);
     const actions = deviceActionsFor(device, role, { installationId: installation?.id });
+    const shipped = device.status === 'shipped' ? lastShipment(events) : undefined;
     // Not received: TRIRA says so when confirming the shipment's receipt, which the link leads to.
-    const reportMissing = allowed(role, WRITERS.acknowledge) && device.status === 'shipped' && !device.missingSince ? await shipmentAwaitingReceipt(events) : undefined;
+    const reportMissing = allowed(role, WRITERS.acknowledge) && shipped && !shipped.received && !device.missingSince ? await shipmentAwaitingReceipt(shipped.shipmentId) : undefined;
     return reply.page('device', {
       title: `${device.assetTag} · ${kindLabelFr(device.kind)}`,
       device,
+      deviceStatus: deviceStatusLabel({ ...device, received: shipped?.received }),
       etag: draft.values?.etag ?? etagOf(row),
       events,
       erasures,
@@ -85,7 +87,6 @@ export async function devicePages(app: FastifyInstance) {
       statusLabel,
       eventLabel,
       eventDates,
-      deviceStatusLabel,
       methodLabel: erasureMethodLabel,
       frDateTime,
       scanned: (request.query as Record<string, unknown>).scan === '1',
@@ -101,11 +102,7 @@ export async function devicePages(app: FastifyInstance) {
   }
 
   /** The dispatched shipment this device travels in, while the reconditioner has not confirmed its receipt. */
-  async function shipmentAwaitingReceipt(events: { id: string; type: string; details: Record<string, unknown> | null }[]) {
-    // The dispatch recorded last (the history is in business-date order, not recording order).
-    const dispatches = events.filter((e) => e.type === 'dispatch').sort((a, b) => Number(a.id) - Number(b.id));
-    const shipmentId = dispatches.at(-1)?.details?.shipmentId;
-    if (typeof shipmentId !== 'string') return undefined;
+  async function shipmentAwaitingReceipt(shipmentId: string) {
     const shipment = await getShipmentRow(app.db.kysely, shipmentId);
     return shipment.status === 'dispatched' ? { id: shipment.id, reference: shipment.reference } : undefined;
   }
