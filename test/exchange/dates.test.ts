@@ -160,12 +160,25 @@ describe('business dates after today, and dates that come before the collection'
     const res = await ctx.api('collector').post(`/api/v1/shipments/${shipment.id}/dispatch`).send({ dispatchedOn: '2026-11-01' });
     expect(res.status).toBe(422);
     expect(res.headers['content-type']).toContain('application/problem+json');
-    expect(res.body.detail).toContain(`${late.assetTag} collected on 2026-11-30`);
+    expect(res.body.detail).toContain(`${late.assetTag} (came into the programme on 2026-11-30)`);
     expect(res.body.detail).not.toContain(early.assetTag);
-    expect(res.body.errors).toEqual([{ path: 'dispatchedOn', message: `before ${late.assetTag} was collected (2026-11-30)` }]);
+    expect(res.body.errors).toEqual([{ path: 'dispatchedOn', message: `before ${late.assetTag}: it came into the programme on 2026-11-30` }]);
     expect((await ctx.api().get(`/api/v1/devices/${late.id}`)).body.status).toBe('collected');
     expect((await ctx.api().get(`/api/v1/shipments/${shipment.id}`)).body.status).toBe('open');
     await ctx.api('collector').post(`/api/v1/shipments/${shipment.id}/dispatch`).send({ dispatchedOn: '2026-11-30' }).expect(200);
+  });
+
+  it('when a device given back from a home is dispatched on a day before its return, then 422 names dispatchedOn and the return day, and nothing moves', async () => {
+    const { installation, main } = await scheduleKit(ctx);
+    await ctx.api('installer').post(`/api/v1/installations/${installation.id}/complete`).send({ installedOn: '2026-11-25', installedBy: 'Julien Morel' }).expect(200);
+    await ctx.api('installer').post(`/api/v1/devices/${main.id}/return`).send({ returnedOn: '2026-11-28', reason: 'fin du prêt', condition: 'bon état', accessoriesReturned: ['chargeur', 'souris'] }).expect(200);
+    const shipment = await openShipment(ctx);
+    await addCodes(ctx, shipment.id, [main.assetTag]);
+    const res = await ctx.api('collector').post(`/api/v1/shipments/${shipment.id}/dispatch`).send({ dispatchedOn: '2026-11-27' });
+    expect(res.status, JSON.stringify(res.body)).toBe(422);
+    expect(res.body.errors).toEqual([{ path: 'dispatchedOn', message: `before ${main.assetTag}: it last came back from a home on 2026-11-28` }]);
+    expect((await ctx.api().get(`/api/v1/devices/${main.id}`)).body.status).toBe('returned');
+    await ctx.api('collector').post(`/api/v1/shipments/${shipment.id}/dispatch`).send({ dispatchedOn: '2026-11-28' }).expect(200);
   });
 });
 

@@ -83,6 +83,17 @@ describe('installations dated before the kit or the person was ready', () => {
     expect(readyDay.status, JSON.stringify(readyDay.body)).toBe(201);
   });
 
+  it('when an installation done on a past day is recorded afterwards, then its reservation is dated that day, never after the installation; one planned ahead is reserved the day it is planned', async () => {
+    const { installation, main } = await scheduleKit(ctx, { scheduledOn: '2026-11-20' });
+    await ctx.api('installer').post(`/api/v1/installations/${installation.id}/complete`).send({ installedOn: '2026-11-20', installedBy: 'Julien Morel' }).expect(200);
+    const events = (await ctx.api('viewer').get(`/api/v1/devices/${main.id}/events`)).body.items as { type: string; occurredOn: string }[];
+    expect(events.filter((e) => ['schedule', 'complete'].includes(e.type)).map((e) => [e.type, e.occurredOn])).toEqual([['schedule', '2026-11-20'], ['complete', '2026-11-20']]);
+
+    const ahead = await scheduleKit(ctx, { scheduledOn: tomorrow() });
+    const reserved = (await ctx.api('viewer').get(`/api/v1/devices/${ahead.main.id}/events`)).body.items.find((e: { type: string }) => e.type === 'schedule');
+    expect(reserved.occurredOn).toBe(dayInParis(ctx.clock.now()));
+  });
+
   it('when an installation is completed before the kit was ready, then 422 names installedOn even with earlyReason, and no contract is made', async () => {
     const { installation } = await scheduleKit(ctx, { scheduledOn: READY_ON });
     const res = await ctx.api('installer').post(`/api/v1/installations/${installation.id}/complete`).send({ installedOn: '2026-11-09', installedBy: 'Julien Morel', earlyReason: 'Rendez-vous avancé' });

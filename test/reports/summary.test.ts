@@ -207,8 +207,9 @@ describe('programme report', () => {
     expect(after).toHaveLength(before.length);
     for (const [i, event] of after.entries()) {
       // Reconditioning and scrapping kept no date of their own before: the day they were recorded;
-      // so did erasures (dated by their performedAt only since), which this migration leaves alone.
-      const expected = ['recondition', 'scrap', 'erasure'].includes(event.type) ? event.at.slice(0, 10) : before[i].occurredOn;
+      // so did erasures (dated by their performedAt only since) and reservations (dated by a past
+      // scheduledOn only since), which this migration leaves alone.
+      const expected = ['recondition', 'scrap', 'erasure', 'schedule'].includes(event.type) ? event.at.slice(0, 10) : before[i].occurredOn;
       expect(event.occurredOn, `${event.type} #${i}`).toBe(expected);
     }
     expect(after.filter((e) => e.type === 'complete').map((e) => e.occurredOn)).toEqual(['2025-04-10', '2025-04-10']);

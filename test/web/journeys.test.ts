@@ -80,7 +80,7 @@ describe('a shipment to the reconditioner', () => {
     const dayBefore = new Date(Date.parse(`${dispatchedOn}T12:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
     await page.getByLabel('Date de réception').fill(dayBefore);
     await page.getByRole('button', { name: 'Confirmer la réception' }).click();
-    expect(await textOf(page.locator('#receivedOn-error'))).toBe('Ces appareils sont partis après cette date : vérifiez la date de réception.');
+    expect(await textOf(page.locator('#receivedOn-error'))).toBe(`L’expédition n’est partie que le ${dispatchedOn.split('-').reverse().join('/')} : la date de réception ne peut pas être antérieure.`);
     await checkPage(page, 'expedition-reception-date-refusee');
     expect(await page.getByLabel(`${devices[1].assetTag} non reçu`).isChecked()).toBe(true);
     expect(await page.getByLabel('Remarques (facultatif)').inputValue()).toBe('Carton ouvert à l’arrivée');
@@ -311,7 +311,7 @@ describe('a shipment dispatched before its devices were collected', () => {
       const { page, context } = await ctx.signedIn(collector);
       await page.goto(`/expeditions/${shipment.id}?confirmer=1`);
       await page.getByRole('button', { name: 'Confirmer l’expédition' }).click();
-      expect(await textOf(page.locator('#dispatchedOn-error'))).toBe(`${late.assetTag} n’a été collecté que le 30/11/2026 : la date ne peut pas être antérieure.`);
+      expect(await textOf(page.locator('#dispatchedOn-error'))).toBe(`${late.assetTag} n’est entré dans le programme que le 30/11/2026 : la date ne peut pas être antérieure.`);
       expect(await page.getByLabel('Date d’expédition').inputValue()).toBe('2026-11-20');
       await checkPage(page, 'expedition-avant-collecte');
       await context.close();

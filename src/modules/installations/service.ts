@@ -7,7 +7,7 @@ import { forUpdate } from '../../db/locks.js';
 import { inTransaction, nowIso, type Executor, type Trx } from '../../db/transaction.js';
 import { decodeCursor, toPage } from '../../http/pagination.js';
 import { ProblemError, badRequest, conflict, forbidden, notFound } from '../../http/problem.js';
-import { assertNotFuture } from '../../shared/business-date.js';
+import { assertNotFuture, today } from '../../shared/business-date.js';
 import type { Actor } from '../api-keys/service.js';
 import { getBeneficiaryRow } from '../beneficiaries/service.js';
 import { lastReadyOf } from '../devices/dates.js';
@@ -70,7 +70,10 @@ export async function scheduleInstallation(db: Db, input: ScheduleInput, actor: 
 
     const id = newId();
     const now = nowIso();
-    await transition(trx, all, 'schedule', actor, eventDetails({ id, beneficiary_reference: beneficiary.reference }));
+    // An installation recorded after the fact (scheduled on a past day) was reserved by that day
+    // at the latest: dated on it, its reservation never follows its installation in the history.
+    const reservedOn = input.scheduledOn < today() ? input.scheduledOn : undefined;
+    await transition(trx, all, 'schedule', actor, eventDetails({ id, beneficiary_reference: beneficiary.reference }), {}, reservedOn);
     // After the move, which answers 409 for a device that is not ready; a refusal rolls it back.
     await assertKitReadyBy(trx, all, input.scheduledOn, 'scheduledOn', 'scheduled');
     await trx

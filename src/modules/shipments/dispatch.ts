@@ -3,6 +3,7 @@ import { inTransaction, nowIso, type Trx } from '../../db/transaction.js';
 import { ProblemError, conflict } from '../../http/problem.js';
 import { assertNotFuture } from '../../shared/business-date.js';
 import type { Actor } from '../api-keys/service.js';
+import { deviceDates, inHandSince } from '../devices/dates.js';
 import { transition } from '../devices/lifecycle.js';
 import { appendEntries } from '../exchange/ledger.js';
 import { lockLedger, termsInForce, today } from '../exchange/terms.js';
@@ -21,7 +22,7 @@ export async function dispatchShipment(db: Db, shipmentId: string, dispatchedOn:
     assertOpen(shipment);
     const items = await trx.selectFrom('shipment_items').select('device_id').where('shipment_id', '=', shipmentId).execute();
     if (items.length === 0) throw conflict(`Shipment ${shipment.reference} is empty: add devices before dispatching it`, { itemCount: 0 });
-    await assertCollectedBefore(trx, shipmentId, date);
+    await assertInHandBefore(trx, shipmentId, date);
     const moved = await transition(trx, items.map((i) => i.device_id), 'dispatch', actor, { shipmentId, reference: shipment.reference }, {}, date);
 
     await lockLedger(trx);
@@ -56,22 +57,32 @@ export async function dispatchShipment(db: Db, shipmentId: string, dispatchedOn:
   });
 }
 
-/** A device cannot leave before the day it was collected (units the reconditioner brought have no collection). */
-async function assertCollectedBefore(trx: Trx, shipmentId: string, date: string): Promise<void> {
-  const late = await trx
-    .selectFrom('devices')
-    .innerJoin('collections', 'collections.id', 'devices.collection_id')
-    .select(['devices.asset_tag', 'collections.collected_on'])
-    .where('devices.id', 'in', (eb) => eb.selectFrom('shipment_items').select('shipment_items.device_id').where('shipment_items.shipment_id', '=', shipmentId))
-    .where('collections.collected_on', '>', date)
+/**
+ * A device cannot leave before it was in our hands: collected (or received new from TRIRA), and
+ * back from the home it was lent to (`inHandSince`). A dispatch dated earlier would also pick
+ * exchange terms that no longer applied: 422 naming `dispatchedOn` and the first such device.
+ */
+async function assertInHandBefore(trx: Trx, shipmentId: string, date: string): Promise<void> {
+  const devices = await trx
+    .selectFrom('shipment_items')
+    .innerJoin('devices', 'devices.id', 'shipment_items.device_id')
+    .select(['devices.id', 'devices.asset_tag'])
+    .where('shipment_items.shipment_id', '=', shipmentId)
     .orderBy('devices.asset_number')
-    .limit(20)
     .execute();
+  const dates = await deviceDates(trx, devices.map((d) => d.id));
+  const late = devices
+    .map((d) => ({ ...d, since: inHandSince(dates.get(d.id)!) }))
+    .filter((d): d is typeof d & { since: { on: string; what: string } } => d.since !== null && date < d.since.on);
   if (late.length === 0) return;
+  const [first] = late;
   throw new ProblemError(
     422,
-    `A shipment cannot be dispatched before its devices were collected: ${late.map((d) => `${d.asset_tag} collected on ${d.collected_on}`).join(', ')}`,
+    `A shipment cannot be dispatched before its devices were in our hands: ${late
+      .slice(0, 20)
+      .map((d) => `${d.asset_tag} (${d.since.what.replace(/^it /, '')} on ${d.since.on})`)
+      .join(', ')}`,
     {},
-    [{ path: 'dispatchedOn', message: `before ${late[0].asset_tag} was collected (${late[0].collected_on})` }],
+    [{ path: 'dispatchedOn', message: `before ${first.asset_tag}: ${first.since.what} on ${first.since.on}` }],
   );
 }

@@ -67,7 +67,7 @@ export async function shipmentRoutes(fastify: FastifyInstance) {
       operationId: 'dispatchShipment',
       tags,
       summary: 'Dispatch: every device turns shipped and the shipment freezes',
-      description: 'One transaction. An empty shipment, or one already dispatched, is 409; so is a device that cannot be shipped any more (409 names it). Credits use the terms in force on `dispatchedOn`, which may not be after today (Paris day) nor before a device of the shipment was collected (422 naming `dispatchedOn`, with the device and its collection date in the detail).',
+      description: 'One transaction. An empty shipment, or one already dispatched, is 409; so is a device that cannot be shipped any more (409 names it). Credits use the terms in force on `dispatchedOn`, which may not be after today (Paris day) nor before a device of the shipment was in our hands: collected (or received new from the reconditioner) and back from any home it was lent to (422 naming `dispatchedOn`, with the device and that day in the detail).',
       params: idParams,
       body: dispatchSchema,
       response: { 200: shipmentSummarySchema },
