@@ -66,6 +66,24 @@ export interface TableOptions {
   grid?: boolean;
 }
 
+const tableFontSize = (opts: TableOptions) => Math.max(MIN_FONT_SIZE, opts.fontSize ?? 8.5);
+const cellPadding = mm(1.2);
+
+/** How tall `drawTable` draws one row: its tallest cell, wrapped, and the padding above and below. */
+function rowHeight(doc: PDFKit.PDFDocument, columns: Column[], cells: string[], isBold: boolean, opts: TableOptions): number {
+  const fontSize = tableFontSize(opts);
+  doc.font(isBold ? 'condensedBold' : 'condensed').fontSize(fontSize);
+  const tallest = Math.max(...cells.map((cell, i) => (i === opts.checkboxColumn ? fontSize : doc.heightOfString(cell || ' ', { width: columns[i].width - 2 * cellPadding }))));
+  return tallest + 2 * fontSize * 0.45;
+}
+
+/** The height `drawTable` will take for these rows on one page, header included (and its gap below). */
+export function tableHeight(doc: PDFKit.PDFDocument, columns: Column[], rows: string[][], opts: TableOptions = {}): number {
+  const bold = new Set(opts.boldRows ?? []);
+  const header = rowHeight(doc, columns, columns.map((c) => c.header), true, opts);
+  return header + rows.reduce((sum, row, i) => sum + Math.max(rowHeight(doc, columns, row, bold.has(i), opts), opts.minRowHeight ?? 0), 0) + mm(2);
+}
+
 /**
  * The one table routine of every document: long cells wrap onto several lines (never shrink
  * below 8 pt, never cut), each row is as tall as its tallest cell, the header repeats on
@@ -73,20 +91,16 @@ export interface TableOptions {
  */
 export function drawTable(doc: PDFKit.PDFDocument, columns: Column[], rows: string[][], options: TableOptions | number = {}, leftArg?: number): number {
   const opts: TableOptions = typeof options === 'number' ? { fontSize: options, left: leftArg } : options;
-  const fontSize = Math.max(MIN_FONT_SIZE, opts.fontSize ?? 8.5);
+  const fontSize = tableFontSize(opts);
   const left = opts.left ?? doc.page.margins.left;
   const totalWidth = columns.reduce((sum, c) => sum + c.width, 0);
-  const padding = mm(1.2);
+  const padding = cellPadding;
   const vpad = fontSize * 0.45;
   const bold = new Set(opts.boldRows ?? []);
   let y = doc.y;
 
   const cellWidth = (i: number) => columns[i].width - 2 * padding;
-  const heightOf = (cells: string[], isBold: boolean) => {
-    doc.font(isBold ? 'condensedBold' : 'condensed').fontSize(fontSize);
-    const tallest = Math.max(...cells.map((cell, i) => (i === opts.checkboxColumn ? fontSize : doc.heightOfString(cell || ' ', { width: cellWidth(i) }))));
-    return tallest + 2 * vpad;
-  };
+  const heightOf = (cells: string[], isBold: boolean) => rowHeight(doc, columns, cells, isBold, opts);
   const bottom = () => doc.page.height - doc.page.margins.bottom;
   const header = columns.map((c) => c.header);
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../helpers/app.js';
 import { collectedOn, deviceInput, intake } from '../helpers/factories.js';
-import { pdfRectangles, pdfText } from '../helpers/pdf.js';
+import { pdfPages, pdfRectangles, pdfRuns, pdfText } from '../helpers/pdf.js';
 import { addCodes, getPdf, openShipment } from './helpers.js';
 
 const ctx = useTestApp();
@@ -190,6 +190,83 @@ describe('shipments to the reconditioner', () => {
     expect(text).toContain(`Expédition ${shipment.reference} du 21 novembre 2026`);
     expect(text).toContain('Reçue le 24 novembre 2026');
     expect(text).toMatch(new RegExp(`${devices[0].assetTag} .*? 1,5 oui 2 ${devices[1].assetTag} .*? 1,5 manquant`));
+  });
+
+  it('when TRIRA confirmed the receipt with a unit missing, then the totals it signs under say what was handed over, what it received and what is missing, by kind, and its remark is printed beside the reception line', async () => {
+    const devices = await intake(ctx, [
+      deviceInput({ weightKg: 1.5 }),
+      deviceInput({ weightKg: 1.5 }),
+      deviceInput({ kind: 'monitor', weightKg: 4.2 }),
+    ], await collectedOn(ctx, '2026-11-02'));
+    const shipment = await openShipment(ctx, { notes: 'Palette filmée' });
+    await addCodes(ctx, shipment.id, devices.map((d) => d.assetTag));
+    await ctx.api('collector').post(`/api/v1/shipments/${shipment.id}/dispatch`).send({ dispatchedOn: '2026-11-21' }).expect(200);
+    const before = await pdfText((await getPdf(ctx, `/api/v1/shipments/${shipment.id}/manifest.pdf`)).body);
+    expect(before).toMatch(/Totaux Type Nombre Poids \(kg\) Ordinateur portable 2 3,0 Écran 1 4,2 Total 3 7,2 Remis par/);
+
+    await ctx.api('reconditioner').post(`/api/v1/shipments/${shipment.id}/acknowledge`)
+      .send({ receivedOn: '2026-11-24', missing: [devices[1].assetTag], notes: 'Carton abîmé, un portable absent' }).expect(200);
+    const pages = await pdfPages((await getPdf(ctx, `/api/v1/shipments/${shipment.id}/manifest.pdf`)).body);
+    expect(pages).toHaveLength(1);
+    const [text] = pages;
+    expect(text).toContain('Remarques à l’expédition : Palette filmée');
+    expect(text).toContain('Reçue le 24 novembre 2026 (réception confirmée par test reconditioner) — 1 appareil non reçu Remarques de TRIRA à la réception : Carton abîmé, un portable absent');
+    expect(text).toMatch(/Totaux Type Remis Poids remis \(kg\) Reçus Poids reçu \(kg\) Manquants Poids manquant \(kg\) /);
+    expect(text).toContain('Ordinateur portable 2 3,0 1 1,5 1 1,5 Écran 1 4,2 1 4,2 0 0,0 Total 3 7,2 2 5,7 1 1,5');
+    expect(text).toContain('2 appareils reçus sur 3 remis (5,7 kg sur 7,2 kg), 1 appareil manquant (1,5 kg). Remis par (la régie)');
+  });
+
+  it('when several units are missing from a long shipment, then the totals say so in the plural and stay whole on the page of the signatures, wherever the list ends', async () => {
+    const kinds = ['laptop', 'monitor', 'desktop', 'tablet'];
+    const collection = await collectedOn(ctx, '2026-11-02');
+    const batch = () => Array.from({ length: 16 * 22 }, (_, i) => deviceInput({ kind: kinds[i % kinds.length], weightKg: 1 + (i % 5) / 2 }));
+    const all = [...await intake(ctx, batch(), collection), ...await intake(ctx, batch(), collection)];
+    // The list ends lower on the page from one shipment to the next: one more device, or one more line of remark.
+    const remarks = ['Deux appareils absents', 'Deux appareils absents du carton, signalés au transporteur le jour même ; la réclamation suit.'];
+    let offset = 0;
+    for (let step = 0; step < 32; step++) {
+      const n = 8 + (step >> 1);
+      const devices = all.slice(offset, offset + n);
+      offset += n;
+      const shipment = await openShipment(ctx);
+      await addCodes(ctx, shipment.id, devices.map((d) => d.assetTag));
+      await ctx.api('collector').post(`/api/v1/shipments/${shipment.id}/dispatch`).send({ dispatchedOn: '2026-11-21' }).expect(200);
+      await ctx.api('reconditioner').post(`/api/v1/shipments/${shipment.id}/acknowledge`)
+        .send({ receivedOn: '2026-11-24', missing: [devices[1].assetTag, devices[5].assetTag], notes: remarks[step % 2] }).expect(200);
+      const pages = await pdfPages((await getPdf(ctx, `/api/v1/shipments/${shipment.id}/manifest.pdf`)).body);
+      const last = pages.at(-1)!;
+      expect(pages.filter((p) => p.includes('Totaux')), `${n} devices, remark ${step % 2}`).toEqual([last]);
+      expect(last, `${n} devices, remark ${step % 2}`).toMatch(new RegExp(`Totaux Type .* Total ${n} [0-9,]+ ${n - 2} [0-9,]+ 2 [0-9,]+ ${n - 2} appareils reçus sur ${n} remis \\([0-9,]+ kg sur [0-9,]+ kg\\), 2 appareils manquants \\([0-9,]+ kg\\)\\. Remis par \\(la régie\\) .* Reçu par \\(le reconditionneur\\)`));
+    }
+  }, 120_000);
+
+  it('when TRIRA confirmed the receipt with nothing missing, then the manifest keeps its single total and still prints TRIRA’s remark', async () => {
+    const devices = await intake(ctx, [deviceInput({ weightKg: 1.5 }), deviceInput({ weightKg: 1.5 })], await collectedOn(ctx, '2026-11-02'));
+    const shipment = await openShipment(ctx);
+    await addCodes(ctx, shipment.id, devices.map((d) => d.assetTag));
+    await ctx.api('collector').post(`/api/v1/shipments/${shipment.id}/dispatch`).send({ dispatchedOn: '2026-11-21' }).expect(200);
+    await ctx.api('reconditioner').post(`/api/v1/shipments/${shipment.id}/acknowledge`).send({ receivedOn: '2026-11-24', notes: 'RAS' }).expect(200);
+    const text = await pdfText((await getPdf(ctx, `/api/v1/shipments/${shipment.id}/manifest.pdf`)).body);
+    expect(text).toContain('Reçue le 24 novembre 2026 (réception confirmée par test reconditioner) Remarques de TRIRA à la réception : RAS');
+    expect(text).toMatch(/Totaux Type Nombre Poids \(kg\) Ordinateur portable 2 3,0 Total 2 3,0 Remis par/);
+    expect(text).not.toContain('Manquants');
+    expect(text).not.toContain('Remarques à l’expédition');
+  });
+
+  it('when TRIRA’s remark is long, then it is wrapped over several lines and printed whole', async () => {
+    const remark = 'Carton abîmé à l’arrivée, un portable absent. Le transporteur a été prévenu par téléphone le jour même et une réclamation est ouverte sous la référence TR 2026 4481. Les autres appareils sont arrivés en bon état, emballés séparément, avec leurs chargeurs et leurs sacoches. '.repeat(3).trim();
+    const devices = await intake(ctx, [deviceInput(), deviceInput()], await collectedOn(ctx, '2026-11-02'));
+    const shipment = await openShipment(ctx, { notes: 'Palette filmée' });
+    await addCodes(ctx, shipment.id, devices.map((d) => d.assetTag));
+    await ctx.api('collector').post(`/api/v1/shipments/${shipment.id}/dispatch`).send({ dispatchedOn: '2026-11-21' }).expect(200);
+    await ctx.api('reconditioner').post(`/api/v1/shipments/${shipment.id}/acknowledge`).send({ receivedOn: '2026-11-24', missing: [devices[0].assetTag], notes: remark }).expect(200);
+    const pdf = (await getPdf(ctx, `/api/v1/shipments/${shipment.id}/manifest.pdf`)).body;
+    const text = await pdfText(pdf);
+    expect(text).toContain(`Remarques de TRIRA à la réception : ${remark} N° Étiquette`);
+    const runs = (await pdfRuns(pdf)).flat();
+    const lines = runs.filter((run) => remark.includes(run.trim()) && run.trim().length > 20);
+    expect(lines.length).toBeGreaterThanOrEqual(4);
+    expect(text).not.toContain('…');
   });
 
   it('when a viewer tries to open a shipment, then 403', async () => {

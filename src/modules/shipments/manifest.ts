@@ -1,9 +1,9 @@
 import type { Db } from '../../db/connection.js';
 import { createPdf, mm } from '../../pdf/document.js';
-import { drawKindTotals, SIGNATURE_BLOCK_HEIGHT, weightCell } from '../../pdf/kind-totals.js';
+import { drawKindTotals, drawReceivedTotals, SIGNATURE_BLOCK_HEIGHT, weightCell } from '../../pdf/kind-totals.js';
 import { drawHeader, drawSignatureBoxes, drawTable, numberPages } from '../../pdf/layout.js';
 import { renderPdf } from '../../pdf/send.js';
-import { count, frLongDate } from '../../shared/french.js';
+import { count, de, frLongDate } from '../../shared/french.js';
 import { programmeIdentity } from '../../shared/identity.js';
 import { kindLabelFr } from '../../shared/kinds-fr.js';
 import { getShipment } from './service.js';
@@ -23,11 +23,12 @@ export async function renderManifest(db: Db, shipmentId: string): Promise<{ byte
       .text(`Remis par : ${identity.collector.name}, ${identity.collector.addressLine}, ${identity.collector.postcode} ${identity.collector.city}`)
       .text(`Reçu par : ${r.name}, ${r.addressLine}, ${r.postcode} ${r.city} · ${r.phone}`)
       .text(`Programme : ${identity.programmeName}`);
+    if (shipment.notes) remark(doc, 'Remarques à l’expédition', shipment.notes);
     if (shipment.acknowledgedAt) {
       const missing = shipment.missingCount ? ` — ${count(shipment.missingCount, 'appareil non reçu', 'appareils non reçus')}` : '';
       doc.text(`Reçue le ${frLongDate(shipment.receivedOn ?? shipment.acknowledgedAt)} (réception confirmée par ${shipment.acknowledgedBy})${missing}`);
+      if (shipment.acknowledgeNotes) remark(doc, `Remarques ${de(r.name)} à la réception`, shipment.acknowledgeNotes);
     }
-    if (shipment.notes) doc.text(`Remarques : ${shipment.notes}`);
     doc.moveDown(0.8);
     drawTable(
       doc,
@@ -52,7 +53,8 @@ export async function renderManifest(db: Db, shipmentId: string): Promise<{ byte
       // A box to tick while the receipt is to be confirmed; once it is, the column says what happened.
       shipment.acknowledgedAt ? {} : { checkboxColumn: 6 },
     );
-    drawKindTotals(doc, shipment.items, { count: shipment.itemCount, weightKg: shipment.totalWeightKg }, SIGNATURE_BLOCK_HEIGHT);
+    if (shipment.acknowledgedAt && shipment.missingCount) drawReceivedTotals(doc, shipment.items, SIGNATURE_BLOCK_HEIGHT);
+    else drawKindTotals(doc, shipment.items, { count: shipment.itemCount, weightKg: shipment.totalWeightKg }, SIGNATURE_BLOCK_HEIGHT);
     doc.moveDown(1);
     drawSignatureBoxes(doc, [
       { caption: 'Remis par (la régie)', name: identity.collector.name },
@@ -61,4 +63,9 @@ export async function renderManifest(db: Db, shipmentId: string): Promise<{ byte
     numberPages(doc, (n, total) => `Bordereau ${shipment.reference} — page ${n}/${total}`);
   });
   return { bytes, filename: `bordereau-${shipment.reference}.pdf` };
+}
+
+/** A remark typed by one party, its label in bold; a long one wraps over as many lines as it needs. */
+function remark(doc: PDFKit.PDFDocument, label: string, text: string): void {
+  doc.font('bold').text(`${label} : `, { continued: true }).font('regular').text(text);
 }
