@@ -71,13 +71,16 @@ async function readyStockByKindAndGrade(db: Db): Promise<InventorySummary['ready
 /**
  * The device that has been in `status` longest: walks the events that moved a device into that
  * status, oldest first, and stops at the first one that is still the device's latest move.
+ * `cross join` keeps SQLite on that walk (the events' `(to_status, id)` index): with exact
+ * statistics its planner started from every device in the status and sorted (28 → 430 ms at
+ * 100,000 devices). PostgreSQL plans a cross join with a join condition like any inner join.
  */
 async function oldestInStatus(db: Db, status: DeviceStatus) {
   const result = await sql<{ device_id: string; asset_tag: string; at: string }>`
     select e.device_id, d.asset_tag, e.at
     from device_events e
-    join devices d on d.id = e.device_id
-    where e.to_status = ${status} and d.status = ${status}
+    cross join devices d
+    where d.id = e.device_id and e.to_status = ${status} and d.status = ${status}
       and (e.from_status is null or e.from_status <> e.to_status)
       and not exists (
         select 1 from device_events l
