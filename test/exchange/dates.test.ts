@@ -230,6 +230,19 @@ describe('erasure events carry the day the erasure was performed', () => {
     expect(row).not.toContain(dayInParis(ctx.clock.now()).split('-').reverse().join('/'));
   });
 
+  it('when TRIRA confirms on 03/12 a receipt on 22/11 with one unit missing, then the donor’s erasure certificate dates that unit by the reception day, never the typing day', async () => {
+    const collection = await createCollection(ctx, { collectedOn: '2026-11-18' });
+    const [kept, lost] = await intake(ctx, [deviceInput(), deviceInput()], collection.id);
+    const shipment = await ship(ctx, [kept, lost], '2026-11-20');
+    await ctx.api('reconditioner').post(`/api/v1/shipments/${shipment.id}/acknowledge`).send({ missing: [lost.assetTag], receivedOn: '2026-11-22' }).expect(200);
+    const typed = dayInParis(ctx.clock.now()).split('-').reverse().join('/');
+    expect(typed).not.toBe('22/11/2026');
+    const text = await pdfText((await getPdf(ctx, `/api/v1/collections/${collection.id}/erasure-certificate.pdf`)).body);
+    const row = text.slice(text.indexOf(lost.assetTag), text.indexOf('Manquant'));
+    expect(row).toContain('22/11/2026');
+    expect(text).not.toContain(typed);
+  });
+
   it('when a data-bearing device is scrapped without an erasure or the recycler’s certificate, then the 409 names destructionCertificate', async () => {
     const [laptop] = await intake(ctx, [deviceInput()]);
     const res = await ctx.api('collector').post(`/api/v1/devices/${laptop.id}/scrap`).send({ reason: 'Carte mère HS' });

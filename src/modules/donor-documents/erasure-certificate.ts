@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../../db/connection.js';
+import { dayInParis } from '../../clock.js';
 import { createPdf, mm } from '../../pdf/document.js';
 import { drawHeader, drawSignatureBoxes, drawTable, frDate, numberPages } from '../../pdf/layout.js';
 import { agree, count, frLongDate, sentenceStart } from '../../shared/french.js';
@@ -53,12 +54,24 @@ async function scrapEvents(db: Db, deviceIds: string[]): Promise<Map<string, { o
   return out;
 }
 
+/** The day each device went missing: its latest `missing` event carries the shipment's reception day, not the day TRIRA typed it. */
+async function missingDays(db: Db, deviceIds: string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (let i = 0; i < deviceIds.length; i += 500) {
+    const rows = await db.kysely.selectFrom('device_events').select(['device_id', 'occurred_on'])
+      .where('device_id', 'in', deviceIds.slice(i, i + 500)).where('type', '=', 'missing').orderBy('id').execute();
+    for (const row of rows) out.set(row.device_id, String(row.occurred_on));
+  }
+  return out;
+}
+
 /** Certificat d'effacement des données: each data-bearing device, erased or pending; "partiel" until all have passed. */
 export async function renderErasureCertificate(db: Db, collectionId: string): Promise<{ bytes: Buffer; filename: string; number: string; sha256: string }> {
   const { collection, donor, devices } = await collectionData(db, collectionId);
   const bearing = devices.filter((d) => DATA_BEARING_KINDS.includes(d.kind));
   const records = await erasureRecordsOf(db.kysely, bearing.map((d) => d.id));
   const scraps = await scrapEvents(db, bearing.filter((d) => d.status === 'scrapped').map((d) => d.id));
+  const missingOn = await missingDays(db, bearing.filter((d) => d.missing_since).map((d) => d.id));
   const lines: CertificateLine[] = bearing.map((d) => {
     const all = records.get(d.id) ?? [];
     const counting = countingRecord(all);
@@ -73,7 +86,7 @@ export async function renderErasureCertificate(db: Db, collectionId: string): Pr
         : scrap?.reference
         ? { outcome: 'destroyed', reference: scrap.reference, on: scrap.on }
         : d.missing_since
-        ? { outcome: 'missing', on: d.missing_since.slice(0, 10) }
+        ? { outcome: 'missing', on: missingOn.get(d.id) ?? dayInParis(new Date(d.missing_since)) }
         : null,
       lastFailed: !counting && all.some((r) => r.result === 'failed'),
     };
