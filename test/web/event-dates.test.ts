@@ -125,6 +125,8 @@ describe('a shipment whose receipt is typed days after it arrived', () => {
     const missing = await lines(page, '.history li');
     expect(missing.at(-1)).toBe(`24/11/2026 Manquant à la réception par Agnès Müller, saisi le 27/11/2026 (${shipment.reference})`);
     expect(missing.some((l) => l.includes('Reçu par TRIRA'))).toBe(false);
+    // The reception day it went missing, then the day TRIRA typed it, never the typing day alone.
+    expect(await textOf(page.locator('dl.facts dt:text-is("Manquant") + dd'))).toBe('Manquant à la réception du 24/11/2026, saisi le 27/11/2026');
     expect(await textOf(page.locator('.status strong'))).toBe('manquant à la réception');
     await context.close();
 

@@ -56,6 +56,8 @@ export async function devicePages(app: FastifyInstance) {
     const actions = deviceActionsFor(device, role, { installationId: installation?.id });
     const shipped = device.status === 'shipped' ? lastShipment(events) : undefined;
     // Not received: TRIRA says so when confirming the shipment's receipt, which the link leads to.
+    // Missing since the reception day of its shipment, as the history dates it; typed maybe days later.
+    const missingEvent = device.missingSince ? events.filter((e) => e.type === 'missing').at(-1) : undefined;
     const reportMissing = allowed(role, WRITERS.acknowledge) && shipped && !shipped.received && !device.missingSince ? await shipmentAwaitingReceipt(shipped.shipmentId) : undefined;
     return reply.page('device', {
       title: `${device.assetTag} · ${kindLabelFr(device.kind)}`,
@@ -73,6 +75,7 @@ export async function devicePages(app: FastifyInstance) {
       // A monitor, printer or peripheral runs no system: reconditioning it asks for none.
       asksOs: !KINDS_WITHOUT_OS.includes(device.kind),
       reportMissing,
+      missing: missingEvent ? eventDates(missingEvent) : null,
       canErase: allowed(role, WRITERS.erasure),
       erasureMethods: [['', '— choisir —'], ...ERASURE_METHODS.map((m) => [m, erasureMethodLabel(m)])],
       erasureResults: [['passed', 'Réussi'], ['failed', 'Échoué']],
