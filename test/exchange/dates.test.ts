@@ -230,7 +230,7 @@ describe('erasure events carry the day the erasure was performed', () => {
     expect(row).not.toContain(dayInParis(ctx.clock.now()).split('-').reverse().join('/'));
   });
 
-  it('when TRIRA confirms on 03/12 a receipt on 22/11 with one unit missing, then the donor’s erasure certificate dates that unit by the reception day, never the typing day', async () => {
+  it('when TRIRA confirms days later a receipt on 22/11 with one unit missing, then the donor’s erasure certificate dates that unit by the reception day, never the typing day', async () => {
     const collection = await createCollection(ctx, { collectedOn: '2026-11-18' });
     const [kept, lost] = await intake(ctx, [deviceInput(), deviceInput()], collection.id);
     const shipment = await ship(ctx, [kept, lost], '2026-11-20');
