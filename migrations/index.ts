@@ -19,6 +19,7 @@ import * as m915 from './915_accessory_settlements.js';
 import * as m920 from './920_beneficiary_training_index.js';
 import * as m930 from './930_shipment_received_on.js';
 import * as m940 from './940_device_events_activity_index.js';
+import * as m950 from './950_device_events_status_since_index.js';
 
 /** A static map rather than a folder scan: works the same under tsx, vitest and compiled output. */
 export const migrations: Record<string, Migration> = {
@@ -42,4 +43,5 @@ export const migrations: Record<string, Migration> = {
   '920_beneficiary_training_index': m920,
   '930_shipment_received_on': m930,
   '940_device_events_activity_index': m940,
+  '950_device_events_status_since_index': m950,
 };

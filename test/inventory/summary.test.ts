@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { dayInParis } from '../../src/clock.js';
 import { useTestApp } from '../helpers/app.js';
-import { deviceInput, intake } from '../helpers/factories.js';
+import { createCollection, deviceInput, intake } from '../helpers/factories.js';
 import { erasureInput } from '../exchange/helpers.js';
 import { move } from '../helpers/lifecycle.js';
 
@@ -57,8 +58,23 @@ describe('inventory summary', () => {
     const oldest = Object.fromEntries(res.body.oldestByStatus.map((o: { status: string; assetTag: string }) => [o.status, o.assetTag]));
     // Same intake batch: l2 is the first of those still collected.
     expect(oldest).toEqual({ collected: l2.assetTag, ready: d1.assetTag, returned: l1.assetTag, scrapped: m2.assetTag });
-    expect(res.body.oldestByStatus[0]).toMatchObject({ status: 'collected', deviceId: l2.id, waitingDays: 0, since: expect.any(String) });
+    const collected = res.body.oldestByStatus[0];
+    expect(collected).toMatchObject({ status: 'collected', deviceId: l2.id, since: expect.any(String) });
+    // Waiting since the collection's day, not since it was typed (today).
+    const { collectionId } = (await ctx.api().get(`/api/v1/devices/${l2.id}`)).body;
+    expect(collected.sinceOn).toBe((await ctx.api().get(`/api/v1/collections/${collectionId}`)).body.collectedOn);
+    expect(collected.waitingDays).toBe(Math.round((Date.parse(dayInParis(ctx.clock.now())) - Date.parse(collected.sinceOn)) / 86_400_000));
+    expect(collected.waitingDays).toBeGreaterThan(0);
     expect(m1.status).toBe('collected');
+  });
+
+  it('when devices are typed in weeks after they were collected, then the one collected first has waited longest, whatever the order they were typed in', async () => {
+    const [late] = await intake(ctx, [deviceInput({ kind: 'peripheral', specs: null })], (await createCollection(ctx, { collectedOn: '2026-10-20' })).id);
+    const [early] = await intake(ctx, [deviceInput({ kind: 'peripheral', specs: null })], (await createCollection(ctx, { collectedOn: '2026-09-01' })).id);
+    const body = (await ctx.api('viewer').get('/api/v1/inventory/summary')).body;
+    const collected = body.oldestByStatus.find((o: { status: string }) => o.status === 'collected');
+    expect(collected).toMatchObject({ assetTag: early.assetTag, sinceOn: '2026-09-01' });
+    expect(late.assetTag < early.assetTag).toBe(true);
   });
 
   it('when the oldest device of a status leaves it and comes back, then the next one becomes the oldest', async () => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { csvDelimiterField } from '../../shared/csv.js';
-import { timestamp } from '../../shared/fields.js';
+import { day, timestamp } from '../../shared/fields.js';
 import { DATA_BEARING_KINDS, DEVICE_KINDS, DEVICE_STATUSES, GRADES, eventSchema, listDevicesQuerySchema } from '../devices/schemas.js';
 
 /** The device list's query, plus how to write the CSV answer. */
@@ -36,8 +36,9 @@ export const inventorySummarySchema = z
           status: z.enum(DEVICE_STATUSES),
           deviceId: z.string(),
           assetTag: z.string(),
-          since: timestamp.describe('When the device entered its current status'),
-          waitingDays: z.number().int(),
+          since: timestamp.describe('When the move into its current status was recorded'),
+          sinceOn: day.describe('The day it entered its current status (the business date: a dispatch date, a reception, an installation day…), by which it is chosen'),
+          waitingDays: z.number().int().describe('Whole days from `sinceOn` to today (Paris)'),
         }),
       )
       .describe('For each status that holds devices, the one that has waited longest in it'),

@@ -1,4 +1,4 @@
-import { now as clockNow } from '../../clock.js';
+import { dayInParis, now as clockNow } from '../../clock.js';
 import { sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import { DEVICE_KINDS, DEVICE_STATUSES, type DeviceKind, type DeviceStatus } from '../devices/schemas.js';
@@ -23,7 +23,7 @@ export async function inventorySummary(db: Db, now = clockNow()): Promise<Invent
     awaitingErasure: { total: erasure.reduce((sum, r) => sum + r.count, 0), items: erasure },
     oldestByStatus: oldest
       .filter((o) => o !== undefined)
-      .map((o) => ({ ...o, waitingDays: Math.max(0, Math.floor((now.getTime() - Date.parse(o.since)) / DAY_MS)) })),
+      .map((o) => ({ ...o, waitingDays: Math.max(0, Math.round((Date.parse(dayInParis(now)) - Date.parse(o.sinceOn)) / DAY_MS)) })),
   };
 }
 
@@ -69,15 +69,17 @@ async function readyStockByKindAndGrade(db: Db): Promise<InventorySummary['ready
 }
 
 /**
- * The device that has been in `status` longest: walks the events that moved a device into that
- * status, oldest first, and stops at the first one that is still the device's latest move.
- * `cross join` keeps SQLite on that walk (the events' `(to_status, id)` index): with exact
- * statistics its planner started from every device in the status and sorted (28 → 430 ms at
- * 100,000 devices). PostgreSQL plans a cross join with a join condition like any inner join.
+ * The device that has been in `status` longest, by the day it entered it (the business date, as
+ * the reports count: data typed weeks later still waits from the day it happened): walks the
+ * events that moved a device into that status in that order and stops at the first one that is
+ * still the device's latest move. `cross join` keeps SQLite on that walk (the events'
+ * `(to_status, occurred_on, id)` index): with exact statistics its planner started from every
+ * device in the status and sorted (28 → 430 ms at 100,000 devices). PostgreSQL plans a cross
+ * join with a join condition like any inner join.
  */
 async function oldestInStatus(db: Db, status: DeviceStatus) {
-  const result = await sql<{ device_id: string; asset_tag: string; at: string }>`
-    select e.device_id, d.asset_tag, e.at
+  const result = await sql<{ device_id: string; asset_tag: string; at: string; occurred_on: string }>`
+    select e.device_id, d.asset_tag, e.at, e.occurred_on
     from device_events e
     cross join devices d
     where d.id = e.device_id and e.to_status = ${status} and d.status = ${status}
@@ -87,8 +89,8 @@ async function oldestInStatus(db: Db, status: DeviceStatus) {
         where l.device_id = e.device_id and l.id > e.id and l.to_status is not null
           and (l.from_status is null or l.from_status <> l.to_status)
       )
-    order by e.id
+    order by e.occurred_on, e.id
     limit 1`.execute(db.kysely);
   const row = result.rows[0];
-  return row ? { status, deviceId: row.device_id, assetTag: row.asset_tag, since: row.at } : undefined;
+  return row ? { status, deviceId: row.device_id, assetTag: row.asset_tag, since: row.at, sinceOn: String(row.occurred_on) } : undefined;
 }
