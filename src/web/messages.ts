@@ -30,6 +30,8 @@ const FIELD_MESSAGES: [RegExp, string | ((m: RegExpExecArray) => string)][] = [
   [/^before the shipment was dispatched \((\d{4}-\d{2}-\d{2})\)/, (m) => `L’expédition n’est partie que le ${day(m[1])} : la date de réception ne peut pas être antérieure.`],
   [/^before (\S+) was dispatched \((\d{4}-\d{2}-\d{2})\)/, (m) => `${m[1]} n’est parti que le ${day(m[2])} : la date de réception ne peut pas être antérieure.`],
   [/^before .* was dispatched/, 'Ces appareils sont partis après cette date : vérifiez la date de réception.'],
+  [/^before (\S+) was received by the reconditioner \((\d{4}-\d{2}-\d{2})\)/, (m) => `${m[1]} n’a été reçu par le reconditionneur que le ${day(m[2])} : la date ne peut pas être antérieure.`],
+  [/^after (\S+) was delivered back \((\d{4}-\d{2}-\d{2})\)/, (m) => `${m[1]} a déjà été rendu reconditionné le ${day(m[2])} : la réception ne peut pas être postérieure.`],
   [/^before (\S+): it came into the programme on (\d{4}-\d{2}-\d{2})/, (m) => `${m[1]} n’est entré dans le programme que le ${day(m[2])} : la date ne peut pas être antérieure.`],
   [/^before (\S+): it last came back from a home on (\d{4}-\d{2}-\d{2})/, (m) => `${m[1]} n’est revenu de chez l’emprunteur que le ${day(m[2])} : la date ne peut pas être antérieure.`],
   [/^must not be in the future|^after today$/, 'Cette date est dans le futur.'],

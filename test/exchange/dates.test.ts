@@ -21,6 +21,31 @@ describe('dates that contradict each other, and an OS where there is none', () =
     expect(sameDay.status).toBe(201);
   });
 
+  it('when TRIRA confirmed receiving a unit, then a delivery bringing it back earlier is refused naming receivedOn; the receipt day is taken', async () => {
+    const [laptop] = await intake(ctx, [deviceInput()], await collectedOn(ctx, '2025-01-06'));
+    const shipment = await ship(ctx, [laptop], '2025-11-20');
+    await ctx.api('reconditioner').post(`/api/v1/shipments/${shipment.id}/acknowledge`).send({ receivedOn: '2025-11-25' }).expect(200);
+    const deliver = (receivedOn: string) => ctx.api('reconditioner').post('/api/v1/deliveries').send({ receivedOn, reference: 'BL-R', items: [{ code: laptop.assetTag, erasure: attestationOn(receivedOn) }] });
+    const early = await deliver('2025-11-24');
+    expect(early.status, JSON.stringify(early.body)).toBe(422);
+    expect(early.body.errors).toEqual([{ path: 'receivedOn', message: `before ${laptop.assetTag} was received by the reconditioner (2025-11-25)` }]);
+    expect((await ctx.api().get(`/api/v1/devices/${laptop.id}`)).body.status).toBe('shipped');
+    expect((await deliver('2025-11-25')).status).toBe(201);
+  });
+
+  it('when a unit was delivered back, then its shipment’s receipt dated after that day is refused naming receivedOn; that day is taken', async () => {
+    const [laptop, other] = await intake(ctx, [deviceInput(), deviceInput()], await collectedOn(ctx, '2025-01-06'));
+    const shipment = await ship(ctx, [laptop, other], '2025-11-20');
+    const back = await ctx.api('reconditioner').post('/api/v1/deliveries').send({ receivedOn: '2025-11-22', reference: 'BL-S', items: [{ code: laptop.assetTag, erasure: attestationOn('2025-11-22') }] });
+    expect(back.status, JSON.stringify(back.body)).toBe(201);
+    const acknowledge = (receivedOn: string) => ctx.api('reconditioner').post(`/api/v1/shipments/${shipment.id}/acknowledge`).send({ receivedOn });
+    const late = await acknowledge('2025-11-23');
+    expect(late.status, JSON.stringify(late.body)).toBe(422);
+    expect(late.body.errors).toEqual([{ path: 'receivedOn', message: `after ${laptop.assetTag} was delivered back (2025-11-22)` }]);
+    expect((await ctx.api().get(`/api/v1/shipments/${shipment.id}`)).body.status).toBe('dispatched');
+    expect((await acknowledge('2025-11-22')).status).toBe(200);
+  });
+
   it('when a returning unit’s attestation is dated before the unit was dispatched, then 422 names its performedAt and nothing moves; the Paris day counts', async () => {
     const [laptop, other] = await intake(ctx, [deviceInput(), deviceInput()], await collectedOn(ctx, '2025-01-06'));
     await ship(ctx, [laptop, other], '2025-11-20');

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { dayInParis } from '../../clock.js';
 import type { Db } from '../../db/connection.js';
 import { newId } from '../../db/ids.js';
@@ -118,15 +119,21 @@ async function assertReceivable(trx: Trx, input: CreateDelivery, resolved: Map<s
   }
   const ids = returned.map((r) => r.device.id);
   const dispatched = new Map<string, string>();
+  const receivedBack = new Map<string, string>();
   for (let i = 0; i < ids.length; i += 500) {
     const rows = await trx
       .selectFrom('shipment_items')
       .innerJoin('shipments', 'shipments.id', 'shipment_items.shipment_id')
-      .select((eb) => ['shipment_items.device_id', eb.fn.max('shipments.dispatched_on').as('on')])
+      .select((eb) => ['shipment_items.device_id', eb.fn.max('shipments.dispatched_on').as('on'), eb.fn.max(sql<string>`case when shipment_items.missing = 0 then shipments.received_on end`).as('receivedOn')])
       .where('shipment_items.device_id', 'in', ids.slice(i, i + 500))
       .groupBy('shipment_items.device_id')
       .execute();
-    for (const row of rows) if (row.on) dispatched.set(row.device_id, String(row.on));
+    for (const row of rows) {
+      if (row.on) dispatched.set(row.device_id, String(row.on));
+      // Its shipment's receipt, once TRIRA confirmed it (a unit reported missing was not received):
+      // the unit cannot come back before it arrived.
+      if (row.receivedOn && String(row.receivedOn) >= String(row.on ?? '')) receivedBack.set(row.device_id, String(row.receivedOn));
+    }
   }
   const early = returned.filter((r) => (dispatched.get(r.device.id) ?? '') > input.receivedOn);
   if (early.length) {
@@ -135,6 +142,16 @@ async function assertReceivable(trx: Trx, input: CreateDelivery, resolved: Map<s
       `A delivery cannot be received before its devices were dispatched: ${early.map((r) => `${r.device.asset_tag} left on ${dispatched.get(r.device.id)}`).join(', ')}`,
       {},
       [{ path: 'receivedOn', message: `before ${early[0].device.asset_tag} was dispatched (${dispatched.get(early[0].device.id)})` }],
+    );
+  }
+  const beforeReceipt = returned.filter((r) => (receivedBack.get(r.device.id) ?? '') > input.receivedOn);
+  if (beforeReceipt.length) {
+    const [first] = beforeReceipt;
+    throw new ProblemError(
+      422,
+      `A delivery cannot bring back a device before the reconditioner received it: ${beforeReceipt.map((r) => `${r.device.asset_tag} received on ${receivedBack.get(r.device.id)}`).join(', ')}`,
+      {},
+      [{ path: 'receivedOn', message: `before ${first.device.asset_tag} was received by the reconditioner (${receivedBack.get(first.device.id)})` }],
     );
   }
 

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/connection.js';
-import { inTransaction, nowIso } from '../../db/transaction.js';
+import { inTransaction, nowIso, type Trx } from '../../db/transaction.js';
 import { ProblemError, conflict, type FieldError } from '../../http/problem.js';
 import { assertNotFuture } from '../../shared/business-date.js';
 import type { Actor } from '../api-keys/service.js';
@@ -38,6 +38,7 @@ export async function acknowledgeShipment(db: Db, shipmentId: string, input: Ack
     if (shipment.dispatched_on && receivedOn < shipment.dispatched_on) {
       throw new ProblemError(422, `Shipment ${shipment.reference} was dispatched on ${shipment.dispatched_on}: it cannot have been received before`, {}, [{ path: 'receivedOn', message: `before the shipment was dispatched (${shipment.dispatched_on})` }]);
     }
+    await assertNotAfterDeliveredBack(trx, shipmentId, shipment.dispatched_on, receivedOn);
     const items = await trx.selectFrom('shipment_items').select(['device_id', 'credits_milli']).where('shipment_id', '=', shipmentId).execute();
     const credits = new Map(items.map((i) => [i.device_id, Number(i.credits_milli ?? 0)]));
     const errors: FieldError[] = [];
@@ -78,4 +79,27 @@ export async function acknowledgeShipment(db: Db, shipmentId: string, input: Ack
     await trx.updateTable('shipments').set(update).where('id', '=', shipmentId).execute();
     return summaryOf(trx, { ...shipment, ...update });
   });
+}
+
+/**
+ * A unit of the shipment already delivered back reconditioned was received before that day: a
+ * receipt dated later would have TRIRA receive a unit after handing it back (422 `receivedOn`).
+ */
+async function assertNotAfterDeliveredBack(trx: Trx, shipmentId: string, dispatchedOn: string | null, receivedOn: string): Promise<void> {
+  const first = await trx
+    .selectFrom('device_events')
+    .innerJoin('shipment_items', 'shipment_items.device_id', 'device_events.device_id')
+    .innerJoin('devices', 'devices.id', 'device_events.device_id')
+    .select(['devices.asset_tag', 'device_events.occurred_on'])
+    .where('shipment_items.shipment_id', '=', shipmentId)
+    .where('device_events.type', '=', 'deliver')
+    .where('device_events.occurred_on', '>=', dispatchedOn ?? '')
+    .where('device_events.occurred_on', '<', receivedOn)
+    .orderBy('device_events.occurred_on')
+    .limit(1)
+    .executeTakeFirst();
+  if (!first) return;
+  throw new ProblemError(422, `${first.asset_tag} of this shipment was delivered back on ${first.occurred_on}: the shipment cannot have been received after that`, {}, [
+    { path: 'receivedOn', message: `after ${first.asset_tag} was delivered back (${first.occurred_on})` },
+  ]);
 }
