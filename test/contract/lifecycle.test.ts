@@ -54,13 +54,13 @@ describe('a client generated from the OpenAPI document', () => {
     }));
     expect(edited.specs.storageType).toBe('ssd');
 
-    // Shipment to the reconditioner: add by scanned codes, dispatch on a date, acknowledge without a body.
+    // Shipment to the reconditioner: add by scanned codes, dispatch on a date, acknowledge on the day it arrived.
     const shipment = ok(await collector.POST('/api/v1/shipments', { body: { reference: 'EXP-TEST-1' } }));
     const added = ok(await collector.POST('/api/v1/shipments/{id}/items', { params: { path: { id: shipment.id } }, body: { codes: [laptop.assetTag, monitor.serialNumber ?? ''] } }));
     expect(added.results.map((r) => r.outcome)).toEqual(['added', 'added']);
     const dispatched = ok(await collector.POST('/api/v1/shipments/{id}/dispatch', { params: { path: { id: shipment.id } }, body: { dispatchedOn: '2026-11-10' } }));
     expect(dispatched.status).toBe('dispatched');
-    ok(await reconditioner.POST('/api/v1/shipments/{id}/acknowledge', { params: { path: { id: shipment.id } } }));
+    ok(await reconditioner.POST('/api/v1/shipments/{id}/acknowledge', { params: { path: { id: shipment.id } }, body: { receivedOn: '2026-11-12' } }));
 
     // Delivery back from the reconditioner, with its erasure attestation for the laptop.
     const delivery = ok(await reconditioner.POST('/api/v1/deliveries', {
