@@ -197,12 +197,12 @@ describe('programme report', () => {
     const events = async () => (await ctx.api('viewer').get('/api/v1/events?limit=500')).body.items as Event[];
     const before = await events();
     const migration = migrations['060_event_business_dates'];
-    // A later index is on the column this migration adds: down and up around it (SQLite refuses the drop otherwise).
-    const activityIndex = migrations['940_device_events_activity_index'];
-    await activityIndex.down!(ctx.db.kysely);
+    // Later indexes are on the column this migration adds: down and up around it (SQLite refuses the drop otherwise).
+    const laterIndexes = [migrations['940_device_events_activity_index'], migrations['950_device_events_status_since_index']];
+    for (const index of laterIndexes) await index.down!(ctx.db.kysely);
     await migration.down!(ctx.db.kysely);
     await migration.up(ctx.db.kysely);
-    await activityIndex.up(ctx.db.kysely);
+    for (const index of laterIndexes) await index.up(ctx.db.kysely);
     const after = await events();
     expect(after).toHaveLength(before.length);
     for (const [i, event] of after.entries()) {
