@@ -39,28 +39,23 @@ const STANDARD_NAME = 'NIST SP 800-88 Rév. 2 (septembre 2025)';
 const METHODS_FR: Record<string, string> = { 'nist-800-88-clear': 'Clear', 'nist-800-88-purge': 'Purge', 'nist-800-88-destroy': 'Destroy' };
 const methodFr = (method: string) => METHODS_FR[method] ?? method;
 
-/** The latest `scrap` event of each device, with the recycler's certificate reference when one was given. */
-async function scrapEvents(db: Db, deviceIds: string[]): Promise<Map<string, { on: string; reference: string | null }>> {
-  const out = new Map<string, { on: string; reference: string | null }>();
+/** Each device's latest event of this type: its business date (`occurred_on`, not the day it was typed in) and details. */
+async function latestEventsOf(db: Db, deviceIds: string[], type: 'scrap' | 'missing'): Promise<Map<string, { on: string; data: string | null }>> {
+  const out = new Map<string, { on: string; data: string | null }>();
   for (let i = 0; i < deviceIds.length; i += 500) {
     const rows = await db.kysely.selectFrom('device_events').select(['device_id', 'occurred_on', 'data'])
-      .where('device_id', 'in', deviceIds.slice(i, i + 500)).where('type', '=', 'scrap').orderBy('id').execute();
-    for (const row of rows) {
-      const details = row.data ? (JSON.parse(row.data) as { destructionCertificate?: string }) : {};
-      // The scrapping's business date (`scrappedOn`), not the day it was typed in.
-      out.set(row.device_id, { on: String(row.occurred_on), reference: details.destructionCertificate ?? null });
-    }
+      .where('device_id', 'in', deviceIds.slice(i, i + 500)).where('type', '=', type).orderBy('id').execute();
+    for (const row of rows) out.set(row.device_id, { on: String(row.occurred_on), data: row.data });
   }
   return out;
 }
 
-/** The day each device went missing: its latest `missing` event carries the shipment's reception day, not the day TRIRA typed it. */
-async function missingDays(db: Db, deviceIds: string[]): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  for (let i = 0; i < deviceIds.length; i += 500) {
-    const rows = await db.kysely.selectFrom('device_events').select(['device_id', 'occurred_on'])
-      .where('device_id', 'in', deviceIds.slice(i, i + 500)).where('type', '=', 'missing').orderBy('id').execute();
-    for (const row of rows) out.set(row.device_id, String(row.occurred_on));
+/** The latest `scrap` event of each device (its `scrappedOn`), with the recycler's certificate reference when one was given. */
+async function scrapEvents(db: Db, deviceIds: string[]): Promise<Map<string, { on: string; reference: string | null }>> {
+  const out = new Map<string, { on: string; reference: string | null }>();
+  for (const [id, { on, data }] of await latestEventsOf(db, deviceIds, 'scrap')) {
+    const details = data ? (JSON.parse(data) as { destructionCertificate?: string }) : {};
+    out.set(id, { on, reference: details.destructionCertificate ?? null });
   }
   return out;
 }
@@ -71,7 +66,8 @@ export async function renderErasureCertificate(db: Db, collectionId: string): Pr
   const bearing = devices.filter((d) => DATA_BEARING_KINDS.includes(d.kind));
   const records = await erasureRecordsOf(db.kysely, bearing.map((d) => d.id));
   const scraps = await scrapEvents(db, bearing.filter((d) => d.status === 'scrapped').map((d) => d.id));
-  const missingOn = await missingDays(db, bearing.filter((d) => d.missing_since).map((d) => d.id));
+  // A missing unit's `missing` event carries its shipment's reception day, not the day TRIRA typed it.
+  const missingOn = await latestEventsOf(db, bearing.filter((d) => d.missing_since).map((d) => d.id), 'missing');
   const lines: CertificateLine[] = bearing.map((d) => {
     const all = records.get(d.id) ?? [];
     const counting = countingRecord(all);
@@ -86,7 +82,7 @@ export async function renderErasureCertificate(db: Db, collectionId: string): Pr
         : scrap?.reference
         ? { outcome: 'destroyed', reference: scrap.reference, on: scrap.on }
         : d.missing_since
-        ? { outcome: 'missing', on: missingOn.get(d.id) ?? dayInParis(new Date(d.missing_since)) }
+        ? { outcome: 'missing', on: missingOn.get(d.id)?.on ?? dayInParis(new Date(d.missing_since)) }
         : null,
       lastFailed: !counting && all.some((r) => r.result === 'failed'),
     };
