@@ -86,9 +86,7 @@ async function assertAnonymisable(db: Executor, person: BeneficiaryRow): Promise
   if (person.anonymised_at) throw conflict(`Beneficiary ${person.reference} is already anonymised`, { anonymisedAt: person.anonymised_at });
   const open = await activeInstallationOf(db, person.id);
   if (!open) return;
-  const devices = await installationDevices(db, [open.id]);
-  const devicesOut = devices.filter((d) => d.returned_on === null).map((d) => d.asset_tag);
-  const { accessoriesOut } = outstandingOf(open, devices, await installationSettlements(db, [open.id]));
+  const { devicesOut, accessoriesOut } = outstandingOf(open, await installationDevices(db, [open.id]), await installationSettlements(db, [open.id]));
   // Say what holds the loan open: after a return, often only an accessory that did not come back.
   const todo =
     open.status === 'scheduled'

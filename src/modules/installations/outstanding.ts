@@ -33,14 +33,16 @@ export function loanOutstanding(lent: LentItem[], accessoriesLent: string[], set
     .map((a) => ({ accessory: a, on: settled(a)!.on, reason: settled(a)!.reason ?? '' }));
   const accessoriesOut = accessoriesLent.filter((a) => !accessoriesBack.includes(a) && !writtenOff.some((w) => w.accessory === a));
   const extraBack = withDevices.filter((b) => !accessoriesLent.some((a) => same(a, b)));
+  const devicesOut = lent.filter((d) => !d.returned).map((d) => d.label);
   const missing = [
-    ...lent.filter((d) => !d.returned).map((d) => d.label),
+    ...devicesOut,
     ...(accessoriesOut.length ? [`${count(accessoriesOut.length, 'accessoire')} (${accessoriesOut.join(', ')})`] : []),
   ];
   const lost = writtenOff.length
     ? `, sauf ${count(writtenOff.length, 'accessoire')} passé${writtenOff.length > 1 ? 's' : ''} en perte (${writtenOff.map((w) => `${w.accessory} : ${w.reason}`).join(' ; ')})`
     : '';
   return {
+    devicesOut,
     accessoriesBack,
     accessoriesOut,
     writtenOff,
