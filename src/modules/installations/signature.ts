@@ -14,7 +14,7 @@ const MAX_WIDTH = 4000;
 const MAX_HEIGHT = 2000;
 /** Ancillary chunks (text, colour profiles…) are dropped on re-encoding; none needs more. */
 const MAX_ANCILLARY_CHUNK = 64 * 1024;
-const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+export const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 const VALID_DEPTHS: Record<number, number[]> = { 0: [1, 2, 4, 8, 16], 2: [8, 16], 3: [1, 2, 4, 8], 4: [8, 16], 6: [8, 16] };
 /** Adam7: [x start, y start, x step, y step] of each of the 7 passes. */

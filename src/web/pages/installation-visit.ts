@@ -10,7 +10,7 @@ import { currentInstallationOfDevice } from '../../modules/installations/store.j
 import { returnDevice, settleAccessories } from '../../modules/installations/returns.js';
 import { completeSchema, returnSchema, settleAccessoriesSchema, type Installation } from '../../modules/installations/schemas.js';
 import { completeInstallation, getInstallation } from '../../modules/installations/service.js';
-import { signatureImagePng } from '../../modules/installations/signature.js';
+import { PNG_MAGIC, signatureImagePng } from '../../modules/installations/signature.js';
 import { fieldErrorsOf, frenchDetail, statusLabel, zodFieldErrors, type FieldErrors, isFormProblem } from '../messages.js';
 import { parseId } from './devices.js';
 import { frDay, installers, many, text } from './installations.js';
@@ -294,9 +294,6 @@ function signErrors(errors: FieldErrors, form: SignForm): { errors: FieldErrors;
   }
   return { errors: out, form: kept };
 }
-
-/** A drawing the page may show again: a PNG data URL the completion schema would accept. */
-const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /**
  * A drawing posted back, shown again as kept only if it is one: the same checks as the API's
