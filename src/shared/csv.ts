@@ -15,7 +15,8 @@ export const csvDelimiterField = z
  * holding a line break is quoted whatever the break (csv-stringify quotes only the record
  * delimiter, CRLF, so a lone LF in a note split the row and its second line escaped the
  * formula guard). Cells starting with = + - @ tab or CR get a leading apostrophe so that a
- * spreadsheet never runs them as formulas. With `;` as delimiter numbers take a decimal comma, as a French Excel expects.
+ * spreadsheet never runs them as formulas. With `;` as delimiter numbers take a decimal comma,
+ * as a French Excel expects.
  */
 export function csvOptions(delimiter: CsvDelimiter, columns: string[]): Options {
   const decimalComma = delimiter === 'semicolon';
